@@ -1,0 +1,108 @@
+//! The command line: clap definitions and one file per subcommand.
+
+mod check;
+mod rubric;
+mod schema;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "qbank",
+    version,
+    about = "Validate, render and package technical interview question banks",
+    long_about = "qbank loads question banks written in YAML (Q&A items plus glossary, tools, \
+literature and citations), runs the spec's quality gates on them, and reports every problem \
+at the file, line and column to fix.\n\nExit codes: 0 all gates pass, 1 a gate failed, \
+2 bad input or usage."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// When to use colour: auto (terminal only, NO_COLOR respected), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Print only problems, no summary.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Threads to use (default: one per core).
+    #[arg(short = 'j', long = "jobs", global = true, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load every bank under PATH and report what is wrong with it.
+    Check(check::Args),
+    /// Print the built-in rubric (every threshold and lexicon) as YAML.
+    Rubric(rubric::Args),
+    /// Write the JSON Schemas that editors use to complete and validate bank files.
+    Schema(schema::Args),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Runs the command line and maps the outcome to qbank's exit codes.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.color {
+        Color::Always => anstream::ColorChoice::Always.write_global(),
+        Color::Never => anstream::ColorChoice::Never.write_global(),
+        Color::Auto => {}
+    }
+    if let Some(n) = cli.jobs {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
+    }
+    let code = match &cli.command {
+        Command::Check(args) => check::run(args, &cli),
+        Command::Rubric(args) => rubric::run(args),
+        Command::Schema(args) => schema::run(args),
+    };
+    let _ = std::io::stdout().flush();
+    ExitCode::from(code)
+}
+
+/// Prints an error that stops a command (not tied to a bank file) and returns exit code 2.
+pub(crate) fn fail(message: &str, help: Option<&str>) -> u8 {
+    let mut err = anstream::stderr();
+    let _ = writeln!(err, "error: {message}");
+    if let Some(h) = help {
+        let _ = writeln!(err, "  help: {h}");
+    }
+    2
+}
+
+/// The paths to work on: the ones given, or `content/`.
+pub(crate) fn paths_or_default(paths: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from("content")]
+    } else {
+        paths.to_vec()
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename,
+/// so a reader never sees half a file.
+pub(crate) fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

@@ -1,0 +1,23 @@
+//! `qbank schema`: write the JSON Schemas generated from the model types.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Folder to write the schemas into.
+    #[arg(long, default_value = "schemas")]
+    pub out: PathBuf,
+}
+
+pub fn run(args: &Args) -> u8 {
+    let mut out = anstream::stdout();
+    for (name, text) in crate::schema::all() {
+        let path = args.out.join(name);
+        if let Err(e) = super::write_atomic(&path, text.as_bytes()) {
+            return super::fail(&format!("could not write {}: {e}", path.display()), None);
+        }
+        let _ = writeln!(out, "wrote {}", path.display());
+    }
+    0
+}

@@ -1,0 +1,15 @@
+//! qbank: load, check, render and package technical interview question banks.
+//!
+//! The pipeline runs one way: `load` reads YAML into the `model`, the gates measure
+//! it, and `report` prints what they found.
+
+// Loading returns `Result<T, Diagnostic>`: the error path is cold and each diagnostic is
+// moved once into a report, so boxing it would cost more clarity than it saves.
+#![allow(clippy::result_large_err)]
+
+pub mod cli;
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod schema;

@@ -1,0 +1,164 @@
+//! Finding banks: every `bank.yaml` below the given paths, skipping `.git`, `target`
+//! and hidden folders, and surviving symlink loops.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, Location};
+
+/// What a path on the command line turned out to hold.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Input {
+    /// A folder holding `bank.yaml`.
+    Bank(PathBuf),
+    /// A markdown document in the spec's output format.
+    Document(PathBuf),
+}
+
+fn skipped(name: &str) -> bool {
+    name == "target" || name == "node_modules" || (name.starts_with('.') && name.len() > 1)
+}
+
+/// Finds every bank (and markdown document named directly) under `paths`, sorted and
+/// deduplicated. Problems (missing paths, symlink loops) come back as diagnostics.
+pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    let mut diags = Vec::new();
+    for path in paths {
+        if !path.exists() {
+            diags.push(
+                Diagnostic::error("io", "no such file or folder")
+                    .at(Location::file(path))
+                    .help("pass a folder that holds banks (default `content/`), a bank folder, or a markdown document"),
+            );
+            continue;
+        }
+        if path.is_file() {
+            match path.file_name().and_then(|n| n.to_str()) {
+                Some("bank.yaml") => found.push(Input::Bank(parent(path))),
+                _ if is_markdown(path) => found.push(Input::Document(path.clone())),
+                _ => diags.push(
+                    Diagnostic::error("io", "not a bank or a markdown document")
+                        .at(Location::file(path))
+                        .help("pass a folder holding bank.yaml, the bank.yaml itself, or a .md document"),
+                ),
+            }
+            continue;
+        }
+        let before = found.len();
+        let walker = WalkDir::new(path)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || !e.file_type().is_dir()
+                    || !e.file_name().to_str().is_some_and(skipped)
+            });
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_file() && e.file_name() == "bank.yaml" => {
+                    found.push(Input::Bank(parent(e.path())));
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    let at = e
+                        .path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| path.clone());
+                    let d = if let Some(ancestor) = e.loop_ancestor() {
+                        Diagnostic::error(
+                            "symlink-loop",
+                            "symlink loop: this link points back to a folder above it",
+                        )
+                        .at(Location::file(&at))
+                        .note(format!("it leads back to {}", ancestor.display()), None)
+                        .help("remove the link or point it somewhere outside this tree")
+                    } else {
+                        Diagnostic::error("io", format!("could not read: {e}"))
+                            .at(Location::file(&at))
+                    };
+                    diags.push(d);
+                }
+            }
+        }
+        if found.len() == before && diags.is_empty() {
+            diags.push(
+                Diagnostic::error("no-banks", "no bank.yaml found here")
+                    .at(Location::file(path))
+                    .help("a bank is a folder with a bank.yaml; `qbank init DIR` creates one"),
+            );
+        }
+    }
+    found.sort();
+    found.dedup();
+    (found, diags)
+}
+
+fn parent(p: &Path) -> PathBuf {
+    match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+pub fn is_markdown(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}
+
+/// Every `.yaml`/`.yml` file below `dir`, sorted by path; unreadable entries are diagnostics.
+pub fn yaml_files(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+        });
+    for entry in walker {
+        match entry {
+            Ok(e) => {
+                let p = e.path();
+                let is_yaml = p
+                    .extension()
+                    .and_then(|x| x.to_str())
+                    .is_some_and(|x| x == "yaml" || x == "yml");
+                // Broken symlinks and folders named *.yaml are passed on so reading reports them.
+                if is_yaml && !(e.file_type().is_dir() && e.depth() == 0) {
+                    files.push(p.to_path_buf());
+                }
+            }
+            Err(e) => {
+                let at = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| dir.to_path_buf());
+                if e.loop_ancestor().is_some() {
+                    diags.push(
+                        Diagnostic::error(
+                            "symlink-loop",
+                            "symlink loop: this link points back to a folder above it",
+                        )
+                        .at(Location::file(&at))
+                        .help("remove the link or point it somewhere outside this tree"),
+                    );
+                } else if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+                    // A dangling link: report it when reading, like any unreadable file.
+                    files.push(at);
+                } else {
+                    diags.push(
+                        Diagnostic::error("io", format!("could not read: {e}"))
+                            .at(Location::file(&at)),
+                    );
+                }
+            }
+        }
+    }
+    files.sort();
+    (files, diags)
+}

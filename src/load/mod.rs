@@ -1,0 +1,264 @@
+//! The only place that reads files or YAML: discovery, reading, parsing, and the
+//! cross-file checks (duplicate IDs, unknown clusters, values outside the rubric).
+
+mod discover;
+mod read;
+mod validate;
+mod yaml;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+pub use discover::{Input, discover, is_markdown, yaml_files};
+pub use read::{MAX_FILE_BYTES, decode, read_text};
+
+use crate::diagnostic::{Diagnostic, Location};
+use crate::model::{
+    Bank, BankMeta, FileId, GlossaryEntry, Question, Rubric, Source, Sources, Tool,
+};
+
+/// What loading one bank produced: the bank when nothing was fatal, every diagnostic,
+/// and the files read (so diagnostics can quote them).
+pub struct Loaded {
+    pub root: PathBuf,
+    pub bank: Option<Bank>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: Sources,
+}
+
+/// Parses a YAML text of type `T` (used by tests, the importer and scaffolding).
+pub fn parse_str<T: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    what: &str,
+) -> Result<T, Diagnostic> {
+    yaml::parse(path, text, what)
+}
+
+/// Loads a rubric: `default` (or none) for the built-in one, else a path relative to `base`.
+pub fn load_rubric(spec: Option<&str>, base: &Path) -> Result<Arc<Rubric>, Diagnostic> {
+    match spec.map(str::trim) {
+        None | Some("default") => Ok(Arc::new(Rubric::default_rubric())),
+        Some(rel) => {
+            let path = base.join(rel);
+            let text = read_text(&path)?;
+            let rubric: Rubric = yaml::parse(&path, &text, "a rubric")?;
+            validate::rubric(&path, &rubric)?;
+            Ok(Arc::new(rubric))
+        }
+    }
+}
+
+/// Loads every input in parallel, in the order given.
+pub fn load_all(banks: &[PathBuf]) -> Vec<Loaded> {
+    banks.par_iter().map(|b| load_bank(b)).collect()
+}
+
+/// Loads the bank in folder `root`: bank.yaml, questions/**, references/*.yaml.
+/// A problem in one file never hides problems in the others.
+pub fn load_bank(root: &Path) -> Loaded {
+    let mut diags = Vec::new();
+    let meta_path = root.join("bank.yaml");
+    let questions_dir = root.join("questions");
+    let mut question_paths = Vec::new();
+    if questions_dir.is_dir() {
+        let (files, d) = yaml_files(&questions_dir);
+        question_paths = files;
+        diags.extend(d);
+    } else {
+        diags.push(
+            Diagnostic::error("missing-questions", "bank has no questions/ folder")
+                .at(Location::at(&meta_path, 1, 1))
+                .help(format!(
+                    "create {} with one YAML file per question",
+                    questions_dir.display()
+                )),
+        );
+    }
+    let refs_dir = root.join("references");
+    let ref_names = ["glossary", "tools", "literature", "citations"];
+    let ref_paths: Vec<Option<PathBuf>> = ref_names
+        .iter()
+        .map(|n| {
+            let p = refs_dir.join(format!("{n}.yaml"));
+            let alt = refs_dir.join(format!("{n}.yml"));
+            if p.exists() || std::fs::symlink_metadata(&p).is_ok() {
+                Some(p)
+            } else if alt.exists() {
+                Some(alt)
+            } else {
+                None
+            }
+        })
+        .collect();
+
+    // Read every file in parallel, then number them in a fixed order.
+    let mut all_paths = vec![meta_path.clone()];
+    all_paths.extend(ref_paths.iter().flatten().cloned());
+    all_paths.extend(question_paths.iter().cloned());
+    let texts: Vec<Result<Arc<str>, Diagnostic>> =
+        all_paths.par_iter().map(|p| read_text(p)).collect();
+    let mut sources = Sources::default();
+    let mut ids: Vec<Option<(FileId, Arc<str>)>> = Vec::with_capacity(texts.len());
+    for (path, text) in all_paths.iter().zip(texts) {
+        match text {
+            Ok(t) => ids.push(Some((sources.add(path.clone(), t.clone()), t))),
+            Err(d) => {
+                diags.push(d);
+                ids.push(None);
+            }
+        }
+    }
+    let mut slots = ids.into_iter();
+
+    let meta: Option<(FileId, BankMeta)> = slots.next().flatten().and_then(|(id, text)| {
+        yaml::parse::<BankMeta>(&meta_path, &text, "the bank's metadata")
+            .map_err(|d| diags.push(d))
+            .ok()
+            .map(|m| (id, m))
+    });
+
+    let mut refs: [Option<(FileId, Arc<str>)>; 4] = Default::default();
+    for (i, p) in ref_paths.iter().enumerate() {
+        if p.is_some() {
+            refs[i] = slots.next().flatten();
+        }
+    }
+    let glossary: Vec<GlossaryEntry> = parse_refs(
+        &refs[0],
+        &sources,
+        "the glossary",
+        &mut diags,
+        |e: &mut GlossaryEntry, f| e.file = f,
+    );
+    let tools: Vec<Tool> = parse_refs(
+        &refs[1],
+        &sources,
+        "the tools list",
+        &mut diags,
+        |e: &mut Tool, f| e.file = f,
+    );
+    let literature: Vec<Source> = parse_refs(
+        &refs[2],
+        &sources,
+        "the literature list",
+        &mut diags,
+        |e: &mut Source, f| e.file = f,
+    );
+    let citations: Vec<Source> = parse_refs(
+        &refs[3],
+        &sources,
+        "the citations list",
+        &mut diags,
+        |e: &mut Source, f| e.file = f,
+    );
+
+    let question_slots: Vec<Option<(FileId, Arc<str>)>> = slots.collect();
+    let parsed: Vec<Result<Question, Diagnostic>> = question_slots
+        .par_iter()
+        .flatten()
+        .map(|(id, text)| {
+            let path = sources.path(*id);
+            yaml::parse::<Question>(&path, text, "a question").map(|mut q| {
+                q.file = *id;
+                q
+            })
+        })
+        .collect();
+    let mut questions = Vec::with_capacity(parsed.len());
+    for r in parsed {
+        match r {
+            Ok(q) => questions.push(q),
+            Err(d) => diags.push(d),
+        }
+    }
+
+    let rubric = match &meta {
+        Some((_, m)) => match load_rubric(m.rubric.as_ref().map(|r| r.value.as_str()), root) {
+            Ok(r) => Some(r),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        },
+        None => None,
+    };
+
+    let bank = match (meta, rubric) {
+        (Some((meta_file, meta)), Some(rubric)) => {
+            let mut bank = Bank {
+                root: root.to_path_buf(),
+                meta,
+                meta_file,
+                questions,
+                glossary,
+                tools,
+                literature,
+                citations,
+                rubric,
+                sources: sources.clone(),
+            };
+            diags.extend(validate::bank(&bank));
+            order_questions(&mut bank);
+            Some(bank)
+        }
+        _ => None,
+    };
+    let fatal = diags.iter().any(Diagnostic::is_error);
+    crate::diagnostic::sort(&mut diags);
+    Loaded {
+        root: root.to_path_buf(),
+        bank: if fatal { None } else { bank },
+        diagnostics: diags,
+        sources,
+    }
+}
+
+fn parse_refs<T: DeserializeOwned>(
+    slot: &Option<(FileId, Arc<str>)>,
+    sources: &Sources,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+    set_file: impl Fn(&mut T, FileId),
+) -> Vec<T> {
+    let Some((id, text)) = slot else {
+        return Vec::new();
+    };
+    let path = sources.path(*id);
+    match yaml::parse::<Vec<T>>(&path, text, what) {
+        Ok(mut list) => {
+            for item in &mut list {
+                set_file(item, *id);
+            }
+            list
+        }
+        Err(d) if d.code == "empty-file" => Vec::new(),
+        Err(d) => {
+            diags.push(d);
+            Vec::new()
+        }
+    }
+}
+
+/// Puts questions in document order: cluster order from bank.yaml, then file path.
+fn order_questions(bank: &mut Bank) {
+    let order: Vec<String> = bank
+        .meta
+        .clusters
+        .iter()
+        .map(|c| c.id.value.clone())
+        .collect();
+    let sources = &bank.sources;
+    bank.questions.sort_by_cached_key(|q| {
+        (
+            order
+                .iter()
+                .position(|c| *c == q.cluster.value)
+                .unwrap_or(usize::MAX),
+            sources.path(q.file),
+        )
+    });
+}

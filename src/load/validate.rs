@@ -1,0 +1,204 @@
+//! Checks that need the whole bank: unique IDs across files, clusters that exist,
+//! matrix values, roles and methods that the rubric knows.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, Location, did_you_mean, one_of};
+use crate::model::{Bank, FileId, Pos, Rubric, Sp};
+
+pub fn bank(bank: &Bank) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let src = &bank.sources;
+    let at = |file: FileId, pos: Pos| Location::of(src, file, pos);
+
+    // Clusters declared once each.
+    let mut clusters: HashMap<&str, Pos> = HashMap::new();
+    for c in &bank.meta.clusters {
+        if let Some(first) = clusters.insert(&c.id.value, c.id.pos) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-id",
+                    format!("cluster `{}` is declared twice", c.id.value),
+                )
+                .at(at(bank.meta_file, c.id.pos).with_len(c.id.value.len()))
+                .note("first declared here", Some(at(bank.meta_file, first)))
+                .help("give each cluster its own id"),
+            );
+        }
+    }
+    let cluster_ids: Vec<&str> = bank
+        .meta
+        .clusters
+        .iter()
+        .map(|c| c.id.value.as_str())
+        .collect();
+    let r = &bank.rubric;
+    let dims = r.dimensions.ids();
+    let phases = r.phases.ids();
+    let roles: Vec<&str> = r.roles.iter().map(|x| x.id.as_str()).collect();
+    let methods: Vec<&str> = r.methods.iter().map(|x| x.id.as_str()).collect();
+
+    let mut question_ids: HashMap<&str, (FileId, Pos)> = HashMap::new();
+    for q in &bank.questions {
+        if let Some((f, p)) = question_ids.insert(&q.id.value, (q.file, q.id.pos)) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-id",
+                    format!("question id `{}` is used twice", q.id.value),
+                )
+                .at(at(q.file, q.id.pos).with_len(q.id.value.len()))
+                .note("first used here", Some(at(f, p)))
+                .help("question ids must be unique in a bank; rename one of them"),
+            );
+        }
+        if !cluster_ids.contains(&q.cluster.value.as_str()) {
+            let mut d = Diagnostic::error(
+                "unknown-cluster",
+                format!("unknown cluster `{}`", q.cluster.value),
+            )
+            .at(at(q.file, q.cluster.pos).with_len(q.cluster.value.len()));
+            d = match did_you_mean(&q.cluster.value, cluster_ids.iter().copied()) {
+                Some(s) => d.help(format!(
+                    "did you mean `{s}`? bank.yaml declares {}",
+                    one_of(&cluster_ids)
+                )),
+                None => d.help(format!(
+                    "bank.yaml declares {}; add the cluster there or use one of them",
+                    one_of(&cluster_ids)
+                )),
+            };
+            diags.push(d);
+        }
+        let label_dim = r.dimensions.label.to_lowercase();
+        let label_phase = r.phases.label.to_lowercase();
+        check_values(&mut diags, &q.dimensions, &dims, &label_dim, q.file, bank);
+        check_values(&mut diags, &q.phases, &phases, &label_phase, q.file, bank);
+        check_values(&mut diags, &q.roles, &roles, "role", q.file, bank);
+        check_values(&mut diags, &q.methods, &methods, "method", q.file, bank);
+        if q.dimensions.is_empty() || q.phases.is_empty() {
+            let which = if q.dimensions.is_empty() {
+                "dimensions"
+            } else {
+                "phases"
+            };
+            diags.push(
+                Diagnostic::error("invalid-value", format!("`{which}` is empty"))
+                    .at(at(q.file, q.id.pos))
+                    .help("name at least one value so the question has a place in the coverage matrix"),
+            );
+        }
+    }
+
+    // Reference IDs: the right prefix, each once.
+    let mut ref_ids: HashMap<String, (FileId, Pos)> = HashMap::new();
+    type IdList<'a> = Vec<(&'a Sp<String>, FileId)>;
+    let lists: [(&str, char, IdList<'_>); 4] = [
+        (
+            "glossary",
+            'G',
+            bank.glossary.iter().map(|e| (&e.id, e.file)).collect(),
+        ),
+        (
+            "tools",
+            'T',
+            bank.tools.iter().map(|e| (&e.id, e.file)).collect(),
+        ),
+        (
+            "literature",
+            'L',
+            bank.literature.iter().map(|e| (&e.id, e.file)).collect(),
+        ),
+        (
+            "citations",
+            'A',
+            bank.citations.iter().map(|e| (&e.id, e.file)).collect(),
+        ),
+    ];
+    for (list, prefix, ids) in lists {
+        for (id, file) in ids {
+            let v = id.value.as_str();
+            let well_formed = v.len() > 1
+                && v.starts_with(prefix)
+                && v[1..].bytes().all(|b| b.is_ascii_digit())
+                && !v[1..].starts_with('0');
+            if !well_formed {
+                diags.push(
+                    Diagnostic::error("invalid-id", format!("`{v}` is not a {list} id"))
+                        .at(at(file, id.pos).with_len(v.len()))
+                        .help(format!(
+                            "{list} ids are {prefix}1, {prefix}2, {prefix}3, ..."
+                        )),
+                );
+                continue;
+            }
+            if let Some((f, p)) = ref_ids.insert(v.to_owned(), (file, id.pos)) {
+                diags.push(
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("reference id `{v}` is defined twice"),
+                    )
+                    .at(at(file, id.pos).with_len(v.len()))
+                    .note("first defined here", Some(at(f, p)))
+                    .help("renumber one of the entries and update the [Ref: ...] that cite it"),
+                );
+            }
+        }
+    }
+    diags
+}
+
+fn check_values(
+    diags: &mut Vec<Diagnostic>,
+    values: &[Sp<String>],
+    allowed: &[&str],
+    what: &str,
+    file: FileId,
+    bank: &Bank,
+) {
+    for v in values {
+        if !allowed.contains(&v.value.as_str()) {
+            let mut d = Diagnostic::error("invalid-value", format!("unknown {what} `{}`", v.value))
+                .at(Location::of(&bank.sources, file, v.pos).with_len(v.value.len()));
+            d = match did_you_mean(&v.value, allowed.iter().copied()) {
+                Some(s) => d.help(format!("did you mean `{s}`? expected {}", one_of(allowed))),
+                None => d.help(format!(
+                    "expected {} (from the rubric `{}`)",
+                    one_of(allowed),
+                    bank.rubric.name
+                )),
+            };
+            diags.push(d);
+        }
+    }
+}
+
+/// A custom rubric must be usable: its regexes compile and its shares make sense.
+pub fn rubric(path: &Path, r: &Rubric) -> Result<(), Diagnostic> {
+    for pattern in r.impact_patterns.iter().chain(&r.recall_patterns) {
+        if let Err(e) = regex::Regex::new(pattern) {
+            return Err(Diagnostic::error(
+                "invalid-value",
+                format!("invalid regular expression `{pattern}`: {e}"),
+            )
+            .at(Location::file(path)));
+        }
+    }
+    let sum = r.difficulty.foundational + r.difficulty.intermediate + r.difficulty.advanced;
+    if (sum - 1.0).abs() > 0.01 {
+        return Err(Diagnostic::error(
+            "invalid-value",
+            format!("difficulty shares add up to {sum:.2}, not 1"),
+        )
+        .at(Location::file(path))
+        .help("write the shares as fractions, e.g. 0.2, 0.4, 0.4"));
+    }
+    if r.dimensions.values.is_empty() || r.phases.values.is_empty() {
+        return Err(Diagnostic::error(
+            "invalid-value",
+            "a rubric needs at least one dimension and one phase",
+        )
+        .at(Location::file(path)));
+    }
+    Ok(())
+}

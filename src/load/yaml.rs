@@ -1,0 +1,206 @@
+//! Parsing YAML text into model types with serde-saphyr, and turning its errors into
+//! diagnostics that name the allowed fields or values.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde_saphyr::{DuplicateKeyPolicy, Error, MessageFormatter, UserMessageFormatter};
+
+use crate::diagnostic::{Diagnostic, Location, did_you_mean, one_of};
+use crate::model::Pos;
+
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        duplicate_keys: DuplicateKeyPolicy::Error,
+        strict_booleans: true,
+        leading_zero_numbers_as_strings: true,
+        with_snippet: false,
+    }
+}
+
+/// Parses one YAML document of type `T`. `what` names the file's role for messages
+/// ("a question", "the glossary").
+pub fn parse<T: DeserializeOwned>(path: &Path, text: &str, what: &str) -> Result<T, Diagnostic> {
+    if is_blank(text) {
+        return Err(Diagnostic::error(
+            "empty-file",
+            format!("file holds no YAML document, expected {what}"),
+        )
+        .at(Location::at(path, 1, 1))
+        .help("write the content, or delete the file"));
+    }
+    if let Some((line, col)) = tab_indentation(text) {
+        return Err(
+            Diagnostic::error("yaml-syntax", "tab character used for indentation")
+                .at(Location::at(path, line, col).with_len(1))
+                .help("YAML indentation must use spaces; replace the tab with spaces"),
+        );
+    }
+    serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| convert(path, &e))
+}
+
+/// True when the text holds nothing but whitespace and comments.
+fn is_blank(text: &str) -> bool {
+    text.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#') || t == "---" || t == "..."
+    })
+}
+
+/// The first line whose indentation contains a tab, outside block scalars' content.
+fn tab_indentation(text: &str) -> Option<(u32, u32)> {
+    for (i, line) in text.lines().enumerate() {
+        let indent: String = line
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
+        if let Some(col) = indent.find('\t') {
+            let rest = &line[indent.len()..];
+            if rest.is_empty() || rest.starts_with('#') {
+                continue;
+            }
+            return Some((
+                u32::try_from(i + 1).unwrap_or(u32::MAX),
+                u32::try_from(col + 1).unwrap_or(u32::MAX),
+            ));
+        }
+    }
+    None
+}
+
+fn convert(path: &Path, err: &Error) -> Diagnostic {
+    let err = err.without_snippet();
+    let loc = err
+        .location()
+        .map(|l| Pos::from_location(&l))
+        .filter(|p| p.is_known())
+        .map_or_else(
+            || Location::file(path),
+            |p| Location::at(path, p.line, p.col),
+        );
+    let diag = match err {
+        Error::SerdeUnknownField {
+            field, expected, ..
+        } => {
+            let mut d = Diagnostic::error("unknown-field", format!("unknown field `{field}`"))
+                .at(loc.with_len(field.len()));
+            let suggestion = did_you_mean(field, expected.iter().copied());
+            d = match suggestion {
+                Some(s) => d.help(format!(
+                    "did you mean `{s}`? allowed fields: {}",
+                    expected.join(", ")
+                )),
+                None => d.help(format!("allowed fields: {}", expected.join(", "))),
+            };
+            return d;
+        }
+        Error::SerdeUnknownVariant {
+            variant, expected, ..
+        } => {
+            let mut d = Diagnostic::error("invalid-value", format!("unknown value `{variant}`"))
+                .at(loc.with_len(variant.len()));
+            d = match did_you_mean(variant, expected.iter().copied()) {
+                Some(s) => d.help(format!("did you mean `{s}`? expected {}", one_of(expected))),
+                None => d.help(format!("expected {}", one_of(expected))),
+            };
+            return d;
+        }
+        Error::SerdeMissingField { field, .. } => {
+            Diagnostic::error("missing-field", format!("missing required field `{field}`"))
+                .help(format!("add `{field}:` to this mapping"))
+        }
+        Error::SerdeInvalidType {
+            unexpected,
+            expected,
+            ..
+        } => Diagnostic::error(
+            "invalid-type",
+            format!("expected {expected}, found {unexpected}"),
+        )
+        .help(type_help(expected)),
+        Error::SerdeInvalidValue {
+            unexpected,
+            expected,
+            ..
+        } => Diagnostic::error(
+            "invalid-value",
+            format!("invalid value {unexpected}, expected {expected}"),
+        ),
+        Error::DuplicateMappingKey { key, .. } => Diagnostic::error(
+            "duplicate-key",
+            match key {
+                Some(k) => format!("duplicate key `{k}`"),
+                None => "duplicate key".to_owned(),
+            },
+        )
+        .help("a mapping may name each key once; remove or merge the repeated one"),
+        Error::Message { msg, .. } if msg.contains("date") || msg.contains("month") => {
+            Diagnostic::error("invalid-date", msg.clone())
+                .help("write dates as YYYY-MM-DD (or YYYY-MM where a month is asked for)")
+        }
+        Error::Budget { .. } | Error::AliasReplayLimitExceeded { .. } => Diagnostic::error(
+            "resource-limit",
+            UserMessageFormatter.format_message(err).into_owned(),
+        )
+        .help("the document nests too deeply or expands too many aliases; write it out plainly"),
+        other => {
+            let msg = UserMessageFormatter.format_message(other).into_owned();
+            let code = if matches!(other, Error::Message { .. } | Error::InvalidScalar { .. }) {
+                "invalid-value"
+            } else {
+                "yaml-syntax"
+            };
+            let d = Diagnostic::error(code, msg);
+            if code == "yaml-syntax" {
+                d.help("fix the YAML syntax at this position (indentation, quotes, colons)")
+            } else {
+                d
+            }
+        }
+    };
+    diag.at(loc)
+}
+
+fn type_help(expected: &str) -> String {
+    if expected.contains("sequence") {
+        "write a list: `[a, b]` or one `- item` per line".to_owned()
+    } else if expected.contains("string") {
+        "write text here; quote it if it starts with a special character".to_owned()
+    } else if expected.contains("struct") || expected.contains("map") {
+        "write a mapping of `key: value` lines here".to_owned()
+    } else {
+        format!("write {expected} here")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Question;
+
+    fn err(text: &str) -> Diagnostic {
+        parse::<Question>(Path::new("q.yaml"), text, "a question").unwrap_err()
+    }
+
+    #[test]
+    fn unknown_field_suggests_the_closest() {
+        let d = err("id: a\ncluster: c\ntitel: x\n");
+        assert_eq!(d.code, "unknown-field");
+        let loc = d.location.unwrap();
+        assert_eq!((loc.line, loc.col), (3, 1));
+        assert!(d.help.unwrap().starts_with("did you mean `title`?"));
+    }
+
+    #[test]
+    fn tabs_are_reported_where_they_are() {
+        let d = err("id: a\nrisks:\n\t- risk: x\n");
+        assert_eq!(d.code, "yaml-syntax");
+        let loc = d.location.unwrap();
+        assert_eq!((loc.line, loc.col), (3, 1));
+    }
+
+    #[test]
+    fn comments_only_is_empty() {
+        assert_eq!(err("# nothing here\n\n").code, "empty-file");
+    }
+}

@@ -1,0 +1,21 @@
+//! The typed bank: questions, references, the rubric, and the positions they were read from.
+
+mod bank;
+mod question;
+mod refs;
+mod rubric;
+mod scalar;
+mod span;
+
+pub use bank::{Bank, BankMeta, ClusterDef, Scope, SourceFile, Sources};
+pub use question::{
+    Alternative, Diagram, DiagramKind, Difficulty, Metric, Practical, Question, Risk,
+};
+pub use refs::{GlossaryEntry, Source, SourceType, Tool};
+pub use rubric::{
+    Axis, ChainStep, CitationRules, ClusterRules, DEFAULT_RUBRIC_YAML, DifficultyMix, Diversity,
+    LanguageMix, LanguageShare, Method, Minutes, Named, Quantity, Range, Recency,
+    ReferenceMinimums, Rubric, TradeoffRules,
+};
+pub use scalar::{Day, PartialDate, Text, YearMonth};
+pub use span::{FileId, Pos, Sp};

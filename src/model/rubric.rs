@@ -1,0 +1,298 @@
+//! The rubric: the matrix axes, roles, methods, thresholds and lexicons that the
+//! gates measure against. The built-in one is the seed spec; a bank may name its own.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::question::Difficulty;
+use super::refs::SourceType;
+
+/// The built-in rubric, as shipped (and printed by `qbank rubric --default`).
+pub const DEFAULT_RUBRIC_YAML: &str = include_str!("default_rubric.yaml");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rubric {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// First matrix axis; questions name its values under `dimensions`.
+    pub dimensions: Axis,
+    /// Second matrix axis; questions name its values under `phases`.
+    pub phases: Axis,
+    pub roles: Vec<Named>,
+    pub methods: Vec<Method>,
+    pub clusters: ClusterRules,
+    pub quantity: Quantity,
+    pub difficulty: DifficultyMix,
+    /// The performance chain every answer must carry (gate 4), in order.
+    pub chain: Vec<ChainStep>,
+    pub answer_words: Range,
+    pub practical_lines: Range,
+    pub citations: CitationRules,
+    pub tradeoffs: TradeoffRules,
+    pub references: ReferenceMinimums,
+    pub languages: LanguageMix,
+    pub recency: Recency,
+    pub diversity: Diversity,
+    /// Regular expressions (case-insensitive); a key insight matching one holds a
+    /// numeric improvement (gate 10).
+    pub impact_patterns: Vec<String>,
+    /// Vague words that need a number in the same sentence (gate 20).
+    pub vague_terms: Vec<String>,
+    /// Acronyms that need no glossary entry (gate 19).
+    pub common_acronyms: Vec<String>,
+    /// Regular expressions (case-insensitive) for recall questions such as "What is X?".
+    pub recall_patterns: Vec<String>,
+    /// Normalised title similarity (0-1) at or above which two titles are near-identical.
+    pub duplicate_title_similarity: f64,
+    /// Warn when the bank's as_of date is older than this many months.
+    pub as_of_warn_months: u32,
+}
+
+/// One axis of the coverage matrix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Axis {
+    /// How the document names the axis: `Dimension`, `Phase`, `Type`, ...
+    pub label: String,
+    pub values: Vec<Named>,
+}
+
+impl Axis {
+    pub fn ids(&self) -> Vec<&str> {
+        self.values.iter().map(|v| v.id.as_str()).collect()
+    }
+
+    pub fn title(&self, id: &str) -> String {
+        self.values
+            .iter()
+            .find(|v| v.id == id)
+            .map_or_else(|| id.to_owned(), |v| v.title.clone())
+    }
+
+    /// The id whose id or title matches `text` case-insensitively.
+    pub fn find(&self, text: &str) -> Option<&str> {
+        let t = text.trim();
+        self.values
+            .iter()
+            .find(|v| v.id.eq_ignore_ascii_case(t) || v.title.eq_ignore_ascii_case(t))
+            .map(|v| v.id.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Named {
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub focus: Option<String>,
+}
+
+/// A performance method (gate 18) with the words that show a question covers it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Method {
+    pub id: String,
+    pub title: String,
+    /// Case-insensitive phrases matched at the start of a word ("profil" matches "profiling").
+    pub lexicon: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterRules {
+    /// The clusters the spec suggests, used by `init` and the importer.
+    pub suggested: Vec<Named>,
+    pub min: u32,
+    pub max: u32,
+    pub min_questions: u32,
+    pub max_questions: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Quantity {
+    pub min: u32,
+    pub max: u32,
+    /// Above this many questions the reference minimums scale by `scale_factor`.
+    pub scale_above: u32,
+    pub scale_factor: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DifficultyMix {
+    /// Target share of each level, as fractions that add up to 1.
+    pub foundational: f64,
+    pub intermediate: f64,
+    pub advanced: f64,
+    /// Allowed distance from each target share, in percentage points.
+    pub tolerance_points: f64,
+    /// Interview minutes a question of each level takes (packets).
+    pub minutes: Minutes,
+}
+
+impl DifficultyMix {
+    pub fn share(&self, d: Difficulty) -> f64 {
+        match d {
+            Difficulty::Foundational => self.foundational,
+            Difficulty::Intermediate => self.intermediate,
+            Difficulty::Advanced => self.advanced,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Minutes {
+    pub foundational: u32,
+    pub intermediate: u32,
+    pub advanced: u32,
+}
+
+impl Minutes {
+    pub fn of(&self, d: Difficulty) -> u32 {
+        match d {
+            Difficulty::Foundational => self.foundational,
+            Difficulty::Intermediate => self.intermediate,
+            Difficulty::Advanced => self.advanced,
+        }
+    }
+}
+
+/// One step of the performance chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChainStep {
+    pub id: String,
+    /// The bold label that always counts (`**SLO**`).
+    pub label: String,
+    /// Case-insensitive phrases matched at the start of a word.
+    pub lexicon: Vec<String>,
+    /// The step only counts in a sentence that also holds a number.
+    #[serde(default)]
+    pub requires_number: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Range {
+    pub min: u32,
+    pub max: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CitationRules {
+    /// Share of questions that must cite at least one distinct reference.
+    pub min_share_one: f64,
+    /// Share of questions that must cite at least two.
+    pub min_share_two: f64,
+    /// Distinct references an advanced question should cite (a warning below it).
+    pub advanced_min: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TradeoffRules {
+    pub advanced_min_alternatives: u32,
+    pub advanced_min_risks: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceMinimums {
+    pub glossary: u32,
+    pub tools: u32,
+    pub literature: u32,
+    pub citations: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageMix {
+    /// Target shares of citation languages; `other` collects every unnamed language.
+    pub targets: Vec<LanguageShare>,
+    pub tolerance_points: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageShare {
+    pub lang: String,
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Recency {
+    /// A source is recent when published within this many years before as_of.
+    pub years: u32,
+    /// Share of literature + citations that must be recent.
+    pub min_share: f64,
+    /// Share of tools (by last_update) that must be recent.
+    pub tools_min_share: f64,
+    /// Source types that count as benchmarks.
+    pub benchmark_types: Vec<SourceType>,
+    pub benchmarks_min_share: f64,
+    /// A tool whose last_update is older than this many months is a warning.
+    pub tool_warn_months: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Diversity {
+    pub min_types: u32,
+    /// No source type may exceed this share of literature + citations.
+    pub max_share: f64,
+}
+
+impl Rubric {
+    pub fn default_rubric() -> Rubric {
+        serde_saphyr::from_str(DEFAULT_RUBRIC_YAML).expect("the built-in rubric parses")
+    }
+
+    /// The question count above which reference minimums scale.
+    pub fn scaled_minimum(&self, base: u32, questions: usize) -> u32 {
+        if questions > self.quantity.scale_above as usize {
+            (f64::from(base) * self.quantity.scale_factor - 1e-9).ceil() as u32
+        } else {
+            base
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_rubric_parses_and_matches_the_seed() {
+        let r = Rubric::default_rubric();
+        assert_eq!(
+            r.dimensions.ids(),
+            ["latency", "throughput", "scalability", "resources"]
+        );
+        assert_eq!(
+            r.phases.ids(),
+            ["measure", "analyze", "optimize", "validate"]
+        );
+        assert_eq!(r.roles.len(), 6);
+        assert_eq!(r.methods.len(), 6);
+        assert_eq!(r.clusters.suggested.len(), 6);
+        assert_eq!(r.chain.len(), 6);
+        assert_eq!((r.quantity.min, r.quantity.max), (25, 30));
+        assert_eq!(r.references.citations, 20);
+    }
+
+    #[test]
+    fn minimums_scale_by_1_2_rounded_up_above_30() {
+        let r = Rubric::default_rubric();
+        assert_eq!(r.scaled_minimum(10, 30), 10);
+        assert_eq!(r.scaled_minimum(10, 31), 12);
+        assert_eq!(r.scaled_minimum(5, 31), 6);
+        assert_eq!(r.scaled_minimum(20, 31), 24);
+    }
+}
