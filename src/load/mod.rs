@@ -43,7 +43,11 @@ pub fn load_rubric(spec: Option<&str>, base: &Path) -> Result<Arc<Rubric>, Diagn
     match spec.map(str::trim) {
         None | Some("default") => Ok(Arc::new(Rubric::default_rubric())),
         Some(rel) => {
-            let path = base.join(rel);
+            let path: PathBuf = base.join(rel).components().collect();
+            if !path.exists() {
+                return Err(Diagnostic::error("io", format!("rubric file {} does not exist", path.display()))
+                    .help("write `rubric: default` for the built-in rubric, or a path relative to bank.yaml"));
+            }
             let text = read_text(&path)?;
             let rubric: Rubric = yaml::parse(&path, &text, "a rubric")?;
             validate::rubric(&path, &rubric)?;
@@ -177,9 +181,16 @@ pub fn load_bank(root: &Path) -> Loaded {
     }
 
     let rubric = match &meta {
-        Some((_, m)) => match load_rubric(m.rubric.as_ref().map(|r| r.value.as_str()), root) {
+        Some((file, m)) => match load_rubric(m.rubric.as_ref().map(|r| r.value.as_str()), root) {
             Ok(r) => Some(r),
-            Err(d) => {
+            Err(mut d) => {
+                if d.location.is_none() {
+                    let pos = m
+                        .rubric
+                        .as_ref()
+                        .map_or(crate::model::Pos::UNKNOWN, |r| r.pos);
+                    d.location = Some(Location::of(&sources, *file, pos));
+                }
                 diags.push(d);
                 None
             }

@@ -126,6 +126,14 @@ fn convert(path: &Path, err: &Error) -> Diagnostic {
             "invalid-value",
             format!("invalid value {unexpected}, expected {expected}"),
         ),
+        Error::Unexpected { expected, .. } => {
+            let want = friendly(expected);
+            Diagnostic::error("invalid-type", format!("expected {want} here")).help(type_help(want))
+        }
+        Error::InvalidScalar { ty, .. } => {
+            let want = friendly(ty);
+            Diagnostic::error("invalid-type", format!("expected {want} here")).help(type_help(want))
+        }
         Error::DuplicateMappingKey { key, .. } => Diagnostic::error(
             "duplicate-key",
             match key {
@@ -161,10 +169,23 @@ fn convert(path: &Path, err: &Error) -> Diagnostic {
     diag.at(loc)
 }
 
+/// Words for people in place of serde's and the parser's type names.
+fn friendly(name: &str) -> &str {
+    match name {
+        "sequence start" | "sequence" => "a list",
+        "mapping start" | "mapping" | "struct" | "map" => "a mapping of `key: value` lines",
+        "string scalar" | "string" | "scalar" => "text",
+        "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number",
+        "f32" | "f64" => "a number",
+        "bool" => "`true` or `false`",
+        other => other,
+    }
+}
+
 fn type_help(expected: &str) -> String {
-    if expected.contains("sequence") {
+    if expected.contains("sequence") || expected == "a list" {
         "write a list: `[a, b]` or one `- item` per line".to_owned()
-    } else if expected.contains("string") {
+    } else if expected.contains("string") || expected == "text" {
         "write text here; quote it if it starts with a special character".to_owned()
     } else if expected.contains("struct") || expected.contains("map") {
         "write a mapping of `key: value` lines here".to_owned()

@@ -3,6 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::scalar::Text;
 use super::span::{FileId, Sp};
 
 /// How hard a question is; the rubric sets the target share of each level.
@@ -138,11 +139,15 @@ pub struct Metric {
     pub metric: Sp<String>,
     #[serde(default)]
     pub formula: Sp<String>,
+    /// Cells may be written as text (`350 ms`) or as a bare number.
     #[serde(default)]
+    #[schemars(with = "Text")]
     pub baseline: Sp<String>,
     #[serde(default)]
+    #[schemars(with = "Text")]
     pub optimized: Sp<String>,
     #[serde(default)]
+    #[schemars(with = "Text")]
     pub improvement: Sp<String>,
     #[serde(default)]
     pub rationale: Sp<String>,

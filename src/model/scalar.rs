@@ -226,7 +226,7 @@ impl JsonSchema for Text {
         "Text".into()
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({ "type": ["string", "integer"] })
+        json_schema!({ "type": ["string", "number"] })
     }
 }
 

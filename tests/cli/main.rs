@@ -1,0 +1,5 @@
+//! One integration-test binary that drives the real `qbank` executable.
+
+mod common;
+mod load;
+mod schema;
