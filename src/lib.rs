@@ -9,7 +9,10 @@
 
 pub mod cli;
 pub mod diagnostic;
+pub mod gates;
 pub mod load;
 pub mod model;
+pub mod render;
 pub mod report;
 pub mod schema;
+pub mod text;

@@ -1,11 +1,15 @@
-//! `qbank check`: load every bank under the given paths and report.
+//! `qbank check`: load every bank under the given paths, run the gates, report.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
+use rayon::prelude::*;
 
-use crate::load::{self, Input};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::gates::{self, Ctx};
+use crate::load::{self, Input, Loaded};
+use crate::model::{Bank, Day};
 use crate::report::{self, BankReport, Report};
 
 #[derive(Debug, clap::Args)]
@@ -16,39 +20,125 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// The date recency is measured from (default: each bank's `as_of`).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub as_of: Option<Day>,
+    /// Fail (exit 1) on WARN as well as FAIL.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// The validation table per bank, diagnostics like rustc's, a summary line.
     Human,
+    /// JSON (documented in docs/json.md).
     Json,
+    /// The table exactly as the spec's Validation Results section.
+    Markdown,
+}
+
+pub(crate) fn parse_day(s: &str) -> Result<Day, String> {
+    Day::parse(s)
 }
 
 pub fn run(args: &Args, cli: &super::Cli) -> u8 {
-    let report = collect(&super::paths_or_default(&args.paths));
+    let mut report = collect(&super::paths_or_default(&args.paths), args.as_of);
+    report.strict = args.strict;
     let text = match args.format {
-        Format::Human => {
-            let styled = true;
-            let mut s = String::new();
-            for d in report.all_diagnostics() {
-                s.push_str(&report::human::diagnostic(d, &report.texts, styled));
-                s.push_str("\n\n");
-            }
-            if !cli.quiet {
-                s.push_str(&report::human::summary(&report));
-                s.push('\n');
-            }
-            s
-        }
+        Format::Human => human(&report, cli.quiet),
         Format::Json => report::json::render(&report),
+        Format::Markdown => markdown(&report),
     };
     let mut out = anstream::stdout();
     let _ = out.write_all(text.as_bytes());
     report.exit_code()
 }
 
-/// Discovers and loads every bank under `paths`.
-pub fn collect(paths: &[PathBuf]) -> Report {
+fn human(report: &Report, quiet: bool) -> String {
+    let mut s = String::new();
+    for b in &report.banks {
+        if !b.gates.is_empty() && !quiet {
+            let title = b.title.as_deref().unwrap_or_default();
+            let as_of = b.as_of.as_deref().unwrap_or_default();
+            s.push_str(&format!(
+                "{}: {title} (as of {as_of})\n",
+                crate::diagnostic::display_path(&b.path)
+            ));
+            s.push_str(&report::table::human(&b.gates));
+            s.push_str(&report::table::summary_line(&b.gates));
+            s.push_str("\n\n");
+        }
+    }
+    for d in report.all_diagnostics() {
+        s.push_str(&report::human::diagnostic(d, &report.texts, true));
+        s.push_str("\n\n");
+    }
+    if !quiet {
+        s.push_str(&report::human::summary(report));
+        s.push('\n');
+    }
+    s
+}
+
+fn markdown(report: &Report) -> String {
+    let mut s = String::new();
+    let many = report.banks.len() > 1;
+    for b in &report.banks {
+        if many {
+            s.push_str(&format!(
+                "### {}\n\n",
+                b.title.as_deref().unwrap_or(&b.path.display().to_string())
+            ));
+        }
+        if b.gates.is_empty() {
+            s.push_str("Not loaded: see the diagnostics (`--format human`).\n\n");
+            continue;
+        }
+        s.push_str(&report::table::markdown(&b.gates));
+        s.push_str(&format!(
+            "\n**Summary**: {}\n\n",
+            report::table::summary_line(&b.gates)
+        ));
+    }
+    s.trim_end().to_owned() + "\n"
+}
+
+/// Today's date in the local time zone.
+fn today() -> jiff::civil::Date {
+    jiff::Zoned::now().date()
+}
+
+/// Runs the gates on a loaded bank, measuring recency from `as_of` or the bank's date.
+pub fn gate_bank(
+    bank: &Bank,
+    as_of: Option<Day>,
+) -> (Vec<gates::GateResult>, Vec<Diagnostic>, Day) {
+    let mut notes = Vec::new();
+    let date = match as_of {
+        Some(d) => d,
+        None => {
+            let d = bank.meta.as_of.value;
+            let months = bank.rubric.as_of_warn_months;
+            let limit = today()
+                .checked_sub(jiff::Span::new().months(i64::from(months)))
+                .unwrap_or(jiff::civil::Date::MIN);
+            if d.0 < limit {
+                notes.push(
+                    Diagnostic::warning("stale-as-of", format!("the bank's as_of date {d} is more than {months} months old; recency is measured from it"))
+                        .at(Location::of(&bank.sources, bank.meta_file, bank.meta.as_of.pos))
+                        .help("review the references and update `as_of`, or pin a date with --as-of"),
+                );
+            }
+            d
+        }
+    };
+    let ctx = Ctx::new(bank, date.0, None);
+    (gates::run(&ctx), notes, date)
+}
+
+/// Discovers, loads and gates every bank under `paths`.
+pub fn collect(paths: &[PathBuf], as_of: Option<Day>) -> Report {
     let (inputs, general) = load::discover(paths);
     let mut report = Report {
         general,
@@ -64,34 +154,52 @@ pub fn collect(paths: &[PathBuf]) -> Report {
     for i in &inputs {
         if let Input::Document(p) = i {
             report.general.push(
-                crate::diagnostic::Diagnostic::error(
+                Diagnostic::error(
                     "unsupported",
                     "reading markdown documents is not available yet",
                 )
-                .at(crate::diagnostic::Location::file(p))
+                .at(Location::file(p))
                 .help("pass a bank folder (with bank.yaml) instead"),
             );
         }
     }
-    for loaded in load::load_all(&banks) {
+    let results: Vec<(Loaded, BankReport)> = banks
+        .par_iter()
+        .map(|root| {
+            let loaded = load::load_bank(root);
+            let report = bank_report(&loaded, as_of);
+            (loaded, report)
+        })
+        .collect();
+    for (loaded, bank_report) in results {
         report.add_sources(&loaded.sources);
-        let (slug, title) = loaded
-            .bank
-            .as_ref()
-            .map(|b| {
-                (
-                    Some(b.meta.slug.value.clone()),
-                    Some(b.meta.title.value.clone()),
-                )
-            })
-            .unwrap_or_default();
-        report.banks.push(BankReport {
-            path: loaded.root.clone(),
-            slug,
-            title,
-            loaded: loaded.bank.is_some(),
-            diagnostics: loaded.diagnostics,
-        });
+        report.banks.push(bank_report);
     }
     report
+}
+
+fn bank_report(loaded: &Loaded, as_of: Option<Day>) -> BankReport {
+    let mut diagnostics = loaded.diagnostics.clone();
+    let (slug, title, gates, date) = match &loaded.bank {
+        Some(b) => {
+            let (gates, notes, date) = gate_bank(b, as_of);
+            diagnostics.extend(notes);
+            (
+                Some(b.meta.slug.value.clone()),
+                Some(b.meta.title.value.clone()),
+                gates,
+                Some(date.to_string()),
+            )
+        }
+        None => (None, None, Vec::new(), None),
+    };
+    BankReport {
+        path: loaded.root.clone(),
+        slug,
+        title,
+        loaded: loaded.bank.is_some(),
+        as_of: date,
+        gates,
+        diagnostics,
+    }
 }

@@ -103,11 +103,27 @@ pub fn summary(report: &Report) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        "{} {} checked: {} loaded, {} could not be loaded; {} {}, {} {}",
+        "{} {} checked",
         c.banks,
-        plural(c.banks, "bank", "banks"),
-        c.banks - failed,
-        failed,
+        plural(c.banks, "bank", "banks")
+    );
+    if failed > 0 {
+        let _ = write!(s, " ({failed} could not be loaded)");
+    }
+    let gates = c.pass + c.warn + c.fail + c.skip;
+    if gates > 0 {
+        let _ = write!(
+            s,
+            ": {} gate results, {} PASS, {} WARN, {} FAIL",
+            gates, c.pass, c.warn, c.fail
+        );
+        if c.skip > 0 {
+            let _ = write!(s, ", {} SKIP", c.skip);
+        }
+    }
+    let _ = write!(
+        s,
+        "; {} {}, {} {}",
         c.errors,
         plural(c.errors, "error", "errors"),
         c.warnings,

@@ -3,6 +3,7 @@
 
 pub mod human;
 pub mod json;
+pub mod table;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -11,6 +12,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::gates::{GateResult, Status};
 use crate::model::Sources;
 
 /// One bank's (or document's) results.
@@ -23,7 +25,26 @@ pub struct BankReport {
     pub title: Option<String>,
     /// False when the bank could not be loaded (exit code 2).
     pub loaded: bool,
+    /// The date recency was measured from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+    /// The twenty gates' results, in order (empty when the bank did not load).
+    pub gates: Vec<GateResult>,
+    /// Load problems and notes about the run (gate findings are under `gates`).
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl BankReport {
+    /// Load diagnostics, then every gate's findings.
+    pub fn all_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .chain(self.gates.iter().flat_map(|g| g.diagnostics.iter()))
+    }
+
+    pub fn count(&self, status: Status) -> usize {
+        self.gates.iter().filter(|g| g.status == status).count()
+    }
 }
 
 /// Everything one run found, plus the file texts diagnostics quote.
@@ -33,11 +54,17 @@ pub struct Report {
     /// Problems not tied to one bank (paths that do not exist, symlink loops).
     pub general: Vec<Diagnostic>,
     pub texts: HashMap<PathBuf, Arc<str>>,
+    /// With `--strict`, a WARN fails like a FAIL.
+    pub strict: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
     pub banks: usize,
+    pub pass: usize,
+    pub warn: usize,
+    pub fail: usize,
+    pub skip: usize,
     pub errors: usize,
     pub warnings: usize,
 }
@@ -52,7 +79,7 @@ impl Report {
     pub fn all_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
         self.general
             .iter()
-            .chain(self.banks.iter().flat_map(|b| b.diagnostics.iter()))
+            .chain(self.banks.iter().flat_map(BankReport::all_diagnostics))
     }
 
     pub fn counts(&self) -> Counts {
@@ -60,6 +87,12 @@ impl Report {
             banks: self.banks.len(),
             ..Counts::default()
         };
+        for b in &self.banks {
+            c.pass += b.count(Status::Pass);
+            c.warn += b.count(Status::Warn);
+            c.fail += b.count(Status::Fail);
+            c.skip += b.count(Status::Skip);
+        }
         for d in self.all_diagnostics() {
             match d.severity {
                 Severity::Error => c.errors += 1,

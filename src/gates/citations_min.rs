@@ -1,0 +1,126 @@
+use super::literature_min::missing_literature_fields;
+use super::{Ctx, Level, Measurement, finding, share};
+
+declare_gate! {
+    /// ## What it checks
+    /// The citations list holds at least the rubric's minimum of complete APA entries
+    /// (default 20, scaled above 30 questions). Complete: authors, year, title, container
+    /// or publisher, DOI or URL, and a language tag. The language mix is reported against
+    /// the rubric's targets (default ~60/30/10 EN/ZH/other); a share off by more than the
+    /// tolerance (default 15 points) is a warning.
+    ///
+    /// ## Why it matters
+    /// Citations are the evidence behind the answers; the language mix keeps the bank
+    /// useful to its bilingual audience.
+    ///
+    /// ## How to fix
+    /// Fill the missing fields in `references/citations.yaml`; add sources in the
+    /// under-represented language.
+    ///
+    /// ## Example
+    /// `24 citations, 24 complete; EN 58% ZH 29% other 12%`.
+    pub(crate) static CITATIONS_MIN = {
+        number: 14,
+        name: "citations-min",
+        title: "Citations Min",
+        requirement: |r| format!(">={} citations [A#] APA 7th with language tags", r.references.citations),
+        check: check,
+    }
+}
+
+fn check(ctx: &Ctx<'_>) -> Measurement {
+    let min = ctx.scaled(ctx.rubric.references.citations) as usize;
+    let list = &ctx.bank.citations;
+    let mix = &ctx.rubric.languages;
+    let mut complete = 0;
+    let mut diags = Vec::new();
+    for s in list {
+        let mut missing = missing_literature_fields(s);
+        if s.doi.is_none() && s.url.is_none() {
+            missing.push("doi or url");
+        }
+        if s.lang.is_none() {
+            missing.push("lang");
+        }
+        if missing.is_empty() {
+            complete += 1;
+        } else {
+            diags.push(
+                finding(
+                    Level::Preferred,
+                    format!("citation `{}` lacks {}", s.id.value, missing.join(", ")),
+                )
+                .at(ctx.loc(s.file, s.id.pos))
+                .help("fill the missing fields"),
+            );
+        }
+    }
+    // Language mix: named targets, with `other` collecting the rest.
+    let named: Vec<String> = mix
+        .targets
+        .iter()
+        .map(|t| t.lang.to_uppercase())
+        .filter(|l| l != "OTHER")
+        .collect();
+    let lang_of = |s: &crate::model::Source| -> String {
+        let l = s
+            .lang
+            .as_ref()
+            .map(|l| l.value.to_uppercase())
+            .unwrap_or_default();
+        if named.contains(&l) {
+            l
+        } else {
+            "OTHER".to_owned()
+        }
+    };
+    let mut parts = Vec::new();
+    let mut off = Vec::new();
+    for t in &mix.targets {
+        let key = t.lang.to_uppercase();
+        let count = list.iter().filter(|s| lang_of(s) == key).count();
+        let s = share(count, list.len()) * 100.0;
+        parts.push(format!("{} {s:.0}%", t.lang));
+        if !list.is_empty() && (s - t.share * 100.0).abs() > mix.tolerance_points + 1e-9 {
+            off.push(format!(
+                "{} is {s:.0}% (target {:.0}%)",
+                t.lang,
+                t.share * 100.0
+            ));
+        }
+    }
+    let mut m = Measurement::new(format!(
+        "{} citations, {complete} complete (min {min}); {}",
+        list.len(),
+        parts.join(" ")
+    ));
+    m.require(complete >= min);
+    m.prefer(complete == list.len());
+    m.prefer(off.is_empty());
+    if complete < min {
+        diags.push(
+            finding(
+                Level::Required,
+                format!("{complete} complete citations; at least {min} required"),
+            )
+            .at(ctx.bank_loc())
+            .help("add entries to references/citations.yaml"),
+        );
+    }
+    if !off.is_empty() {
+        diags.push(
+            finding(
+                Level::Preferred,
+                format!(
+                    "citation languages off target by more than {} points: {}",
+                    mix.tolerance_points,
+                    off.join("; ")
+                ),
+            )
+            .at(ctx.bank_loc())
+            .help("add citations in the under-represented language"),
+        );
+    }
+    m.diagnostics = diags;
+    m
+}

@@ -1,0 +1,84 @@
+use std::collections::{BTreeMap, HashSet};
+
+use super::{Ctx, Level, Measurement, finding, question_texts};
+use crate::text;
+
+declare_gate! {
+    /// ## What it checks
+    /// Every acronym in question text (two or more capitals, digits allowed, an optional
+    /// plural `s`; code, URLs and reference brackets excluded) is defined: it appears in a
+    /// glossary term or alias, or in the rubric's `common_acronyms` allow-list.
+    ///
+    /// ## Why it matters
+    /// Undefined jargon excludes candidates and hides sloppy thinking; the spec asks for
+    /// glossary-defined terms throughout.
+    ///
+    /// ## How to fix
+    /// Add a glossary entry (or an alias to an existing one) for the acronym, spell it
+    /// out, or put code-like tokens (`EXPLAIN ANALYZE`) in backticks.
+    ///
+    /// ## Example
+    /// `41 acronyms, 0 undefined`.
+    pub(crate) static CLARITY = {
+        number: 19,
+        name: "clarity",
+        title: "Clarity",
+        requirement: |_| "All acronyms in glossary; no undefined terms".to_owned(),
+        check: check,
+    }
+}
+
+fn check(ctx: &Ctx<'_>) -> Measurement {
+    let mut defined: HashSet<String> = ctx.rubric.common_acronyms.iter().cloned().collect();
+    for g in &ctx.bank.glossary {
+        for name in std::iter::once(&g.term.value).chain(&g.aliases) {
+            for (a, _) in text::acronyms(name) {
+                defined.insert(text::acronym_stem(&a).to_owned());
+                defined.insert(a);
+            }
+            if g.acronym {
+                defined.insert(name.trim().to_owned());
+            }
+        }
+    }
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut undefined: BTreeMap<String, (usize, crate::diagnostic::Location)> = BTreeMap::new();
+    for q in &ctx.bank.questions {
+        for (_, t) in question_texts(q) {
+            for (a, range) in text::acronyms(&t.value) {
+                *seen.entry(a.clone()).or_default() += 1;
+                if defined.contains(&a) || defined.contains(text::acronym_stem(&a)) {
+                    continue;
+                }
+                let entry = undefined
+                    .entry(a)
+                    .or_insert_with(|| (0, ctx.loc_in(q.file, t, range)));
+                entry.0 += 1;
+            }
+        }
+    }
+    let mut m = Measurement::new(format!(
+        "{} acronyms, {} undefined",
+        seen.len(),
+        undefined.len()
+    ));
+    m.require(undefined.is_empty());
+    for (a, (count, loc)) in undefined {
+        let times = if count > 1 {
+            format!(" ({count} uses)")
+        } else {
+            String::new()
+        };
+        m.push(
+            finding(
+                Level::Required,
+                format!("acronym `{a}` is not defined{times}"),
+            )
+            .at(loc)
+            .help(format!(
+                "add `{a}` to a glossary entry's aliases, spell it out, or put code in backticks"
+            )),
+        );
+    }
+    m
+}

@@ -1,0 +1,149 @@
+use std::collections::{BTreeMap, HashSet};
+
+use super::refs_index::RefIndex;
+use super::{Ctx, Level, Measurement, finding, question_texts};
+use crate::diagnostic::{Location, did_you_mean};
+use crate::model::{FileId, Pos, Sp};
+use crate::text::{self, RefTarget};
+
+declare_gate! {
+    /// ## What it checks
+    /// Every reference in the text resolves: `[Ref: A1, L2]` and bare `[G1]` name an id
+    /// that exists, and `[G: Term]` names a glossary term or alias (case-insensitive; a
+    /// part of a term written `RPS/TPS/QPS` counts). The same id defined twice fails.
+    /// References that nothing cites are warnings.
+    ///
+    /// ## Why it matters
+    /// A dangling `[Ref: A31]` is a claim with no source; the rendered document's links
+    /// break and readers lose trust in every other reference.
+    ///
+    /// ## How to fix
+    /// Correct the id (the help line suggests the closest one), add the missing entry to
+    /// `references/`, or remove the citation. Cite or delete unused entries.
+    ///
+    /// ## Example
+    /// `142 refs, 0 unresolved`; `[Ref: A31]` with 24 citations fails.
+    pub(crate) static CROSS_REFS = {
+        number: 7,
+        name: "cross-refs",
+        title: "Cross-refs",
+        requirement: |_| "All [Ref: ID] resolve to References".to_owned(),
+        check: check,
+    }
+}
+
+fn check(ctx: &Ctx<'_>) -> Measurement {
+    let bank = ctx.bank;
+    let index = RefIndex::new(bank);
+    let mut total = 0;
+    let mut unresolved = 0;
+    let mut used: HashSet<String> = HashSet::new();
+    let mut diags = Vec::new();
+    let mut visit = |file: FileId, value: &Sp<String>, diags: &mut Vec<_>| {
+        for u in text::refs(&value.value) {
+            total += 1;
+            match index.resolve(&u.target) {
+                Some(id) => {
+                    used.insert(id);
+                }
+                None => {
+                    unresolved += 1;
+                    let (what, candidates): (String, Vec<&str>) = match &u.target {
+                        RefTarget::Id(id) => (
+                            format!("`{id}` is not a defined reference"),
+                            index.ids().collect(),
+                        ),
+                        RefTarget::Term(t) => (
+                            format!("`[G: {t}]` is not a glossary term or alias"),
+                            index.terms().collect(),
+                        ),
+                    };
+                    let key = match &u.target {
+                        RefTarget::Id(id) | RefTarget::Term(id) => id.as_str(),
+                    };
+                    let mut d =
+                        finding(Level::Required, what).at(ctx.loc_in(file, value, u.span.clone()));
+                    d = match did_you_mean(key, candidates) {
+                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        None => d.help("add the entry under references/, or correct the citation"),
+                    };
+                    diags.push(d);
+                }
+            }
+        }
+    };
+    for q in &bank.questions {
+        for (_, t) in question_texts(q) {
+            visit(q.file, t, &mut diags);
+        }
+    }
+    let scope = &bank.meta.scope;
+    for s in [
+        &scope.constraints,
+        &scope.assumptions,
+        &scope.in_scope,
+        &scope.out_of_scope,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        visit(
+            bank.meta_file,
+            &Sp::new(s.clone(), Pos::UNKNOWN),
+            &mut diags,
+        );
+    }
+
+    // Ids defined twice (reachable for imported documents; the YAML loader refuses them).
+    let mut defined: BTreeMap<&str, Vec<(FileId, Pos)>> = BTreeMap::new();
+    let all_ids = bank
+        .glossary
+        .iter()
+        .map(|g| (&g.id, g.file))
+        .chain(bank.tools.iter().map(|t| (&t.id, t.file)))
+        .chain(bank.literature.iter().map(|s| (&s.id, s.file)))
+        .chain(bank.citations.iter().map(|s| (&s.id, s.file)));
+    for (id, file) in all_ids.clone() {
+        defined.entry(&id.value).or_default().push((file, id.pos));
+    }
+    let mut duplicates = 0;
+    for (id, places) in &defined {
+        if places.len() > 1 {
+            duplicates += 1;
+            let mut d = finding(
+                Level::Required,
+                format!("reference `{id}` is defined {} times", places.len()),
+            )
+            .at(ctx.loc(places[1].0, places[1].1))
+            .help("give each entry its own id");
+            d = d.note(
+                "first defined here",
+                Some(ctx.loc(places[0].0, places[0].1)),
+            );
+            diags.push(d);
+        }
+    }
+    let mut unused = 0;
+    for (id, file) in all_ids {
+        if !used.contains(&id.value) {
+            unused += 1;
+            diags.push(
+                finding(Level::Preferred, format!("`{}` is never cited", id.value))
+                    .at(Location::of(&bank.sources, file, id.pos).with_len(id.value.len()))
+                    .help("cite it where it supports a claim, or remove it"),
+            );
+        }
+    }
+    let mut evidence = format!("{total} refs, {unresolved} unresolved");
+    if duplicates > 0 {
+        evidence.push_str(&format!(", {duplicates} duplicate ids"));
+    }
+    if unused > 0 {
+        evidence.push_str(&format!(", {unused} unused"));
+    }
+    let mut m = Measurement::new(evidence);
+    m.require(unresolved == 0 && duplicates == 0);
+    m.prefer(unused == 0);
+    m.diagnostics = diags;
+    m
+}

@@ -1,0 +1,208 @@
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Ctx, Level, Measurement, finding, question_texts};
+use crate::diagnostic::Location;
+use crate::model::{FileId, Sp};
+
+declare_gate! {
+    /// ## What it checks
+    /// Every URL and DOI in the references (tools' `url`/`archived`, sources' `doi`/`url`/
+    /// `archived`) and in question text is well-formed (http or https with a host; a DOI
+    /// `10.NNNN/...`), and each reference is either verified live (by `--online`, or a
+    /// fresh cache entry) or persistent: it has a DOI or an `archived` copy. Offline,
+    /// links that are neither are WARN, never PASS. With `--online`, a dead link with
+    /// no DOI or archive fails; a dead one with an archive is reported as archived.
+    ///
+    /// ## Why it matters
+    /// Links rot; a bank that cites dead pages cannot be checked by its readers.
+    ///
+    /// ## How to fix
+    /// Add the DOI where the work has one, else an `archived:` Wayback URL
+    /// (`https://web.archive.org/web/<year>/<url>`); fix malformed URLs.
+    ///
+    /// ## Example
+    /// `46 links: 9 DOI, 37 archived, 0 unverified; live check not run`.
+    pub(crate) static LINK_ACCESSIBILITY = {
+        number: 17,
+        name: "link-accessibility",
+        title: "Link Accessibility",
+        requirement: |_| "All links accessible or archived (DOI/Wayback)".to_owned(),
+        check: check,
+    }
+}
+
+static DOI: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^10\.\d{4,9}/\S+$").expect("valid regex"));
+static TEXT_URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"https?://[^\s)>\]`]+").expect("valid regex"));
+
+/// A well-formed web address: http(s) with a host.
+pub fn well_formed_url(s: &str) -> bool {
+    url::Url::parse(s.trim()).is_ok_and(|u| {
+        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+    })
+}
+
+pub fn well_formed_doi(s: &str) -> bool {
+    DOI.is_match(s.trim())
+}
+
+struct Entry<'a> {
+    id: &'a Sp<String>,
+    file: FileId,
+    doi: Option<&'a Sp<String>>,
+    url: Option<&'a Sp<String>>,
+    archived: Option<&'a Sp<String>>,
+}
+
+fn check(ctx: &Ctx<'_>) -> Measurement {
+    let bank = ctx.bank;
+    let mut entries: Vec<Entry<'_>> = Vec::new();
+    for t in &bank.tools {
+        entries.push(Entry {
+            id: &t.id,
+            file: t.file,
+            doi: None,
+            url: t.url.as_ref(),
+            archived: t.archived.as_ref(),
+        });
+    }
+    for s in bank.literature.iter().chain(&bank.citations) {
+        entries.push(Entry {
+            id: &s.id,
+            file: s.file,
+            doi: s.doi.as_ref(),
+            url: s.url.as_ref(),
+            archived: s.archived.as_ref(),
+        });
+    }
+    let (mut links, mut dois, mut archived, mut live, mut unverified, mut bad, mut dead) =
+        (0, 0, 0, 0, 0, 0, 0);
+    let mut diags = Vec::new();
+    let mut malformed = |what: &str, v: &Sp<String>, file: FileId, diags: &mut Vec<_>| {
+        bad += 1;
+        diags.push(
+            finding(Level::Required, format!("malformed {what} `{}`", v.value))
+                .at(ctx.loc(file, v.pos).with_len(v.value.len()))
+                .help(if what == "DOI" {
+                    "write the bare DOI, e.g. 10.1145/2408776.2408794"
+                } else {
+                    "write a full http(s) URL"
+                }),
+        );
+    };
+    for e in &entries {
+        if e.doi.is_none() && e.url.is_none() && e.archived.is_none() {
+            continue;
+        }
+        links += 1;
+        let doi_ok = e.doi.is_some_and(|d| {
+            let ok = well_formed_doi(&d.value);
+            if !ok {
+                malformed("DOI", d, e.file, &mut diags);
+            }
+            ok
+        });
+        for u in [e.url, e.archived].into_iter().flatten() {
+            if !well_formed_url(&u.value) {
+                malformed("URL", u, e.file, &mut diags);
+            }
+        }
+        let has_archive = e.archived.is_some_and(|a| well_formed_url(&a.value));
+        let status = e
+            .url
+            .and_then(|u| ctx.links.and_then(|l| l.is_live(&u.value)));
+        if doi_ok {
+            dois += 1;
+        } else if status == Some(true) {
+            live += 1;
+        } else if has_archive {
+            archived += 1;
+        } else if status == Some(false) {
+            dead += 1;
+            let u = e.url.expect("status implies a url");
+            diags.push(
+                finding(
+                    Level::Required,
+                    format!(
+                        "`{}` is dead and has no DOI or archived copy: {}",
+                        e.id.value, u.value
+                    ),
+                )
+                .at(ctx.loc(e.file, u.pos))
+                .help("replace the link, or add `archived:` with a Wayback URL"),
+            );
+        } else {
+            unverified += 1;
+            let at = e
+                .url
+                .map_or_else(|| ctx.loc(e.file, e.id.pos), |u| ctx.loc(e.file, u.pos));
+            diags.push(
+                finding(
+                    Level::Preferred,
+                    format!(
+                        "`{}` has neither a DOI nor an archived copy, and was not checked live",
+                        e.id.value
+                    ),
+                )
+                .at(at)
+                .help("add `doi:` or `archived:`, or run `qbank check --online`"),
+            );
+        }
+    }
+    // Links written in question text.
+    for q in &bank.questions {
+        for (_, t) in question_texts(q) {
+            for m in TEXT_URL.find_iter(&t.value) {
+                links += 1;
+                let u = m.as_str().trim_end_matches(['.', ',', ';']);
+                let loc: Location = ctx.loc_in(q.file, t, m.range());
+                if !well_formed_url(u) {
+                    bad += 1;
+                    diags.push(finding(Level::Required, format!("malformed URL `{u}`")).at(loc));
+                } else if u.starts_with("https://web.archive.org/")
+                    || u.starts_with("https://doi.org/")
+                {
+                    archived += 1;
+                } else {
+                    match ctx.links.and_then(|l| l.is_live(u)) {
+                        Some(true) => live += 1,
+                        Some(false) => {
+                            dead += 1;
+                            diags.push(finding(Level::Required, format!("dead link {u}")).at(loc));
+                        }
+                        None => {
+                            unverified += 1;
+                            diags.push(
+                                finding(Level::Preferred, format!("link {u} was not checked live and has no archived copy"))
+                                    .at(loc)
+                                    .help("cite a reference with a DOI or archive instead, or run `qbank check --online`"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mode = if ctx.links.is_some() {
+        "checked live"
+    } else {
+        "live check not run"
+    };
+    let mut evidence = format!("{links} links: {dois} DOI, {archived} archived");
+    if ctx.links.is_some() {
+        evidence.push_str(&format!(", {live} live, {dead} dead"));
+    }
+    evidence.push_str(&format!(", {unverified} unverified"));
+    if bad > 0 {
+        evidence.push_str(&format!(", {bad} malformed"));
+    }
+    evidence.push_str(&format!("; {mode}"));
+    let mut m = Measurement::new(evidence);
+    m.require(bad == 0 && dead == 0);
+    m.prefer(unverified == 0);
+    m.diagnostics = diags;
+    m
+}

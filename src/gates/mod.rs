@@ -1,0 +1,410 @@
+//! The twenty quality gates of the spec. Each gate is one file, declared with
+//! [`declare_gate!`] (number, kebab name, title, requirement, doc comment) and listed
+//! once in [`ALL`]. A gate is a pure function of the bank and the rubric: it measures
+//! and returns evidence, checks and diagnostics; [`run`] turns those into a status.
+
+use std::ops::Range;
+
+use jiff::civil::Date;
+use regex::Regex;
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::model::{Bank, FileId, Pos, Question, Rubric, Sp};
+
+/// Declares a gate: the doc comment becomes its documentation (`qbank explain`).
+macro_rules! declare_gate {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis static $name:ident = {
+            number: $n:literal,
+            name: $kebab:literal,
+            title: $title:literal,
+            requirement: $req:expr,
+            check: $check:path $(,)?
+        }
+    ) => {
+        $vis static $name: $crate::gates::Gate = $crate::gates::Gate {
+            number: $n,
+            name: $kebab,
+            title: $title,
+            requirement: $req,
+            doc: concat!($($doc, "\n"),*),
+            check: $check,
+        };
+    };
+}
+
+mod citations;
+mod citations_min;
+mod clarity;
+mod cross_refs;
+mod difficulty;
+mod diversity;
+mod glossary_min;
+mod link_accessibility;
+mod literature_min;
+mod mece_coverage;
+mod performance_chain;
+mod performance_methods;
+mod practical_elements;
+mod quantified_impact;
+mod quantity;
+mod recency;
+mod refs_index;
+mod risk_mitigation;
+mod self_review;
+mod tools_min;
+mod tradeoffs;
+
+/// Every gate, in the spec's order.
+pub static ALL: [&Gate; 20] = [
+    &quantity::QUANTITY,
+    &mece_coverage::MECE_COVERAGE,
+    &difficulty::DIFFICULTY,
+    &performance_chain::PERFORMANCE_CHAIN,
+    &practical_elements::PRACTICAL_ELEMENTS,
+    &citations::CITATIONS,
+    &cross_refs::CROSS_REFS,
+    &tradeoffs::TRADEOFFS,
+    &risk_mitigation::RISK_MITIGATION,
+    &quantified_impact::QUANTIFIED_IMPACT,
+    &glossary_min::GLOSSARY_MIN,
+    &tools_min::TOOLS_MIN,
+    &literature_min::LITERATURE_MIN,
+    &citations_min::CITATIONS_MIN,
+    &recency::RECENCY,
+    &diversity::DIVERSITY,
+    &link_accessibility::LINK_ACCESSIBILITY,
+    &performance_methods::PERFORMANCE_METHODS,
+    &clarity::CLARITY,
+    &self_review::SELF_REVIEW,
+];
+
+pub struct Gate {
+    /// 1-20, the spec's order.
+    pub number: u8,
+    /// Kebab-case name: `cross-refs`.
+    pub name: &'static str,
+    /// The spec's name: `Cross-refs`.
+    pub title: &'static str,
+    /// The requirement as the rubric sets it.
+    pub requirement: fn(&Rubric) -> String,
+    /// Markdown documentation: What it checks / Why it matters / How to fix / Example.
+    pub doc: &'static str,
+    pub check: fn(&Ctx<'_>) -> Measurement,
+}
+
+/// Finds a gate by number (`7`) or name (`cross-refs`, case-insensitive).
+pub fn find(key: &str) -> Option<&'static Gate> {
+    let key = key.trim();
+    ALL.iter().copied().find(|g| {
+        key.parse::<u8>().is_ok_and(|n| n == g.number) || g.name.eq_ignore_ascii_case(key)
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Status {
+    Pass,
+    Warn,
+    Fail,
+    Skip,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Warn => "WARN",
+            Status::Fail => "FAIL",
+            Status::Skip => "SKIP",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        let s = s
+            .trim()
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_ascii_uppercase();
+        match s.as_str() {
+            "PASS" | "PASSED" | "OK" => Some(Status::Pass),
+            "WARN" | "WARNING" | "PARTIAL" => Some(Status::Warn),
+            "FAIL" | "FAILED" => Some(Status::Fail),
+            "SKIP" | "SKIPPED" | "N/A" | "NA" => Some(Status::Skip),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a check is a hard requirement or a preference ("preferred" in the spec).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Required,
+    Preferred,
+}
+
+/// One threshold comparison made by a gate.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub level: Level,
+    pub ok: bool,
+}
+
+/// What a gate measured.
+#[derive(Debug, Clone, Default)]
+pub struct Measurement {
+    /// One line with the measured figures.
+    pub evidence: String,
+    pub checks: Vec<Check>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Set when the gate does not apply; the reason goes into the evidence.
+    pub skipped: bool,
+}
+
+impl Measurement {
+    pub fn new(evidence: impl Into<String>) -> Measurement {
+        Measurement {
+            evidence: evidence.into(),
+            ..Measurement::default()
+        }
+    }
+
+    pub fn require(&mut self, ok: bool) -> &mut Self {
+        self.checks.push(Check {
+            level: Level::Required,
+            ok,
+        });
+        self
+    }
+
+    pub fn prefer(&mut self, ok: bool) -> &mut Self {
+        self.checks.push(Check {
+            level: Level::Preferred,
+            ok,
+        });
+        self
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+}
+
+/// A gate's result for one bank.
+#[derive(Debug, Clone, Serialize)]
+pub struct GateResult {
+    pub number: u8,
+    pub name: &'static str,
+    pub title: &'static str,
+    pub requirement: String,
+    pub status: Status,
+    pub evidence: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Live link results handed to gate 17 by `check --online`.
+pub trait LinkStatus: Sync {
+    /// `Some(true)` live, `Some(false)` dead, `None` not checked.
+    fn is_live(&self, url: &str) -> Option<bool>;
+}
+
+/// What every gate sees.
+pub struct Ctx<'a> {
+    pub bank: &'a Bank,
+    pub rubric: &'a Rubric,
+    /// The date recency is measured from.
+    pub as_of: Date,
+    pub impact: Vec<Regex>,
+    pub recall: Vec<Regex>,
+    pub links: Option<&'a dyn LinkStatus>,
+}
+
+/// The fields that make up "the text of a question" (gates.md): prose, not code.
+pub fn question_texts(q: &Question) -> Vec<(&'static str, &Sp<String>)> {
+    let mut out = vec![("title", &q.title)];
+    if let Some(k) = &q.key_insight {
+        out.push(("key_insight", k));
+    }
+    out.push(("answer", &q.answer));
+    for m in &q.metrics {
+        for cell in [
+            &m.metric,
+            &m.formula,
+            &m.baseline,
+            &m.optimized,
+            &m.improvement,
+            &m.rationale,
+        ] {
+            out.push(("metrics", cell));
+        }
+    }
+    if let Some(t) = &q.tradeoffs {
+        out.push(("tradeoffs", t));
+    }
+    for a in &q.alternatives {
+        out.push(("alternatives", &a.name));
+        out.push(("alternatives", &a.text));
+    }
+    for r in &q.risks {
+        out.push(("risks", &r.risk));
+        if let Some(m) = &r.mitigation {
+            out.push(("risks", m));
+        }
+    }
+    if let Some(v) = &q.validation {
+        out.push(("validation", v));
+    }
+    out
+}
+
+impl Ctx<'_> {
+    pub fn new<'a>(bank: &'a Bank, as_of: Date, links: Option<&'a dyn LinkStatus>) -> Ctx<'a> {
+        let rubric: &Rubric = &bank.rubric;
+        let compile = |v: &[String]| -> Vec<Regex> {
+            v.iter()
+                .filter_map(|p| {
+                    regex::RegexBuilder::new(p)
+                        .case_insensitive(true)
+                        .build()
+                        .ok()
+                })
+                .collect()
+        };
+        Ctx {
+            bank,
+            rubric,
+            as_of,
+            impact: compile(&rubric.impact_patterns),
+            recall: compile(&rubric.recall_patterns),
+            links,
+        }
+    }
+
+    /// Where a model value stands.
+    pub fn loc(&self, file: FileId, pos: Pos) -> Location {
+        Location::of(&self.bank.sources, file, pos)
+    }
+
+    /// Where bytes `range` of a text value stand in its file: the text is searched for in
+    /// the file from the value's position, so block scalars and quoting are followed.
+    pub fn loc_in(&self, file: FileId, value: &Sp<String>, range: Range<usize>) -> Location {
+        let needle = value.value.get(range.clone()).unwrap_or_default();
+        let base = self.loc(file, value.pos);
+        let Some(src) = self.bank.sources.get(file) else {
+            return base;
+        };
+        if needle.is_empty() {
+            return base;
+        }
+        let start = (value.pos.offset as usize).min(src.text.len());
+        let found = src
+            .text
+            .get(start..)
+            .and_then(|t| t.find(needle))
+            .map(|i| start + i)
+            .or_else(|| {
+                // A folded scalar may have broken the needle across lines: find its first word.
+                let first = needle.split_whitespace().next()?;
+                src.text.get(start..)?.find(first).map(|i| start + i)
+            });
+        match found {
+            Some(at) => {
+                let (line, col) = crate::text::line_col(&src.text, at);
+                Location::at(base.file, line, col).with_len(needle.len())
+            }
+            None => base,
+        }
+    }
+
+    /// Location of a question's id (where question-level findings point).
+    pub fn q_loc(&self, q: &Question) -> Location {
+        self.loc(q.file, q.id.pos)
+    }
+
+    /// The Q number of a question (1-based, document order).
+    pub fn q_number(&self, q: &Question) -> usize {
+        self.bank
+            .questions
+            .iter()
+            .position(|x| std::ptr::eq(x, q))
+            .map_or(0, |i| i + 1)
+    }
+
+    /// "Q7 (`api-p99-regression`)".
+    pub fn q_name(&self, q: &Question) -> String {
+        format!("Q{} (`{}`)", self.q_number(q), q.id.value)
+    }
+
+    pub fn bank_loc(&self) -> Location {
+        Location::at(self.bank.sources.path(self.bank.meta_file), 1, 1)
+    }
+
+    /// `n` scaled by the rubric when the bank has more than `scale_above` questions.
+    pub fn scaled(&self, n: u32) -> u32 {
+        self.rubric.scaled_minimum(n, self.bank.questions.len())
+    }
+}
+
+/// Runs every gate on a bank.
+pub fn run(ctx: &Ctx<'_>) -> Vec<GateResult> {
+    ALL.iter().map(|g| run_one(g, ctx)).collect()
+}
+
+pub fn run_one(gate: &Gate, ctx: &Ctx<'_>) -> GateResult {
+    let m = (gate.check)(ctx);
+    let status = if m.skipped {
+        Status::Skip
+    } else if m.checks.iter().any(|c| c.level == Level::Required && !c.ok) {
+        Status::Fail
+    } else if m
+        .checks
+        .iter()
+        .any(|c| c.level == Level::Preferred && !c.ok)
+    {
+        Status::Warn
+    } else {
+        Status::Pass
+    };
+    let mut diagnostics = m.diagnostics;
+    for d in &mut diagnostics {
+        d.gate = Some(gate.number);
+        d.code = gate.name.to_owned();
+    }
+    crate::diagnostic::sort(&mut diagnostics);
+    GateResult {
+        number: gate.number,
+        name: gate.name,
+        title: gate.title,
+        requirement: (gate.requirement)(ctx.rubric),
+        status,
+        evidence: m.evidence,
+        diagnostics,
+    }
+}
+
+/// "21%" with no decimals.
+pub fn pct(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        return "0%".to_owned();
+    }
+    format!("{:.0}%", part as f64 * 100.0 / whole as f64)
+}
+
+/// `part / whole` as a fraction, 0 when `whole` is 0.
+pub fn share(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// A diagnostic for a gate: error for required checks, warning for preferred ones.
+pub fn finding(level: Level, message: impl Into<String>) -> Diagnostic {
+    let severity = match level {
+        Level::Required => Severity::Error,
+        Level::Preferred => Severity::Warning,
+    };
+    Diagnostic::new(severity, "gate", message)
+}

@@ -1,0 +1,279 @@
+use super::{Ctx, Level, Measurement, finding, question_texts};
+use crate::diagnostic::Diagnostic;
+use crate::text;
+
+declare_gate! {
+    /// ## What it checks
+    /// The spec's Quality Standards that a machine can check, nine in all:
+    /// 1. every answer has between the rubric's minimum and maximum words (default
+    ///    150-300; code excluded, each CJK character counts as a word);
+    /// 2. every key insight is one sentence;
+    /// 3. numeric, not vague: no word from the rubric's `vague_terms` ("fast", "low
+    ///    latency", ...) in a sentence without a number;
+    /// 4. no two questions have near-identical titles (similarity at or above
+    ///    `duplicate_title_similarity`);
+    /// 5. the number of clusters with questions is within the rubric's range (5-6);
+    /// 6. every cluster holds between `min_questions` and `max_questions` (4-6);
+    /// 7. every cluster has at least one diagram, practical element, metrics table and
+    ///    trade-off analysis;
+    /// 8. no recall questions ("What is X?", "List ..."): titles matching
+    ///    `recall_patterns`;
+    /// 9. every Contents link of the rendered document resolves to a heading under
+    ///    GitHub's slug rules.
+    ///
+    /// ## Why it matters
+    /// These are the spec's "Mandatory" quality standards; the validation table is only
+    /// honest if they are measured rather than claimed.
+    ///
+    /// ## How to fix
+    /// Each diagnostic names the standard and the place: trim or extend the answer,
+    /// split the key insight, add the number, rename the title, rebalance clusters.
+    ///
+    /// ## Example
+    /// `9/9 standards; 0 issues`.
+    pub(crate) static SELF_REVIEW = {
+        number: 20,
+        name: "self-review",
+        title: "Self-Review",
+        requirement: |_| "All machine-checkable quality standards met".to_owned(),
+        check: check,
+    }
+}
+
+/// Whole-word (or whole-phrase) match, case-insensitive, on lower-cased text.
+fn has_word(lower: &str, phrase: &str) -> bool {
+    let phrase = phrase.to_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(&phrase) {
+        let at = from + i;
+        let end = at + phrase.len();
+        let before_ok = lower[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let after_ok = lower[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if before_ok && after_ok {
+            return true;
+        }
+        from = end;
+    }
+    false
+}
+
+fn check(ctx: &Ctx<'_>) -> Measurement {
+    let bank = ctx.bank;
+    let r = ctx.rubric;
+    let mut failed = [false; 9];
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let mut fail = |i: usize, d: Diagnostic, diags: &mut Vec<Diagnostic>| {
+        failed[i] = true;
+        diags.push(d);
+    };
+
+    for q in &bank.questions {
+        // 1. Answer length.
+        let words = text::word_count(&text::mask_code(&q.answer.value));
+        if words < r.answer_words.min as usize || words > r.answer_words.max as usize {
+            fail(
+                0,
+                finding(
+                    Level::Required,
+                    format!(
+                        "{}: the answer has {words} words; {}-{} required",
+                        ctx.q_name(q),
+                        r.answer_words.min,
+                        r.answer_words.max
+                    ),
+                )
+                .at(ctx.loc(q.file, q.answer.pos))
+                .help(if words < r.answer_words.min as usize {
+                    "complete the performance chain with figures"
+                } else {
+                    "cut repetition; move detail into the metrics table or practical block"
+                }),
+                &mut diags,
+            );
+        }
+        // 2. One-sentence key insight.
+        if let Some(k) = &q.key_insight {
+            let n = text::sentences(&k.value).len();
+            if n != 1 {
+                fail(
+                    1,
+                    finding(
+                        Level::Required,
+                        format!(
+                            "{}: the key insight has {n} sentences; write one",
+                            ctx.q_name(q)
+                        ),
+                    )
+                    .at(ctx.loc(q.file, k.pos))
+                    .help("one sentence: \"X achieved Y% improvement at Z cost\""),
+                    &mut diags,
+                );
+            }
+        }
+        // 3. Vague claims without a number.
+        for (_, t) in question_texts(q) {
+            let masked = text::mask_code(&t.value);
+            for s in text::sentences(&masked) {
+                let sentence = &masked[s.clone()];
+                if text::has_number(sentence) {
+                    continue;
+                }
+                let lower = sentence.to_lowercase();
+                if let Some(term) = r.vague_terms.iter().find(|v| has_word(&lower, v)) {
+                    let offset = text::find_phrase(&lower, term).unwrap_or(0);
+                    let at = s.start + offset;
+                    fail(
+                        2,
+                        finding(
+                            Level::Required,
+                            format!(
+                                "{}: \"{term}\" without a number in the same sentence",
+                                ctx.q_name(q)
+                            ),
+                        )
+                        .at(ctx.loc_in(q.file, t, at..at + term.len()))
+                        .help("state the figure: \"p99 < 50 ms\", not \"fast\""),
+                        &mut diags,
+                    );
+                }
+            }
+        }
+        // 8. Recall questions.
+        if ctx
+            .recall
+            .iter()
+            .any(|re| re.is_match(q.title.value.trim()))
+        {
+            fail(
+                7,
+                finding(
+                    Level::Required,
+                    format!("{} asks for recall, not application", ctx.q_name(q)),
+                )
+                .at(ctx.loc(q.file, q.title.pos))
+                .help("pose a production scenario with an SLO and scale, and ask for analysis"),
+                &mut diags,
+            );
+        }
+    }
+    // 4. Near-identical titles.
+    let qs = &bank.questions;
+    for (i, a) in qs.iter().enumerate() {
+        for b in &qs[i + 1..] {
+            let sim = text::title_similarity(&a.title.value, &b.title.value);
+            if sim >= r.duplicate_title_similarity {
+                fail(
+                    3,
+                    finding(
+                        Level::Required,
+                        format!(
+                            "{} and {} have near-identical titles ({:.0}% similar)",
+                            ctx.q_name(a),
+                            ctx.q_name(b),
+                            sim * 100.0
+                        ),
+                    )
+                    .at(ctx.loc(b.file, b.title.pos))
+                    .note("the other title", Some(ctx.loc(a.file, a.title.pos)))
+                    .help("merge the two questions or make each scenario distinct"),
+                    &mut diags,
+                );
+            }
+        }
+    }
+    // 5-7. Clusters.
+    let clusters = bank.by_cluster();
+    let used = clusters.iter().filter(|(_, qs)| !qs.is_empty()).count();
+    if used < r.clusters.min as usize || used > r.clusters.max as usize {
+        fail(
+            4,
+            finding(
+                Level::Required,
+                format!(
+                    "{used} clusters hold questions; {}-{} required",
+                    r.clusters.min, r.clusters.max
+                ),
+            )
+            .at(ctx.bank_loc()),
+            &mut diags,
+        );
+    }
+    for (c, cqs) in &clusters {
+        let n = cqs.len();
+        let at = ctx.loc(bank.meta_file, c.id.pos);
+        if n < r.clusters.min_questions as usize || n > r.clusters.max_questions as usize {
+            fail(
+                5,
+                finding(
+                    Level::Required,
+                    format!(
+                        "cluster `{}` has {n} questions; {}-{} required",
+                        c.id.value, r.clusters.min_questions, r.clusters.max_questions
+                    ),
+                )
+                .at(at.clone()),
+                &mut diags,
+            );
+        }
+        if n == 0 {
+            continue;
+        }
+        let mut lacks = Vec::new();
+        if !cqs.iter().any(|(_, q)| q.diagram.is_some()) {
+            lacks.push("a diagram");
+        }
+        if !cqs.iter().any(|(_, q)| !q.practical.is_empty()) {
+            lacks.push("a practical element");
+        }
+        if !cqs.iter().any(|(_, q)| !q.metrics.is_empty()) {
+            lacks.push("a metrics table");
+        }
+        if !cqs.iter().any(|(_, q)| {
+            q.tradeoffs
+                .as_ref()
+                .is_some_and(|t| !t.value.trim().is_empty())
+        }) {
+            lacks.push("a trade-off analysis");
+        }
+        if !lacks.is_empty() {
+            fail(
+                6,
+                finding(
+                    Level::Required,
+                    format!("cluster `{}` lacks {}", c.id.value, lacks.join(", ")),
+                )
+                .at(at)
+                .help("give at least one of its questions the missing element"),
+                &mut diags,
+            );
+        }
+    }
+    // 9. Contents links.
+    let outline = crate::render::outline::outline(bank);
+    for l in outline.broken_links() {
+        fail(
+            8,
+            finding(
+                Level::Required,
+                format!(
+                    "the Contents link `#{}` ({}) does not resolve to its heading",
+                    l.anchor, l.label
+                ),
+            )
+            .at(ctx.bank_loc())
+            .help("two headings share this text; give clusters distinct titles"),
+            &mut diags,
+        );
+    }
+    let met = failed.iter().filter(|f| !**f).count();
+    let mut m = Measurement::new(format!("{met}/9 standards; {} issues", diags.len()));
+    m.require(met == 9);
+    m.diagnostics = diags;
+    m
+}

@@ -1,0 +1,405 @@
+//! Shared text analysis used by every gate and by the importer: reference extraction
+//! with spans, word counts (each CJK character is a word), acronyms outside code,
+//! sentence splitting, lexicon matching, and GitHub heading slugs.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// A reference written in text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefTarget {
+    /// `[Ref: A1]` or bare `[G1]`: an id.
+    Id(String),
+    /// `[G: Term]`: a glossary term or alias.
+    Term(String),
+}
+
+/// One reference use, with the byte range of the whole bracket in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefUse {
+    pub target: RefTarget,
+    pub span: Range<usize>,
+}
+
+static REF_BRACKET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\[(?:Ref|Refs|ref|REF)\s*:\s*([^\]\n]*)\]|\[G\s*:\s*([^\]\n]+)\]|\[([GTLA][0-9]+(?:\s*,\s*[GTLA][0-9]+)*)\]")
+        .expect("valid regex")
+});
+static REF_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Z][0-9]+$").expect("valid regex"));
+
+/// Every reference in `text`: `[Ref: A1, L2]` gives two uses, `[G1]` and `[G1, T2]` are
+/// bare ids, `[G: p99]` is a term. Items inside `[Ref: ...]` that are not ids are kept as
+/// `Id` (so they fail to resolve and get reported).
+pub fn refs(text: &str) -> Vec<RefUse> {
+    let mut out = Vec::new();
+    for cap in REF_BRACKET.captures_iter(text) {
+        let whole = cap.get(0).expect("match");
+        if let Some(list) = cap.get(1).or_else(|| cap.get(3)) {
+            for item in list.as_str().split([',', ';']) {
+                let item = item.trim();
+                if item.is_empty() {
+                    continue;
+                }
+                out.push(RefUse {
+                    target: RefTarget::Id(item.to_owned()),
+                    span: whole.range(),
+                });
+            }
+        } else if let Some(term) = cap.get(2) {
+            out.push(RefUse {
+                target: RefTarget::Term(term.as_str().trim().to_owned()),
+                span: whole.range(),
+            });
+        }
+    }
+    out
+}
+
+/// True for an id of the form `G12`.
+pub fn is_ref_id(s: &str) -> bool {
+    REF_ID.is_match(s)
+}
+
+/// CJK ideographs, kana and hangul: each counts as one word.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF |
+        0xAC00..=0xD7AF | 0x20000..=0x2FA1F)
+}
+
+/// Words in `text`: runs of non-space characters that hold a letter or digit, with each
+/// CJK character counted as a word of its own. Markdown punctuation alone is not a word.
+pub fn word_count(text: &str) -> usize {
+    let mut count = 0;
+    for token in text.split_whitespace() {
+        let mut in_word = false;
+        for c in token.chars() {
+            if is_cjk(c) {
+                count += 1;
+                in_word = false;
+            } else if c.is_alphanumeric() {
+                if !in_word {
+                    count += 1;
+                    in_word = true;
+                }
+            } else if c.is_whitespace() {
+                in_word = false;
+            }
+        }
+    }
+    count
+}
+
+/// The text with fenced code blocks, inline code spans and URLs replaced by spaces,
+/// so offsets stay valid while code is ignored.
+pub fn mask_code(text: &str) -> String {
+    let mut out: Vec<u8> = text.as_bytes().to_vec();
+    let blank = |out: &mut Vec<u8>, r: Range<usize>| {
+        for b in &mut out[r] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+    };
+    // Fenced blocks.
+    let mut in_fence = false;
+    let mut start = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            if in_fence {
+                blank(&mut out, start..offset + line.len());
+                in_fence = false;
+            } else {
+                in_fence = true;
+                start = offset;
+            }
+        }
+        offset += line.len();
+    }
+    if in_fence {
+        blank(&mut out, start..text.len());
+    }
+    // Inline code and URLs on what remains.
+    static INLINE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"`[^`\n]*`|https?://[^\s)>\]]+").expect("valid regex"));
+    let masked = String::from_utf8_lossy(&out).into_owned();
+    let ranges: Vec<Range<usize>> = INLINE.find_iter(&masked).map(|m| m.range()).collect();
+    for r in ranges {
+        blank(&mut out, r);
+    }
+    // Only ASCII bytes were replaced, so this stays valid UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+static ACRONYM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?\b").expect("valid regex"));
+
+/// Acronyms (two or more capitals, digits allowed, an optional plural `s`) outside code,
+/// URLs and reference brackets, with their byte ranges.
+pub fn acronyms(text: &str) -> Vec<(String, Range<usize>)> {
+    let mut masked = mask_code(text);
+    // Reference brackets hold ids and terms, not prose.
+    let spans: Vec<Range<usize>> = REF_BRACKET.find_iter(&masked).map(|m| m.range()).collect();
+    let mut bytes = std::mem::take(&mut masked).into_bytes();
+    for r in spans {
+        for b in &mut bytes[r] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+    }
+    let masked = String::from_utf8(bytes).unwrap_or_default();
+    ACRONYM
+        .find_iter(&masked)
+        .map(|m| (m.as_str().to_owned(), m.range()))
+        .collect()
+}
+
+/// The singular of an acronym as written (`SLOs` -> `SLO`).
+pub fn acronym_stem(a: &str) -> &str {
+    if a.len() > 2 && a.ends_with('s') {
+        &a[..a.len() - 1]
+    } else {
+        a
+    }
+}
+
+/// Sentences of `text` as byte ranges. A sentence ends at `.`, `!` or `?` followed by
+/// white space or the end (not inside numbers like `2.5` or after `e.g.`), at CJK
+/// full stops, and at blank lines or list items.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    const ABBREV: [&str; 8] = [
+        "e.g.", "i.e.", "vs.", "etc.", "approx.", "cf.", "Fig.", "No.",
+    ];
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let next = iter.peek().map(|(_, n)| *n);
+        let end_here = match c {
+            '。' | '！' | '？' => true,
+            '.' | '!' | '?' => {
+                let followed_by_space = next.is_none_or(char::is_whitespace);
+                let abbrev = c == '.' && ABBREV.iter().any(|a| text[..=i].ends_with(a));
+                followed_by_space && !abbrev
+            }
+            '\n' => {
+                // A blank line or the start of a list item ends a sentence.
+                let rest = &text[i + 1..];
+                let t = rest.trim_start_matches([' ', '\t']);
+                rest.starts_with('\n')
+                    || t.starts_with("- ")
+                    || t.starts_with("* ")
+                    || t.starts_with('|')
+            }
+            _ => false,
+        };
+        if end_here {
+            let end = i + c.len_utf8();
+            if text[start..end].trim().chars().any(char::is_alphanumeric) {
+                out.push(start..end);
+            }
+            start = end;
+        }
+    }
+    if start < bytes.len() && text[start..].trim().chars().any(char::is_alphanumeric) {
+        out.push(start..bytes.len());
+    }
+    out
+}
+
+/// Whether `haystack_lower` (already lower-cased) holds `phrase` starting at a word start.
+/// A phrase may be a stem (`profil` matches `profiling`); symbols like `%` match anywhere.
+pub fn has_phrase(haystack_lower: &str, phrase: &str) -> bool {
+    find_phrase(haystack_lower, phrase).is_some()
+}
+
+/// The byte offset of the first word-start occurrence of `phrase` (lower-cased) in `haystack_lower`.
+pub fn find_phrase(haystack_lower: &str, phrase: &str) -> Option<usize> {
+    let phrase = phrase.to_lowercase();
+    let needs_boundary = phrase.chars().next().is_some_and(char::is_alphanumeric);
+    let mut from = 0;
+    while let Some(pos) = haystack_lower[from..].find(&phrase) {
+        let at = from + pos;
+        let ok = !needs_boundary
+            || haystack_lower[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|p| !p.is_alphanumeric());
+        if ok {
+            return Some(at);
+        }
+        from = at + phrase.len().max(1);
+        while !haystack_lower.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    None
+}
+
+/// Whether the text holds a digit (ASCII or full-width).
+pub fn has_number(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+}
+
+/// GitHub's heading anchor: lower-case, drop punctuation except `-` and `_`, spaces to `-`.
+pub fn slug(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| {
+            if c == ' ' {
+                Some('-')
+            } else if c.is_alphanumeric() || c == '-' || c == '_' {
+                Some(c)
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// Slugs for a document's headings in order, with GitHub's `-1`, `-2` suffixes for repeats.
+pub fn unique_slugs<'a>(headings: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    headings
+        .into_iter()
+        .map(|h| {
+            let base = slug(h);
+            let mut candidate = base.clone();
+            while let Some(n) = seen.get(&candidate).copied() {
+                let next = n + 1;
+                seen.insert(candidate.clone(), next);
+                candidate = format!("{base}-{next}");
+            }
+            seen.insert(candidate.clone(), 0);
+            candidate
+        })
+        .collect()
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(col).unwrap_or(u32::MAX),
+    )
+}
+
+/// Normalised similarity (0-1) of two titles, on lower-cased alphanumeric words.
+pub fn title_similarity(a: &str, b: &str) -> f64 {
+    let norm = |s: &str| -> String {
+        s.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    strsim::normalized_levenshtein(&norm(a), &norm(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refs_of_every_form_with_spans() {
+        let t = "p99 rose [Ref: A1, L2] per [G1] and [G: p99]; also [T3, A4].";
+        let r = refs(t);
+        let targets: Vec<_> = r.iter().map(|u| u.target.clone()).collect();
+        assert_eq!(
+            targets,
+            vec![
+                RefTarget::Id("A1".into()),
+                RefTarget::Id("L2".into()),
+                RefTarget::Id("G1".into()),
+                RefTarget::Term("p99".into()),
+                RefTarget::Id("T3".into()),
+                RefTarget::Id("A4".into()),
+            ]
+        );
+        assert_eq!(&t[r[0].span.clone()], "[Ref: A1, L2]");
+        assert_eq!(&t[r[3].span.clone()], "[G: p99]");
+    }
+
+    #[test]
+    fn markdown_links_are_not_refs() {
+        assert!(refs("see [the docs](https://x) and [Q1](#q1)").is_empty());
+    }
+
+    #[test]
+    fn words_count_cjk_characters_one_each() {
+        assert_eq!(word_count("p99 latency fell 81% → 65 ms"), 6);
+        assert_eq!(word_count("性能优化"), 4);
+        assert_eq!(word_count("**SLO**: p99 < 100 ms"), 4);
+        assert_eq!(word_count("缓存命中率 95% hit rate"), 8);
+    }
+
+    #[test]
+    fn acronyms_skip_code_urls_and_refs() {
+        let t = "The SLO and SLOs hold; `EXPLAIN ANALYZE` is code, https://EXAMPLE.COM/ABC too, [Ref: A12] [G: USL] is a ref; HikariCP is a name; P2P counts.";
+        let found: Vec<String> = acronyms(t).into_iter().map(|(a, _)| a).collect();
+        assert_eq!(found, ["SLO", "SLOs", "P2P"]);
+        assert_eq!(acronym_stem("SLOs"), "SLO");
+    }
+
+    #[test]
+    fn fenced_code_is_masked() {
+        let t = "Before SLO\n```sql\nSELECT NOW()\n```\nAfter TTL";
+        let found: Vec<String> = acronyms(t).into_iter().map(|(a, _)| a).collect();
+        assert_eq!(found, ["SLO", "TTL"]);
+    }
+
+    #[test]
+    fn sentences_respect_decimals_and_abbreviations() {
+        let t =
+            "Pooling cut p99 by 2.5x, e.g. at peak. Then we validated it! 缓存命中率提升。下一步";
+        let s: Vec<&str> = sentences(t).into_iter().map(|r| t[r].trim()).collect();
+        assert_eq!(
+            s,
+            [
+                "Pooling cut p99 by 2.5x, e.g. at peak.",
+                "Then we validated it!",
+                "缓存命中率提升。",
+                "下一步"
+            ]
+        );
+    }
+
+    #[test]
+    fn phrases_match_at_word_starts() {
+        assert!(has_phrase("we profiled the hot path", "profil"));
+        assert!(!has_phrase("unprofiled", "profil"));
+        assert!(has_phrase("hit rate 95%", "%"));
+    }
+
+    #[test]
+    fn github_slugs() {
+        assert_eq!(slug("Context & Coverage"), "context--coverage");
+        assert_eq!(
+            slug("Cluster 5: Load Testing & Capacity Planning"),
+            "cluster-5-load-testing--capacity-planning"
+        );
+        assert_eq!(slug("Q&A by Cluster"), "qa-by-cluster");
+        assert_eq!(slug("Glossary [G#]"), "glossary-g");
+        assert_eq!(unique_slugs(["A", "A", "A"]), ["a", "a-1", "a-2"]);
+    }
+
+    #[test]
+    fn line_and_column_of_an_offset() {
+        assert_eq!(line_col("ab\ncé\nx", 6), (2, 3));
+    }
+}
