@@ -36,6 +36,12 @@ pub enum Format {
     Json,
     /// The table exactly as the spec's Validation Results section.
     Markdown,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// JUnit XML: a test case per gate per bank.
+    Junit,
+    /// GitHub Actions annotations.
+    Github,
 }
 
 pub(crate) fn parse_day(s: &str) -> Result<Day, String> {
@@ -49,6 +55,9 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
         Format::Human => human(&report, cli.quiet),
         Format::Json => report::json::render(&report),
         Format::Markdown => markdown(&report),
+        Format::Sarif => report::sarif::render(&report),
+        Format::Junit => report::junit::render(&report),
+        Format::Github => report::github::render(&report),
     };
     let mut out = anstream::stdout();
     let _ = out.write_all(text.as_bytes());

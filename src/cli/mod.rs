@@ -1,6 +1,7 @@
 //! The command line: clap definitions and one file per subcommand.
 
 mod check;
+pub mod gates;
 mod rubric;
 mod schema;
 
@@ -38,6 +39,10 @@ pub struct Cli {
 pub enum Command {
     /// Load every bank under PATH and report what is wrong with it.
     Check(check::Args),
+    /// List the twenty quality gates.
+    Gates(gates::ListArgs),
+    /// Print one gate's documentation: `qbank explain 7` or `qbank explain cross-refs`.
+    Explain(gates::ExplainArgs),
     /// Print the built-in rubric (every threshold and lexicon) as YAML.
     Rubric(rubric::Args),
     /// Write the JSON Schemas that editors use to complete and validate bank files.
@@ -66,6 +71,8 @@ pub fn main() -> ExitCode {
     }
     let code = match &cli.command {
         Command::Check(args) => check::run(args, &cli),
+        Command::Gates(args) => gates::list(args),
+        Command::Explain(args) => gates::explain(args),
         Command::Rubric(args) => rubric::run(args),
         Command::Schema(args) => schema::run(args),
     };

@@ -1,8 +1,11 @@
 //! Output: what a run found, printed for people (`human`) or machines (`json`, ...).
 //! Every format is a pure function of a [`Report`].
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod table;
 
 use std::collections::HashMap;
@@ -103,10 +106,18 @@ impl Report {
         c
     }
 
-    /// 2 when anything could not be loaded, else 0.
+    /// 2 when anything could not be loaded, 1 when a gate failed (or warned, with
+    /// `--strict`), else 0.
     pub fn exit_code(&self) -> u8 {
         let load_failed =
             self.general.iter().any(Diagnostic::is_error) || self.banks.iter().any(|b| !b.loaded);
-        if load_failed { 2 } else { 0 }
+        let c = self.counts();
+        if load_failed {
+            2
+        } else if c.fail > 0 || (self.strict && c.warn > 0) {
+            1
+        } else {
+            0
+        }
     }
 }
