@@ -80,19 +80,14 @@ pub fn explain(args: &ExplainArgs) -> u8 {
 
 /// One gate's documentation as markdown.
 pub fn doc(g: &Gate, rubric: &Rubric) -> String {
-    let body: String = g
-        .doc
-        .lines()
-        .map(|l| l.strip_prefix(' ').unwrap_or(l))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let body = g.doc_text();
     format!(
         "# {}. {} (`{}`)\n\nRequirement (default rubric): {}\n\n{}\n",
         g.number,
         g.title,
         g.name,
         (g.requirement)(rubric),
-        body.trim()
+        body
     )
 }
 

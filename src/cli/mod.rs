@@ -1,6 +1,6 @@
 //! The command line: clap definitions and one file per subcommand.
 
-mod check;
+pub mod check;
 pub mod gates;
 mod rubric;
 mod schema;

@@ -1,6 +1,6 @@
 use std::collections::{BTreeMap, HashSet};
 
-use super::{Ctx, Level, Measurement, finding, question_texts};
+use super::{Ctx, Level, Measurement, finding};
 use crate::text;
 
 declare_gate! {
@@ -32,7 +32,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     let mut defined: HashSet<String> = ctx.rubric.common_acronyms.iter().cloned().collect();
     for g in &ctx.bank.glossary {
         for name in std::iter::once(&g.term.value).chain(&g.aliases) {
-            for (a, _) in text::acronyms(name) {
+            for (a, _) in text::acronyms_outside(name, &[]) {
                 defined.insert(text::acronym_stem(&a).to_owned());
                 defined.insert(a);
             }
@@ -43,9 +43,10 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     }
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut undefined: BTreeMap<String, (usize, crate::diagnostic::Location)> = BTreeMap::new();
-    for q in &ctx.bank.questions {
-        for (_, t) in question_texts(q) {
-            for (a, range) in text::acronyms(&t.value) {
+    for (q, segments) in ctx.bank.questions.iter().zip(&ctx.segments) {
+        for seg in segments {
+            let t = seg.value;
+            for (a, range) in text::acronyms_outside(&seg.masked, &seg.refs) {
                 *seen.entry(a.clone()).or_default() += 1;
                 if defined.contains(&a) || defined.contains(text::acronym_stem(&a)) {
                     continue;

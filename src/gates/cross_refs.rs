@@ -1,7 +1,6 @@
 use std::collections::{BTreeMap, HashSet};
 
-use super::refs_index::RefIndex;
-use super::{Ctx, Level, Measurement, finding, question_texts};
+use super::{Ctx, Level, Measurement, finding};
 use crate::diagnostic::{Location, did_you_mean};
 use crate::model::{FileId, Pos, Sp};
 use crate::text::{self, RefTarget};
@@ -34,13 +33,13 @@ declare_gate! {
 
 fn check(ctx: &Ctx<'_>) -> Measurement {
     let bank = ctx.bank;
-    let index = RefIndex::new(bank);
+    let index = &ctx.refs;
     let mut total = 0;
     let mut unresolved = 0;
     let mut used: HashSet<String> = HashSet::new();
     let mut diags = Vec::new();
-    let mut visit = |file: FileId, value: &Sp<String>, diags: &mut Vec<_>| {
-        for u in text::refs(&value.value) {
+    let mut visit = |file: FileId, value: &Sp<String>, uses: &[text::RefUse], diags: &mut Vec<_>| {
+        for u in uses {
             total += 1;
             match index.resolve(&u.target) {
                 Some(id) => {
@@ -72,9 +71,9 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             }
         }
     };
-    for q in &bank.questions {
-        for (_, t) in question_texts(q) {
-            visit(q.file, t, &mut diags);
+    for (q, segments) in bank.questions.iter().zip(&ctx.segments) {
+        for seg in segments {
+            visit(q.file, seg.value, &seg.refs, &mut diags);
         }
     }
     let scope = &bank.meta.scope;
@@ -87,11 +86,9 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     .into_iter()
     .flatten()
     {
-        visit(
-            bank.meta_file,
-            &Sp::new(s.clone(), Pos::UNKNOWN),
-            &mut diags,
-        );
+        let value = Sp::new(s.clone(), Pos::UNKNOWN);
+        let uses = text::refs(s);
+        visit(bank.meta_file, &value, &uses, &mut diags);
     }
 
     // Ids defined twice (reachable for imported documents; the YAML loader refuses them).

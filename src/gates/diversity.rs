@@ -53,6 +53,17 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         .filter(|(_, n)| share(**n, total) > d.max_share + 1e-9)
         .map(|(k, v)| (*k, *v))
         .collect();
+    if !enough_types {
+        evidence.push_str(&format!("; fails: fewer than {} types", d.min_types));
+    }
+    if !over.is_empty() {
+        let names: Vec<String> = over.iter().map(|(k, _)| (*k).to_owned()).collect();
+        evidence.push_str(&format!("; fails: {} above {:.0}%", names.join(", "), d.max_share * 100.0));
+        let needed = (1.0 / d.max_share).ceil() as usize;
+        if counts.len() < needed {
+            evidence.push_str(&format!(" (a {:.0}% cap needs at least {needed} types)", d.max_share * 100.0));
+        }
+    }
     let mut m = Measurement::new(evidence);
     m.require(enough_types && over.is_empty() && total > 0);
     if !enough_types {

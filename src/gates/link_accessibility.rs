@@ -98,16 +98,19 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             continue;
         }
         links += 1;
+        let mut entry_malformed = false;
         let doi_ok = e.doi.is_some_and(|d| {
             let ok = well_formed_doi(&d.value);
             if !ok {
                 malformed("DOI", d, e.file, &mut diags);
+                entry_malformed = true;
             }
             ok
         });
         for u in [e.url, e.archived].into_iter().flatten() {
             if !well_formed_url(&u.value) {
                 malformed("URL", u, e.file, &mut diags);
+                entry_malformed = true;
             }
         }
         let has_archive = e.archived.is_some_and(|a| well_formed_url(&a.value));
@@ -134,6 +137,8 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 .at(ctx.loc(e.file, u.pos))
                 .help("replace the link, or add `archived:` with a Wayback URL"),
             );
+        } else if entry_malformed {
+            // Already reported as malformed; a second finding would say the same.
         } else {
             unverified += 1;
             let at = e

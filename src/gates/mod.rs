@@ -3,7 +3,9 @@
 //! once in [`ALL`]. A gate is a pure function of the bank and the rubric: it measures
 //! and returns evidence, checks and diagnostics; [`run`] turns those into a status.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use jiff::civil::Date;
 use regex::Regex;
@@ -52,6 +54,8 @@ mod quantified_impact;
 mod quantity;
 mod recency;
 mod refs_index;
+
+pub use refs_index::RefIndex;
 mod risk_mitigation;
 mod self_review;
 mod tools_min;
@@ -93,6 +97,14 @@ pub struct Gate {
     /// Markdown documentation: What it checks / Why it matters / How to fix / Example.
     pub doc: &'static str,
     pub check: fn(&Ctx<'_>) -> Measurement,
+}
+
+impl Gate {
+    /// The documentation as markdown, without the doc comments' leading spaces.
+    pub fn doc_text(&self) -> String {
+        let lines: Vec<&str> = self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect();
+        lines.join("\n").trim().to_owned()
+    }
 }
 
 /// Finds a gate by number (`7`) or name (`cross-refs`, case-insensitive).
@@ -209,15 +221,50 @@ pub trait LinkStatus: Sync {
     fn is_live(&self, url: &str) -> Option<bool>;
 }
 
+/// One prose field of a question, analysed once for every gate.
+pub struct Segment<'a> {
+    pub field: &'static str,
+    pub value: &'a Sp<String>,
+    /// The text with code, inline code and URLs blanked out (same offsets).
+    pub masked: String,
+    pub refs: Vec<crate::text::RefUse>,
+}
+
+/// The masked answer among a question's segments.
+pub fn masked_answer<'s>(segments: &'s [Segment<'_>]) -> &'s str {
+    segments.iter().find(|s| s.field == "answer").map_or("", |s| s.masked.as_str())
+}
+
 /// What every gate sees.
 pub struct Ctx<'a> {
     pub bank: &'a Bank,
     pub rubric: &'a Rubric,
     /// The date recency is measured from.
     pub as_of: Date,
-    pub impact: Vec<Regex>,
-    pub recall: Vec<Regex>,
+    pub impact: Arc<Vec<Regex>>,
+    pub recall: Arc<Vec<Regex>>,
     pub links: Option<&'a dyn LinkStatus>,
+    /// Per question (document order): its prose fields, masked and with references.
+    pub segments: Vec<Vec<Segment<'a>>>,
+    pub refs: RefIndex,
+}
+
+/// Compiled case-insensitive patterns, shared by every bank that uses the same list.
+fn compiled(patterns: &[String]) -> Arc<Vec<Regex>> {
+    type Cache = HashMap<Vec<String>, Arc<Vec<Regex>>>;
+    static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
+    let mut cache = CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    cache
+        .entry(patterns.to_vec())
+        .or_insert_with(|| {
+            Arc::new(
+                patterns
+                    .iter()
+                    .filter_map(|p| regex::RegexBuilder::new(p).case_insensitive(true).build().ok())
+                    .collect(),
+            )
+        })
+        .clone()
 }
 
 /// The fields that make up "the text of a question" (gates.md): prose, not code.
@@ -261,23 +308,30 @@ pub fn question_texts(q: &Question) -> Vec<(&'static str, &Sp<String>)> {
 impl Ctx<'_> {
     pub fn new<'a>(bank: &'a Bank, as_of: Date, links: Option<&'a dyn LinkStatus>) -> Ctx<'a> {
         let rubric: &Rubric = &bank.rubric;
-        let compile = |v: &[String]| -> Vec<Regex> {
-            v.iter()
-                .filter_map(|p| {
-                    regex::RegexBuilder::new(p)
-                        .case_insensitive(true)
-                        .build()
-                        .ok()
-                })
-                .collect()
-        };
+        let segments = bank
+            .questions
+            .iter()
+            .map(|q| {
+                question_texts(q)
+                    .into_iter()
+                    .map(|(field, value)| Segment {
+                        field,
+                        value,
+                        masked: crate::text::mask_code(&value.value),
+                        refs: crate::text::refs(&value.value),
+                    })
+                    .collect()
+            })
+            .collect();
         Ctx {
             bank,
             rubric,
             as_of,
-            impact: compile(&rubric.impact_patterns),
-            recall: compile(&rubric.recall_patterns),
+            impact: compiled(&rubric.impact_patterns),
+            recall: compiled(&rubric.recall_patterns),
             links,
+            segments,
+            refs: RefIndex::new(bank),
         }
     }
 

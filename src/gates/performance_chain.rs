@@ -1,4 +1,4 @@
-use super::{Ctx, Level, Measurement, finding};
+use super::{Ctx, Level, Measurement, finding, masked_answer};
 use crate::text;
 
 declare_gate! {
@@ -43,29 +43,30 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     let qs = &ctx.bank.questions;
     let mut complete = 0;
     let mut diags = Vec::new();
-    for q in qs {
-        let masked = text::mask_code(&q.answer.value);
-        let lower = masked.to_lowercase();
-        let bold = bold_spans(&masked);
-        let sentences = text::sentences(&lower);
+    let lexicons: Vec<_> = ctx.rubric.chain.iter().map(|s| text::Lexicon::get(&s.lexicon, false)).collect();
+    for (q, segments) in qs.iter().zip(&ctx.segments) {
+        let masked = masked_answer(segments);
+        let bold = bold_spans(masked);
+        let sentences = text::sentences(masked);
         let missing: Vec<&str> = ctx
             .rubric
             .chain
             .iter()
-            .filter(|step| {
+            .zip(&lexicons)
+            .filter(|(step, lexicon)| {
                 let label = step.label.to_lowercase();
                 let labelled = bold.iter().any(|b| text::has_phrase(b, &label));
                 let lexical = if step.requires_number {
                     sentences.iter().any(|r| {
-                        let s = &lower[r.clone()];
-                        text::has_number(s) && step.lexicon.iter().any(|p| text::has_phrase(s, p))
+                        let s = &masked[r.clone()];
+                        text::has_number(s) && lexicon.is_match(s)
                     })
                 } else {
-                    step.lexicon.iter().any(|p| text::has_phrase(&lower, p))
+                    lexicon.is_match(masked)
                 };
                 !(labelled || lexical)
             })
-            .map(|s| s.label.as_str())
+            .map(|(s, _)| s.label.as_str())
             .collect();
         if missing.is_empty() {
             complete += 1;

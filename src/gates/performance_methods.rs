@@ -1,4 +1,4 @@
-use super::{Ctx, Level, Measurement, finding, question_texts};
+use super::{Ctx, Level, Measurement, finding};
 use crate::text;
 
 declare_gate! {
@@ -31,15 +31,11 @@ declare_gate! {
 
 fn check(ctx: &Ctx<'_>) -> Measurement {
     let texts: Vec<String> = ctx
-        .bank
-        .questions
+        .segments
         .iter()
-        .map(|q| {
-            let joined: Vec<&str> = question_texts(q)
-                .into_iter()
-                .map(|(_, t)| t.value.as_str())
-                .collect();
-            text::mask_code(&joined.join("\n")).to_lowercase()
+        .map(|segments| {
+            let joined: Vec<&str> = segments.iter().map(|s| s.masked.as_str()).collect();
+            joined.join("\n")
         })
         .collect();
     let mut tagged = 0;
@@ -55,7 +51,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             tagged += 1;
         } else if texts
             .iter()
-            .any(|t| method.lexicon.iter().any(|p| text::has_phrase(t, p)))
+            .any(|t| text::Lexicon::get(&method.lexicon, false).is_match(t))
         {
             by_text += 1;
         } else {

@@ -77,14 +77,16 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         }
         if good > 0 {
             with_one += 1;
-        } else if q.practical.is_empty() {
+        } else {
+            let what = if q.practical.is_empty() {
+                "no practical element".to_owned()
+            } else {
+                format!("no code or config block of {}-{} lines (mermaid does not count)", range.min, range.max)
+            };
             diags.push(
-                finding(
-                    Level::Required,
-                    format!("{} has no practical element", ctx.q_name(q)),
-                )
-                .at(ctx.q_loc(q))
-                .help("add `practical:` with a code, config, script or command block"),
+                finding(Level::Required, format!("{} has {what}", ctx.q_name(q)))
+                    .at(ctx.q_loc(q))
+                    .help("add `practical:` with a code, config, script or command block"),
             );
         }
     }

@@ -4,7 +4,9 @@ declare_gate! {
     /// ## What it checks
     /// Every key insight holds a numeric improvement: it matches one of the rubric's
     /// `impact_patterns` (a percentage, a ratio like `2.5x`, a time like `65 ms`, money
-    /// like `$500`, a rate like `4K rps`, a size like `10 GB`).
+    /// like `$500`, a rate like `4K rps`, a size like `10 GB`) and says what changed with
+    /// one of its `impact_words` (cut, reduced, from ... to, raised ...), so a bare target
+    /// such as "keeps p99 under 100 ms" does not count.
     ///
     /// ## Why it matters
     /// "X made it faster" cannot be checked or compared; "X cut p99 from 350 ms to 65 ms
@@ -30,7 +32,12 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     let mut diags = Vec::new();
     for q in qs {
         match &q.key_insight {
-            Some(k) if ctx.impact.iter().any(|re| re.is_match(&k.value)) => ok += 1,
+            Some(k)
+                if ctx.impact.iter().any(|re| re.is_match(&k.value))
+                    && crate::text::Lexicon::get(&ctx.rubric.impact_words, false).is_match(&k.value) =>
+            {
+                ok += 1
+            }
             Some(k) => diags.push(
                 finding(
                     Level::Required,

@@ -1,4 +1,4 @@
-use super::{Ctx, Level, Measurement, finding, question_texts};
+use super::{Ctx, Level, Measurement, finding, masked_answer};
 use crate::diagnostic::Diagnostic;
 use crate::text;
 
@@ -41,28 +41,6 @@ declare_gate! {
 }
 
 /// Whole-word (or whole-phrase) match, case-insensitive, on lower-cased text.
-fn has_word(lower: &str, phrase: &str) -> bool {
-    let phrase = phrase.to_lowercase();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find(&phrase) {
-        let at = from + i;
-        let end = at + phrase.len();
-        let before_ok = lower[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric());
-        let after_ok = lower[end..]
-            .chars()
-            .next()
-            .is_none_or(|c| !c.is_alphanumeric());
-        if before_ok && after_ok {
-            return true;
-        }
-        from = end;
-    }
-    false
-}
-
 fn check(ctx: &Ctx<'_>) -> Measurement {
     let bank = ctx.bank;
     let r = ctx.rubric;
@@ -73,9 +51,10 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         diags.push(d);
     };
 
-    for q in &bank.questions {
+    let vague = text::Lexicon::get(&r.vague_terms, true);
+    for (q, segments) in bank.questions.iter().zip(&ctx.segments) {
         // 1. Answer length.
-        let words = text::word_count(&text::mask_code(&q.answer.value));
+        let words = text::word_count(masked_answer(segments));
         if words < r.answer_words.min as usize || words > r.answer_words.max as usize {
             fail(
                 0,
@@ -117,17 +96,19 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             }
         }
         // 3. Vague claims without a number.
-        for (_, t) in question_texts(q) {
-            let masked = text::mask_code(&t.value);
-            for s in text::sentences(&masked) {
+        for seg in segments {
+            let (t, masked) = (seg.value, &seg.masked);
+            if !vague.is_match(masked) {
+                continue;
+            }
+            for s in text::sentences(masked) {
                 let sentence = &masked[s.clone()];
                 if text::has_number(sentence) {
                     continue;
                 }
-                let lower = sentence.to_lowercase();
-                if let Some(term) = r.vague_terms.iter().find(|v| has_word(&lower, v)) {
-                    let offset = text::find_phrase(&lower, term).unwrap_or(0);
-                    let at = s.start + offset;
+                if let Some(found) = vague.find(sentence) {
+                    let term = sentence[found.clone()].to_lowercase();
+                    let at = s.start + found.start;
                     fail(
                         2,
                         finding(
@@ -137,7 +118,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                                 ctx.q_name(q)
                             ),
                         )
-                        .at(ctx.loc_in(q.file, t, at..at + term.len()))
+                        .at(ctx.loc_in(q.file, t, at..at + found.len()))
                         .help("state the figure: \"p99 < 50 ms\", not \"fast\""),
                         &mut diags,
                     );
@@ -164,9 +145,11 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     }
     // 4. Near-identical titles.
     let qs = &bank.questions;
+    let titles: Vec<&str> = qs.iter().map(|q| q.title.value.as_str()).collect();
+    let words = text::title_words(&titles);
     for (i, a) in qs.iter().enumerate() {
-        for b in &qs[i + 1..] {
-            let sim = text::title_similarity(&a.title.value, &b.title.value);
+        for (j, b) in qs.iter().enumerate().skip(i + 1) {
+            let sim = text::title_similarity(&words[i], &words[j], r.duplicate_title_similarity);
             if sim >= r.duplicate_title_similarity {
                 fail(
                     3,
@@ -267,7 +250,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 ),
             )
             .at(ctx.bank_loc())
-            .help("two headings share this text; give clusters distinct titles"),
+            .help("an earlier heading has the same text (often the bank title or a question title); rename one so every anchor is unique"),
             &mut diags,
         );
     }

@@ -29,14 +29,18 @@ pub fn parse<T: DeserializeOwned>(path: &Path, text: &str, what: &str) -> Result
         .at(Location::at(path, 1, 1))
         .help("write the content, or delete the file"));
     }
-    if let Some((line, col)) = tab_indentation(text) {
-        return Err(
-            Diagnostic::error("yaml-syntax", "tab character used for indentation")
-                .at(Location::at(path, line, col).with_len(1))
-                .help("YAML indentation must use spaces; replace the tab with spaces"),
-        );
-    }
-    serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| convert(path, &e))
+    serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| {
+        let d = convert(path, &e);
+        // The parser's word for a tab in indentation is obscure; name it, at the tab.
+        match tab_indentation(text) {
+            Some(line) if d.code == "yaml-syntax" || d.location.as_ref().is_some_and(|l| l.line >= line) => {
+                Diagnostic::error("yaml-syntax", "tab character used for indentation")
+                    .at(Location::at(path, line, 1).with_len(1))
+                    .help("YAML indentation must use spaces; replace the tab with spaces")
+            }
+            _ => d,
+        }
+    })
 }
 
 /// True when the text holds nothing but whitespace and comments.
@@ -47,25 +51,12 @@ fn is_blank(text: &str) -> bool {
     })
 }
 
-/// The first line whose indentation contains a tab, outside block scalars' content.
-fn tab_indentation(text: &str) -> Option<(u32, u32)> {
-    for (i, line) in text.lines().enumerate() {
-        let indent: String = line
-            .chars()
-            .take_while(|c| *c == ' ' || *c == '\t')
-            .collect();
-        if let Some(col) = indent.find('\t') {
-            let rest = &line[indent.len()..];
-            if rest.is_empty() || rest.starts_with('#') {
-                continue;
-            }
-            return Some((
-                u32::try_from(i + 1).unwrap_or(u32::MAX),
-                u32::try_from(col + 1).unwrap_or(u32::MAX),
-            ));
-        }
-    }
-    None
+/// The first line that starts with a tab: never valid YAML indentation. (A tab after a
+/// block scalar's indenting spaces is content, and allowed.)
+fn tab_indentation(text: &str) -> Option<u32> {
+    text.lines()
+        .position(|l| l.starts_with('\t') && !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX))
 }
 
 fn convert(path: &Path, err: &Error) -> Diagnostic {

@@ -38,6 +38,9 @@ pub struct Rubric {
     /// Regular expressions (case-insensitive); a key insight matching one holds a
     /// numeric improvement (gate 10).
     pub impact_patterns: Vec<String>,
+    /// Words of change (stems, case-insensitive, at a word start); a key insight needs one
+    /// besides a figure, so "keeps p99 under 100 ms" (a target) is not an improvement.
+    pub impact_words: Vec<String>,
     /// Vague words that need a number in the same sentence (gate 20).
     pub vague_terms: Vec<String>,
     /// Acronyms that need no glossary entry (gate 19).

@@ -98,7 +98,7 @@ pub fn render(report: &Report) -> String {
                 )
                 .full_description(
                     sarif::MultiformatMessageString::builder()
-                        .text(g.doc.trim().to_owned())
+                        .text(g.doc_text())
                         .build(),
                 )
                 .build()

@@ -96,6 +96,9 @@ pub fn word_count(text: &str) -> usize {
 /// The text with fenced code blocks, inline code spans and URLs replaced by spaces,
 /// so offsets stay valid while code is ignored.
 pub fn mask_code(text: &str) -> String {
+    if !text.contains('`') && !text.contains("~~~") && !text.contains("http") {
+        return text.to_owned();
+    }
     let mut out: Vec<u8> = text.as_bytes().to_vec();
     let blank = |out: &mut Vec<u8>, r: Range<usize>| {
         for b in &mut out[r] {
@@ -137,12 +140,26 @@ pub fn mask_code(text: &str) -> String {
 }
 
 static ACRONYM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?\b").expect("valid regex"));
+    // ASCII word boundaries keep the regex on its fast path; acronyms are ASCII anyway.
+    LazyLock::new(|| Regex::new(r"(?-u:\b)[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?(?-u:\b)").expect("valid regex"));
 
 /// Acronyms (two or more capitals, digits allowed, an optional plural `s`) outside code,
 /// URLs and reference brackets, with their byte ranges.
 pub fn acronyms(text: &str) -> Vec<(String, Range<usize>)> {
-    let mut masked = mask_code(text);
+    acronyms_in_masked(mask_code(text))
+}
+
+/// Acronyms in an already-masked text, skipping matches inside `skip` (reference brackets).
+pub fn acronyms_outside(masked: &str, skip: &[RefUse]) -> Vec<(String, Range<usize>)> {
+    ACRONYM
+        .find_iter(masked)
+        .filter(|m| !skip.iter().any(|r| r.span.start <= m.start() && m.end() <= r.span.end))
+        .map(|m| (m.as_str().to_owned(), m.range()))
+        .collect()
+}
+
+/// [`acronyms`] for a text already passed through [`mask_code`].
+pub fn acronyms_in_masked(mut masked: String) -> Vec<(String, Range<usize>)> {
     // Reference brackets hold ids and terms, not prose.
     let spans: Vec<Range<usize>> = REF_BRACKET.find_iter(&masked).map(|m| m.range()).collect();
     let mut bytes = std::mem::take(&mut masked).into_bytes();
@@ -222,10 +239,15 @@ pub fn has_phrase(haystack_lower: &str, phrase: &str) -> bool {
 
 /// The byte offset of the first word-start occurrence of `phrase` (lower-cased) in `haystack_lower`.
 pub fn find_phrase(haystack_lower: &str, phrase: &str) -> Option<usize> {
-    let phrase = phrase.to_lowercase();
+    let phrase: std::borrow::Cow<'_, str> = if phrase.chars().any(char::is_uppercase) {
+        phrase.to_lowercase().into()
+    } else {
+        phrase.into()
+    };
+    let phrase = phrase.as_ref();
     let needs_boundary = phrase.chars().next().is_some_and(char::is_alphanumeric);
     let mut from = 0;
-    while let Some(pos) = haystack_lower[from..].find(&phrase) {
+    while let Some(pos) = haystack_lower[from..].find(phrase) {
         let at = from + pos;
         let ok = !needs_boundary
             || haystack_lower[..at]
@@ -243,10 +265,24 @@ pub fn find_phrase(haystack_lower: &str, phrase: &str) -> Option<usize> {
     None
 }
 
-/// Whether the text holds a digit (ASCII or full-width).
+/// Whether the text holds a figure: a digit (ASCII or full-width) that does not follow a
+/// letter, so `p99 < 50 ms` has one and `p99 improved` has none.
 pub fn has_number(text: &str) -> bool {
-    text.chars()
-        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    // Digits in a run that starts with a Latin letter belong to a name (p99, k6, EC2).
+    let mut in_name = false;
+    for c in text.chars() {
+        let digit = c.is_ascii_digit() || ('０'..='９').contains(&c);
+        if digit {
+            if !in_name {
+                return true;
+            }
+        } else if c.is_ascii_alphabetic() {
+            in_name = true;
+        } else if !c.is_alphanumeric() || !c.is_ascii() {
+            in_name = false;
+        }
+    }
+    false
 }
 
 /// GitHub's heading anchor: lower-case, drop punctuation except `-` and `_`, spaces to `-`.
@@ -299,16 +335,58 @@ pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
     )
 }
 
-/// Normalised similarity (0-1) of two titles, on lower-cased alphanumeric words.
-pub fn title_similarity(a: &str, b: &str) -> f64 {
-    let norm = |s: &str| -> String {
-        s.to_lowercase()
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    strsim::normalized_levenshtein(&norm(a), &norm(b))
+/// Titles as sequences of word numbers (lower-cased alphanumeric words, numbered in
+/// order of first appearance), for [`title_similarity`].
+pub fn title_words(titles: &[&str]) -> Vec<Vec<u32>> {
+    let mut ids: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    titles
+        .iter()
+        .map(|t| {
+            t.to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(|w| {
+                    let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+                    *ids.entry(w.to_owned()).or_insert(next)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Normalised similarity (0-1) of two titles given as word numbers: one minus the
+/// word-level edit distance over the longer length. Near-identical titles differ in a word
+/// or two. Pairs whose shared words already cap the similarity below `floor` return that
+/// cap without computing the distance (the distance is at least the longer length minus
+/// the shared words).
+// strsim's generic_levenshtein takes containers that `&C: IntoIterator`, which a slice is not.
+#[allow(clippy::ptr_arg)]
+pub fn title_similarity(a: &Vec<u32>, b: &Vec<u32>, floor: f64) -> f64 {
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 1.0;
+    }
+    let (mut x, mut y) = (a.clone(), b.clone());
+    x.sort_unstable();
+    y.sort_unstable();
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < x.len() && j < y.len() {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let cap = shared as f64 / longest as f64;
+    if cap < floor {
+        return cap;
+    }
+    let distance = strsim::generic_levenshtein(a, b);
+    1.0 - distance as f64 / longest as f64
 }
 
 #[cfg(test)]
@@ -401,5 +479,101 @@ mod tests {
     #[test]
     fn line_and_column_of_an_offset() {
         assert_eq!(line_col("ab\ncé\nx", 6), (2, 3));
+    }
+
+    #[test]
+    fn names_with_digits_are_not_figures() {
+        assert!(!has_number("p99 improved with k6 on EC2"));
+        assert!(has_number("p99 fell to 65 ms"));
+        assert!(has_number("cost $500"));
+        assert!(has_number("4K rps"));
+        assert!(has_number("吞吐量提升到３倍"));
+    }
+}
+
+#[cfg(test)]
+mod title_tests {
+    use super::*;
+
+    #[test]
+    fn near_identical_titles_score_high_and_distinct_ones_low() {
+        let w = title_words(&[
+            "API p99 rose from 80 ms to 350 ms at 4K rps; find the bottleneck.",
+            "API p99 rose from 80 ms to 360 ms at 4K rps; find the bottleneck.",
+            "Size the Redis maxmemory for a 10M-item catalog at 20K rps.",
+        ]);
+        assert!(title_similarity(&w[0], &w[1], 0.9) >= 0.9);
+        assert!(title_similarity(&w[0], &w[1], 0.0) < 1.0);
+        assert!(title_similarity(&w[0], &w[2], 0.0) < 0.3);
+    }
+}
+
+/// A rubric lexicon compiled once into one case-insensitive regex (literal alternations
+/// become an Aho-Corasick search). Phrases starting with a letter or digit match at a word
+/// start; with `whole_words`, they must also end at a word end.
+#[derive(Debug)]
+pub struct Lexicon {
+    re: Option<Regex>,
+}
+
+impl Lexicon {
+    /// The compiled lexicon for `phrases`, shared by every caller with the same list.
+    pub fn get(phrases: &[String], whole_words: bool) -> std::sync::Arc<Lexicon> {
+        type Cache = std::collections::HashMap<(Vec<String>, bool), std::sync::Arc<Lexicon>>;
+        static CACHE: LazyLock<std::sync::Mutex<Cache>> = LazyLock::new(Default::default);
+        let mut cache = CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache
+            .entry((phrases.to_vec(), whole_words))
+            .or_insert_with(|| std::sync::Arc::new(Lexicon::new(phrases, whole_words)))
+            .clone()
+    }
+
+    fn new(phrases: &[String], whole_words: bool) -> Lexicon {
+        let alternatives: Vec<String> = phrases
+            .iter()
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| {
+                let word_start = p.chars().next().is_some_and(char::is_alphanumeric);
+                let word_end = whole_words && p.chars().last().is_some_and(char::is_alphanumeric);
+                format!(
+                    "{}{}{}",
+                    if word_start { r"\b" } else { "" },
+                    regex::escape(p),
+                    if word_end { r"\b" } else { "" }
+                )
+            })
+            .collect();
+        if alternatives.is_empty() {
+            return Lexicon { re: None };
+        }
+        let re = regex::RegexBuilder::new(&alternatives.join("|")).case_insensitive(true).build().ok();
+        Lexicon { re }
+    }
+
+    /// The first match: its byte range in `text`.
+    pub fn find(&self, text: &str) -> Option<Range<usize>> {
+        self.re.as_ref()?.find(text).map(|m| m.range())
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        self.re.as_ref().is_some_and(|re| re.is_match(text))
+    }
+}
+
+#[cfg(test)]
+mod lexicon_tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_and_whole_words() {
+        let stems = Lexicon::get(&["profil".to_owned(), "a/b".to_owned(), "%".to_owned()], false);
+        assert!(stems.is_match("We Profiled it"));
+        assert!(!stems.is_match("unprofiled"));
+        assert!(stems.is_match("ran an A/B test"));
+        assert!(stems.is_match("cut 40%"));
+        let words = Lexicon::get(&["fast".to_owned(), "low latency".to_owned()], true);
+        assert!(words.is_match("it is fast."));
+        assert!(!words.is_match("it is faster"));
+        assert_eq!(words.find("needs Low Latency now"), Some(6..17));
     }
 }

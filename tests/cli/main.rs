@@ -5,3 +5,4 @@ mod formats;
 mod gates;
 mod load;
 mod schema;
+mod shipped;
