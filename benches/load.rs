@@ -17,7 +17,11 @@ fn copy_bank(from: &Path, to: &Path, slug: &str) {
             std::fs::create_dir_all(&target).unwrap();
         } else if rel == Path::new("bank.yaml") {
             let text = std::fs::read_to_string(entry.path()).unwrap();
-            std::fs::write(&target, text.replace("slug: performance-engineering", &format!("slug: {slug}"))).unwrap();
+            std::fs::write(
+                &target,
+                text.replace("slug: performance-engineering", &format!("slug: {slug}")),
+            )
+            .unwrap();
         } else {
             std::fs::copy(entry.path(), &target).unwrap();
         }
@@ -48,14 +52,24 @@ fn median(runs: usize, mut f: impl FnMut()) -> Duration {
 }
 
 fn main() {
-    let banks: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(1000);
+    let banks: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(1000);
     let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/performance-engineering");
     let tmp = tempfile::tempdir().unwrap();
     for i in 0..banks {
-        copy_bank(&shipped, &tmp.path().join(format!("bank-{i:04}")), &format!("bank-{i:04}"));
+        copy_bank(
+            &shipped,
+            &tmp.path().join(format!("bank-{i:04}")),
+            &format!("bank-{i:04}"),
+        );
     }
     let files = yaml_files(tmp.path());
-    let bytes: u64 = files.iter().map(|f| std::fs::metadata(f).unwrap().len()).sum();
+    let bytes: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).unwrap().len())
+        .sum();
     let roots = vec![tmp.path().to_path_buf()];
     let runs = 5;
 
@@ -128,15 +142,25 @@ fn main() {
         for _ in 0..reps {
             std::hint::black_box(qbank::gates::run_one(g, &ctx));
         }
-        println!("| {} {} | {:.0} |", g.number, g.name, t.elapsed().as_secs_f64() * 1e6 / f64::from(reps));
+        println!(
+            "| {} {} | {:.0} |",
+            g.number,
+            g.name,
+            t.elapsed().as_secs_f64() * 1e6 / f64::from(reps)
+        );
     }
     let t = Instant::now();
     for _ in 0..50 {
         std::hint::black_box(qbank::gates::Ctx::new(&one, date, None));
     }
-    println!("| (context: shared text analysis of every question) | {:.0} |", t.elapsed().as_secs_f64() * 1e6 / 50.0);
-    println!("\nload / bare parse = {:.2}x; check / bare parse = {:.2}x; gates add {:.0}% of the load time",
+    println!(
+        "| (context: shared text analysis of every question) | {:.0} |",
+        t.elapsed().as_secs_f64() * 1e6 / 50.0
+    );
+    println!(
+        "\nload / bare parse = {:.2}x; check / bare parse = {:.2}x; gates add {:.0}% of the load time",
         load.as_secs_f64() / bare.as_secs_f64(),
         check.as_secs_f64() / bare.as_secs_f64(),
-        (check.as_secs_f64() - load.as_secs_f64()) / load.as_secs_f64() * 100.0);
+        (check.as_secs_f64() - load.as_secs_f64()) / load.as_secs_f64() * 100.0
+    );
 }

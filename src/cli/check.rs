@@ -51,17 +51,22 @@ pub(crate) fn parse_day(s: &str) -> Result<Day, String> {
 pub fn run(args: &Args, cli: &super::Cli) -> u8 {
     let mut report = collect(&super::paths_or_default(&args.paths), args.as_of);
     report.strict = args.strict;
-    let text = match args.format {
-        Format::Human => human(&report, cli.quiet),
-        Format::Json => report::json::render(&report),
-        Format::Markdown => markdown(&report),
-        Format::Sarif => report::sarif::render(&report),
-        Format::Junit => report::junit::render(&report),
-        Format::Github => report::github::render(&report),
+    print(&report, args.format, cli.quiet);
+    report.exit_code()
+}
+
+/// Prints a report in `format` on standard output.
+pub fn print(report: &Report, format: Format, quiet: bool) {
+    let text = match format {
+        Format::Human => human(report, quiet),
+        Format::Json => report::json::render(report),
+        Format::Markdown => markdown(report),
+        Format::Sarif => report::sarif::render(report),
+        Format::Junit => report::junit::render(report),
+        Format::Github => report::github::render(report),
     };
     let mut out = anstream::stdout();
     let _ = out.write_all(text.as_bytes());
-    report.exit_code()
 }
 
 fn human(report: &Report, quiet: bool) -> String {
@@ -148,6 +153,12 @@ pub fn gate_bank(
 
 /// Discovers, loads and gates every bank under `paths`.
 pub fn collect(paths: &[PathBuf], as_of: Option<Day>) -> Report {
+    collect_banks(paths, as_of).0
+}
+
+/// Like [`collect`], also handing back every bank that loaded, with the index of its
+/// entry in `report.banks` (whose `gates` hold its results).
+pub fn collect_banks(paths: &[PathBuf], as_of: Option<Day>) -> (Report, Vec<(usize, Bank)>) {
     let (inputs, general) = load::discover(paths);
     let mut report = Report {
         general,
@@ -180,11 +191,15 @@ pub fn collect(paths: &[PathBuf], as_of: Option<Day>) -> Report {
             (loaded, report)
         })
         .collect();
+    let mut loaded_banks = Vec::new();
     for (loaded, bank_report) in results {
         report.add_sources(&loaded.sources);
+        if let Some(bank) = loaded.bank {
+            loaded_banks.push((report.banks.len(), bank));
+        }
         report.banks.push(bank_report);
     }
-    report
+    (report, loaded_banks)
 }
 
 fn bank_report(loaded: &Loaded, as_of: Option<Day>) -> BankReport {

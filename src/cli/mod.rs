@@ -1,5 +1,6 @@
 //! The command line: clap definitions and one file per subcommand.
 
+mod build;
 pub mod check;
 pub mod gates;
 mod rubric;
@@ -39,6 +40,10 @@ pub struct Cli {
 pub enum Command {
     /// Load every bank under PATH and report what is wrong with it.
     Check(check::Args),
+    /// Check every bank, then render it to dist/<slug>.md and dist/<slug>.html: the main job.
+    Build(build::BuildArgs),
+    /// Render banks (markdown, HTML or JSON) without gating.
+    Render(build::RenderArgs),
     /// List the twenty quality gates.
     Gates(gates::ListArgs),
     /// Print one gate's documentation: `qbank explain 7` or `qbank explain cross-refs`.
@@ -71,6 +76,8 @@ pub fn main() -> ExitCode {
     }
     let code = match &cli.command {
         Command::Check(args) => check::run(args, &cli),
+        Command::Build(args) => build::build(args, &cli),
+        Command::Render(args) => build::render(args),
         Command::Gates(args) => gates::list(args),
         Command::Explain(args) => gates::explain(args),
         Command::Rubric(args) => rubric::run(args),
@@ -109,6 +116,13 @@ pub(crate) fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Res
     std::fs::create_dir_all(&dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
     tmp.write_all(bytes)?;
+    // Temporary files are private (0600); a written output is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())

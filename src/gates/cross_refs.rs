@@ -38,7 +38,10 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     let mut unresolved = 0;
     let mut used: HashSet<String> = HashSet::new();
     let mut diags = Vec::new();
-    let mut visit = |file: FileId, value: &Sp<String>, uses: &[text::RefUse], diags: &mut Vec<_>| {
+    let mut visit = |file: FileId,
+                     value: &Sp<String>,
+                     uses: &[text::RefUse],
+                     diags: &mut Vec<_>| {
         for u in uses {
             total += 1;
             match index.resolve(&u.target) {

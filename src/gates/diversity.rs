@@ -58,10 +58,17 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     }
     if !over.is_empty() {
         let names: Vec<String> = over.iter().map(|(k, _)| (*k).to_owned()).collect();
-        evidence.push_str(&format!("; fails: {} above {:.0}%", names.join(", "), d.max_share * 100.0));
+        evidence.push_str(&format!(
+            "; fails: {} above {:.0}%",
+            names.join(", "),
+            d.max_share * 100.0
+        ));
         let needed = (1.0 / d.max_share).ceil() as usize;
         if counts.len() < needed {
-            evidence.push_str(&format!(" (a {:.0}% cap needs at least {needed} types)", d.max_share * 100.0));
+            evidence.push_str(&format!(
+                " (a {:.0}% cap needs at least {needed} types)",
+                d.max_share * 100.0
+            ));
         }
     }
     let mut m = Measurement::new(evidence);

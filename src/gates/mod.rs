@@ -102,7 +102,11 @@ pub struct Gate {
 impl Gate {
     /// The documentation as markdown, without the doc comments' leading spaces.
     pub fn doc_text(&self) -> String {
-        let lines: Vec<&str> = self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect();
+        let lines: Vec<&str> = self
+            .doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect();
         lines.join("\n").trim().to_owned()
     }
 }
@@ -232,7 +236,10 @@ pub struct Segment<'a> {
 
 /// The masked answer among a question's segments.
 pub fn masked_answer<'s>(segments: &'s [Segment<'_>]) -> &'s str {
-    segments.iter().find(|s| s.field == "answer").map_or("", |s| s.masked.as_str())
+    segments
+        .iter()
+        .find(|s| s.field == "answer")
+        .map_or("", |s| s.masked.as_str())
 }
 
 /// What every gate sees.
@@ -253,14 +260,21 @@ pub struct Ctx<'a> {
 fn compiled(patterns: &[String]) -> Arc<Vec<Regex>> {
     type Cache = HashMap<Vec<String>, Arc<Vec<Regex>>>;
     static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
-    let mut cache = CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut cache = CACHE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     cache
         .entry(patterns.to_vec())
         .or_insert_with(|| {
             Arc::new(
                 patterns
                     .iter()
-                    .filter_map(|p| regex::RegexBuilder::new(p).case_insensitive(true).build().ok())
+                    .filter_map(|p| {
+                        regex::RegexBuilder::new(p)
+                            .case_insensitive(true)
+                            .build()
+                            .ok()
+                    })
                     .collect(),
             )
         })

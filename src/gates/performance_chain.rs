@@ -43,7 +43,12 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     let qs = &ctx.bank.questions;
     let mut complete = 0;
     let mut diags = Vec::new();
-    let lexicons: Vec<_> = ctx.rubric.chain.iter().map(|s| text::Lexicon::get(&s.lexicon, false)).collect();
+    let lexicons: Vec<_> = ctx
+        .rubric
+        .chain
+        .iter()
+        .map(|s| text::Lexicon::get(&s.lexicon, false))
+        .collect();
     for (q, segments) in qs.iter().zip(&ctx.segments) {
         let masked = masked_answer(segments);
         let bold = bold_spans(masked);

@@ -81,7 +81,10 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             let what = if q.practical.is_empty() {
                 "no practical element".to_owned()
             } else {
-                format!("no code or config block of {}-{} lines (mermaid does not count)", range.min, range.max)
+                format!(
+                    "no code or config block of {}-{} lines (mermaid does not count)",
+                    range.min, range.max
+                )
             };
             diags.push(
                 finding(Level::Required, format!("{} has {what}", ctx.q_name(q)))

@@ -34,7 +34,8 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         match &q.key_insight {
             Some(k)
                 if ctx.impact.iter().any(|re| re.is_match(&k.value))
-                    && crate::text::Lexicon::get(&ctx.rubric.impact_words, false).is_match(&k.value) =>
+                    && crate::text::Lexicon::get(&ctx.rubric.impact_words, false)
+                        .is_match(&k.value) =>
             {
                 ok += 1
             }

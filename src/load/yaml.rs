@@ -33,7 +33,10 @@ pub fn parse<T: DeserializeOwned>(path: &Path, text: &str, what: &str) -> Result
         let d = convert(path, &e);
         // The parser's word for a tab in indentation is obscure; name it, at the tab.
         match tab_indentation(text) {
-            Some(line) if d.code == "yaml-syntax" || d.location.as_ref().is_some_and(|l| l.line >= line) => {
+            Some(line)
+                if d.code == "yaml-syntax"
+                    || d.location.as_ref().is_some_and(|l| l.line >= line) =>
+            {
                 Diagnostic::error("yaml-syntax", "tab character used for indentation")
                     .at(Location::at(path, line, 1).with_len(1))
                     .help("YAML indentation must use spaces; replace the tab with spaces")
@@ -55,7 +58,9 @@ fn is_blank(text: &str) -> bool {
 /// block scalar's indenting spaces is content, and allowed.)
 fn tab_indentation(text: &str) -> Option<u32> {
     text.lines()
-        .position(|l| l.starts_with('\t') && !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .position(|l| {
+            l.starts_with('\t') && !l.trim().is_empty() && !l.trim_start().starts_with('#')
+        })
         .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX))
 }
 

@@ -1,4 +1,8 @@
-//! Rendering a bank as documents. `outline` is the document's heading structure and
-//! its Contents links, shared by the renderer and by gate 20's link check.
+//! Rendering a bank as documents: the spec's markdown (`markdown`, with APA references
+//! from `apa`), and `outline`, the heading structure and Contents links shared with
+//! gate 20's link check.
 
+pub mod apa;
+pub mod html;
+pub mod markdown;
 pub mod outline;

@@ -141,7 +141,9 @@ pub fn mask_code(text: &str) -> String {
 
 static ACRONYM: LazyLock<Regex> =
     // ASCII word boundaries keep the regex on its fast path; acronyms are ASCII anyway.
-    LazyLock::new(|| Regex::new(r"(?-u:\b)[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?(?-u:\b)").expect("valid regex"));
+    LazyLock::new(|| {
+        Regex::new(r"(?-u:\b)[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?(?-u:\b)").expect("valid regex")
+    });
 
 /// Acronyms (two or more capitals, digits allowed, an optional plural `s`) outside code,
 /// URLs and reference brackets, with their byte ranges.
@@ -153,7 +155,11 @@ pub fn acronyms(text: &str) -> Vec<(String, Range<usize>)> {
 pub fn acronyms_outside(masked: &str, skip: &[RefUse]) -> Vec<(String, Range<usize>)> {
     ACRONYM
         .find_iter(masked)
-        .filter(|m| !skip.iter().any(|r| r.span.start <= m.start() && m.end() <= r.span.end))
+        .filter(|m| {
+            !skip
+                .iter()
+                .any(|r| r.span.start <= m.start() && m.end() <= r.span.end)
+        })
         .map(|m| (m.as_str().to_owned(), m.range()))
         .collect()
 }
@@ -521,7 +527,9 @@ impl Lexicon {
     pub fn get(phrases: &[String], whole_words: bool) -> std::sync::Arc<Lexicon> {
         type Cache = std::collections::HashMap<(Vec<String>, bool), std::sync::Arc<Lexicon>>;
         static CACHE: LazyLock<std::sync::Mutex<Cache>> = LazyLock::new(Default::default);
-        let mut cache = CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut cache = CACHE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         cache
             .entry((phrases.to_vec(), whole_words))
             .or_insert_with(|| std::sync::Arc::new(Lexicon::new(phrases, whole_words)))
@@ -546,7 +554,10 @@ impl Lexicon {
         if alternatives.is_empty() {
             return Lexicon { re: None };
         }
-        let re = regex::RegexBuilder::new(&alternatives.join("|")).case_insensitive(true).build().ok();
+        let re = regex::RegexBuilder::new(&alternatives.join("|"))
+            .case_insensitive(true)
+            .build()
+            .ok();
         Lexicon { re }
     }
 
@@ -566,7 +577,10 @@ mod lexicon_tests {
 
     #[test]
     fn prefixes_and_whole_words() {
-        let stems = Lexicon::get(&["profil".to_owned(), "a/b".to_owned(), "%".to_owned()], false);
+        let stems = Lexicon::get(
+            &["profil".to_owned(), "a/b".to_owned(), "%".to_owned()],
+            false,
+        );
         assert!(stems.is_match("We Profiled it"));
         assert!(!stems.is_match("unprofiled"));
         assert!(stems.is_match("ran an A/B test"));

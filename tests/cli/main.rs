@@ -4,5 +4,6 @@ mod common;
 mod formats;
 mod gates;
 mod load;
+mod render;
 mod schema;
 mod shipped;

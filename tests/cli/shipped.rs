@@ -13,10 +13,20 @@ fn the_shipped_bank_passes_all_twenty_gates() {
     let not_pass: Vec<String> = gates
         .iter()
         .filter(|g| g["status"] != "PASS")
-        .map(|g| format!("{} {}: {} {}\n{:#}", g["number"], g["name"], g["status"], g["evidence"], g["diagnostics"]))
+        .map(|g| {
+            format!(
+                "{} {}: {} {}\n{:#}",
+                g["number"], g["name"], g["status"], g["evidence"], g["diagnostics"]
+            )
+        })
         .collect();
     assert!(not_pass.is_empty(), "{}", not_pass.join("\n"));
-    assert!(gates.iter().all(|g| g["diagnostics"].as_array().unwrap().is_empty()), "no warnings either");
+    assert!(
+        gates
+            .iter()
+            .all(|g| g["diagnostics"].as_array().unwrap().is_empty()),
+        "no warnings either"
+    );
     assert_eq!(code, 0, "--strict passes: no WARN anywhere");
     assert_eq!(b["as_of"], "2026-11-25");
 }
@@ -27,7 +37,17 @@ fn the_shipped_bank_matches_the_spec_shape() {
     let (_, json, _) = check_json(&bank, &[]);
     let gates = &json["banks"][0]["gates"];
     assert_eq!(gates[0]["evidence"], "28 Q&As");
-    assert!(gates[1]["evidence"].as_str().unwrap().starts_with("16/16 cells"));
+    assert!(
+        gates[1]["evidence"]
+            .as_str()
+            .unwrap()
+            .starts_with("16/16 cells")
+    );
     assert_eq!(gates[2]["evidence"], "F 6 (21%), I 11 (39%), A 11 (39%)");
-    assert!(gates[17]["evidence"].as_str().unwrap().starts_with("6/6 methods"));
+    assert!(
+        gates[17]["evidence"]
+            .as_str()
+            .unwrap()
+            .starts_with("6/6 methods")
+    );
 }

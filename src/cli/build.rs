@@ -1,0 +1,215 @@
+//! `qbank build` (check, then render every bank to dist/) and `qbank render` (render
+//! without gating).
+
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+
+use super::check::{self, Format};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::model::{Bank, Day};
+use crate::render;
+
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Folders holding banks (searched recursively for bank.yaml).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output folder; files are written as <slug>.md and <slug>.html.
+    #[arg(short, long, default_value = "dist", value_name = "DIR")]
+    pub out: PathBuf,
+    /// A folder whose templates override the built-in ones, by file name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// How to print the check results.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// The date recency is measured from (default: each bank's `as_of`).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = check::parse_day)]
+    pub as_of: Option<Day>,
+    /// Fail (exit 1) on WARN as well as FAIL.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RenderFormat {
+    Md,
+    Html,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// Folders holding banks.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = RenderFormat::Md)]
+    pub format: RenderFormat,
+    /// Output folder; without it a single bank is written to standard output.
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// A folder whose templates override the built-in ones, by file name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// The date recency is measured from (default: each bank's `as_of`).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = check::parse_day)]
+    pub as_of: Option<Day>,
+}
+
+/// The document of one bank in `format`.
+fn document(
+    bank: &Bank,
+    gates: &[crate::gates::GateResult],
+    format: RenderFormat,
+    templates: Option<&Path>,
+) -> Result<String, render::markdown::TemplateError> {
+    match format {
+        RenderFormat::Md => render::markdown::render(bank, gates, templates),
+        RenderFormat::Html => {
+            let md = render::markdown::render(bank, gates, templates)?;
+            Ok(render::html::page(&bank.meta.title.value, &md))
+        }
+        RenderFormat::Json => {
+            let doc = serde_json::json!({
+                "meta": bank.meta,
+                "questions": bank.questions,
+                "glossary": bank.glossary,
+                "tools": bank.tools,
+                "literature": bank.literature,
+                "citations": bank.citations,
+                "gates": gates,
+            });
+            Ok(serde_json::to_string_pretty(&doc).expect("serializes") + "\n")
+        }
+    }
+}
+
+fn extension(format: RenderFormat) -> &'static str {
+    match format {
+        RenderFormat::Md => "md",
+        RenderFormat::Html => "html",
+        RenderFormat::Json => "json",
+    }
+}
+
+fn template_failure(e: &render::markdown::TemplateError) -> Diagnostic {
+    let file = e
+        .dir
+        .as_ref()
+        .map_or_else(|| PathBuf::from(&e.name), |d| d.join(&e.name));
+    Diagnostic::error("template", e.message.clone())
+        .at(Location::at(
+            file,
+            u32::try_from(e.line).unwrap_or(0),
+            u32::try_from(e.col).unwrap_or(0),
+        ))
+        .help(format!(
+            "fix template `{}`, or remove it from --templates to use the built-in one",
+            e.name
+        ))
+}
+
+fn check_templates_dir(dir: Option<&Path>) -> Option<u8> {
+    let d = dir?;
+    (!d.is_dir()).then(|| {
+        super::fail(
+            &format!("--templates {} is not a folder", d.display()),
+            Some("name a folder holding document.md.j2 and/or question.md.j2"),
+        )
+    })
+}
+
+pub fn build(args: &BuildArgs, cli: &super::Cli) -> u8 {
+    if let Some(code) = check_templates_dir(args.templates.as_deref()) {
+        return code;
+    }
+    let (mut report, banks) =
+        check::collect_banks(&super::paths_or_default(&args.paths), args.as_of);
+    report.strict = args.strict;
+    let mut written = Vec::new();
+    for (i, bank) in &banks {
+        let gates = report.banks[*i].gates.clone();
+        for format in [RenderFormat::Md, RenderFormat::Html] {
+            let path = args
+                .out
+                .join(format!("{}.{}", bank.meta.slug.value, extension(format)));
+            match document(bank, &gates, format, args.templates.as_deref()) {
+                Ok(text) => match super::write_atomic(&path, text.as_bytes()) {
+                    Ok(()) => written.push(path),
+                    Err(e) => report.general.push(
+                        Diagnostic::error("io", format!("could not write: {e}"))
+                            .at(Location::file(&path)),
+                    ),
+                },
+                Err(e) => {
+                    report.general.push(template_failure(&e));
+                    break;
+                }
+            }
+        }
+    }
+    check::print(&report, args.format, cli.quiet);
+    if args.format == Format::Human && !cli.quiet {
+        for p in &written {
+            eprintln!("wrote {}", crate::diagnostic::display_path(p));
+        }
+    }
+    report.exit_code()
+}
+
+pub fn render(args: &RenderArgs) -> u8 {
+    if let Some(code) = check_templates_dir(args.templates.as_deref()) {
+        return code;
+    }
+    let (mut report, banks) =
+        check::collect_banks(&super::paths_or_default(&args.paths), args.as_of);
+    if args.out.is_none() && banks.len() > 1 {
+        return super::fail(
+            "several banks found; name one, or write them all with --out DIR",
+            None,
+        );
+    }
+    let mut failed = false;
+    for (i, bank) in &banks {
+        let gates = report.banks[*i].gates.clone();
+        match document(bank, &gates, args.format, args.templates.as_deref()) {
+            Ok(text) => match &args.out {
+                Some(dir) => {
+                    let path = dir.join(format!(
+                        "{}.{}",
+                        bank.meta.slug.value,
+                        extension(args.format)
+                    ));
+                    if let Err(e) = super::write_atomic(&path, text.as_bytes()) {
+                        report.general.push(
+                            Diagnostic::error("io", format!("could not write: {e}"))
+                                .at(Location::file(&path)),
+                        );
+                        failed = true;
+                    }
+                }
+                None => print!("{text}"),
+            },
+            Err(e) => {
+                report.general.push(template_failure(&e));
+                failed = true;
+            }
+        }
+    }
+    // Only problems are printed: rendering does not gate.
+    let problems = report
+        .general
+        .iter()
+        .chain(report.banks.iter().flat_map(|b| b.diagnostics.iter()))
+        .filter(|d| d.is_error());
+    for d in problems {
+        anstream::eprintln!(
+            "{}\n",
+            crate::report::human::diagnostic(d, &report.texts, true)
+        );
+    }
+    let load_failed =
+        report.banks.iter().any(|b| !b.loaded) || report.general.iter().any(Diagnostic::is_error);
+    if load_failed || failed { 2 } else { 0 }
+}

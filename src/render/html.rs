@@ -1,0 +1,694 @@
+//! The rendered markdown as one self-contained HTML page that works offline: inline CSS
+//! with a print stylesheet, GitHub heading ids, and every mermaid diagram drawn in the
+//! browser by a vendored mermaid build (`vendor/mermaid/`).
+//!
+//! Nothing on the page loads from the network: the script and styles are inline, fonts
+//! are the reader's system fonts, remote images become links, and a Content Security
+//! Policy forbids every fetch the page did not bring with it.
+
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
+
+use crate::text;
+
+/// The mermaid release embedded in every page (see `vendor/mermaid/README.md`).
+pub const MERMAID_VERSION: &str = "11.17.2";
+
+/// `dist/mermaid.min.js` from `npm pack mermaid@11.17.2`, unchanged.
+const MERMAID_JS: &str = include_str!("../../vendor/mermaid/mermaid.min.js");
+
+/// Runs once the library above has defined `mermaid`; `startOnLoad` draws every
+/// `pre.mermaid` when the page has loaded, and `strict` keeps diagram text from running
+/// scripts or adding click handlers.
+const MERMAID_INIT: &str = "mermaid.initialize({startOnLoad: true, securityLevel: 'strict'});";
+
+/// Inline scripts and styles, `data:` images and fonts, nothing else: no request leaves
+/// the page, even one a diagram or a stray tag would have made.
+const CSP: &str = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
+                   img-src data:; font-src data:; base-uri 'none'; form-action 'none'";
+
+/// Headings that start a new printed page: every cluster (h3) and these h2s.
+const PAGE_BREAK_H2: [&str; 2] = ["References", "Validation Results"];
+const PAGE_BREAK_CLASS: &str = "page-break";
+
+const CSS: &str = r#"
+:root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --code-bg: #f6f8fa; --link: #0969da; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0 auto; max-width: 60rem; padding: 2rem 1.5rem 4rem; color: var(--fg); background: #fff;
+  font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif,
+    "Apple Color Emoji", "Segoe UI Emoji";
+  font-size: 16px; line-height: 1.6; overflow-wrap: break-word; }
+h1, h2, h3, h4, h5, h6 { line-height: 1.25; margin: 1.6em 0 0.6em; font-weight: 600; }
+h1 { font-size: 2em; padding-bottom: 0.3em; border-bottom: 1px solid var(--line); }
+h2 { font-size: 1.5em; padding-bottom: 0.3em; border-bottom: 1px solid var(--line); }
+h3 { font-size: 1.25em; }
+h4 { font-size: 1.05em; }
+h5, h6 { font-size: 1em; color: var(--muted); }
+p, ul, ol, dl, table, pre, blockquote, details { margin: 0 0 1em; }
+ul, ol { padding-left: 2em; }
+li + li { margin-top: 0.25em; }
+a { color: var(--link); text-decoration: none; }
+a:hover { text-decoration: underline; }
+hr { border: 0; border-top: 1px solid var(--line); margin: 1.5em 0; }
+blockquote { margin-left: 0; padding: 0 1em; color: var(--muted); border-left: 0.25em solid var(--line); }
+code, kbd, pre { font-family: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace;
+  font-size: 0.875em; }
+code { padding: 0.15em 0.35em; background: var(--code-bg); border-radius: 6px; }
+pre { padding: 1em; overflow: auto; line-height: 1.45; background: var(--code-bg); border-radius: 6px; }
+pre code { padding: 0; background: none; border-radius: 0; font-size: 1em; white-space: pre; }
+pre.mermaid { background: #fff; border: 1px solid var(--line); text-align: center; font-family: inherit;
+  font-size: 1em; white-space: pre; }
+pre.mermaid svg { max-width: 100%; height: auto; }
+table { border-collapse: collapse; display: block; width: max-content; max-width: 100%; overflow: auto; }
+th, td { padding: 0.4em 0.8em; border: 1px solid var(--line); vertical-align: top; }
+th { font-weight: 600; background: var(--code-bg); }
+tr:nth-child(2n) td { background: #fafbfc; }
+img { max-width: 100%; }
+del { color: var(--muted); }
+sup.footnote-reference, .footnote-definition { font-size: 0.875em; }
+.footnote-definition p { display: inline; }
+.markdown-alert-note, .markdown-alert-tip { border-left-color: #0969da; }
+.markdown-alert-important { border-left-color: #8250df; }
+.markdown-alert-warning { border-left-color: #9a6700; }
+.markdown-alert-caution { border-left-color: #d1242f; }
+@media print {
+  @page { margin: 18mm 16mm; }
+  body { max-width: none; padding: 0; font-size: 10.5pt; line-height: 1.45; }
+  nav, .no-print, .anchor { display: none !important; }
+  a { color: inherit; }
+  h1, h2, h3, h4, h5, h6 { break-after: avoid; page-break-after: avoid; }
+  h2.page-break, h3.page-break { break-before: page; page-break-before: always; }
+  pre, blockquote, table, tr, img, pre.mermaid, details { break-inside: avoid; page-break-inside: avoid; }
+  pre { white-space: pre-wrap; border: 1px solid var(--line); }
+  pre code { white-space: pre-wrap; }
+  table { display: table; width: auto; overflow: visible; }
+  th, tr:nth-child(2n) td { background: none; }
+  pre.mermaid { border: 0; }
+}
+"#;
+
+/// A complete HTML5 document for `markdown` (GitHub-flavoured) titled `title`.
+/// The same input always gives the same bytes.
+pub fn page(title: &str, markdown: &str) -> String {
+    let body = body(markdown);
+    let mut out = String::with_capacity(MERMAID_JS.len() + CSS.len() + body.len() + 1024);
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"");
+    out.push_str(CSP);
+    out.push_str("\">\n");
+    out.push_str("<meta name=\"generator\" content=\"qbank (mermaid ");
+    out.push_str(MERMAID_VERSION);
+    out.push_str(")\">\n<title>");
+    escape_into(&mut out, title);
+    out.push_str("</title>\n<style>");
+    out.push_str(CSS);
+    out.push_str("</style>\n</head>\n<body>\n<main>\n");
+    out.push_str(&body);
+    out.push_str("</main>\n<script>\n");
+    out.push_str(MERMAID_JS);
+    if !MERMAID_JS.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str("</script>\n<script>\n");
+    out.push_str(MERMAID_INIT);
+    out.push_str("\n</script>\n</body>\n</html>\n");
+    out
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_GFM
+}
+
+/// The document body: markdown to HTML with the rewrites `rewrite` describes.
+fn body(markdown: &str) -> String {
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, rewrite(events).into_iter());
+    html
+}
+
+/// Plain text of each heading, in document order, as GitHub reads it for the slug.
+fn heading_texts(events: &[Event<'_>]) -> Vec<String> {
+    let mut texts = Vec::new();
+    let mut current: Option<String> = None;
+    for event in events {
+        match event {
+            Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
+            Event::End(TagEnd::Heading(_)) => texts.extend(current.take()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(s) = current.as_mut() {
+                    s.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(s) = current.as_mut() {
+                    s.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+    texts
+}
+
+/// The changes to pulldown-cmark's plain output that this page needs:
+/// - headings get GitHub's ids (so `#anchor` links from the markdown work) and the
+///   print page-break class;
+/// - ```` ```mermaid ```` blocks become `<pre class="mermaid">` with escaped text;
+/// - raw HTML is escaped, except a few attribute-free tags and `<a id|name>` anchors;
+///   comments are dropped;
+/// - links with a `javascript:`, `vbscript:` or `data:` target lose the target;
+/// - images that are not `data:` become links, so the page never fetches them.
+fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let texts = heading_texts(&events);
+    let ids = text::unique_slugs(texts.iter().map(String::as_str));
+    let mut headings = texts.iter().zip(ids);
+    let mut out = Vec::with_capacity(events.len());
+    let mut mermaid: Option<String> = None;
+    let mut images_as_links: Vec<bool> = Vec::new();
+    let mut raw = RawHtml::default();
+
+    for event in events {
+        if let Some(diagram) = mermaid.as_mut() {
+            match event {
+                Event::Text(t) => diagram.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let mut pre = String::from("<pre class=\"mermaid\">");
+                    escape_into(&mut pre, diagram);
+                    pre.push_str("</pre>\n");
+                    out.push(Event::Html(pre.into()));
+                    mermaid = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, attrs, .. }) => {
+                let (text, id) = headings.next().expect("one id per heading");
+                let mut classes = Vec::new();
+                if breaks_page(level, text) {
+                    classes.push(CowStr::Borrowed(PAGE_BREAK_CLASS));
+                }
+                out.push(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(id.into()),
+                    classes,
+                    attrs,
+                }));
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info)))
+                if info.split_whitespace().next() == Some("mermaid") =>
+            {
+                mermaid = Some(String::new());
+            }
+            Event::Html(h) => out.push(Event::Html(raw.sanitize(&h).into())),
+            Event::InlineHtml(h) => out.push(Event::InlineHtml(raw.sanitize(&h).into())),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = safe_href(dest_url);
+                out.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                if is_data_image(&dest_url) {
+                    images_as_links.push(false);
+                    out.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                } else {
+                    images_as_links.push(true);
+                    let dest_url = safe_href(dest_url);
+                    out.push(Event::Start(Tag::Link {
+                        link_type: LinkType::Inline,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if images_as_links.pop().unwrap_or(false) {
+                    out.push(Event::End(TagEnd::Link));
+                } else {
+                    out.push(Event::End(TagEnd::Image));
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn breaks_page(level: HeadingLevel, text: &str) -> bool {
+    let text = text.trim();
+    match level {
+        HeadingLevel::H2 => PAGE_BREAK_H2.contains(&text),
+        HeadingLevel::H3 => text.starts_with("Cluster "),
+        _ => false,
+    }
+}
+
+/// The URL scheme, lower-cased, as a browser reads it (it skips whitespace and control
+/// characters inside the scheme), or `None` for a relative URL.
+fn scheme(url: &str) -> Option<String> {
+    let colon = url.find(':')?;
+    let before = &url[..colon];
+    if before.contains(['/', '?', '#']) {
+        return None;
+    }
+    Some(
+        before
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .flat_map(char::to_lowercase)
+            .collect(),
+    )
+}
+
+fn safe_href(url: CowStr<'_>) -> CowStr<'_> {
+    match scheme(&url).as_deref() {
+        Some("javascript" | "vbscript" | "data") => CowStr::Borrowed("#"),
+        _ => url,
+    }
+}
+
+fn is_data_image(url: &str) -> bool {
+    scheme(url).as_deref() == Some("data")
+        && url.trim_start()[5..]
+            .to_ascii_lowercase()
+            .starts_with("image/")
+}
+
+/// Attribute-free tags that raw HTML in the markdown may keep; everything else is shown
+/// as text. None of these can run a script or load anything.
+const ALLOWED_TAGS: &[&str] = &[
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "hr",
+    "i",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "u",
+    "ul",
+];
+
+/// Raw HTML from the markdown, made safe. Keeps state across events because a block's
+/// lines arrive one event each and a comment may span them.
+#[derive(Default)]
+struct RawHtml {
+    in_comment: bool,
+}
+
+impl RawHtml {
+    fn sanitize(&mut self, html: &str) -> String {
+        let mut out = String::with_capacity(html.len() + 16);
+        let mut rest = html;
+        while !rest.is_empty() {
+            if self.in_comment {
+                match rest.find("-->") {
+                    Some(end) => {
+                        rest = &rest[end + 3..];
+                        self.in_comment = false;
+                    }
+                    None => rest = "",
+                }
+                continue;
+            }
+            if let Some(after) = rest.strip_prefix("<!--") {
+                self.in_comment = true;
+                rest = after;
+                continue;
+            }
+            if rest.starts_with('<')
+                && let Some((tag, len)) = allowed_tag(rest)
+            {
+                out.push_str(&tag);
+                rest = &rest[len..];
+                continue;
+            }
+            let c = rest.chars().next().expect("rest is not empty");
+            if c == '&' && is_entity(rest) {
+                out.push('&');
+            } else {
+                escape_char(&mut out, c);
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+        out
+    }
+}
+
+/// `&amp;`, `&#39;`, `&#x27;`: a character reference, which is safe to keep.
+fn is_entity(s: &str) -> bool {
+    let body = &s[1..];
+    let body = body.strip_prefix('#').unwrap_or(body);
+    let name_len = body.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    (1..=32).contains(&name_len) && body.as_bytes().get(name_len) == Some(&b';')
+}
+
+/// If `s` starts with an allowed tag, the tag written back in a normal form and the
+/// number of bytes it took. `<a id="x">` and `<a name="x">` anchors are allowed when the
+/// value is a plain token, so in-page links to them work.
+fn allowed_tag(s: &str) -> Option<(String, usize)> {
+    let end = s.find('>')?;
+    let inner = &s[1..end];
+    let (closing, inner) = match inner.strip_prefix('/') {
+        Some(rest) => (true, rest),
+        None => (false, inner),
+    };
+    let inner = inner.strip_suffix('/').unwrap_or(inner).trim_end();
+    let name_len = inner.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    if name_len == 0 {
+        return None;
+    }
+    let name = inner[..name_len].to_ascii_lowercase();
+    let attrs = inner[name_len..].trim();
+    if closing {
+        return (attrs.is_empty() && (name == "a" || ALLOWED_TAGS.contains(&name.as_str())))
+            .then(|| (format!("</{name}>"), end + 1));
+    }
+    if attrs.is_empty() {
+        return ALLOWED_TAGS
+            .contains(&name.as_str())
+            .then(|| (format!("<{name}>"), end + 1));
+    }
+    if name != "a" {
+        return None;
+    }
+    let (key, value) = attrs.split_once('=')?;
+    let key = key.trim().to_ascii_lowercase();
+    let value = value.trim();
+    let value = value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+        .unwrap_or(value);
+    let token = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
+    ((key == "id" || key == "name") && token).then(|| (format!("<a {key}=\"{value}\">"), end + 1))
+}
+
+fn escape_char(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&#39;"),
+        _ => out.push(c),
+    }
+}
+
+/// Escapes text for an HTML element's content or a quoted attribute value.
+fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        escape_char(out, c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body_of(md: &str) -> String {
+        body(md)
+    }
+
+    /// Every `src="..."` and `href="..."` value in `html`.
+    fn urls(html: &str) -> Vec<&str> {
+        let mut found = Vec::new();
+        for attr in ["src=\"", "href=\""] {
+            let mut rest = html;
+            while let Some(i) = rest.find(attr) {
+                let after = &rest[i + attr.len()..];
+                let end = after.find('"').unwrap_or(after.len());
+                found.push(&after[..end]);
+                rest = &after[end..];
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn headings_get_github_ids() {
+        let html = body_of(
+            "# Q&A by Cluster\n\n## Context & Coverage\n\n### Cluster 1: Caching (Q1-Q3)\n\n\
+             #### Q1: Why is `p99` high?\n\n## Notes\n\n## Notes\n\n[go](#context--coverage)\n",
+        );
+        assert!(html.contains(r#"<h1 id="qa-by-cluster">"#), "{html}");
+        assert!(html.contains(r#"<h2 id="context--coverage">"#), "{html}");
+        assert!(
+            html.contains(r#"<h3 id="cluster-1-caching-q1-q3" class="page-break">"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<h4 id="q1-why-is-p99-high">"#), "{html}");
+        assert!(html.contains(r#"<h2 id="notes">"#), "{html}");
+        assert!(html.contains(r#"<h2 id="notes-1">"#), "{html}");
+        assert!(
+            html.contains(r##"<a href="#context--coverage">go</a>"##),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn ids_match_the_shared_slug_rules() {
+        let md = "## Contents\n\n## 4×4 MECE Coverage Matrix\n\n## Contents\n";
+        let html = body_of(md);
+        for id in text::unique_slugs(["Contents", "4×4 MECE Coverage Matrix", "Contents"]) {
+            assert!(html.contains(&format!("id=\"{id}\"")), "{id} in {html}");
+        }
+    }
+
+    #[test]
+    fn print_breaks_before_clusters_references_and_validation() {
+        let html = body_of(
+            "## Q&A by Cluster\n\n### Cluster 2: Databases\n\n### Clusters overview\n\n\
+             ## References\n\n### Glossary\n\n## Validation Results\n",
+        );
+        assert!(
+            html.contains(r#"<h3 id="cluster-2-databases" class="page-break">"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<h2 id="references" class="page-break">"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<h2 id="validation-results" class="page-break">"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<h2 id="qa-by-cluster">"#), "{html}");
+        assert!(html.contains(r#"<h3 id="clusters-overview">"#), "{html}");
+        assert!(html.contains(r#"<h3 id="glossary">"#), "{html}");
+        let css_rule = "h2.page-break, h3.page-break { break-before: page;";
+        assert!(page("t", "").contains(css_rule));
+    }
+
+    #[test]
+    fn mermaid_blocks_become_pre_mermaid_with_escaped_text() {
+        let md = "```mermaid\nflowchart LR\n  A[\"a & b\"] -->|<x>| B\n```\n\n```rust\nfn main() {}\n```\n";
+        let html = body_of(md);
+        assert!(
+            html.contains("<pre class=\"mermaid\">flowchart LR\n  A[&quot;a &amp; b&quot;] --&gt;|&lt;x&gt;| B\n</pre>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<pre><code class=\"language-rust\">fn main() {}\n</code></pre>"),
+            "{html}"
+        );
+        assert_eq!(html.matches("class=\"mermaid\"").count(), 1);
+        assert!(!html.contains("language-mermaid"), "{html}");
+    }
+
+    #[test]
+    fn mermaid_block_with_extra_info_words_and_in_a_list() {
+        let html = body_of("- item\n\n  ```mermaid title\n  sequenceDiagram\n  A->>B: hi\n  ```\n");
+        assert!(
+            html.contains("<pre class=\"mermaid\">sequenceDiagram\nA-&gt;&gt;B: hi\n</pre>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn tables_and_strikethrough_render() {
+        let html = body_of("| Gate | Result |\n|---|:---:|\n| Cross-refs | ~~FAIL~~ PASS |\n");
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("<th>Gate</th>"), "{html}");
+        assert!(
+            html.contains("<th style=\"text-align: center\">Result</th>"),
+            "{html}"
+        );
+        assert!(html.contains("<td>Cross-refs</td>"), "{html}");
+        assert!(html.contains("<del>FAIL</del> PASS"), "{html}");
+    }
+
+    #[test]
+    fn page_is_a_complete_document() {
+        let html = page("Bank", "# Bank\n");
+        assert!(html.starts_with(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        ));
+        assert!(html.contains("<title>Bank</title>"));
+        assert!(html.contains("<style>"));
+        assert!(html.contains("@media print"));
+        assert!(html.contains("Content-Security-Policy"));
+        assert!(html.contains(MERMAID_JS));
+        let init = format!("</script>\n<script>\n{MERMAID_INIT}\n</script>\n</body>\n</html>\n");
+        assert!(html.ends_with(&init));
+        assert!(
+            MERMAID_INIT.contains("startOnLoad: true")
+                && MERMAID_INIT.contains("securityLevel: 'strict'")
+        );
+    }
+
+    #[test]
+    fn nothing_is_loaded_from_a_url() {
+        let md = "# T\n\n[site](https://example.com/a) ![logo](https://example.com/logo.png)\n\n\
+                  ![rel](img/x.png) <img src=\"http://evil.example/x.png\"> <script src=\"//cdn.example/x.js\"></script>\n\n\
+                  <link rel=\"stylesheet\" href=\"https://fonts.example/css\">\n";
+        let html = page("T", md).replace(MERMAID_JS, "");
+        for url in urls(&html) {
+            assert!(
+                url.starts_with('#')
+                    || !url.contains(':')
+                    || url.starts_with("https://example.com/"),
+                "{url}"
+            );
+        }
+        // The only tags that could fetch anything: none left but the two inline scripts.
+        assert_eq!(html.matches("<script").count(), 2);
+        assert!(!html.contains("<script src"));
+        assert!(!html.contains("<link"));
+        assert!(!html.contains("<img"));
+        assert!(!html.contains("@import") && !html.contains("url("));
+        // The remote image is now a plain link with its alt text.
+        assert!(
+            html.contains(r#"<a href="https://example.com/logo.png">logo</a>"#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn vendored_mermaid_cannot_end_its_script_element() {
+        let lower = MERMAID_JS.to_ascii_lowercase();
+        assert!(!lower.contains("</script"));
+        assert!(!lower.contains("<script"));
+        assert!(MERMAID_JS.len() > 1_000_000, "the full build, not a stub");
+        assert!(MERMAID_JS.contains("globalThis[\"mermaid\"]"));
+    }
+
+    #[test]
+    fn html_special_characters_are_escaped() {
+        let html = page(
+            "A <b>&</b> \"q\" 'x'",
+            "# 1 < 2 & 3 > 2\n\nText with <script>alert(1)</script> and <img src=x onerror=alert(1)> \
+             and `<code>` and \"quotes\".\n\n<div onclick=\"x()\">raw block</div>\n\n\
+             [bad](javascript:alert(1)) [bad2](JaVaScRiPt:alert(1)) [bad3](java&#115;cript:x) [ok](#a)\n",
+        );
+        assert!(
+            html.contains("<title>A &lt;b&gt;&amp;&lt;/b&gt; &quot;q&quot; &#39;x&#39;</title>"),
+            "{html}"
+        );
+        let body = &html[html.find("<main>").unwrap()..html.find("</main>").unwrap()];
+        assert!(body.contains("1 &lt; 2 &amp; 3 &gt; 2</h1>"), "{body}");
+        assert!(
+            body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{body}"
+        );
+        assert!(
+            body.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{body}"
+        );
+        assert!(body.contains("<code>&lt;code&gt;</code>"), "{body}");
+        assert!(
+            body.contains("&lt;div onclick=&quot;x()&quot;&gt;raw block"),
+            "{body}"
+        );
+        assert!(
+            !body.contains("<script") && !body.contains("<img") && !body.contains("<div"),
+            "{body}"
+        );
+        assert!(!body.to_ascii_lowercase().contains("javascript:"), "{body}");
+        assert!(body.contains(r##"<a href="#">bad</a>"##), "{body}");
+        assert!(body.contains(r##"<a href="#">bad2</a>"##), "{body}");
+        assert!(body.contains(r##"<a href="#">bad3</a>"##), "{body}");
+        assert!(body.contains(r##"<a href="#a">ok</a>"##), "{body}");
+    }
+
+    #[test]
+    fn safe_raw_html_is_kept_and_comments_are_dropped() {
+        let html = body_of(
+            "<!-- generated\nby qbank -->\n<details>\n<summary>Answer</summary>\n\n\
+             Body with a<br/>break\n\n</details>\n\n<p>&copy; &#169; & more</p>\n\n\
+             <a id=\"q1\"></a> <a href=\"https://x.example\">x</a> <SUP>2</SUP>\n",
+        );
+        assert!(
+            !html.contains("generated") && !html.contains("by qbank"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<details>\n<summary>Answer</summary>"),
+            "{html}"
+        );
+        assert!(html.contains("Body with a<br>break"), "{html}");
+        assert!(html.contains("<p>&copy; &#169; &amp; more</p>"), "{html}");
+        assert!(html.contains("<a id=\"q1\"></a>"), "{html}");
+        assert!(
+            html.contains("&lt;a href=&quot;https://x.example&quot;&gt;x"),
+            "{html}"
+        );
+        assert!(html.contains("<sup>2</sup>"), "{html}");
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let md = "# T\n\n## A\n\n## A\n\n```mermaid\nflowchart LR\nA-->B\n```\n";
+        assert_eq!(page("T", md), page("T", md));
+    }
+}

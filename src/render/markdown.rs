@@ -1,0 +1,649 @@
+//! The spec's markdown document, rendered from the bank and its measured gate results
+//! through minijinja templates (embedded; any one can be overridden from a folder).
+
+use std::path::{Path, PathBuf};
+
+use minijinja::{Environment, UndefinedBehavior};
+use serde::Serialize;
+
+use super::outline::{self, Outline};
+use crate::gates::GateResult;
+use crate::model::{Bank, Question, Source};
+use crate::report::table::{cell, summary_line};
+
+/// The templates shipped in the binary, by name.
+pub const TEMPLATES: [(&str, &str); 2] = [
+    (
+        "document.md.j2",
+        include_str!("../../templates/document.md.j2"),
+    ),
+    (
+        "question.md.j2",
+        include_str!("../../templates/question.md.j2"),
+    ),
+];
+
+/// A template that failed: its name, line and column, and what went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    pub name: String,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+    /// The folder the template came from, when it was an override.
+    pub dir: Option<PathBuf>,
+}
+
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let place = match &self.dir {
+            Some(d) => d.join(&self.name).display().to_string(),
+            None => format!("{} (built in)", self.name),
+        };
+        write!(
+            f,
+            "template {place}:{}:{}: {}",
+            self.line, self.col, self.message
+        )
+    }
+}
+
+/// The template environment: overrides from `dir` first, then the embedded templates.
+fn environment(dir: Option<&Path>) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    let dir = dir.map(Path::to_path_buf);
+    env.set_loader(move |name| {
+        if let Some(d) = &dir {
+            let p = d.join(name);
+            if p.is_file() {
+                return std::fs::read_to_string(&p).map(Some).map_err(|e| {
+                    minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        format!("could not read {}: {e}", p.display()),
+                    )
+                });
+            }
+        }
+        Ok(TEMPLATES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| (*t).to_owned()))
+    });
+    env
+}
+
+fn template_error(e: &minijinja::Error, dir: Option<&Path>) -> TemplateError {
+    // An error inside an included template arrives wrapped in one at the `include`
+    // line; the innermost error that knows its place is the one to show.
+    let mut inner = e;
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        if let Some(m) = c.downcast_ref::<minijinja::Error>()
+            && m.line().is_some()
+        {
+            inner = m;
+        }
+        cause = c.source();
+    }
+    let e = inner;
+    let name = e.name().unwrap_or("document.md.j2").to_owned();
+    let overridden = dir
+        .filter(|d| d.join(&name).is_file())
+        .map(Path::to_path_buf);
+    let source = match &overridden {
+        Some(d) => std::fs::read_to_string(d.join(&name)).unwrap_or_default(),
+        None => TEMPLATES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| (*t).to_owned())
+            .unwrap_or_default(),
+    };
+    let line = e.line().unwrap_or(1);
+    let col = e
+        .range()
+        .map(|r| {
+            let before = &source[..r.start.min(source.len())];
+            before.len() - before.rfind('\n').map_or(0, |p| p + 1) + 1
+        })
+        .unwrap_or(1);
+    TemplateError {
+        name,
+        line,
+        col,
+        message: e
+            .detail()
+            .map_or_else(|| e.kind().to_string(), ToOwned::to_owned),
+        dir: overridden,
+    }
+}
+
+#[derive(Serialize)]
+struct Link {
+    label: String,
+    anchor: String,
+}
+
+#[derive(Serialize)]
+struct Toc {
+    context: Link,
+    qa: Link,
+    clusters: Vec<Link>,
+    references: Link,
+    reference_lists: Vec<Link>,
+    validation: Link,
+}
+
+#[derive(Serialize)]
+struct Matrix {
+    heading: String,
+    cells: usize,
+    corner: String,
+    columns: Vec<String>,
+    rows: Vec<MatrixRow>,
+}
+
+#[derive(Serialize)]
+struct MatrixRow {
+    label: String,
+    cells: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct PracticalView {
+    lang: String,
+    caption: Option<String>,
+    code: String,
+    fence: String,
+}
+
+#[derive(Serialize)]
+struct MetricView {
+    metric: String,
+    formula: String,
+    baseline: String,
+    optimized: String,
+    improvement: String,
+    rationale: String,
+}
+
+#[derive(Serialize)]
+struct Named {
+    name: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct RiskView {
+    risk: String,
+    mitigation: Option<String>,
+}
+
+#[derive(Serialize)]
+struct QuestionView {
+    number: usize,
+    title: String,
+    difficulty: &'static str,
+    dimension_label: String,
+    dimensions: String,
+    phase_label: String,
+    phases: String,
+    key_insight: Option<String>,
+    answer: String,
+    practical: Vec<PracticalView>,
+    diagram: Option<String>,
+    metrics: Vec<MetricView>,
+    tradeoffs: Option<String>,
+    alternatives: Vec<Named>,
+    risks: Vec<RiskView>,
+    validation: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ClusterView {
+    heading: String,
+    questions: Vec<QuestionView>,
+}
+
+#[derive(Serialize)]
+struct GateRow {
+    number: u8,
+    title: String,
+    requirement: String,
+    status: &'static str,
+    evidence: String,
+}
+
+#[derive(Serialize)]
+struct Counts {
+    glossary: usize,
+    tools: usize,
+    literature: usize,
+    citations: usize,
+}
+
+#[derive(Serialize)]
+struct DocumentView {
+    title: String,
+    toc: Toc,
+    scope: Vec<String>,
+    matrix: Matrix,
+    questions_total: usize,
+    clusters: Vec<ClusterView>,
+    counts: Counts,
+    glossary: Vec<String>,
+    tools: Vec<String>,
+    literature: Vec<String>,
+    citations: Vec<String>,
+    gates: Vec<GateRow>,
+    summary: String,
+}
+
+/// Folds a prose field onto one line (it is written after a bold label).
+pub fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A code fence longer than any run of backticks in `code`.
+fn fence_for(code: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in code.chars() {
+        if c == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    "`".repeat((longest + 1).max(3))
+}
+
+fn link(o: &Outline, i: usize) -> Link {
+    let l = &o.toc[i];
+    Link {
+        label: l.label.clone(),
+        anchor: l.anchor.clone(),
+    }
+}
+
+fn question_view(bank: &Bank, number: usize, q: &Question) -> QuestionView {
+    let r = &bank.rubric;
+    let join = |axis: &crate::model::Axis, values: &[crate::model::Sp<String>]| -> String {
+        values
+            .iter()
+            .map(|v| axis.title(&v.value))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    QuestionView {
+        number,
+        title: one_line(&q.title.value),
+        difficulty: q.difficulty.value.title(),
+        dimension_label: r.dimensions.label.clone(),
+        dimensions: join(&r.dimensions, &q.dimensions),
+        phase_label: r.phases.label.clone(),
+        phases: join(&r.phases, &q.phases),
+        key_insight: q.key_insight.as_ref().map(|k| one_line(&k.value)),
+        answer: q.answer.value.trim().to_owned(),
+        practical: q
+            .practical
+            .iter()
+            .map(|p| {
+                let code = p.code.value.trim_end().to_owned();
+                PracticalView {
+                    lang: p.lang.value.clone(),
+                    caption: p.caption.as_ref().map(|c| one_line(c)),
+                    fence: fence_for(&code),
+                    code,
+                }
+            })
+            .collect(),
+        diagram: q
+            .diagram
+            .as_ref()
+            .map(|d| d.mermaid.value.trim_end().to_owned()),
+        metrics: q
+            .metrics
+            .iter()
+            .map(|m| MetricView {
+                metric: cell(&m.metric.value),
+                formula: cell(&m.formula.value),
+                baseline: cell(&m.baseline.value),
+                optimized: cell(&m.optimized.value),
+                improvement: cell(&m.improvement.value),
+                rationale: cell(&m.rationale.value),
+            })
+            .collect(),
+        tradeoffs: q.tradeoffs.as_ref().map(|t| one_line(&t.value)),
+        alternatives: q
+            .alternatives
+            .iter()
+            .map(|a| Named {
+                name: one_line(&a.name.value),
+                text: one_line(&a.text.value),
+            })
+            .collect(),
+        risks: q
+            .risks
+            .iter()
+            .map(|r| RiskView {
+                risk: one_line(&r.risk.value),
+                mitigation: r.mitigation.as_ref().map(|m| one_line(&m.value)),
+            })
+            .collect(),
+        validation: q.validation.as_ref().map(|v| one_line(&v.value)),
+    }
+}
+
+fn lang_tag(lang: Option<&crate::model::Sp<String>>) -> String {
+    lang.map_or_else(String::new, |l| {
+        format!(" [{}]", l.value.trim().to_uppercase())
+    })
+}
+
+/// "Label: value." pieces for the present fields.
+fn labelled(parts: &[(&str, Option<&str>)]) -> String {
+    parts
+        .iter()
+        .filter_map(|(label, v)| {
+            let v = one_line((*v)?);
+            if v.is_empty() {
+                return None;
+            }
+            let end = if v.ends_with(['.', '!', '?']) {
+                ""
+            } else {
+                "."
+            };
+            Some(format!("{label}: {v}{end}"))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn source_line(
+    s: &Source,
+    apa: &std::collections::HashMap<String, String>,
+    literature: bool,
+) -> String {
+    let text = apa.get(&s.id.value).cloned().unwrap_or_else(|| {
+        let title = s.title.as_ref().map_or("", |t| t.value.as_str());
+        format!(
+            "{} ({}). {title}.",
+            s.authors.join(", "),
+            s.year()
+                .map_or_else(|| "n.d.".to_owned(), |y| y.to_string())
+        )
+    });
+    let mut line = format!("**{}.** {text}{}", s.id.value, lang_tag(s.lang.as_ref()));
+    if let Some(a) = &s.archived {
+        line.push_str(&format!(" Archived: <{}>", a.value.trim()));
+    }
+    if literature {
+        let extra = labelled(&[
+            ("Coverage", s.coverage.as_deref()),
+            ("Key sections", s.key_sections.as_deref()),
+        ]);
+        if !extra.is_empty() {
+            line.push(' ');
+            line.push_str(&extra);
+        }
+    }
+    line
+}
+
+fn view(bank: &Bank, gates: &[GateResult]) -> DocumentView {
+    let o = outline::outline(bank);
+    // toc order: context, qa, clusters..., references, 4 lists, validation.
+    let n_clusters = bank.meta.clusters.len();
+    let toc = Toc {
+        context: link(&o, 0),
+        qa: link(&o, 1),
+        clusters: (0..n_clusters).map(|i| link(&o, 2 + i)).collect(),
+        references: link(&o, 2 + n_clusters),
+        reference_lists: (0..4).map(|i| link(&o, 3 + n_clusters + i)).collect(),
+        validation: link(&o, 7 + n_clusters),
+    };
+    let scope = &bank.meta.scope;
+    let mut scope_lines = Vec::new();
+    let mut add = |label: &str, v: Option<String>| {
+        if let Some(v) = v.filter(|v| !v.trim().is_empty()) {
+            scope_lines.push(format!("**{label}**: {}", one_line(&v)));
+        }
+    };
+    add(
+        "Domain",
+        (!scope.domain.is_empty()).then(|| scope.domain.join(", ")),
+    );
+    add(
+        "Audience",
+        (!scope.audience.is_empty()).then(|| scope.audience.join(", ")),
+    );
+    add("Constraints", scope.constraints.clone());
+    add("Assumptions", scope.assumptions.clone());
+    add("In Scope", scope.in_scope.clone());
+    add("Out of Scope", scope.out_of_scope.clone());
+
+    let r = &bank.rubric;
+    let rows = r
+        .dimensions
+        .values
+        .iter()
+        .map(|d| MatrixRow {
+            label: d.title.clone(),
+            cells: r
+                .phases
+                .values
+                .iter()
+                .map(|p| {
+                    let qs: Vec<String> = bank
+                        .questions
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, q)| {
+                            q.dimensions.iter().any(|x| x.value == d.id)
+                                && q.phases.iter().any(|x| x.value == p.id)
+                        })
+                        .map(|(i, _)| format!("Q{}", i + 1))
+                        .collect();
+                    if qs.is_empty() {
+                        "—".to_owned()
+                    } else {
+                        qs.join(", ")
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let matrix = Matrix {
+        heading: outline::matrix_heading(bank),
+        cells: r.dimensions.values.len() * r.phases.values.len(),
+        corner: format!("{} \\ {}", r.dimensions.label, r.phases.label),
+        columns: r.phases.values.iter().map(|p| p.title.clone()).collect(),
+        rows,
+    };
+    let clusters = bank
+        .by_cluster()
+        .into_iter()
+        .enumerate()
+        .map(|(i, (c, qs))| {
+            let (first, last) = (qs.first().map_or(0, |q| q.0), qs.last().map_or(0, |q| q.0));
+            ClusterView {
+                heading: outline::cluster_heading(i + 1, &c.title.value, first, last),
+                questions: qs
+                    .into_iter()
+                    .map(|(n, q)| question_view(bank, n, q))
+                    .collect(),
+            }
+        })
+        .collect();
+    let sources: Vec<&Source> = bank.literature.iter().chain(&bank.citations).collect();
+    let apa = super::apa::references(&sources);
+    let glossary = bank
+        .glossary
+        .iter()
+        .map(|g| {
+            let body = labelled(&[
+                ("Definition", g.definition.as_deref()),
+                ("Formula", g.formula.as_deref()),
+                ("Targets", g.targets.as_deref()),
+                ("Distinctions", g.distinctions.as_deref()),
+                ("When to use", g.when_to_use.as_deref()),
+            ]);
+            format!(
+                "**{}. {}**{}: {body}",
+                g.id.value,
+                one_line(&g.term.value),
+                lang_tag(g.lang.as_ref())
+            )
+        })
+        .collect();
+    let tools = bank
+        .tools
+        .iter()
+        .map(|t| {
+            let integrations = (!t.integrations.is_empty()).then(|| t.integrations.join(", "));
+            let update = t.last_update.as_ref().map(|u| u.value.to_string());
+            let mut line = format!(
+                "**{}. {}**{}: {}",
+                t.id.value,
+                one_line(&t.name.value),
+                t.category
+                    .as_ref()
+                    .map(|c| format!(" ({})", one_line(c)))
+                    .unwrap_or_default(),
+                labelled(&[
+                    ("Purpose", t.purpose.as_deref()),
+                    ("Pricing", t.pricing.as_deref()),
+                    ("Last update", update.as_deref()),
+                    ("Integrations", integrations.as_deref()),
+                    ("Use cases", t.use_cases.as_deref()),
+                    ("Limitations", t.limitations.as_deref()),
+                ])
+            );
+            if let Some(u) = &t.url {
+                line.push_str(&format!(" URL: <{}>", u.value.trim()));
+            }
+            if let Some(a) = &t.archived {
+                line.push_str(&format!(" Archived: <{}>", a.value.trim()));
+            }
+            line
+        })
+        .collect();
+    DocumentView {
+        title: one_line(&bank.meta.title.value),
+        toc,
+        scope: scope_lines,
+        matrix,
+        questions_total: bank.questions.len(),
+        clusters,
+        counts: Counts {
+            glossary: bank.glossary.len(),
+            tools: bank.tools.len(),
+            literature: bank.literature.len(),
+            citations: bank.citations.len(),
+        },
+        glossary,
+        tools,
+        literature: bank
+            .literature
+            .iter()
+            .map(|s| source_line(s, &apa, true))
+            .collect(),
+        citations: bank
+            .citations
+            .iter()
+            .map(|s| source_line(s, &apa, false))
+            .collect(),
+        gates: gates
+            .iter()
+            .map(|g| GateRow {
+                number: g.number,
+                title: cell(g.title),
+                requirement: cell(&g.requirement),
+                status: g.status.as_str(),
+                evidence: cell(&g.evidence),
+            })
+            .collect(),
+        summary: summary_line(gates),
+    }
+}
+
+/// Renders the document for `bank` with its measured `gates`.
+pub fn render(
+    bank: &Bank,
+    gates: &[GateResult],
+    templates: Option<&Path>,
+) -> Result<String, TemplateError> {
+    let env = environment(templates);
+    let tmpl = env
+        .get_template("document.md.j2")
+        .map_err(|e| template_error(&e, templates))?;
+    let text = tmpl
+        .render(minijinja::value::Serde(view(bank, gates)))
+        .map_err(|e| template_error(&e, templates))?;
+    Ok(tidy(&text))
+}
+
+/// Normalises whitespace: one blank line between blocks, no trailing spaces except the
+/// two-space line breaks of the scope and question header lines, one final newline.
+/// Code blocks keep their inner blank lines.
+pub fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut fence: Option<String> = None;
+    let mut blank_run = 0;
+    for raw in text.lines() {
+        let trimmed_start = raw.trim_start();
+        let line = match &fence {
+            Some(_) => raw.trim_end(),
+            None if raw.ends_with("  ") && !raw.trim().is_empty() && !raw.ends_with("   ") => raw,
+            None => raw.trim_end(),
+        };
+        if let Some(f) = &fence {
+            if trimmed_start.starts_with(f.as_str())
+                && trimmed_start.trim_end().chars().all(|c| c == '`')
+            {
+                fence = None;
+            }
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        if trimmed_start.starts_with("```") {
+            let ticks: String = trimmed_start.chars().take_while(|c| *c == '`').collect();
+            fence = Some(ticks);
+        }
+        if line.is_empty() {
+            blank_run += 1;
+            if blank_run > 1 || out.is_empty() {
+                continue;
+            }
+        } else {
+            blank_run = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tidy_collapses_blank_lines_outside_code_only() {
+        let t = "a  \nb\n\n\n\nc   \n```yaml\nx: 1\n\n\ny: 2   \n```\n\n\nd\n\n";
+        assert_eq!(tidy(t), "a  \nb\n\nc\n```yaml\nx: 1\n\n\ny: 2\n```\n\nd\n");
+    }
+
+    #[test]
+    fn fences_outgrow_backticks_in_code() {
+        assert_eq!(fence_for("plain"), "```");
+        assert_eq!(fence_for("a ``` b"), "````");
+    }
+}

@@ -1,0 +1,263 @@
+#!/usr/bin/env node
+// Opens one of qbank's HTML pages from disk in headless Chromium with no network access
+// and checks that it works offline:
+//   - every <pre class="mermaid"> in the file became a drawn <svg> (not mermaid's error
+//     diagram) within the time limit, and the counts match;
+//   - the page made no request other than file: / data: / blob: URLs, and logged no errors;
+//   - a screenshot of the page (its top 16,384 px when longer), and one of each
+//     diagram, is not blank;
+//   - under print media, exactly the "Cluster ..." h3s and the References and
+//     Validation Results h2s start a new page.
+//
+// usage: node check.mjs PAGE.html [--screenshot OUT.png] [--timeout-ms 30000]
+// exit: 0 all checks passed, 1 a check failed, 2 could not run.
+// CHROMIUM overrides the browser path (default /usr/bin/chromium).
+
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { PNG } from 'pngjs';
+
+// A pixel is "ink" when one channel is clearly darker than paper white.
+const INK_BELOW = 235;
+// Share of ink pixels a screenshot needs: text and lines, far above a blank page's 0.
+const MIN_PAGE_INK = 0.01;
+const MIN_DIAGRAM_INK = 0.01;
+const MIN_DIAGRAM_PX = 40;
+const VIEWPORT = { width: 1280, height: 900 };
+// Tallest page screenshot: Chromium's texture limit, and a size pngjs decodes quickly.
+const MAX_SHOT_PX = 16_384;
+
+// Chromium flags: headless, sandbox-less (CI runs as root), and no traffic of its own
+// (no QUIC, background fetches, component updates, sync, DNS, or direct connections:
+// every host resolves to nothing and every proxied connection goes to a closed port).
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+  '--disable-extensions',
+  '--disable-domain-reliability',
+  '--disable-breakpad',
+  '--metrics-recording-only',
+  '--no-pings',
+  '--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,CertificateTransparencyComponentUpdater',
+  '--host-resolver-rules=MAP * ~NOTFOUND',
+  '--proxy-server=http://127.0.0.1:9',
+  '--proxy-bypass-list=<-loopback>',
+];
+
+function usage(message) {
+  console.error(`error: ${message}`);
+  console.error('usage: node check.mjs PAGE.html [--screenshot OUT.png] [--timeout-ms 30000]');
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const opts = { html: null, screenshot: null, timeoutMs: 30_000 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--screenshot') opts.screenshot = argv[++i] ?? usage('--screenshot needs a path');
+    else if (a === '--timeout-ms') opts.timeoutMs = Number(argv[++i] ?? usage('--timeout-ms needs a number'));
+    else if (a.startsWith('--')) usage(`unknown option ${a}`);
+    else if (opts.html === null) opts.html = a;
+    else usage(`unexpected argument ${a}`);
+  }
+  if (opts.html === null) usage('no HTML file given');
+  if (!Number.isFinite(opts.timeoutMs) || opts.timeoutMs <= 0) usage('--timeout-ms must be a positive number');
+  opts.html = resolve(opts.html);
+  opts.screenshot = resolve(opts.screenshot ?? opts.html.replace(/\.html?$/i, '') + '.png');
+  return opts;
+}
+
+/** Share of pixels in a PNG that are not (near) white, ignoring transparent ones. */
+function inkShare(buffer) {
+  const png = PNG.sync.read(buffer);
+  let ink = 0;
+  const total = png.width * png.height;
+  for (let i = 0; i < png.data.length; i += 4) {
+    const d = png.data;
+    if (d[i + 3] > 0 && Math.min(d[i], d[i + 1], d[i + 2]) < INK_BELOW) ink++;
+  }
+  return { share: total === 0 ? 0 : ink / total, width: png.width, height: png.height };
+}
+
+const pct = (x) => `${(x * 100).toFixed(2)}%`;
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (!existsSync(opts.html)) usage(`${opts.html} does not exist`);
+  const source = readFileSync(opts.html, 'utf8');
+  const expected = (source.match(/<pre class="mermaid">/g) ?? []).length;
+  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+  if (!existsSync(executablePath)) usage(`no browser at ${executablePath} (apt-get install chromium)`);
+
+  const failures = [];
+  const fail = (msg) => {
+    failures.push(msg);
+    console.log(`FAIL ${msg}`);
+  };
+  const ok = (msg) => console.log(`ok   ${msg}`);
+
+  const profile = mkdtempSync(join(tmpdir(), 'qbank-chromium-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: VIEWPORT,
+      deviceScaleFactor: 1,
+      serviceWorkers: 'block',
+      timeout: 60_000,
+    });
+  } catch (e) {
+    rmSync(profile, { recursive: true, force: true });
+    console.error(`error: could not start ${executablePath}: ${e.message}`);
+    process.exit(2);
+  }
+
+  try {
+    const external = new Set();
+    const errors = [];
+    const localUrl = (u) => /^(file|data|blob|about):/i.test(u);
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (localUrl(url)) return route.continue();
+      external.add(url);
+      return route.abort('blockedbyclient');
+    });
+    context.on('request', (r) => {
+      if (!localUrl(r.url())) external.add(r.url());
+    });
+
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console error: ${m.text()}`);
+    });
+
+    const url = pathToFileURL(opts.html).href;
+    console.log(`page ${url}`);
+    console.log(`browser ${executablePath} ${context.browser()?.version() ?? ''}`.trimEnd());
+    const started = Date.now();
+    await page.goto(url, { waitUntil: 'load', timeout: opts.timeoutMs });
+
+    const inDom = await page.locator('pre.mermaid').count();
+    if (expected === 0) fail('the page has no mermaid diagrams to check');
+    else if (inDom !== expected) fail(`${expected} <pre class="mermaid"> in the file but ${inDom} in the page`);
+    else ok(`${expected} mermaid blocks in the page`);
+
+    const drawn = () => {
+      const pres = [...document.querySelectorAll('pre.mermaid')];
+      return pres.length > 0 && pres.every((p) => p.getAttribute('data-processed') === 'true' && p.querySelector(':scope > svg'));
+    };
+    let timedOut = false;
+    try {
+      await page.waitForFunction(drawn, null, { timeout: opts.timeoutMs, polling: 100 });
+    } catch {
+      timedOut = true;
+    }
+    const elapsed = Date.now() - started;
+
+    const diagrams = await page.$$eval('pre.mermaid', (pres) =>
+      pres.map((p) => {
+        const svg = p.querySelector(':scope > svg');
+        const box = svg?.getBoundingClientRect();
+        return {
+          svg: Boolean(svg),
+          kind: svg?.getAttribute('aria-roledescription') ?? null,
+          error: Boolean(svg && (svg.getAttribute('aria-roledescription') === 'error' || svg.querySelector('.error-icon'))),
+          shapes: svg ? svg.querySelectorAll('path, rect, line, circle, ellipse, polygon').length : 0,
+          width: box ? Math.round(box.width) : 0,
+          height: box ? Math.round(box.height) : 0,
+          unparsed: !svg && p.textContent.includes('Syntax error in text'),
+          source: svg ? '' : p.textContent.trim().split('\n')[0].slice(0, 80),
+        };
+      }),
+    );
+    diagrams.forEach((d, i) => {
+      const n = `diagram ${i + 1}`;
+      if (d.unparsed) fail(`${n} was not drawn: mermaid could not parse its text`);
+      else if (!d.svg) fail(`${n} was not drawn ("${d.source}")`);
+      else if (d.error) fail(`${n} is mermaid's error diagram: its text did not parse`);
+      else if (d.width < MIN_DIAGRAM_PX || d.height < MIN_DIAGRAM_PX || d.shapes === 0)
+        fail(`${n} (${d.kind}) is an empty SVG: ${d.width}x${d.height} px, ${d.shapes} shapes`);
+      else ok(`${n}: ${d.kind} SVG, ${d.width}x${d.height} px, ${d.shapes} shapes`);
+    });
+    const svgs = diagrams.filter((d) => d.svg && !d.error).length;
+    if (timedOut) fail(`not every diagram was drawn within ${opts.timeoutMs} ms`);
+    if (svgs === expected && expected > 0) ok(`${svgs}/${expected} diagrams rendered as SVG in ${elapsed} ms`);
+    else fail(`${svgs} diagrams rendered as SVG, expected ${expected}`);
+
+    mkdirSync(dirname(opts.screenshot), { recursive: true });
+    // The whole page when it fits in one capture; a long page (the shipped bank is over
+    // 100,000 px) makes Chromium time out, so then its top MAX_SHOT_PX, and every diagram
+    // is captured on its own below.
+    const pageHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+    const shotHeight = Math.min(pageHeight, MAX_SHOT_PX);
+    await page.setViewportSize({ width: VIEWPORT.width, height: shotHeight });
+    const shot = await page.screenshot({ timeout: 60_000 });
+    await page.setViewportSize(VIEWPORT);
+    writeFileSync(opts.screenshot, shot);
+    const ink = inkShare(shot);
+    const part = shotHeight < pageHeight ? `, top ${shotHeight} of ${pageHeight} px` : '';
+    const where = `${opts.screenshot} (${ink.width}x${ink.height}${part})`;
+    if (ink.share >= MIN_PAGE_INK) ok(`screenshot not blank: ${pct(ink.share)} ink, ${where}`);
+    else fail(`screenshot is blank: ${pct(ink.share)} ink < ${pct(MIN_PAGE_INK)}, ${where}`);
+
+    const stem = opts.screenshot.replace(/\.png$/i, '');
+    for (let i = 0; i < diagrams.length; i++) {
+      if (!diagrams[i].svg) continue;
+      const path = `${stem}-diagram-${i + 1}.png`;
+      const buf = await page.locator('pre.mermaid').nth(i).screenshot();
+      writeFileSync(path, buf);
+      const d = inkShare(buf);
+      if (d.share >= MIN_DIAGRAM_INK) ok(`diagram ${i + 1} screenshot not blank: ${pct(d.share)} ink, ${basename(path)}`);
+      else fail(`diagram ${i + 1} screenshot is blank: ${pct(d.share)} ink, ${basename(path)}`);
+    }
+
+    await page.emulateMedia({ media: 'print' });
+    const breaks = await page.$$eval('h2, h3', (hs) =>
+      hs.map((h) => ({
+        tag: h.tagName.toLowerCase(),
+        text: h.textContent.trim(),
+        page: getComputedStyle(h).breakBefore === 'page',
+      })),
+    );
+    await page.emulateMedia({ media: 'screen' });
+    const wanted = (h) =>
+      (h.tag === 'h3' && h.text.startsWith('Cluster ')) ||
+      (h.tag === 'h2' && (h.text === 'References' || h.text === 'Validation Results'));
+    const wrong = breaks.filter((h) => h.page !== wanted(h));
+    if (wrong.length > 0) wrong.forEach((h) => fail(`print: ${h.tag} "${h.text}" ${h.page ? 'breaks' : 'does not break'} the page`));
+    else ok(`print: a page break before ${breaks.filter((h) => h.page).length} headings (clusters, References, Validation Results)`);
+
+    if (external.size > 0) external.forEach((u) => fail(`the page requested ${u}`));
+    else ok('no request left file:// (network blocked and none attempted)');
+    if (errors.length > 0) errors.forEach((e) => fail(e));
+    else ok('no page or console errors');
+  } finally {
+    await context.close().catch(() => {});
+    rmSync(profile, { recursive: true, force: true });
+  }
+
+  if (failures.length > 0) {
+    console.log(`browser check FAILED: ${failures.length} problem(s)`);
+    process.exit(1);
+  }
+  console.log('browser check passed');
+}
+
+main().catch((e) => {
+  console.error(`error: ${e.stack ?? e}`);
+  process.exit(2);
+});
