@@ -2032,12 +2032,12 @@ def gate_glossary():
     c.questions(one)
     c.refs("glossary", glossary(9, incomplete=1))
     c.diag("bank.yaml:1:1", "9 complete glossary entries; at least 10 required")
-    c.diag(c.at_value("references/glossary.yaml", "id", nth=9), "glossary entry `G10` (Tail latency) is incomplete")
+    c.diag(c.at_value("references/glossary.yaml", "id", nth=9), "glossary entry `G10` (Tail latency) lacks a formula or targets")
 
     c = case(g, "warn-incomplete", "10 complete entries plus an incomplete G11: a warning", "WARN")
     c.questions(one)
     c.refs("glossary", glossary(10, incomplete=1))
-    c.diag(c.at_value("references/glossary.yaml", "id", nth=10), "glossary entry `G11` (Tail latency) is incomplete")
+    c.diag(c.at_value("references/glossary.yaml", "id", nth=10), "glossary entry `G11` (Tail latency) lacks a formula or targets")
 
     c = case(g, "scaled-31-fail", "31 questions raise the minimum to ceil(10 x 1.2) = 12; 11 complete entries fail", "FAIL")
     c.questions([question(s) for s in SCENARIOS])

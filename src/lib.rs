@@ -10,6 +10,8 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod gates;
+pub mod import;
+pub mod links;
 pub mod load;
 pub mod model;
 pub mod render;

@@ -30,6 +30,11 @@ pub struct BuildArgs {
     /// Fail (exit 1) on WARN as well as FAIL.
     #[arg(long)]
     pub strict: bool,
+    /// Check every link live first and give gate 17 the results (default: its offline rule).
+    #[arg(long)]
+    pub online: bool,
+    #[command(flatten)]
+    pub link: super::links::LinkArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -124,8 +129,12 @@ pub fn build(args: &BuildArgs, cli: &super::Cli) -> u8 {
     if let Some(code) = check_templates_dir(args.templates.as_deref()) {
         return code;
     }
-    let (mut report, banks) =
-        check::collect_banks(&super::paths_or_default(&args.paths), args.as_of);
+    let paths = super::paths_or_default(&args.paths);
+    let live = args
+        .online
+        .then(|| super::links::live_results(&paths, &args.link, cli.quiet));
+    let links = live.as_ref().map(|l| l as &dyn crate::gates::LinkStatus);
+    let (mut report, banks) = check::collect_banks_with(&paths, args.as_of, links);
     report.strict = args.strict;
     let mut written = Vec::new();
     for (i, bank) in &banks {

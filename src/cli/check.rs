@@ -26,6 +26,14 @@ pub struct Args {
     /// Fail (exit 1) on WARN as well as FAIL.
     #[arg(long)]
     pub strict: bool,
+    /// For markdown documents: a rubric YAML whose axis labels and values they use.
+    #[arg(long, value_name = "FILE")]
+    pub rubric: Option<PathBuf>,
+    /// Check every link live first and give gate 17 the results (default: its offline rule).
+    #[arg(long)]
+    pub online: bool,
+    #[command(flatten)]
+    pub link: super::links::LinkArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -49,7 +57,12 @@ pub(crate) fn parse_day(s: &str) -> Result<Day, String> {
 }
 
 pub fn run(args: &Args, cli: &super::Cli) -> u8 {
-    let mut report = collect(&super::paths_or_default(&args.paths), args.as_of);
+    let paths = super::paths_or_default(&args.paths);
+    let live = args
+        .online
+        .then(|| super::links::live_results(&paths, &args.link, cli.quiet));
+    let links = live.as_ref().map(|l| l as &dyn gates::LinkStatus);
+    let mut report = collect_banks_opts(&paths, args.as_of, links, args.rubric.as_deref()).0;
     report.strict = args.strict;
     print(&report, args.format, cli.quiet);
     report.exit_code()
@@ -79,8 +92,16 @@ fn human(report: &Report, quiet: bool) -> String {
                 "{}: {title} (as of {as_of})\n",
                 crate::diagnostic::display_path(&b.path)
             ));
-            s.push_str(&report::table::human(&b.gates));
+            if b.claims.is_empty() {
+                s.push_str(&report::table::human(&b.gates));
+            } else {
+                s.push_str(&crate::import::claims::human_table(&b.gates, &b.claims));
+            }
             s.push_str(&report::table::summary_line(&b.gates));
+            if !b.claims.is_empty() {
+                s.push('\n');
+                s.push_str(&crate::import::claims::summary(&b.claims));
+            }
             s.push_str("\n\n");
         }
     }
@@ -109,11 +130,20 @@ fn markdown(report: &Report) -> String {
             s.push_str("Not loaded: see the diagnostics (`--format human`).\n\n");
             continue;
         }
-        s.push_str(&report::table::markdown(&b.gates));
-        s.push_str(&format!(
-            "\n**Summary**: {}\n\n",
-            report::table::summary_line(&b.gates)
-        ));
+        if b.claims.is_empty() {
+            s.push_str(&report::table::markdown(&b.gates));
+            s.push_str(&format!(
+                "\n**Summary**: {}\n\n",
+                report::table::summary_line(&b.gates)
+            ));
+        } else {
+            s.push_str(&crate::import::claims::markdown_table(&b.gates, &b.claims));
+            s.push_str(&format!(
+                "\n**Summary**: {} {}\n\n",
+                report::table::summary_line(&b.gates),
+                crate::import::claims::summary(&b.claims)
+            ));
+        }
     }
     s.trim_end().to_owned() + "\n"
 }
@@ -127,6 +157,15 @@ fn today() -> jiff::civil::Date {
 pub fn gate_bank(
     bank: &Bank,
     as_of: Option<Day>,
+) -> (Vec<gates::GateResult>, Vec<Diagnostic>, Day) {
+    gate_bank_with(bank, as_of, None)
+}
+
+/// Like [`gate_bank`], with live link results for gate 17 (`--online`).
+pub fn gate_bank_with(
+    bank: &Bank,
+    as_of: Option<Day>,
+    links: Option<&dyn gates::LinkStatus>,
 ) -> (Vec<gates::GateResult>, Vec<Diagnostic>, Day) {
     let mut notes = Vec::new();
     let date = match as_of {
@@ -147,7 +186,7 @@ pub fn gate_bank(
             d
         }
     };
-    let ctx = Ctx::new(bank, date.0, None);
+    let ctx = Ctx::new(bank, date.0, links);
     (gates::run(&ctx), notes, date)
 }
 
@@ -159,6 +198,26 @@ pub fn collect(paths: &[PathBuf], as_of: Option<Day>) -> Report {
 /// Like [`collect`], also handing back every bank that loaded, with the index of its
 /// entry in `report.banks` (whose `gates` hold its results).
 pub fn collect_banks(paths: &[PathBuf], as_of: Option<Day>) -> (Report, Vec<(usize, Bank)>) {
+    collect_banks_with(paths, as_of, None)
+}
+
+/// Like [`collect_banks`], with live link results for gate 17 (`--online`).
+pub fn collect_banks_with(
+    paths: &[PathBuf],
+    as_of: Option<Day>,
+    links: Option<&dyn gates::LinkStatus>,
+) -> (Report, Vec<(usize, Bank)>) {
+    collect_banks_opts(paths, as_of, links, None)
+}
+
+/// Like [`collect_banks_with`]; markdown documents are imported with `rubric` (a rubric
+/// YAML) or their own/the built-in one.
+pub fn collect_banks_opts(
+    paths: &[PathBuf],
+    as_of: Option<Day>,
+    links: Option<&dyn gates::LinkStatus>,
+    rubric: Option<&std::path::Path>,
+) -> (Report, Vec<(usize, Bank)>) {
     let (inputs, general) = load::discover(paths);
     let mut report = Report {
         general,
@@ -171,23 +230,18 @@ pub fn collect_banks(paths: &[PathBuf], as_of: Option<Day>) -> (Report, Vec<(usi
             Input::Document(_) => None,
         })
         .collect();
-    for i in &inputs {
-        if let Input::Document(p) = i {
-            report.general.push(
-                Diagnostic::error(
-                    "unsupported",
-                    "reading markdown documents is not available yet",
-                )
-                .at(Location::file(p))
-                .help("pass a bank folder (with bank.yaml) instead"),
-            );
-        }
-    }
+    let documents: Vec<PathBuf> = inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::Document(p) => Some(p.clone()),
+            Input::Bank(_) => None,
+        })
+        .collect();
     let results: Vec<(Loaded, BankReport)> = banks
         .par_iter()
         .map(|root| {
             let loaded = load::load_bank(root);
-            let report = bank_report(&loaded, as_of);
+            let report = bank_report(&loaded, as_of, links);
             (loaded, report)
         })
         .collect();
@@ -199,14 +253,64 @@ pub fn collect_banks(paths: &[PathBuf], as_of: Option<Day>) -> (Report, Vec<(usi
         }
         report.banks.push(bank_report);
     }
+    let imported: Vec<_> = documents
+        .par_iter()
+        .map(|p| document_report(p, as_of, links, rubric))
+        .collect();
+    for (bank_report, sources, bank) in imported {
+        report.add_sources(&sources);
+        if let Some(bank) = bank {
+            loaded_banks.push((report.banks.len(), bank));
+        }
+        report.banks.push(bank_report);
+    }
     (report, loaded_banks)
 }
 
-fn bank_report(loaded: &Loaded, as_of: Option<Day>) -> BankReport {
+/// Imports a markdown document, gates it and audits its own Validation Results claims.
+fn document_report(
+    path: &std::path::Path,
+    as_of: Option<Day>,
+    links: Option<&dyn gates::LinkStatus>,
+    rubric: Option<&std::path::Path>,
+) -> (BankReport, crate::model::Sources, Option<Bank>) {
+    let imported = crate::import::import_file(path, rubric);
+    let mut diagnostics = imported.diagnostics.clone();
+    let mut claims = imported.claims.clone();
+    let mut report = BankReport {
+        path: path.to_path_buf(),
+        slug: None,
+        title: None,
+        loaded: imported.bank.is_some(),
+        as_of: None,
+        gates: Vec::new(),
+        diagnostics: Vec::new(),
+        claims: Vec::new(),
+    };
+    if let Some(b) = &imported.bank {
+        let (gates, notes, date) = gate_bank_with(b, as_of, links);
+        diagnostics.extend(notes);
+        diagnostics.extend(crate::import::claims::audit(&mut claims, &gates, path));
+        report.slug = Some(b.meta.slug.value.clone());
+        report.title = Some(b.meta.title.value.clone());
+        report.as_of = Some(date.to_string());
+        report.gates = gates;
+    }
+    crate::diagnostic::sort(&mut diagnostics);
+    report.diagnostics = diagnostics;
+    report.claims = claims;
+    (report, imported.sources, imported.bank)
+}
+
+fn bank_report(
+    loaded: &Loaded,
+    as_of: Option<Day>,
+    links: Option<&dyn gates::LinkStatus>,
+) -> BankReport {
     let mut diagnostics = loaded.diagnostics.clone();
     let (slug, title, gates, date) = match &loaded.bank {
         Some(b) => {
-            let (gates, notes, date) = gate_bank(b, as_of);
+            let (gates, notes, date) = gate_bank_with(b, as_of, links);
             diagnostics.extend(notes);
             (
                 Some(b.meta.slug.value.clone()),
@@ -225,5 +329,6 @@ fn bank_report(loaded: &Loaded, as_of: Option<Day>) -> BankReport {
         as_of: date,
         gates,
         diagnostics,
+        claims: Vec::new(),
     }
 }

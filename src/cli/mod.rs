@@ -3,8 +3,16 @@
 mod build;
 pub mod check;
 pub mod gates;
+mod import;
+pub mod links;
 mod rubric;
 mod schema;
+// Packets and authoring (issue 8).
+mod completions;
+mod init;
+mod packet;
+mod stats;
+mod watch;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -52,6 +60,26 @@ pub enum Command {
     Rubric(rubric::Args),
     /// Write the JSON Schemas that editors use to complete and validate bank files.
     Schema(schema::Args),
+    /// Choose a balanced interview packet for a role and time budget: candidate and interviewer sheets.
+    Packet(packet::Args),
+    /// Export a bank's questions for Anki (TSV) or Moodle (XML).
+    Export(packet::ExportArgs),
+    /// Create a new bank with TODOs to fill in.
+    Init(init::InitArgs),
+    /// Create a new file in a bank: `qbank new question --cluster latency`.
+    New(init::NewArgs),
+    /// A bank at a glance: coverage matrix, difficulty mix, reference usage, answer lengths.
+    Stats(stats::Args),
+    /// Check again on every save, reprinting the validation table.
+    Watch(watch::Args),
+    /// Print shell completions: `qbank completions bash|zsh|fish`.
+    Completions(completions::Args),
+    /// Print the man page (or write one per command with --out DIR).
+    Man(completions::ManArgs),
+    /// Check every web link (references, DOIs, archives, links in text and markdown) live.
+    Links(links::Args),
+    /// Turn a markdown document in the spec's format into a bank folder (YAML).
+    Import(import::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -82,6 +110,16 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => gates::explain(args),
         Command::Rubric(args) => rubric::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Packet(args) => packet::run(args, &cli),
+        Command::Export(args) => packet::export(args),
+        Command::Init(args) => init::init(args),
+        Command::New(args) => init::new(args),
+        Command::Stats(args) => stats::run(args),
+        Command::Watch(args) => watch::run(args, &cli),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(args),
+        Command::Links(args) => links::run(args, &cli),
+        Command::Import(args) => import::run(args, &cli),
     };
     let _ = std::io::stdout().flush();
     ExitCode::from(code)

@@ -1,4 +1,5 @@
 use super::literature_min::missing_literature_fields;
+use super::minimum::{Entry, List, measure};
 use super::{Ctx, Level, Measurement, finding, share};
 
 declare_gate! {
@@ -32,29 +33,29 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     let min = ctx.scaled(ctx.rubric.references.citations) as usize;
     let list = &ctx.bank.citations;
     let mix = &ctx.rubric.languages;
-    let mut complete = 0;
-    let mut diags = Vec::new();
-    for s in list {
-        let mut missing = missing_literature_fields(s);
-        if s.doi.is_none() && s.url.is_none() {
-            missing.push("doi or url");
-        }
-        if s.lang.is_none() {
-            missing.push("lang");
-        }
-        if missing.is_empty() {
-            complete += 1;
-        } else {
-            diags.push(
-                finding(
-                    Level::Preferred,
-                    format!("citation `{}` lacks {}", s.id.value, missing.join(", ")),
-                )
-                .at(ctx.loc(s.file, s.id.pos))
-                .help("fill the missing fields"),
-            );
-        }
-    }
+    let entries: Vec<Entry<'_>> = list
+        .iter()
+        .map(|s| {
+            let mut missing = missing_literature_fields(s);
+            if s.doi.is_none() && s.url.is_none() {
+                missing.push("doi or url");
+            }
+            if s.lang.is_none() {
+                missing.push("lang");
+            }
+            Entry {
+                id: &s.id,
+                file: s.file,
+                label: format!("citation `{}`", s.id.value),
+                missing,
+            }
+        })
+        .collect();
+    let names = List {
+        plural: "citations",
+        file: "references/citations.yaml",
+    };
+    let (mut m, complete) = measure(ctx, &names, min, &entries);
     // Language mix: named targets, with `other` collecting the rest.
     let named: Vec<String> = mix
         .targets
@@ -89,26 +90,14 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             ));
         }
     }
-    let mut m = Measurement::new(format!(
+    m.evidence = format!(
         "{} citations, {complete} complete (min {min}); {}",
         list.len(),
         parts.join(" ")
-    ));
-    m.require(complete >= min);
-    m.prefer(complete == list.len());
+    );
     m.prefer(off.is_empty());
-    if complete < min {
-        diags.push(
-            finding(
-                Level::Required,
-                format!("{complete} complete citations; at least {min} required"),
-            )
-            .at(ctx.bank_loc())
-            .help("add entries to references/citations.yaml"),
-        );
-    }
     if !off.is_empty() {
-        diags.push(
+        m.push(
             finding(
                 Level::Preferred,
                 format!(
@@ -121,6 +110,5 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             .help("add citations in the under-represented language"),
         );
     }
-    m.diagnostics = diags;
     m
 }

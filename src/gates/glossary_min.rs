@@ -1,4 +1,5 @@
-use super::{Ctx, Level, Measurement, finding};
+use super::minimum::{Entry, List, blank, measure};
+use super::{Ctx, Measurement};
 
 declare_gate! {
     /// ## What it checks
@@ -25,50 +26,33 @@ declare_gate! {
     }
 }
 
-fn filled(s: Option<&String>) -> bool {
-    s.is_some_and(|s| !s.trim().is_empty())
-}
-
 fn check(ctx: &Ctx<'_>) -> Measurement {
     let min = ctx.scaled(ctx.rubric.references.glossary) as usize;
-    let g = &ctx.bank.glossary;
-    let mut complete = 0;
-    let mut diags = Vec::new();
-    for e in g {
-        if filled(e.definition.as_ref())
-            && (filled(e.formula.as_ref()) || filled(e.targets.as_ref()))
-        {
-            complete += 1;
-        } else {
-            diags.push(
-                finding(
-                    Level::Preferred,
-                    format!(
-                        "glossary entry `{}` ({}) is incomplete",
-                        e.id.value, e.term.value
-                    ),
-                )
-                .at(ctx.loc(e.file, e.id.pos))
-                .help("give it a `definition` and a `formula` or `targets`"),
-            );
-        }
-    }
-    let mut m = Measurement::new(format!(
-        "{} entries, {complete} complete (min {min})",
-        g.len()
-    ));
-    m.require(complete >= min);
-    m.prefer(complete == g.len());
-    if complete < min {
-        diags.push(
-            finding(
-                Level::Required,
-                format!("{complete} complete glossary entries; at least {min} required"),
-            )
-            .at(ctx.bank_loc())
-            .help("add entries to references/glossary.yaml"),
-        );
-    }
-    m.diagnostics = diags;
+    let entries: Vec<Entry<'_>> = ctx
+        .bank
+        .glossary
+        .iter()
+        .map(|g| {
+            let mut missing = Vec::new();
+            if blank(g.definition.as_deref()) {
+                missing.push("a definition");
+            }
+            if blank(g.formula.as_deref()) && blank(g.targets.as_deref()) {
+                missing.push("a formula or targets");
+            }
+            Entry {
+                id: &g.id,
+                file: g.file,
+                label: format!("glossary entry `{}` ({})", g.id.value, g.term.value),
+                missing,
+            }
+        })
+        .collect();
+    let list = List {
+        plural: "glossary entries",
+        file: "references/glossary.yaml",
+    };
+    let (mut m, complete) = measure(ctx, &list, min, &entries);
+    m.evidence = format!("{} entries, {complete} complete (min {min})", entries.len());
     m
 }

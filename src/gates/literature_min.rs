@@ -1,4 +1,5 @@
-use super::{Ctx, Level, Measurement, finding};
+use super::minimum::{Entry, List, measure};
+use super::{Ctx, Measurement};
 use crate::model::Source;
 
 declare_gate! {
@@ -44,40 +45,22 @@ pub fn missing_literature_fields(s: &Source) -> Vec<&'static str> {
 
 fn check(ctx: &Ctx<'_>) -> Measurement {
     let min = ctx.scaled(ctx.rubric.references.literature) as usize;
-    let list = &ctx.bank.literature;
-    let mut complete = 0;
-    let mut diags = Vec::new();
-    for s in list {
-        let missing = missing_literature_fields(s);
-        if missing.is_empty() {
-            complete += 1;
-        } else {
-            diags.push(
-                finding(
-                    Level::Preferred,
-                    format!("literature `{}` lacks {}", s.id.value, missing.join(", ")),
-                )
-                .at(ctx.loc(s.file, s.id.pos))
-                .help("fill the missing fields"),
-            );
-        }
-    }
-    let mut m = Measurement::new(format!(
-        "{} sources, {complete} complete (min {min})",
-        list.len()
-    ));
-    m.require(complete >= min);
-    m.prefer(complete == list.len());
-    if complete < min {
-        diags.push(
-            finding(
-                Level::Required,
-                format!("{complete} complete literature entries; at least {min} required"),
-            )
-            .at(ctx.bank_loc())
-            .help("add entries to references/literature.yaml"),
-        );
-    }
-    m.diagnostics = diags;
+    let entries: Vec<Entry<'_>> = ctx
+        .bank
+        .literature
+        .iter()
+        .map(|s| Entry {
+            id: &s.id,
+            file: s.file,
+            label: format!("literature `{}`", s.id.value),
+            missing: missing_literature_fields(s),
+        })
+        .collect();
+    let list = List {
+        plural: "literature entries",
+        file: "references/literature.yaml",
+    };
+    let (mut m, complete) = measure(ctx, &list, min, &entries);
+    m.evidence = format!("{} sources, {complete} complete (min {min})", entries.len());
     m
 }

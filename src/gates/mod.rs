@@ -47,6 +47,7 @@ mod glossary_min;
 mod link_accessibility;
 mod literature_min;
 mod mece_coverage;
+mod minimum;
 mod performance_chain;
 mod performance_methods;
 mod practical_elements;

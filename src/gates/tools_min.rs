@@ -1,4 +1,5 @@
-use super::{Ctx, Level, Measurement, finding};
+use super::minimum::{Entry, List, blank, measure};
+use super::{Ctx, Measurement};
 
 declare_gate! {
     /// ## What it checks
@@ -26,57 +27,37 @@ declare_gate! {
 
 fn check(ctx: &Ctx<'_>) -> Measurement {
     let min = ctx.scaled(ctx.rubric.references.tools) as usize;
-    let tools = &ctx.bank.tools;
-    let mut complete = 0;
-    let mut diags = Vec::new();
-    for t in tools {
-        let mut missing = Vec::new();
-        if t.purpose.as_deref().is_none_or(|s| s.trim().is_empty()) {
-            missing.push("purpose");
-        }
-        if t.pricing.as_deref().is_none_or(|s| s.trim().is_empty()) {
-            missing.push("pricing");
-        }
-        if t.last_update.is_none() {
-            missing.push("last_update");
-        }
-        if t.url.as_ref().is_none_or(|s| s.value.trim().is_empty()) {
-            missing.push("url");
-        }
-        if missing.is_empty() {
-            complete += 1;
-        } else {
-            diags.push(
-                finding(
-                    Level::Preferred,
-                    format!(
-                        "tool `{}` ({}) lacks {}",
-                        t.id.value,
-                        t.name.value,
-                        missing.join(", ")
-                    ),
-                )
-                .at(ctx.loc(t.file, t.id.pos))
-                .help("fill the missing fields"),
-            );
-        }
-    }
-    let mut m = Measurement::new(format!(
-        "{} tools, {complete} complete (min {min})",
-        tools.len()
-    ));
-    m.require(complete >= min);
-    m.prefer(complete == tools.len());
-    if complete < min {
-        diags.push(
-            finding(
-                Level::Required,
-                format!("{complete} complete tools; at least {min} required"),
-            )
-            .at(ctx.bank_loc())
-            .help("add entries to references/tools.yaml"),
-        );
-    }
-    m.diagnostics = diags;
+    let entries: Vec<Entry<'_>> = ctx
+        .bank
+        .tools
+        .iter()
+        .map(|t| {
+            let mut missing = Vec::new();
+            if blank(t.purpose.as_deref()) {
+                missing.push("purpose");
+            }
+            if blank(t.pricing.as_deref()) {
+                missing.push("pricing");
+            }
+            if t.last_update.is_none() {
+                missing.push("last_update");
+            }
+            if blank(t.url.as_ref().map(|u| u.value.as_str())) {
+                missing.push("url");
+            }
+            Entry {
+                id: &t.id,
+                file: t.file,
+                label: format!("tool `{}` ({})", t.id.value, t.name.value),
+                missing,
+            }
+        })
+        .collect();
+    let list = List {
+        plural: "tools",
+        file: "references/tools.yaml",
+    };
+    let (mut m, complete) = measure(ctx, &list, min, &entries);
+    m.evidence = format!("{} tools, {complete} complete (min {min})", entries.len());
     m
 }

@@ -56,6 +56,11 @@ pub fn load_rubric(spec: Option<&str>, base: &Path) -> Result<Arc<Rubric>, Diagn
     }
 }
 
+/// The cross-file checks of a bank built elsewhere (the markdown importer).
+pub fn validate(bank: &Bank) -> Vec<Diagnostic> {
+    validate::bank(bank)
+}
+
 /// Loads every input in parallel, in the order given.
 pub fn load_all(banks: &[PathBuf]) -> Vec<Loaded> {
     banks.par_iter().map(|b| load_bank(b)).collect()

@@ -13,7 +13,7 @@ use pulldown_cmark::{
 use crate::text;
 
 /// The mermaid release embedded in every page (see `vendor/mermaid/README.md`).
-pub const MERMAID_VERSION: &str = "11.17.2";
+pub(crate) const MERMAID_VERSION: &str = "11.17.2";
 
 /// `dist/mermaid.min.js` from `npm pack mermaid@11.17.2`, unchanged.
 const MERMAID_JS: &str = include_str!("../../vendor/mermaid/mermaid.min.js");
@@ -92,8 +92,15 @@ sup.footnote-reference, .footnote-definition { font-size: 0.875em; }
 /// A complete HTML5 document for `markdown` (GitHub-flavoured) titled `title`.
 /// The same input always gives the same bytes.
 pub fn page(title: &str, markdown: &str) -> String {
+    page_with_css(title, markdown, "")
+}
+
+/// Like [`page`], with `extra_css` appended to the page's stylesheet (packets add their
+/// own print rules this way).
+pub fn page_with_css(title: &str, markdown: &str, extra_css: &str) -> String {
     let body = body(markdown);
-    let mut out = String::with_capacity(MERMAID_JS.len() + CSS.len() + body.len() + 1024);
+    let mut out =
+        String::with_capacity(MERMAID_JS.len() + CSS.len() + extra_css.len() + body.len() + 1024);
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"");
@@ -105,6 +112,7 @@ pub fn page(title: &str, markdown: &str) -> String {
     escape_into(&mut out, title);
     out.push_str("</title>\n<style>");
     out.push_str(CSS);
+    out.push_str(extra_css);
     out.push_str("</style>\n</head>\n<body>\n<main>\n");
     out.push_str(&body);
     out.push_str("</main>\n<script>\n");
@@ -298,9 +306,10 @@ fn safe_href(url: CowStr<'_>) -> CowStr<'_> {
 
 fn is_data_image(url: &str) -> bool {
     scheme(url).as_deref() == Some("data")
-        && url.trim_start()[5..]
-            .to_ascii_lowercase()
-            .starts_with("image/")
+        && url.split_once(':').is_some_and(|(_, media)| {
+            let media = media.trim_start().as_bytes();
+            media.len() >= 6 && media[..6].eq_ignore_ascii_case(b"image/")
+        })
 }
 
 /// Attribute-free tags that raw HTML in the markdown may keep; everything else is shown
@@ -684,6 +693,18 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<sup>2</sup>"), "{html}");
+    }
+
+    #[test]
+    fn only_data_images_stay_images() {
+        let html =
+            body_of("![a](data:image/png;base64,AAAA) ![b](DATA:text/html,x) ![c](pic.png)\n");
+        assert!(
+            html.contains(r#"<img src="data:image/png;base64,AAAA" alt="a" />"#),
+            "{html}"
+        );
+        assert!(html.contains(r##"<a href="#">b</a>"##), "{html}");
+        assert!(html.contains(r#"<a href="pic.png">c</a>"#), "{html}");
     }
 
     #[test]

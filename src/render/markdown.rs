@@ -50,6 +50,15 @@ impl std::fmt::Display for TemplateError {
 
 /// The template environment: overrides from `dir` first, then the embedded templates.
 fn environment(dir: Option<&Path>) -> Environment<'static> {
+    environment_with(dir, &TEMPLATES)
+}
+
+/// A template environment over `builtin` (name, text) pairs, any of which a file of the
+/// same name in `dir` overrides; shared by every renderer that uses templates.
+pub(crate) fn environment_with(
+    dir: Option<&Path>,
+    builtin: &'static [(&'static str, &'static str)],
+) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     let dir = dir.map(Path::to_path_buf);
@@ -65,7 +74,7 @@ fn environment(dir: Option<&Path>) -> Environment<'static> {
                 });
             }
         }
-        Ok(TEMPLATES
+        Ok(builtin
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, t)| (*t).to_owned()))
@@ -74,6 +83,15 @@ fn environment(dir: Option<&Path>) -> Environment<'static> {
 }
 
 fn template_error(e: &minijinja::Error, dir: Option<&Path>) -> TemplateError {
+    template_error_with(e, dir, &TEMPLATES)
+}
+
+/// The innermost place a template error happened, among `builtin` templates or overrides.
+pub(crate) fn template_error_with(
+    e: &minijinja::Error,
+    dir: Option<&Path>,
+    builtin: &[(&str, &str)],
+) -> TemplateError {
     // An error inside an included template arrives wrapped in one at the `include`
     // line; the innermost error that knows its place is the one to show.
     let mut inner = e;
@@ -87,13 +105,14 @@ fn template_error(e: &minijinja::Error, dir: Option<&Path>) -> TemplateError {
         cause = c.source();
     }
     let e = inner;
-    let name = e.name().unwrap_or("document.md.j2").to_owned();
+    let first = builtin.first().map_or("template", |(n, _)| *n);
+    let name = e.name().unwrap_or(first).to_owned();
     let overridden = dir
         .filter(|d| d.join(&name).is_file())
         .map(Path::to_path_buf);
     let source = match &overridden {
         Some(d) => std::fs::read_to_string(d.join(&name)).unwrap_or_default(),
-        None => TEMPLATES
+        None => builtin
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, t)| (*t).to_owned())
@@ -182,6 +201,8 @@ struct RiskView {
 #[derive(Serialize)]
 struct QuestionView {
     number: usize,
+    /// `<!-- qbank: {...} -->`: the fields the format has no place for (id, roles, ...).
+    comment: String,
     title: String,
     difficulty: &'static str,
     dimension_label: String,
@@ -202,6 +223,7 @@ struct QuestionView {
 #[derive(Serialize)]
 struct ClusterView {
     heading: String,
+    comment: String,
     questions: Vec<QuestionView>,
 }
 
@@ -225,6 +247,7 @@ struct Counts {
 #[derive(Serialize)]
 struct DocumentView {
     title: String,
+    meta_comment: String,
     toc: Toc,
     scope: Vec<String>,
     matrix: Matrix,
@@ -237,6 +260,13 @@ struct DocumentView {
     citations: Vec<String>,
     gates: Vec<GateRow>,
     summary: String,
+}
+
+/// An HTML comment carrying model fields the spec's format has no place for, so that
+/// `qbank import` reads the rendered document back without loss (invisible on GitHub).
+pub fn qbank_comment(value: &serde_json::Value) -> String {
+    let json = serde_json::to_string(value).unwrap_or_default();
+    format!("<!-- qbank: {} -->", json.replace("-->", "--\\u003e"))
 }
 
 /// Folds a prose field onto one line (it is written after a bold label).
@@ -276,8 +306,22 @@ fn question_view(bank: &Bank, number: usize, q: &Question) -> QuestionView {
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let mut meta = serde_json::json!({ "id": q.id.value });
+    let list = |v: &[crate::model::Sp<String>]| -> Vec<String> {
+        v.iter().map(|x| x.value.clone()).collect()
+    };
+    if !q.roles.is_empty() {
+        meta["roles"] = serde_json::json!(list(&q.roles));
+    }
+    if !q.methods.is_empty() {
+        meta["methods"] = serde_json::json!(list(&q.methods));
+    }
+    if let Some(d) = &q.diagram {
+        meta["diagram"] = serde_json::json!(d.kind.value);
+    }
     QuestionView {
         number,
+        comment: qbank_comment(&meta),
         title: one_line(&q.title.value),
         difficulty: q.difficulty.value.title(),
         dimension_label: r.dimensions.label.clone(),
@@ -377,6 +421,7 @@ fn source_line(
         )
     });
     let mut line = format!("**{}.** {text}{}", s.id.value, lang_tag(s.lang.as_ref()));
+    let comment = source_comment(s);
     if let Some(a) = &s.archived {
         line.push_str(&format!(" Archived: <{}>", a.value.trim()));
     }
@@ -390,7 +435,20 @@ fn source_line(
             line.push_str(&extra);
         }
     }
+    line.push_str("\n\n");
+    line.push_str(&comment);
     line
+}
+
+/// The structured fields of a source that its APA string cannot give back exactly.
+fn source_comment(s: &Source) -> String {
+    let mut v = serde_json::to_value(s).unwrap_or_default();
+    if let Some(m) = v.as_object_mut() {
+        for k in ["id", "archived", "coverage", "key_sections"] {
+            m.remove(k);
+        }
+    }
+    qbank_comment(&v)
 }
 
 fn view(bank: &Bank, gates: &[GateResult]) -> DocumentView {
@@ -471,6 +529,7 @@ fn view(bank: &Bank, gates: &[GateResult]) -> DocumentView {
             let (first, last) = (qs.first().map_or(0, |q| q.0), qs.last().map_or(0, |q| q.0));
             ClusterView {
                 heading: outline::cluster_heading(i + 1, &c.title.value, first, last),
+                comment: qbank_comment(&serde_json::json!({ "cluster": c.id.value })),
                 questions: qs
                     .into_iter()
                     .map(|(n, q)| question_view(bank, n, q))
@@ -491,12 +550,19 @@ fn view(bank: &Bank, gates: &[GateResult]) -> DocumentView {
                 ("Distinctions", g.distinctions.as_deref()),
                 ("When to use", g.when_to_use.as_deref()),
             ]);
-            format!(
+            let mut line = format!(
                 "**{}. {}**{}: {body}",
                 g.id.value,
                 one_line(&g.term.value),
                 lang_tag(g.lang.as_ref())
-            )
+            );
+            if !g.aliases.is_empty() || g.acronym {
+                line.push_str("\n\n");
+                line.push_str(&qbank_comment(
+                    &serde_json::json!({ "aliases": g.aliases, "acronym": g.acronym }),
+                ));
+            }
+            line
         })
         .collect();
     let tools = bank
@@ -528,10 +594,24 @@ fn view(bank: &Bank, gates: &[GateResult]) -> DocumentView {
             if let Some(a) = &t.archived {
                 line.push_str(&format!(" Archived: <{}>", a.value.trim()));
             }
+            if !t.integrations.is_empty() {
+                line.push_str("\n\n");
+                line.push_str(&qbank_comment(
+                    &serde_json::json!({ "integrations": t.integrations }),
+                ));
+            }
             line
         })
         .collect();
+    let mut meta = serde_json::json!({
+        "slug": bank.meta.slug.value,
+        "as_of": bank.meta.as_of.value.to_string(),
+    });
+    if let Some(r) = &bank.meta.rubric {
+        meta["rubric"] = serde_json::json!(r.value);
+    }
     DocumentView {
+        meta_comment: qbank_comment(&meta),
         title: one_line(&bank.meta.title.value),
         toc,
         scope: scope_lines,

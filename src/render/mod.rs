@@ -6,3 +6,4 @@ pub mod apa;
 pub mod html;
 pub mod markdown;
 pub mod outline;
+pub mod packet;

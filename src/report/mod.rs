@@ -35,6 +35,9 @@ pub struct BankReport {
     pub gates: Vec<GateResult>,
     /// Load problems and notes about the run (gate findings are under `gates`).
     pub diagnostics: Vec<Diagnostic>,
+    /// A markdown document's own Validation Results rows, audited (empty for banks).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<crate::import::Claim>,
 }
 
 impl BankReport {

@@ -541,13 +541,17 @@ impl Lexicon {
             .iter()
             .filter(|p| !p.trim().is_empty())
             .map(|p| {
-                let word_start = p.chars().next().is_some_and(char::is_alphanumeric);
-                let word_end = whole_words && p.chars().last().is_some_and(char::is_alphanumeric);
+                // ASCII word boundaries keep the search on the regex crate's DFA even on
+                // text with non-ASCII characters (Unicode `\b` would not); a phrase that
+                // starts or ends with a non-ASCII character gets no boundary there.
+                let word_start = p.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+                let word_end =
+                    whole_words && p.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
                 format!(
                     "{}{}{}",
-                    if word_start { r"\b" } else { "" },
+                    if word_start { r"(?-u:\b)" } else { "" },
                     regex::escape(p),
-                    if word_end { r"\b" } else { "" }
+                    if word_end { r"(?-u:\b)" } else { "" }
                 )
             })
             .collect();

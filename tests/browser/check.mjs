@@ -214,16 +214,29 @@ async function main() {
     if (ink.share >= MIN_PAGE_INK) ok(`screenshot not blank: ${pct(ink.share)} ink, ${where}`);
     else fail(`screenshot is blank: ${pct(ink.share)} ink < ${pct(MIN_PAGE_INK)}, ${where}`);
 
+    // Each diagram on its own: scrolled to, then a clip of the viewport. (Playwright's
+    // element screenshot hung on a diagram taller than the viewport on a long page.)
     const stem = opts.screenshot.replace(/\.png$/i, '');
+    const tallest = Math.max(0, ...diagrams.map((d) => d.height));
+    await page.setViewportSize({ width: VIEWPORT.width, height: Math.max(VIEWPORT.height, Math.ceil(tallest) + 40) });
     for (let i = 0; i < diagrams.length; i++) {
       if (!diagrams[i].svg) continue;
       const path = `${stem}-diagram-${i + 1}.png`;
-      const buf = await page.locator('pre.mermaid').nth(i).screenshot();
+      const box = await page.evaluate((index) => {
+        const el = document.querySelectorAll('pre.mermaid')[index];
+        el.scrollIntoView({ block: 'start' });
+        const r = el.getBoundingClientRect();
+        const y = Math.max(0, r.top);
+        return { x: Math.max(0, r.left), y, width: r.width, height: Math.min(r.bottom, innerHeight) - y };
+      }, i);
+      const buf = await page.screenshot({ clip: box, timeout: 30_000 });
       writeFileSync(path, buf);
       const d = inkShare(buf);
       if (d.share >= MIN_DIAGRAM_INK) ok(`diagram ${i + 1} screenshot not blank: ${pct(d.share)} ink, ${basename(path)}`);
       else fail(`diagram ${i + 1} screenshot is blank: ${pct(d.share)} ink, ${basename(path)}`);
     }
+
+    await page.setViewportSize(VIEWPORT);
 
     await page.emulateMedia({ media: 'print' });
     const breaks = await page.$$eval('h2, h3', (hs) =>

@@ -1,0 +1,103 @@
+//! `qbank import DOC.md -o DIR`: turn a markdown document in the spec's format into a
+//! bank folder, printing every line that was not recognised.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostic;
+use crate::import::{self, write};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The markdown document (qbank's own rendering or an LLM's).
+    #[arg(value_name = "DOC.md")]
+    pub doc: PathBuf,
+    /// The bank folder to write (bank.yaml, questions/, references/).
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Write into a folder that is not empty (files of the same name are replaced).
+    #[arg(long)]
+    pub force: bool,
+    /// A rubric YAML whose axis labels and values the document uses (copied to DIR/rubric.yaml).
+    #[arg(long, value_name = "FILE")]
+    pub rubric: Option<PathBuf>,
+}
+
+pub fn run(args: &Args, cli: &super::Cli) -> u8 {
+    if write::is_non_empty(&args.out) && !args.force {
+        return super::fail(
+            &format!("{} is not empty", args.out.display()),
+            Some("choose an empty or new folder, or pass --force to overwrite files in it"),
+        );
+    }
+    if !args.doc.is_file() {
+        return super::fail(
+            &format!("{} is not a file", args.doc.display()),
+            Some("pass a markdown document"),
+        );
+    }
+    let imported = import::import_file(&args.doc, args.rubric.as_deref());
+    let mut texts = std::collections::HashMap::new();
+    for f in imported.sources.iter() {
+        texts.insert(f.path.clone(), f.text.clone());
+    }
+    let mut err = anstream::stderr();
+    for d in &imported.diagnostics {
+        let _ = writeln!(
+            err,
+            "{}\n",
+            crate::report::human::diagnostic(d, &texts, true)
+        );
+    }
+    let Some(bank) = &imported.bank else {
+        return 2;
+    };
+    let files = match write::files(bank, &args.out) {
+        Ok(f) => f,
+        Err(e) => return super::fail(&format!("could not serialize the bank: {e}"), None),
+    };
+    for (rel, body) in &files {
+        if let Err(e) = super::write_atomic(&args.out.join(rel), body.as_bytes()) {
+            return super::fail(
+                &format!("could not write {}: {e}", args.out.join(rel).display()),
+                None,
+            );
+        }
+    }
+    if let Some(r) = &args.rubric {
+        match std::fs::read(r) {
+            Ok(bytes) => {
+                if let Err(e) = super::write_atomic(&args.out.join("rubric.yaml"), &bytes) {
+                    return super::fail(&format!("could not write rubric.yaml: {e}"), None);
+                }
+            }
+            Err(e) => return super::fail(&format!("could not read {}: {e}", r.display()), None),
+        }
+    }
+    let unrecognised = imported.unrecognised().count();
+    let errors = imported.diagnostics.iter().filter(|d| d.is_error()).count();
+    if !cli.quiet {
+        let mut out = anstream::stdout();
+        let _ = writeln!(
+            out,
+            "imported {} questions in {} clusters, {} glossary, {} tools, {} literature, {} citations into {} ({} files); {} unrecognised {}, {} {}",
+            bank.questions.len(),
+            bank.meta.clusters.len(),
+            bank.glossary.len(),
+            bank.tools.len(),
+            bank.literature.len(),
+            bank.citations.len(),
+            args.out.display(),
+            files.len(),
+            unrecognised,
+            if unrecognised == 1 { "block" } else { "blocks" },
+            errors,
+            if errors == 1 { "error" } else { "errors" },
+        );
+    }
+    if imported.diagnostics.iter().any(Diagnostic::is_error) {
+        2
+    } else {
+        0
+    }
+}

@@ -1,0 +1,481 @@
+//! `qbank stats`: a bank at a glance: the coverage matrix with counts, the difficulty
+//! mix against the rubric's target, reference usage and answer lengths. Also the
+//! loader the authoring and packet commands share ([`load`]).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::gates::{RefIndex, question_texts};
+use crate::load::{self, Input};
+use crate::model::{Bank, Difficulty};
+use crate::text;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Folders holding banks (searched recursively for bank.yaml).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Print JSON instead of the terminal view.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Loads every bank under `paths`. Load problems are printed on standard error; when
+/// any input failed to load (or none was found) the exit code 2 comes back instead.
+pub(crate) fn load(paths: &[PathBuf]) -> Result<Vec<Bank>, u8> {
+    let (inputs, general) = load::discover(paths);
+    let mut texts: HashMap<PathBuf, Arc<str>> = HashMap::new();
+    let mut diags: Vec<Diagnostic> = general;
+    let mut banks = Vec::new();
+    let mut failed = diags.iter().any(Diagnostic::is_error);
+    for input in &inputs {
+        match input {
+            Input::Bank(root) => {
+                let loaded = load::load_bank(root);
+                for f in loaded.sources.iter() {
+                    texts.insert(f.path.clone(), f.text.clone());
+                }
+                diags.extend(loaded.diagnostics);
+                match loaded.bank {
+                    Some(b) => banks.push(b),
+                    None => failed = true,
+                }
+            }
+            Input::Document(p) => {
+                failed = true;
+                diags.push(
+                    Diagnostic::error("unsupported", "this command reads banks, not documents")
+                        .at(crate::diagnostic::Location::file(p))
+                        .help("pass a bank folder (with bank.yaml); `qbank import` turns a document into one"),
+                );
+            }
+        }
+    }
+    for d in &diags {
+        anstream::eprintln!("{}\n", crate::report::human::diagnostic(d, &texts, true));
+    }
+    if failed || banks.is_empty() {
+        return Err(2);
+    }
+    Ok(banks)
+}
+
+#[derive(Serialize)]
+struct MatrixRow {
+    id: String,
+    title: String,
+    counts: Vec<usize>,
+    total: usize,
+}
+
+#[derive(Serialize)]
+struct Matrix {
+    rows_label: String,
+    columns_label: String,
+    columns: Vec<String>,
+    column_titles: Vec<String>,
+    rows: Vec<MatrixRow>,
+    column_totals: Vec<usize>,
+    empty_cells: usize,
+}
+
+#[derive(Serialize)]
+struct Level {
+    level: &'static str,
+    count: usize,
+    share: f64,
+    target: f64,
+    /// Share minus target, in percentage points.
+    delta_points: f64,
+    within_tolerance: bool,
+}
+
+#[derive(Serialize)]
+struct Named {
+    id: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct RefList {
+    defined: usize,
+    cited: usize,
+    unused: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Cited {
+    id: String,
+    /// Questions that cite it.
+    questions: usize,
+}
+
+#[derive(Serialize)]
+struct References {
+    glossary: RefList,
+    tools: RefList,
+    literature: RefList,
+    citations: RefList,
+    most_cited: Vec<Cited>,
+}
+
+#[derive(Serialize)]
+struct Words {
+    min: usize,
+    max: usize,
+    median: usize,
+    shortest: String,
+    longest: String,
+    target_min: u32,
+    target_max: u32,
+    outside_target: usize,
+}
+
+#[derive(Serialize)]
+struct Stats {
+    path: String,
+    slug: String,
+    title: String,
+    questions: usize,
+    matrix: Matrix,
+    difficulty: Vec<Level>,
+    tolerance_points: f64,
+    clusters: Vec<Named>,
+    roles: Vec<Named>,
+    references: References,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answer_words: Option<Words>,
+}
+
+fn stats(bank: &Bank) -> Stats {
+    let r = &bank.rubric;
+    let qs = &bank.questions;
+    let n = qs.len();
+    let covers = |q: &crate::model::Question, d: &str, p: &str| {
+        q.dimensions.iter().any(|x| x.value == d) && q.phases.iter().any(|x| x.value == p)
+    };
+    let rows: Vec<MatrixRow> = r
+        .dimensions
+        .values
+        .iter()
+        .map(|d| {
+            let counts: Vec<usize> = r
+                .phases
+                .values
+                .iter()
+                .map(|p| qs.iter().filter(|q| covers(q, &d.id, &p.id)).count())
+                .collect();
+            MatrixRow {
+                id: d.id.clone(),
+                title: d.title.clone(),
+                total: qs
+                    .iter()
+                    .filter(|q| q.dimensions.iter().any(|x| x.value == d.id))
+                    .count(),
+                counts,
+            }
+        })
+        .collect();
+    let column_totals = r
+        .phases
+        .values
+        .iter()
+        .map(|p| {
+            qs.iter()
+                .filter(|q| q.phases.iter().any(|x| x.value == p.id))
+                .count()
+        })
+        .collect();
+    let empty_cells = rows
+        .iter()
+        .flat_map(|r| r.counts.iter())
+        .filter(|c| **c == 0)
+        .count();
+    let matrix = Matrix {
+        rows_label: r.dimensions.label.clone(),
+        columns_label: r.phases.label.clone(),
+        columns: r.phases.ids().iter().map(|s| (*s).to_owned()).collect(),
+        column_titles: r.phases.values.iter().map(|v| v.title.clone()).collect(),
+        rows,
+        column_totals,
+        empty_cells,
+    };
+    let tol = r.difficulty.tolerance_points;
+    let difficulty = Difficulty::ALL
+        .iter()
+        .map(|&d| {
+            let count = qs.iter().filter(|q| q.difficulty.value == d).count();
+            let share = crate::gates::share(count, n);
+            let target = r.difficulty.share(d);
+            let delta = ((share - target) * 1000.0).round() / 10.0;
+            Level {
+                level: d.as_str(),
+                count,
+                share: (share * 1000.0).round() / 1000.0,
+                target,
+                delta_points: delta,
+                within_tolerance: delta.abs() <= tol + 1e-9,
+            }
+        })
+        .collect();
+    let clusters = bank
+        .meta
+        .clusters
+        .iter()
+        .map(|c| Named {
+            id: c.id.value.clone(),
+            count: qs.iter().filter(|q| q.cluster.value == c.id.value).count(),
+        })
+        .collect();
+    let roles = r
+        .roles
+        .iter()
+        .map(|role| Named {
+            id: role.id.clone(),
+            count: qs
+                .iter()
+                .filter(|q| q.roles.iter().any(|x| x.value == role.id))
+                .count(),
+        })
+        .collect();
+
+    // Reference usage: how many questions cite each id.
+    let index = RefIndex::new(bank);
+    let mut cited: BTreeMap<String, usize> = BTreeMap::new();
+    for q in qs {
+        let mut ids = BTreeSet::new();
+        for (_, v) in question_texts(q) {
+            for u in text::refs(&v.value) {
+                if let Some(id) = index.resolve(&u.target) {
+                    ids.insert(id);
+                }
+            }
+        }
+        for id in ids {
+            *cited.entry(id).or_default() += 1;
+        }
+    }
+    let list = |ids: Vec<&str>| RefList {
+        defined: ids.len(),
+        cited: ids.iter().filter(|i| cited.contains_key(**i)).count(),
+        unused: ids
+            .iter()
+            .filter(|i| !cited.contains_key(**i))
+            .map(|i| (*i).to_owned())
+            .collect(),
+    };
+    let mut most: Vec<(&String, &usize)> = cited.iter().collect();
+    most.sort_by(|a, b| b.1.cmp(a.1).then_with(|| id_order(a.0).cmp(&id_order(b.0))));
+    let references = References {
+        glossary: list(bank.glossary.iter().map(|g| g.id.value.as_str()).collect()),
+        tools: list(bank.tools.iter().map(|t| t.id.value.as_str()).collect()),
+        literature: list(
+            bank.literature
+                .iter()
+                .map(|s| s.id.value.as_str())
+                .collect(),
+        ),
+        citations: list(bank.citations.iter().map(|s| s.id.value.as_str()).collect()),
+        most_cited: most
+            .into_iter()
+            .take(5)
+            .map(|(id, c)| Cited {
+                id: id.clone(),
+                questions: *c,
+            })
+            .collect(),
+    };
+
+    let mut words: Vec<(usize, usize)> = qs
+        .iter()
+        .enumerate()
+        .map(|(i, q)| (text::word_count(&text::mask_code(&q.answer.value)), i))
+        .collect();
+    words.sort();
+    let name = |i: usize| format!("Q{} ({})", i + 1, qs[i].id.value);
+    let answer_words = (!words.is_empty()).then(|| Words {
+        min: words[0].0,
+        max: words[words.len() - 1].0,
+        median: words[words.len() / 2].0,
+        shortest: name(words[0].1),
+        longest: name(words[words.len() - 1].1),
+        target_min: r.answer_words.min,
+        target_max: r.answer_words.max,
+        outside_target: words
+            .iter()
+            .filter(|(w, _)| *w < r.answer_words.min as usize || *w > r.answer_words.max as usize)
+            .count(),
+    });
+    Stats {
+        path: crate::diagnostic::display_path(&bank.root),
+        slug: bank.meta.slug.value.clone(),
+        title: bank.meta.title.value.clone(),
+        questions: n,
+        matrix,
+        difficulty,
+        tolerance_points: tol,
+        clusters,
+        roles,
+        references,
+        answer_words,
+    }
+}
+
+/// Sorts `G2` before `G10`: by prefix, then number.
+fn id_order(id: &str) -> (String, u64) {
+    let (p, n) = id.split_at(id.find(|c: char| c.is_ascii_digit()).unwrap_or(id.len()));
+    (p.to_owned(), n.parse().unwrap_or(0))
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+fn terminal(s: &Stats) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{}: {} ({} questions)\n", s.path, s.title, s.questions);
+    let m = &s.matrix;
+    let corner = format!("{} \\ {}", m.rows_label, m.columns_label);
+    let first = s
+        .matrix
+        .rows
+        .iter()
+        .map(|r| r.title.chars().count())
+        .chain([corner.chars().count(), 5])
+        .max()
+        .unwrap_or(10);
+    let widths: Vec<usize> = m
+        .column_titles
+        .iter()
+        .map(|t| t.chars().count().max(3))
+        .collect();
+    let _ = write!(o, "{corner:<first$}");
+    for (t, w) in m.column_titles.iter().zip(&widths) {
+        let _ = write!(o, "  {t:>w$}");
+    }
+    let _ = writeln!(o, "  total");
+    for r in &m.rows {
+        let _ = write!(o, "{:<first$}", r.title);
+        for (c, w) in r.counts.iter().zip(&widths) {
+            let cell = if *c == 0 {
+                "-".to_owned()
+            } else {
+                c.to_string()
+            };
+            let _ = write!(o, "  {cell:>w$}");
+        }
+        let _ = writeln!(o, "  {:>5}", r.total);
+    }
+    let _ = write!(o, "{:<first$}", "total");
+    for (c, w) in m.column_totals.iter().zip(&widths) {
+        let _ = write!(o, "  {c:>w$}");
+    }
+    let _ = writeln!(
+        o,
+        "\n{} of {} cells covered\n",
+        m.rows.len() * m.columns.len() - m.empty_cells,
+        m.rows.len() * m.columns.len()
+    );
+    let levels: Vec<String> = s
+        .difficulty
+        .iter()
+        .map(|l| {
+            format!(
+                "{} {} ({}, target {}{})",
+                l.level,
+                l.count,
+                pct(l.share),
+                pct(l.target),
+                if l.within_tolerance { "" } else { ", off" }
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        o,
+        "difficulty   {}; tolerance ±{} points",
+        levels.join(" · "),
+        s.tolerance_points
+    );
+    let named = |v: &[Named]| {
+        v.iter()
+            .map(|x| format!("{} {}", x.id, x.count))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    let _ = writeln!(o, "clusters     {}", named(&s.clusters));
+    let _ = writeln!(o, "roles        {}", named(&s.roles));
+    let rf = &s.references;
+    let list = |name: &str, l: &RefList| {
+        let unused = if l.unused.is_empty() {
+            "all cited".to_owned()
+        } else {
+            format!("unused: {}", l.unused.join(", "))
+        };
+        format!("{name} {} ({unused})", l.defined)
+    };
+    let _ = writeln!(
+        o,
+        "references   {}; {}; {}; {}",
+        list("glossary", &rf.glossary),
+        list("tools", &rf.tools),
+        list("literature", &rf.literature),
+        list("citations", &rf.citations)
+    );
+    let most: Vec<String> = rf
+        .most_cited
+        .iter()
+        .map(|c| format!("{} in {}", c.id, c.questions))
+        .collect();
+    let _ = writeln!(
+        o,
+        "most cited   {}",
+        if most.is_empty() {
+            "nothing cited yet".to_owned()
+        } else {
+            most.join(" · ")
+        }
+    );
+    match &s.answer_words {
+        Some(w) => {
+            let _ = writeln!(
+                o,
+                "answer words {}-{} (median {}; target {}-{}; {} outside); shortest {}, longest {}",
+                w.min,
+                w.max,
+                w.median,
+                w.target_min,
+                w.target_max,
+                w.outside_target,
+                w.shortest,
+                w.longest
+            );
+        }
+        None => {
+            let _ = writeln!(o, "answer words no questions yet");
+        }
+    }
+    o
+}
+
+pub fn run(args: &Args) -> u8 {
+    let banks = match load(&super::paths_or_default(&args.paths)) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let all: Vec<Stats> = banks.iter().map(stats).collect();
+    let text = if args.json {
+        let doc = serde_json::json!({ "banks": all });
+        serde_json::to_string_pretty(&doc).expect("serializes") + "\n"
+    } else {
+        let views: Vec<String> = all.iter().map(terminal).collect();
+        views.join("\n")
+    };
+    // A closed pipe (`qbank stats | head`) is not an error worth a panic.
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+    0
+}

@@ -1,0 +1,66 @@
+//! The shared shape of gates 11-14: count the complete entries of a reference list, warn
+//! about each incomplete one, and require the rubric's (scaled) minimum.
+
+use super::{Ctx, Level, Measurement, finding};
+use crate::model::{FileId, Sp};
+
+/// One entry of a reference list and the fields it lacks (empty when complete).
+pub struct Entry<'a> {
+    pub id: &'a Sp<String>,
+    pub file: FileId,
+    /// How the entry is named in messages: "glossary entry `G3` (RPS/TPS/QPS)".
+    pub label: String,
+    pub missing: Vec<&'static str>,
+}
+
+/// What a list is called: "glossary entries", in `references/glossary.yaml`.
+pub struct List {
+    pub plural: &'static str,
+    pub file: &'static str,
+}
+
+/// Measures `entries` against `min`; returns the measurement and the complete count.
+pub fn measure(
+    ctx: &Ctx<'_>,
+    list: &List,
+    min: usize,
+    entries: &[Entry<'_>],
+) -> (Measurement, usize) {
+    let mut m = Measurement::default();
+    let mut complete = 0;
+    for e in entries {
+        if e.missing.is_empty() {
+            complete += 1;
+        } else {
+            m.push(
+                finding(
+                    Level::Preferred,
+                    format!("{} lacks {}", e.label, e.missing.join(", ")),
+                )
+                .at(ctx.loc(e.file, e.id.pos))
+                .help("fill the missing fields"),
+            );
+        }
+    }
+    m.require(complete >= min);
+    m.prefer(complete == entries.len());
+    if complete < min {
+        m.push(
+            finding(
+                Level::Required,
+                format!(
+                    "{complete} complete {}; at least {min} required",
+                    list.plural
+                ),
+            )
+            .at(ctx.bank_loc())
+            .help(format!("add entries to {}", list.file)),
+        );
+    }
+    (m, complete)
+}
+
+/// `missing` when the text is absent or blank.
+pub fn blank(s: Option<&str>) -> bool {
+    s.is_none_or(|s| s.trim().is_empty())
+}

@@ -1,0 +1,359 @@
+//! Splits an APA 7th reference string back into a source's fields, as well as the
+//! text allows: authors, year (and date), title, container, volume, issue, pages,
+//! publisher, DOI or URL, an archived copy and the language tag.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::model::SourceType;
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Parsed {
+    pub authors: Vec<String>,
+    pub year: Option<i32>,
+    /// `YYYY-MM` or `YYYY-MM-DD` when the parenthesis holds a month or day.
+    pub date: Option<String>,
+    pub title: Option<String>,
+    pub container: Option<String>,
+    pub volume: Option<String>,
+    pub issue: Option<String>,
+    pub pages: Option<String>,
+    pub publisher: Option<String>,
+    pub edition: Option<String>,
+    pub doi: Option<String>,
+    pub url: Option<String>,
+    pub archived: Option<String>,
+    pub lang: Option<String>,
+    pub kind: Option<SourceType>,
+    /// Text after the reference: `Coverage: ...`, `Key sections: ...`.
+    pub coverage: Option<String>,
+    pub key_sections: Option<String>,
+}
+
+static RE_ARCHIVED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)Archived:\s*<?(https?://[^\s>]+)>?").expect("valid regex"));
+static RE_URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"<?(https?://[^\s>\]\)]+)>?").expect("valid regex"));
+static RE_LANG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[([A-Za-z]{2,3})\]").expect("valid regex"));
+static RE_AUTHOR_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(.*?)\s*[\(（](\d{4}|n\.\s?d\.)(?:[a-z])?(?:,\s*([^)）]*))?[\)）]\.?\s*")
+        .expect("valid regex")
+});
+static RE_DOI: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:https?://(?:dx\.)?doi\.org/|doi:\s*)(10\.\d{4,9}/[^\s>\]]+)")
+        .expect("valid regex")
+});
+static RE_VOL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\*?(\d+)\*?(?:\(([^)]+)\))?(?:,\s*(?:pp?\.\s*)?([0-9A-Za-z]+(?:[–-][0-9A-Za-z]+)?))?",
+    )
+    .expect("valid regex")
+});
+static RE_EDITION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\((\d+)(?:st|nd|rd|th) ed\.\)").expect("valid regex"));
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+fn month_date(year: i32, extra: &str) -> Option<String> {
+    let lower = extra.trim().to_lowercase();
+    let mut words = lower.split_whitespace();
+    let m = words.next()?;
+    let month = MONTHS.iter().position(|x| *x == m)? + 1;
+    match words
+        .next()
+        .and_then(|d| d.trim_end_matches(',').parse::<u8>().ok())
+    {
+        Some(day) => Some(format!("{year:04}-{month:02}-{day:02}")),
+        None => Some(format!("{year:04}-{month:02}")),
+    }
+}
+
+fn is_initials(s: &str) -> bool {
+    let s = s.trim();
+    !s.is_empty()
+        && s.split([' ', '-']).filter(|p| !p.is_empty()).all(|p| {
+            let core = p.trim_end_matches('.');
+            core.chars().count() == 1 && core.chars().all(char::is_uppercase)
+        })
+}
+
+/// "Last, F. M., Other, G., & Org" as a list of authors.
+pub fn split_authors(s: &str) -> Vec<String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Vec::new();
+    }
+    let tokens: Vec<String> = s
+        .split([',', '，', '、'])
+        .map(|t| {
+            let t = t.trim();
+            let t = t
+                .strip_prefix("& ")
+                .or_else(|| t.strip_prefix("and "))
+                .unwrap_or(t);
+            t.trim_start_matches('&').trim().to_owned()
+        })
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        if i + 1 < tokens.len() && is_initials(&tokens[i + 1]) {
+            let mut ini = tokens[i + 1].clone();
+            if !ini.ends_with('.') {
+                ini.push('.');
+            }
+            out.push(format!("{t}, {ini}"));
+            i += 2;
+        } else {
+            out.push(t.trim_end_matches('.').to_owned());
+            i += 1;
+        }
+    }
+    out
+}
+
+fn strip_stars(s: &str) -> String {
+    s.replace("**", "").replace('*', "").trim().to_owned()
+}
+
+fn infer_kind(p: &Parsed, text: &str) -> SourceType {
+    let lower = text.to_lowercase();
+    let url = p.url.as_deref().unwrap_or_default().to_lowercase();
+    let container = p.container.as_deref().unwrap_or_default().to_lowercase();
+    if lower.contains("thesis") || lower.contains("dissertation") {
+        SourceType::Thesis
+    } else if url.contains("youtube.") || url.contains("vimeo.") || lower.contains("[video]") {
+        SourceType::Video
+    } else if lower.contains("rfc ") || lower.contains("iso/iec") || lower.contains("standard") {
+        SourceType::Standard
+    } else if container.contains("proceedings")
+        || container.contains("conference")
+        || container.contains("symposium")
+        || lower.contains("usenix")
+    {
+        SourceType::Conference
+    } else if p.volume.is_some() || p.issue.is_some() {
+        SourceType::Journal
+    } else if p.publisher.is_some() && p.container.is_none() && p.edition.is_some()
+        || lower.contains("o'reilly")
+        || lower.contains("addison")
+        || lower.contains("press")
+        || lower.contains("出版社")
+    {
+        SourceType::Book
+    } else if url.contains("blog") || lower.contains("blog") || url.contains("medium.com") {
+        SourceType::Blog
+    } else if url.contains("docs.") || url.contains("/docs") || lower.contains("documentation") {
+        SourceType::Docs
+    } else if p.publisher.is_some() && p.url.is_none() {
+        SourceType::Book
+    } else {
+        SourceType::Report
+    }
+}
+
+/// Parses one reference string (the text after `A1.`).
+pub fn parse(text: &str) -> Parsed {
+    let mut p = Parsed::default();
+    let mut rest = text.replace("  \n", " ").replace('\n', " ");
+    // Literature extras first: they follow the reference.
+    for (label, slot) in [("Key sections:", 1), ("Coverage:", 0)] {
+        if let Some(i) = rest.find(label) {
+            let v = rest[i + label.len()..].trim().to_owned();
+            rest.truncate(i);
+            if slot == 0 {
+                p.coverage = Some(v);
+            } else {
+                p.key_sections = Some(v);
+            }
+        }
+    }
+    if let Some(c) = RE_ARCHIVED.captures(&rest) {
+        p.archived = Some(c[1].to_owned());
+        let m = c.get(0).map_or(0..0, |m| m.range());
+        rest.replace_range(m, "");
+    }
+    if let Some(c) = RE_LANG.captures_iter(&rest).last() {
+        p.lang = Some(c[1].to_uppercase());
+        let m = c.get(0).map_or(0..0, |m| m.range());
+        rest.replace_range(m, "");
+    }
+    if let Some(c) = RE_DOI.captures(&rest) {
+        p.doi = Some(c[1].trim_end_matches(['.', ',']).to_owned());
+        let m = c.get(0).map_or(0..0, |m| m.range());
+        rest.replace_range(m, "");
+        rest = rest.replace("<>", "");
+    } else if let Some(c) = RE_URL.captures(&rest) {
+        p.url = Some(c[1].trim_end_matches(['.', ',']).to_owned());
+        let m = c.get(0).map_or(0..0, |m| m.range());
+        rest.replace_range(m, "");
+    }
+    let rest = rest.replace("**", "");
+    let mut rest = rest.trim().to_owned();
+    if let Some(c) = RE_AUTHOR_YEAR.captures(&rest) {
+        p.authors = split_authors(&c[1]);
+        p.year = c[2].parse().ok();
+        if let (Some(y), Some(extra)) = (p.year, c.get(3)) {
+            p.date = month_date(y, extra.as_str());
+        }
+        let end = c.get(0).map_or(0, |m| m.end());
+        rest = rest[end..].to_owned();
+    }
+    let rest = rest.trim();
+    // Title: italic (books, reports) or plain up to the first ". ".
+    let (title, after, italic_title) = if let Some(r) = rest.strip_prefix('*') {
+        match r.find('*') {
+            Some(e) => (r[..e].to_owned(), r[e + 1..].to_owned(), true),
+            None => (r.to_owned(), String::new(), true),
+        }
+    } else {
+        match find_sentence_end(rest) {
+            Some(e) => (rest[..e].to_owned(), rest[e + 1..].to_owned(), false),
+            None => (rest.to_owned(), String::new(), false),
+        }
+    };
+    let mut title = title.trim().trim_end_matches('.').to_owned();
+    let mut after = after.trim().trim_start_matches('.').trim().to_owned();
+    if let Some(c) = RE_EDITION.captures(&after.clone()) {
+        p.edition = Some(c[1].to_owned());
+        after = after
+            .replace(&c[0], "")
+            .trim()
+            .trim_start_matches('.')
+            .trim()
+            .to_owned();
+    }
+    if let Some(c) = RE_EDITION.captures(&title.clone()) {
+        p.edition = Some(c[1].to_owned());
+        title = title.replace(&c[0], "").trim().to_owned();
+    }
+    if !title.is_empty() {
+        p.title = Some(strip_stars(&title));
+    }
+    if italic_title {
+        let publisher = strip_stars(after.trim_end_matches('.'));
+        if !publisher.is_empty() {
+            p.publisher = Some(publisher);
+        }
+    } else if let Some(r) = after.strip_prefix('*') {
+        // *Container*, *59*(3), 536–549.
+        let (container, tail) = match r.find('*') {
+            Some(e) => (&r[..e], &r[e + 1..]),
+            None => (r, ""),
+        };
+        p.container = Some(container.trim().trim_end_matches([',', '.']).to_owned());
+        let tail = tail.trim().trim_start_matches(',').trim();
+        if let Some(c) = RE_VOL.captures(tail) {
+            p.volume = Some(c[1].to_owned());
+            p.issue = c.get(2).map(|m| m.as_str().to_owned());
+            p.pages = c.get(3).map(|m| m.as_str().replace('–', "-"));
+        } else if let Some(pg) = tail.trim_end_matches('.').strip_prefix(',') {
+            p.pages = Some(pg.trim().replace('–', "-"));
+        } else {
+            let t = tail.trim().trim_end_matches('.');
+            if !t.is_empty() {
+                p.pages = Some(t.replace('–', "-"));
+            }
+        }
+    } else {
+        let c = strip_stars(after.trim_end_matches('.'));
+        if !c.is_empty() {
+            p.container = Some(c);
+        }
+    }
+    p.kind = Some(infer_kind(&p, text));
+    p
+}
+
+/// The end of the first sentence: a ". " not after a single capital (initials, "e.g").
+fn find_sentence_end(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(j) = s[i..].find(['.', '?', '!']) {
+        let at = i + j;
+        let next_is_space = bytes.get(at + 1).is_none_or(|b| *b == b' ');
+        let prev = s[..at].chars().last();
+        let prev2 = s[..at].chars().rev().nth(1);
+        let abbrev = prev.is_some_and(char::is_uppercase) && prev2.is_none_or(|c| c == ' ');
+        if next_is_space && !abbrev {
+            return Some(at);
+        }
+        i = at + 1;
+        if i >= s.len() {
+            break;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn journal_article() {
+        let p = parse(
+            "Little, J. D. C. (2011). Little's Law as viewed on its 50th anniversary. *Operations Research*, *59*(3), 536–549. <https://doi.org/10.1287/opre.1110.0940> [EN]",
+        );
+        assert_eq!(p.authors, vec!["Little, J. D. C."]);
+        assert_eq!(p.year, Some(2011));
+        assert_eq!(
+            p.title.as_deref(),
+            Some("Little's Law as viewed on its 50th anniversary")
+        );
+        assert_eq!(p.container.as_deref(), Some("Operations Research"));
+        assert_eq!(p.volume.as_deref(), Some("59"));
+        assert_eq!(p.issue.as_deref(), Some("3"));
+        assert_eq!(p.pages.as_deref(), Some("536-549"));
+        assert_eq!(p.doi.as_deref(), Some("10.1287/opre.1110.0940"));
+        assert_eq!(p.lang.as_deref(), Some("EN"));
+        assert_eq!(p.kind, Some(SourceType::Journal));
+    }
+
+    #[test]
+    fn book_and_chinese() {
+        let p = parse(
+            "Gregg, B. (2020). *Systems performance: Enterprise and the cloud* (2nd ed.). Addison-Wesley. <https://example.com/b> [EN]",
+        );
+        assert_eq!(
+            p.title.as_deref(),
+            Some("Systems performance: Enterprise and the cloud")
+        );
+        assert_eq!(p.edition.as_deref(), Some("2"));
+        assert_eq!(p.publisher.as_deref(), Some("Addison-Wesley"));
+        assert_eq!(p.kind, Some(SourceType::Book));
+        let z = parse(
+            "李启雷, & 王晓明. (2022). *跨链技术与区块链互操作性研究*. 计算机研究与发展, 59(8), 1623-1640. [ZH]",
+        );
+        assert_eq!(z.authors, vec!["李启雷", "王晓明"]);
+        assert_eq!(z.year, Some(2022));
+        assert_eq!(z.lang.as_deref(), Some("ZH"));
+        assert_eq!(z.title.as_deref(), Some("跨链技术与区块链互操作性研究"));
+    }
+
+    #[test]
+    fn authors_with_ampersand() {
+        assert_eq!(
+            split_authors("Yang, J., Zhang, Y., & Vinayak, R."),
+            vec!["Yang, J.", "Zhang, Y.", "Vinayak, R."]
+        );
+        assert_eq!(split_authors("Google"), vec!["Google"]);
+    }
+}

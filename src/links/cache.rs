@@ -1,0 +1,218 @@
+//! The link cache, `.qbank/cache.json`: per URL, what the last check found and when
+//! (format in docs/links.md). Parsing and serialising only; the command reads and writes it.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::status::Outcome;
+
+/// Where the cache lives, relative to the working directory.
+pub const PATH: &str = ".qbank/cache.json";
+
+/// The format version written in the file; another version is ignored like a corrupt file.
+pub const VERSION: u32 = 1;
+
+/// Entries older than this are dropped when the cache is written.
+pub const KEEP: Duration = Duration::from_secs(30 * 24 * 3600);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cache {
+    pub version: u32,
+    /// Keyed by the URL requested (DOIs as resolver URLs), sorted.
+    pub entries: BTreeMap<String, Entry>,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Cache {
+            version: VERSION,
+            entries: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// When the check was made: RFC 3339, UTC, whole seconds.
+    pub checked: String,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+impl Cache {
+    /// Parses a cache file's text; an error says what is wrong with it.
+    pub fn parse(text: &str) -> Result<Cache, String> {
+        let cache: Cache = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        if cache.version != VERSION {
+            return Err(format!("format version {} is not {VERSION}", cache.version));
+        }
+        Ok(cache)
+    }
+
+    /// The cached outcome of `url` if it was checked less than `max_age` before `now`.
+    pub fn fresh(&self, url: &str, now: Timestamp, max_age: Duration) -> Option<&Outcome> {
+        let e = self.entries.get(url)?;
+        let checked: Timestamp = e.checked.parse().ok()?;
+        let age = now.duration_since(checked);
+        let max = jiff::SignedDuration::try_from(max_age).ok()?;
+        (!age.is_negative() && age < max).then_some(&e.outcome)
+    }
+
+    /// Records an outcome checked at `now` (only those worth remembering).
+    pub fn insert(&mut self, url: &str, outcome: &Outcome, now: Timestamp) {
+        if outcome.cacheable() {
+            self.entries.insert(
+                url.to_owned(),
+                Entry {
+                    checked: stamp(now),
+                    outcome: outcome.clone(),
+                },
+            );
+        }
+    }
+
+    /// Drops entries checked more than `keep` before `now` (or with unreadable times).
+    pub fn prune(&mut self, now: Timestamp, keep: Duration) {
+        let keep = jiff::SignedDuration::try_from(keep).unwrap_or(jiff::SignedDuration::MAX);
+        self.entries.retain(|_, e| {
+            e.checked
+                .parse::<Timestamp>()
+                .is_ok_and(|t| now.duration_since(t) < keep)
+        });
+    }
+
+    /// The file's text: pretty JSON, sorted by URL, ending in a newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}
+
+/// `now` as the cache writes it: UTC, whole seconds.
+fn stamp(now: Timestamp) -> String {
+    Timestamp::from_second(now.as_second())
+        .unwrap_or(now)
+        .to_string()
+}
+
+/// Parses a duration: a number with a unit `ms`, `s`, `m`, `h`, `d` or `w` (`500ms`,
+/// `90s`, `12h`, `1d`); a bare number is seconds. As a cache age, `0` means every entry
+/// is stale.
+pub fn parse_age(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration such as 500ms, 90s, 30m, 12h, 1d or 2w"))?;
+    if unit.trim() == "ms" {
+        return Ok(Duration::from_millis(n));
+    }
+    let unit_secs = match unit.trim() {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        other => {
+            return Err(format!(
+                "unknown unit `{other}` in `{s}`: use ms, s, m, h, d or w"
+            ));
+        }
+    };
+    Ok(Duration::from_secs(n.saturating_mul(unit_secs)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn fresh_until_max_age() {
+        let mut c = Cache::default();
+        let ok = Outcome::Ok {
+            code: 200,
+            url: None,
+        };
+        c.insert("https://a.example/", &ok, t("2026-01-01T00:00:00.5Z"));
+        let day = Duration::from_secs(86_400);
+        assert_eq!(
+            c.fresh("https://a.example/", t("2026-01-01T23:59:00Z"), day),
+            Some(&ok)
+        );
+        assert_eq!(
+            c.fresh("https://a.example/", t("2026-01-02T00:00:01Z"), day),
+            None
+        );
+        assert_eq!(
+            c.fresh(
+                "https://a.example/",
+                t("2026-01-01T00:00:01Z"),
+                Duration::ZERO
+            ),
+            None
+        );
+        // Not remembered: no request settled them.
+        c.insert(
+            "https://b.example/",
+            &Outcome::Unchecked,
+            t("2026-01-01T00:00:00Z"),
+        );
+        assert_eq!(c.entries.len(), 1);
+    }
+
+    #[test]
+    fn round_trip_and_format() {
+        let mut c = Cache::default();
+        c.insert(
+            "https://a.example/",
+            &Outcome::Dead { code: 404 },
+            t("2026-01-01T00:00:00Z"),
+        );
+        let text = c.to_json();
+        assert!(
+            text.contains(r#""checked": "2026-01-01T00:00:00Z""#),
+            "{text}"
+        );
+        assert!(text.contains(r#""status": "dead""#), "{text}");
+        assert_eq!(Cache::parse(&text).unwrap(), c);
+        assert!(Cache::parse("{not json").is_err());
+        assert!(Cache::parse(r#"{"version": 99, "entries": {}}"#).is_err());
+    }
+
+    #[test]
+    fn prune_old_entries() {
+        let mut c = Cache::default();
+        let ok = Outcome::Ok {
+            code: 200,
+            url: None,
+        };
+        c.insert("https://old.example/", &ok, t("2025-01-01T00:00:00Z"));
+        c.insert("https://new.example/", &ok, t("2026-01-01T00:00:00Z"));
+        c.prune(t("2026-01-02T00:00:00Z"), KEEP);
+        assert_eq!(
+            c.entries.keys().collect::<Vec<_>>(),
+            vec!["https://new.example/"]
+        );
+    }
+
+    #[test]
+    fn ages() {
+        assert_eq!(parse_age("1d").unwrap(), Duration::from_secs(86_400));
+        assert_eq!(parse_age("90").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_age("0").unwrap(), Duration::ZERO);
+        assert_eq!(parse_age("30m").unwrap(), Duration::from_secs(1800));
+        assert_eq!(parse_age("250ms").unwrap(), Duration::from_millis(250));
+        assert!(parse_age("1y").is_err());
+        assert!(parse_age("soon").is_err());
+    }
+}

@@ -1,0 +1,76 @@
+//! Live link checking: collect links ([`extract`]), check them ([`check`]) with a cache
+//! ([`cache`]) in front, and keep what was found ([`status`]). Format and behaviour:
+//! docs/links.md.
+
+pub mod cache;
+pub mod check;
+pub mod extract;
+pub mod status;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub use check::Options;
+pub use status::{LiveResults, Outcome};
+
+/// What one run found, per URL requested.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub outcomes: HashMap<String, Outcome>,
+    /// URLs answered from the cache.
+    pub from_cache: usize,
+    /// Requests sent (HEAD, GET and retries each count).
+    pub requests: usize,
+    pub elapsed: Duration,
+}
+
+/// Checks every URL in `targets` (duplicates once), answering from `cache` what was checked
+/// less than `max_age` ago and recording the rest in it. `offline` sends no request:
+/// what the cache does not hold comes back [`Outcome::Unchecked`]. `tick` is called once
+/// per URL settled (for a progress bar).
+pub fn check_targets(
+    targets: &[String],
+    opts: &Options,
+    cache: &mut cache::Cache,
+    max_age: Duration,
+    offline: bool,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Checked, String> {
+    let start = Instant::now();
+    let now = jiff::Timestamp::now();
+    let mut checked = Checked::default();
+    let mut todo = Vec::new();
+    let mut unique: Vec<&String> = targets.iter().collect();
+    unique.sort();
+    unique.dedup();
+    for t in unique {
+        if let Some(o) = cache.fresh(t, now, max_age) {
+            checked.outcomes.insert(t.clone(), o.clone());
+            checked.from_cache += 1;
+            tick();
+        } else if offline {
+            checked.outcomes.insert(t.clone(), Outcome::Unchecked);
+            tick();
+        } else {
+            todo.push(t.clone());
+        }
+    }
+    if !todo.is_empty() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| format!("could not start the async runtime: {e}"))?;
+        let checker = Arc::new(check::HttpChecker::new(opts.clone())?);
+        let found = runtime.block_on(check::check_all(checker.clone(), todo, |_, _| tick()));
+        checked.requests = checker.requests();
+        let now = jiff::Timestamp::now();
+        for (url, outcome) in found {
+            cache.insert(&url, &outcome, now);
+            checked.outcomes.insert(url, outcome);
+        }
+    }
+    checked.elapsed = start.elapsed();
+    Ok(checked)
+}

@@ -1,0 +1,377 @@
+//! The markdown importer: lossless round trip of qbank's own rendering, defects in an
+//! LLM-style document reported by the right gate at the right line, the claims audit,
+//! `qbank import` itself, and robustness against mutated documents.
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use qbank::import::{self, write};
+use qbank::model::{Bank, Day};
+
+use super::common::{fixtures, qbank, root};
+
+fn shipped() -> Bank {
+    let loaded = qbank::load::load_bank(&root().join("content/performance-engineering"));
+    loaded.bank.expect("the shipped bank loads")
+}
+
+fn render(bank: &Bank) -> String {
+    let (gates, _, _) = qbank::cli::check::gate_bank(bank, None);
+    qbank::render::markdown::render(bank, &gates, None).expect("renders")
+}
+
+/// Model values as JSON with every string trimmed: the document keeps a block scalar's
+/// text, not its final newline.
+fn normalized(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::String(s) => serde_json::Value::String(s.trim().to_owned()),
+        serde_json::Value::Array(a) => a.into_iter().map(normalized).collect(),
+        serde_json::Value::Object(o) => o.into_iter().map(|(k, v)| (k, normalized(v))).collect(),
+        other => other,
+    }
+}
+
+fn model(bank: &Bank) -> serde_json::Value {
+    normalized(serde_json::json!({
+        "meta": bank.meta,
+        "questions": bank.questions,
+        "glossary": bank.glossary,
+        "tools": bank.tools,
+        "literature": bank.literature,
+        "citations": bank.citations,
+    }))
+}
+
+#[test]
+fn round_trip_of_the_shipped_bank_is_lossless() {
+    let bank = shipped();
+    let first = render(&bank);
+    let imported = import::import_str(Path::new("doc.md"), &first, None);
+    let unrecognised: Vec<_> = imported.unrecognised().collect();
+    assert!(unrecognised.is_empty(), "{unrecognised:#?}");
+    let back = imported.bank.expect("imports");
+    let (a, b) = (model(&bank), model(&back));
+    for key in ["meta", "glossary", "tools", "literature", "citations"] {
+        assert_eq!(a[key], b[key], "{key} differs");
+    }
+    let (qa, qb) = (
+        a["questions"].as_array().unwrap(),
+        b["questions"].as_array().unwrap(),
+    );
+    assert_eq!(qa.len(), qb.len());
+    for (x, y) in qa.iter().zip(qb) {
+        assert_eq!(x, y, "question {} differs", x["id"]);
+    }
+    assert_eq!(
+        render(&back),
+        first,
+        "rendering the imported bank changes the document"
+    );
+}
+
+#[test]
+fn round_trip_survives_crlf() {
+    let first = render(&shipped());
+    let crlf = first.replace('\n', "\r\n");
+    let a = import::import_str(Path::new("doc.md"), &first, None)
+        .bank
+        .unwrap();
+    let b = import::import_str(Path::new("doc.md"), &crlf, None)
+        .bank
+        .unwrap();
+    assert_eq!(model(&a), model(&b));
+}
+
+fn defects() -> PathBuf {
+    fixtures().join("import/defects.md")
+}
+
+/// Every diagnostic of a JSON report: load ones and each gate's.
+fn all_diagnostics(json: &serde_json::Value) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    for b in json["banks"].as_array().into_iter().flatten() {
+        out.extend(b["diagnostics"].as_array().cloned().unwrap_or_default());
+        for g in b["gates"].as_array().into_iter().flatten() {
+            out.extend(g["diagnostics"].as_array().cloned().unwrap_or_default());
+        }
+    }
+    out
+}
+
+/// 1-based line of the first line of `text` that contains `needle`.
+fn line_of(text: &str, needle: &str) -> u64 {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .expect("needle in fixture") as u64
+        + 1
+}
+
+fn check_doc(path: &Path) -> (i32, serde_json::Value) {
+    let out = qbank()
+        .args(["check", "--format", "json", "--as-of", "2026-01-01"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (
+        out.status.code().unwrap(),
+        serde_json::from_slice(&out.stdout).expect("JSON"),
+    )
+}
+
+fn gate(json: &serde_json::Value, n: u64) -> &serde_json::Value {
+    json["banks"][0]["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["number"] == n)
+        .unwrap()
+}
+
+fn has(diags: &[serde_json::Value], code: &str, gate: Option<u64>, line: u64, text: &str) -> bool {
+    diags.iter().any(|d| {
+        d["code"] == code
+            && gate.is_none_or(|g| d["gate"] == g)
+            && d["location"]["line"] == line
+            && format!("{} {}", d["message"], d["help"]).contains(text)
+    })
+}
+
+#[test]
+fn each_defect_is_reported_by_the_right_gate_at_the_right_line() {
+    let text = std::fs::read_to_string(defects()).unwrap();
+    let (code, json) = check_doc(&defects());
+    assert_eq!(code, 1, "gates fail");
+    let diags = all_diagnostics(&json);
+
+    // 24 questions: gate 1.
+    assert_eq!(gate(&json, 1)["status"], "FAIL");
+    assert!(gate(&json, 1)["evidence"].as_str().unwrap().contains("24"));
+    // An unresolved [Ref: A31]: gate 7, at its line.
+    let a31 = line_of(&text, "A31");
+    assert!(has(&diags, "cross-refs", Some(7), a31, "A31"), "{diags:#?}");
+    // A missing Risk line in advanced Q12: gate 9, at the question's heading.
+    let q12 = line_of(&text, "### Q12.");
+    assert!(
+        has(&diags, "risk-mitigation", Some(9), q12, ""),
+        "no gate 9 finding at {q12}"
+    );
+    // Chinese citations are read with their language tag.
+    let ev14 = gate(&json, 14)["evidence"].as_str().unwrap();
+    assert!(ev14.contains("ZH 30%"), "{ev14}");
+    // A stray line is reported, not dropped.
+    let stray = line_of(&text, "Note: this document was generated");
+    assert!(has(&diags, "unrecognised", None, stray, "preamble"));
+}
+
+#[test]
+fn claims_are_audited_against_measurements() {
+    let text = std::fs::read_to_string(defects()).unwrap();
+    let (_, json) = check_doc(&defects());
+    let claims = json["banks"][0]["claims"]
+        .as_array()
+        .expect("claims in JSON");
+    assert_eq!(claims.len(), 20);
+    let quantity = claims.iter().find(|c| c["gate"] == 1).unwrap();
+    assert_eq!(quantity["claimed"], "PASS");
+    assert_eq!(quantity["measured"], "FAIL");
+    assert_eq!(quantity["contradicted"], true);
+    assert_eq!(quantity["line"], line_of(&text, "| 1 | Quantity |"));
+    // The document claims FAIL for self-review, and it does fail: no contradiction.
+    let review = claims.iter().find(|c| c["gate"] == 20).unwrap();
+    assert_eq!(review["contradicted"], false);
+    let diags = all_diagnostics(&json);
+    assert!(has(
+        &diags,
+        "contradicted-claim",
+        Some(7),
+        line_of(&text, "| 7 | Cross-refs |"),
+        "PASS"
+    ));
+
+    let human = qbank()
+        .args(["check", "--as-of", "2026-01-01"])
+        .arg(defects())
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&human.stdout);
+    assert!(out.contains("Claimed"), "{out}");
+    assert!(
+        out.contains("claims in the document's Validation Results contradicted"),
+        "{out}"
+    );
+
+    let sarif = qbank()
+        .args(["check", "--format", "sarif", "--as-of", "2026-01-01"])
+        .arg(defects())
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let contradicted = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ruleId"] == "contradicted-claim")
+        .count();
+    let expected = claims.iter().filter(|c| c["contradicted"] == true).count();
+    assert_eq!(contradicted, expected);
+}
+
+#[test]
+fn variants_of_labels_and_headings_are_read() {
+    let imported = import::import_file(&defects(), None);
+    let bank = imported.bank.unwrap();
+    assert_eq!(bank.questions.len(), 24);
+    assert_eq!(bank.meta.clusters.len(), 4);
+    assert_eq!(bank.meta.clusters[0].title.value, "Latency Optimization");
+    // `**Dimension**: Latency, Scalability` (Q1), `**Dimension:** X` (Q9), `X; Y` (Q17).
+    for q in [&bank.questions[0], &bank.questions[8], &bank.questions[16]] {
+        assert!(
+            !q.dimensions.is_empty() && !q.phases.is_empty(),
+            "{}",
+            q.id.value
+        );
+        assert!(q.key_insight.is_some() && !q.metrics.is_empty() && !q.practical.is_empty());
+    }
+    assert_eq!(bank.questions[0].dimensions.len(), 2);
+    assert_eq!(bank.questions[16].dimensions.len(), 2);
+    // An escaped pipe in a metrics cell.
+    assert!(
+        bank.questions[0].metrics[1]
+            .rationale
+            .value
+            .contains("scans | less")
+    );
+    assert_eq!(bank.tools.len(), 5);
+    let zh = bank.citations.iter().find(|c| c.id.value == "A5").unwrap();
+    assert_eq!(zh.authors, vec!["张伟", "李娜"]);
+    assert_eq!(zh.lang.as_ref().unwrap().value, "ZH");
+    assert_eq!(zh.container.as_deref(), Some("计算机学报"));
+}
+
+#[test]
+fn import_writes_a_bank_that_loads_and_refuses_non_empty_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bank");
+    let run = qbank()
+        .arg("import")
+        .arg(defects())
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("imported 24 questions"), "{stdout}");
+    assert!(stderr.contains("unrecognised"), "{stderr}");
+    let bank_yaml = std::fs::read_to_string(out.join("bank.yaml")).unwrap();
+    assert!(bank_yaml.starts_with("# yaml-language-server: $schema="));
+    let loaded = qbank::load::load_bank(&out);
+    let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(loaded.bank.unwrap().questions.len(), 24);
+
+    let again = qbank()
+        .arg("import")
+        .arg(defects())
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    let forced = qbank()
+        .arg("import")
+        .arg(defects())
+        .arg("-o")
+        .arg(&out)
+        .arg("--force")
+        .output()
+        .unwrap();
+    assert!(forced.status.success());
+}
+
+#[test]
+fn imported_shipped_bank_checks_and_renders_from_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("doc.md");
+    let first = render(&shipped());
+    std::fs::write(&doc, &first).unwrap();
+    let out = dir.path().join("bank");
+    let run = qbank()
+        .arg("import")
+        .arg(&doc)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let loaded = qbank::load::load_bank(&out);
+    let bank = loaded
+        .bank
+        .unwrap_or_else(|| panic!("{:#?}", loaded.diagnostics));
+    assert_eq!(render(&bank), first);
+}
+
+/// A document cut into lines, with one of a few mutations applied.
+fn mutate(lines: &[&str], op: u8, a: usize, b: usize) -> String {
+    let n = lines.len();
+    let (a, b) = (a % n, b % n);
+    let mut v: Vec<&str> = lines.to_vec();
+    match op % 4 {
+        0 => {
+            let (lo, hi) = (a.min(b), a.max(b).min(a.min(b) + 40));
+            v.drain(lo..hi);
+        }
+        1 => v.swap(a, b),
+        2 => v.truncate(a),
+        _ => {
+            // Move a block of lines (a "section") elsewhere.
+            let (lo, hi) = (a.min(b), a.max(b).min(a.min(b) + 80));
+            let block: Vec<&str> = v.drain(lo..hi).collect();
+            let at = (a * 7) % (v.len() + 1);
+            for (i, l) in block.into_iter().enumerate() {
+                v.insert(at + i, l);
+            }
+        }
+    }
+    v.join("\n")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_documents_never_panic(op in 0u8..4, a in 0usize..100_000, b in 0usize..100_000, cut in 0usize..2000) {
+        static DOC: std::sync::LazyLock<String> =
+            std::sync::LazyLock::new(|| std::fs::read_to_string(fixtures().join("import/defects.md")).unwrap());
+        let lines: Vec<&str> = DOC.lines().collect();
+        let mut text = mutate(&lines, op, a, b);
+        // Cut inside a line too (on a char boundary).
+        if cut % 3 == 0 {
+            let mut at = text.len().saturating_sub(cut);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            text.truncate(at);
+        }
+        let imported = import::import_str(Path::new("mutant.md"), &text, None);
+        let bank = imported.bank.as_ref().expect("a partial import, never nothing");
+        let changed = text != *DOC;
+        prop_assert!(!changed || !imported.diagnostics.is_empty() || bank.questions.len() <= 24);
+        let (gates, _, _) = qbank::cli::check::gate_bank(bank, Some(Day::parse("2026-01-01").unwrap()));
+        prop_assert_eq!(gates.len(), 20);
+        // What the importer writes must read back as YAML.
+        let files = write::files(bank, Path::new("out")).expect("serializes");
+        for (rel, body) in files.iter().filter(|(r, _)| r.starts_with("questions")) {
+            let parsed = qbank::load::parse_str::<qbank::model::Question>(rel, body, "a question");
+            prop_assert!(parsed.is_ok(), "{} does not load: {:?}\n{}", rel.display(), parsed.err(), body);
+        }
+    }
+}

@@ -1,0 +1,578 @@
+//! `qbank links` and `check --online` against a server each test starts on 127.0.0.1.
+//! Never the internet; every run is bounded in time.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+use crate::common::{fixtures, qbank};
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+struct Hit {
+    method: String,
+    path: String,
+    user_agent: String,
+    at: Instant,
+}
+
+/// What the server does with a request.
+enum Reply {
+    /// A status, extra headers, and a small body.
+    Status(u16, Vec<(&'static str, String)>),
+    /// Accept, read the request, and never answer.
+    Never,
+    /// 200 with a body of this many bytes, written lazily in 64 KiB chunks.
+    Huge(usize),
+}
+
+type Route = dyn Fn(&str, &str, usize) -> Reply + Send + Sync;
+
+/// A tiny keep-alive HTTP/1.1 server. `route(method, path, n)` decides each reply, `n`
+/// being how many earlier requests had the same path.
+struct Server {
+    base: String,
+    hits: Arc<Mutex<Vec<Hit>>>,
+    body_bytes_sent: Arc<AtomicUsize>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Server {
+    fn start(route: impl Fn(&str, &str, usize) -> Reply + Send + Sync + 'static) -> Server {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let listener = runtime
+            .block_on(TcpListener::bind("127.0.0.1:0"))
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let hits: Arc<Mutex<Vec<Hit>>> = Arc::default();
+        let sent: Arc<AtomicUsize> = Arc::default();
+        let route: Arc<Route> = Arc::new(route);
+        let (h, s) = (hits.clone(), sent.clone());
+        runtime.spawn(async move {
+            loop {
+                let Ok((sock, _)) = listener.accept().await else {
+                    continue;
+                };
+                let (route, hits, sent) = (route.clone(), h.clone(), s.clone());
+                tokio::spawn(async move {
+                    let (read, mut write) = sock.into_split();
+                    let mut read = BufReader::new(read);
+                    loop {
+                        let mut head = Vec::new();
+                        loop {
+                            let mut line = String::new();
+                            match read.read_line(&mut line).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(_) if line == "\r\n" => break,
+                                Ok(_) => head.push(line),
+                            }
+                        }
+                        let mut first = head.first().map_or("", |l| l.as_str()).split(' ');
+                        let method = first.next().unwrap_or_default().to_owned();
+                        let path = first.next().unwrap_or_default().to_owned();
+                        let user_agent = head
+                            .iter()
+                            .find_map(|l| {
+                                let (k, v) = l.split_once(':')?;
+                                k.eq_ignore_ascii_case("user-agent")
+                                    .then(|| v.trim().to_owned())
+                            })
+                            .unwrap_or_default();
+                        let n = {
+                            let mut hits = hits.lock().unwrap();
+                            let n = hits.iter().filter(|x| x.path == path).count();
+                            hits.push(Hit {
+                                method: method.clone(),
+                                path: path.clone(),
+                                user_agent,
+                                at: Instant::now(),
+                            });
+                            n
+                        };
+                        match route(&method, &path, n) {
+                            Reply::Never => {
+                                tokio::time::sleep(Duration::from_secs(3600)).await;
+                                return;
+                            }
+                            Reply::Status(code, headers) => {
+                                let body = if method == "HEAD" { "" } else { "ok" };
+                                let mut resp = format!(
+                                    "HTTP/1.1 {code} X\r\nContent-Length: {}\r\n",
+                                    if method == "HEAD" { 2 } else { body.len() }
+                                );
+                                for (k, v) in headers {
+                                    resp.push_str(&format!("{k}: {v}\r\n"));
+                                }
+                                resp.push_str("\r\n");
+                                resp.push_str(body);
+                                if write.write_all(resp.as_bytes()).await.is_err() {
+                                    return;
+                                }
+                            }
+                            Reply::Huge(len) => {
+                                let head =
+                                    format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\n\r\n");
+                                if write.write_all(head.as_bytes()).await.is_err() {
+                                    return;
+                                }
+                                if method == "HEAD" {
+                                    continue;
+                                }
+                                let chunk = vec![b'x'; 64 * 1024];
+                                let mut left = len;
+                                while left > 0 {
+                                    let n = left.min(chunk.len());
+                                    if write.write_all(&chunk[..n]).await.is_err() {
+                                        return;
+                                    }
+                                    sent.fetch_add(n, Ordering::Relaxed);
+                                    left -= n;
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        Server {
+            base: format!("http://{addr}"),
+            hits,
+            body_bytes_sent: sent,
+            runtime: Some(runtime),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn hits(&self) -> Vec<Hit> {
+        self.hits.lock().unwrap().clone()
+    }
+
+    fn hits_on(&self, path: &str) -> Vec<Hit> {
+        self.hits().into_iter().filter(|h| h.path == path).collect()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+fn redirect(code: u16, to: &str) -> Reply {
+    Reply::Status(code, vec![("Location", to.to_owned())])
+}
+
+fn ok() -> Reply {
+    Reply::Status(200, vec![])
+}
+
+/// The routes most tests share.
+fn standard(method: &str, path: &str, n: usize) -> Reply {
+    match path {
+        "/ok" | "/final" | "/landing/abcd" | "/web/k6" => ok(),
+        "/missing" => Reply::Status(404, vec![]),
+        "/gone" => Reply::Status(410, vec![]),
+        "/flaky" if n == 0 => Reply::Status(500, vec![]),
+        "/flaky" => ok(),
+        "/limited" if n == 0 => Reply::Status(429, vec![("Retry-After", "1".into())]),
+        "/limited" => ok(),
+        "/nohead" if method == "HEAD" => Reply::Status(405, vec![]),
+        "/nohead" => ok(),
+        "/r1" => redirect(301, "/r2"),
+        "/r2" => redirect(302, "r3"),
+        "/r3" => redirect(307, "/final"),
+        "/loop-a" => redirect(302, "/loop-b"),
+        "/loop-b" => redirect(302, "/loop-a"),
+        "/hang" => Reply::Never,
+        "/big" if method == "HEAD" => Reply::Status(405, vec![]),
+        "/big" => Reply::Huge(200 * 1024 * 1024),
+        p if p.starts_with("/doi/") => redirect(302, "/landing/abcd"),
+        _ => Reply::Status(404, vec![]),
+    }
+}
+
+/// A temporary folder holding `doc.md` with one link per line (line 1 is a title).
+fn doc(server: &Server, paths: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut md = String::from("# Links\n");
+    for p in paths {
+        md.push_str(&format!("- [link]({})\n", server.url(p)));
+    }
+    std::fs::write(dir.path().join("doc.md"), md).expect("write doc");
+    dir
+}
+
+/// Runs `qbank links ARGS` in `dir` (where the cache lives); (exit code, stdout, stderr, time).
+fn links(dir: &Path, args: &[&str]) -> (i32, String, String, Duration) {
+    let start = Instant::now();
+    let out = qbank()
+        .current_dir(dir)
+        .arg("links")
+        .args(args)
+        .timeout(Duration::from_secs(30))
+        .output()
+        .expect("qbank runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "qbank panicked:\n{stderr}");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr,
+        start.elapsed(),
+    )
+}
+
+const FAST: [&str; 4] = ["--allow-private", "--retry-wait", "100ms", "--timeout=5s"];
+
+#[test]
+fn ok_404_and_410_with_file_and_line() {
+    let s = Server::start(standard);
+    let d = doc(&s, &["/ok", "/missing", "/gone"]);
+    let (code, out, _, _) = links(d.path(), &[&["doc.md"][..], &FAST].concat());
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!("404 Not Found: {}", s.url("/missing"))),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("410 Gone: {}", s.url("/gone"))),
+        "{out}"
+    );
+    assert!(out.contains("doc.md:3:"), "{out}");
+    assert!(out.contains("doc.md:4:"), "{out}");
+    assert!(
+        !out.contains("doc.md:2:"),
+        "the working link is not reported:\n{out}"
+    );
+    assert!(out.contains("3 links (3 unique): 1 ok, 2 broken"), "{out}");
+    let hits = s.hits();
+    assert!(
+        hits.iter().all(|h| h.user_agent.starts_with("qbank/")),
+        "{hits:?}"
+    );
+    // A 4xx is final: no retry.
+    assert_eq!(s.hits_on("/missing").len(), 1);
+}
+
+#[test]
+fn server_error_then_success_on_retry() {
+    let s = Server::start(standard);
+    let d = doc(&s, &["/flaky"]);
+    let (code, out, _, _) = links(d.path(), &[&["doc.md"][..], &FAST].concat());
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(s.hits_on("/flaky").len(), 2);
+}
+
+#[test]
+fn too_many_requests_honours_retry_after() {
+    let s = Server::start(standard);
+    let d = doc(&s, &["/limited"]);
+    let (code, out, _, _) = links(d.path(), &[&["doc.md"][..], &FAST].concat());
+    assert_eq!(code, 0, "{out}");
+    let hits = s.hits_on("/limited");
+    assert_eq!(hits.len(), 2, "{hits:?}");
+    let waited = hits[1].at - hits[0].at;
+    assert!(
+        waited >= Duration::from_millis(950),
+        "waited only {waited:?}"
+    );
+}
+
+#[test]
+fn head_refused_then_get() {
+    let s = Server::start(standard);
+    let d = doc(&s, &["/nohead"]);
+    let (code, out, _, _) = links(d.path(), &[&["doc.md"][..], &FAST].concat());
+    assert_eq!(code, 0, "{out}");
+    let methods: Vec<String> = s.hits_on("/nohead").into_iter().map(|h| h.method).collect();
+    assert_eq!(methods, ["HEAD", "GET"]);
+}
+
+#[test]
+fn redirect_chain_that_ends_well() {
+    let s = Server::start(standard);
+    let d = doc(&s, &["/r1"]);
+    let (code, out, _, _) = links(d.path(), &[&["doc.md"][..], &FAST].concat());
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(s.hits_on("/final").len(), 1);
+}
+
+#[test]
+fn redirect_loop_is_broken() {
+    let s = Server::start(standard);
+    let d = doc(&s, &["/loop-a"]);
+    let (code, out, _, _) = links(d.path(), &[&["doc.md"][..], &FAST].concat());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("redirect loop"), "{out}");
+    assert!(s.hits().len() <= 3, "{:?}", s.hits());
+}
+
+#[test]
+fn a_server_that_never_answers_times_out_in_bound() {
+    let s = Server::start(standard);
+    let d = doc(&s, &["/hang"]);
+    // Bound: 2 attempts x 1 s + a 100 ms backoff, plus start-up.
+    let (code, out, _, took) = links(
+        d.path(),
+        &[
+            "doc.md",
+            "--allow-private",
+            "--timeout",
+            "1s",
+            "--max-retries",
+            "1",
+            "--retry-wait",
+            "100ms",
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("timed out"), "{out}");
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    assert_eq!(s.hits_on("/hang").len(), 2);
+}
+
+#[test]
+fn a_huge_body_is_not_read() {
+    let s = Server::start(standard);
+    let d = doc(&s, &["/big"]);
+    let (code, out, _, took) = links(d.path(), &[&["doc.md"][..], &FAST].concat());
+    assert_eq!(code, 0, "{out}");
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    // Give the server a moment to notice the closed connection, then look at what it sent.
+    std::thread::sleep(Duration::from_millis(200));
+    let sent = s.body_bytes_sent.load(Ordering::Relaxed);
+    assert!(
+        sent < 32 * 1024 * 1024,
+        "the client read {sent} bytes of a 200 MB body"
+    );
+}
+
+#[test]
+fn cache_hit_then_expiry() {
+    let s = Server::start(standard);
+    let d = doc(&s, &["/ok", "/missing"]);
+    let args = [&["doc.md"][..], &FAST].concat();
+    let (code, _, _, _) = links(d.path(), &args);
+    assert_eq!(code, 1);
+    let first = s.hits().len();
+    assert_eq!(first, 2);
+    let cache = std::fs::read_to_string(d.path().join(".qbank/cache.json")).expect("cache");
+    assert!(cache.contains(r#""status": "dead""#), "{cache}");
+
+    // Inside the age: no request, same verdict.
+    let (code, out, _, _) = links(d.path(), &args);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(s.hits().len(), first, "a cached run sent requests");
+    assert!(out.contains("2 from the cache, 0 requests"), "{out}");
+
+    // Age 0: everything is checked again.
+    let (_, _, _, _) = links(d.path(), &[&args[..], &["--max-cache-age", "0"]].concat());
+    assert_eq!(s.hits().len(), 2 * first);
+
+    // Entries older than the default day expire.
+    let old = std::fs::read_to_string(d.path().join(".qbank/cache.json")).expect("cache");
+    let re = regex::Regex::new(r#""checked": "[^"]+""#).unwrap();
+    let old = re.replace_all(&old, r#""checked": "2000-01-01T00:00:00Z""#);
+    std::fs::write(d.path().join(".qbank/cache.json"), old.as_bytes()).unwrap();
+    let (_, _, _, _) = links(d.path(), &args);
+    assert_eq!(s.hits().len(), 3 * first);
+}
+
+#[test]
+fn a_corrupt_cache_is_reported_and_ignored() {
+    let s = Server::start(standard);
+    let d = doc(&s, &["/ok"]);
+    std::fs::create_dir_all(d.path().join(".qbank")).unwrap();
+    std::fs::write(d.path().join(".qbank/cache.json"), "{ not json").unwrap();
+    let (code, out, err, _) = links(d.path(), &[&["doc.md"][..], &FAST].concat());
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("ignoring the link cache"), "{err}");
+    let cache = std::fs::read_to_string(d.path().join(".qbank/cache.json")).unwrap();
+    assert!(cache.contains(r#""version": 1"#), "rewritten: {cache}");
+}
+
+#[test]
+fn private_addresses_are_refused_by_default() {
+    let s = Server::start(standard);
+    let port = s.base.rsplit(':').next().unwrap().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("doc.md"),
+        format!(
+            "- <{}>\n- <http://localhost:{port}/ok>\n- <ftp://127.0.0.1/x>\n",
+            s.url("/ok")
+        ),
+    )
+    .unwrap();
+    let (code, out, _, _) = links(dir.path(), &["doc.md", "--no-cache"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(s.hits().is_empty(), "requests were sent: {:?}", s.hits());
+    assert!(out.contains("is a private address"), "{out}");
+    assert!(out.contains("resolves to a private address"), "{out}");
+    assert!(
+        out.contains("0 ok, 0 broken, 0 archived, 2 unverified"),
+        "{out}"
+    );
+}
+
+/// The link-accessibility fixture bank, copied with its links pointed at `server`: the
+/// tool `T1` (url `/k6`, plus `archived` when given), a link in an answer (`/ok`), and
+/// the DOI `10.1234/abcd` of `A1`.
+fn bank(server: &Server, archived: Option<&str>) -> tempfile::TempDir {
+    let src = fixtures().join("gates/link-accessibility/warn-offline");
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("bank");
+    for e in walkdir::WalkDir::new(&src) {
+        let e = e.unwrap();
+        let to: PathBuf = root.join(e.path().strip_prefix(&src).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+            continue;
+        }
+        let mut text = std::fs::read_to_string(e.path()).unwrap();
+        let mut tool_url = format!("url: {}", server.url("/k6"));
+        if let Some(a) = archived {
+            tool_url.push_str(&format!("\n  archived: {}", server.url(a)));
+        }
+        text = text
+            .replace("url: https://k6.io", &tool_url)
+            .replace(
+                "https://grafana.com/docs/k6/latest/using-k6/thresholds/",
+                &server.url("/ok"),
+            )
+            .replace("10.1145/2408776.2408794", "10.1234/abcd");
+        std::fs::write(&to, text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn bank_links_with_a_doi_redirect_and_an_archive() {
+    let s = Server::start(|m, p, n| match p {
+        "/k6" => Reply::Status(404, vec![]),
+        _ => standard(m, p, n),
+    });
+    let d = bank(&s, Some("/web/k6"));
+    let doi = format!("--doi-resolver={}", s.url("/doi/"));
+    let (code, out, _, _) = links(d.path(), &[&["bank", &doi][..], &FAST].concat());
+    assert_eq!(code, 0, "{out}");
+    // The DOI went through the resolver and followed its redirect to the landing page.
+    assert_eq!(s.hits_on("/doi/10.1234/abcd").len(), 1);
+    assert_eq!(s.hits_on("/landing/abcd").len(), 1);
+    // The dead tool URL has a working archive: reported as archived, not broken.
+    assert!(out.contains("archived-link"), "{out}");
+    assert!(out.contains("tools.yaml:11:"), "{out}");
+    assert!(
+        out.contains("4 links (4 unique): 3 ok, 0 broken, 1 archived"),
+        "{out}"
+    );
+}
+
+/// Gate 17's row in a `check --format json` report.
+fn gate_17(json: &serde_json::Value) -> serde_json::Value {
+    json["banks"][0]["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["number"] == 17)
+        .cloned()
+        .unwrap()
+}
+
+#[test]
+fn check_online_feeds_gate_17() {
+    let s = Server::start(|m, p, n| match p {
+        "/k6" => ok(),
+        _ => standard(m, p, n),
+    });
+    let d = bank(&s, None);
+    let doi = format!("--doi-resolver={}", s.url("/doi/"));
+    let run = |extra: &[&str]| {
+        let out = qbank()
+            .current_dir(d.path())
+            .args(["check", "bank", "--format", "json", &doi])
+            .args(extra)
+            .timeout(Duration::from_secs(30))
+            .output()
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    // Offline: links that are neither DOI nor archived are WARN, and nothing is requested.
+    let offline = gate_17(&run(&[]));
+    assert_eq!(offline["status"], "WARN", "{offline}");
+    assert!(s.hits().is_empty());
+    // Online: the tool URL and the answer's link answer 200: verified live.
+    let online = gate_17(&run(&["--online", "--allow-private"]));
+    assert_eq!(online["status"], "PASS", "{online}");
+    assert!(
+        online["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("checked live"),
+        "{online}"
+    );
+    assert!(!s.hits_on("/k6").is_empty());
+}
+
+#[test]
+fn check_online_fails_gate_17_on_a_dead_link() {
+    let s = Server::start(standard);
+    let d = bank(&s, None);
+    let doi = format!("--doi-resolver={}", s.url("/doi/"));
+    let out = qbank()
+        .current_dir(d.path())
+        .args(["check", "bank", "--format", "json", "--online", &doi])
+        .args(FAST)
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let g = gate_17(&json);
+    assert_eq!(g["status"], "FAIL", "{g}");
+    assert!(g["evidence"].as_str().unwrap().contains("1 dead"), "{g}");
+}
+
+#[test]
+fn a_rate_limited_host_is_slowed_down_for_every_url() {
+    let s = Server::start(standard);
+    let d = doc(&s, &["/limited", "/ok", "/final"]);
+    let args = [&["doc.md", "--host-concurrency", "1"][..], &FAST].concat();
+    let (code, out, _, _) = links(d.path(), &args);
+    assert_eq!(code, 0, "{out}");
+    let hits = s.hits();
+    let limited = hits.iter().find(|h| h.path == "/limited").unwrap().at;
+    for h in hits.iter().filter(|h| h.at > limited) {
+        let after = h.at - limited;
+        assert!(
+            after >= Duration::from_millis(950),
+            "{} was requested {after:?} after the 429",
+            h.path
+        );
+    }
+}
+
+#[test]
+fn offline_sends_nothing() {
+    let s = Server::start(standard);
+    let d = doc(&s, &["/ok", "/missing"]);
+    let (code, out, _, _) = links(d.path(), &["doc.md", "--allow-private", "--offline"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(s.hits().is_empty());
+    assert!(
+        out.contains("0 ok, 0 broken, 0 archived, 2 unverified"),
+        "{out}"
+    );
+}
