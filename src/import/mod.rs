@@ -280,6 +280,8 @@ static RE_CLUSTER_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 static RE_Q_RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\s*[\(（]\s*Q\d+(?:\s*[-–—]\s*Q?\d+)?\s*[\)）]\s*$").expect("valid regex")
 });
+static RE_LANG_TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[([A-Z]{2,3})\]").expect("valid regex"));
 static RE_ISO_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{4}-\d{2}-\d{2})\b").expect("valid regex"));
 static RE_YEAR_MONTH: LazyLock<Regex> =
@@ -1204,14 +1206,96 @@ impl<'t> Reader<'t> {
             }
             Kind::Table => {
                 for row in b.rows.iter().skip(1) {
-                    let (Some(first), Some(last)) = (row.first(), row.last()) else {
-                        continue;
-                    };
-                    let r = first.start..last.end;
-                    self.ref_entry(r, list, b);
+                    self.ref_row(row);
                 }
             }
             _ => self.unrecognised(&b.range, kind_name(&b.kind), "the references"),
+        }
+    }
+
+    /// A reference written as a table row: `| G1 | term | definition ... |`.
+    fn ref_row(&mut self, row: &[Range<usize>]) {
+        let cells: Vec<Range<usize>> = row.iter().map(|c| self.trim(c.clone())).collect();
+        let (Some(first), Some(last)) = (cells.first(), cells.last()) else {
+            return;
+        };
+        let whole = first.start..last.end;
+        let id_text = strip_bold(self.slice(first)).trim_matches(['[', ']', '.']);
+        let kind = id_text.chars().next().unwrap_or(' ');
+        let digits = &id_text[kind.len_utf8().min(id_text.len())..];
+        if !matches!(kind, 'G' | 'T' | 'L' | 'A')
+            || digits.is_empty()
+            || !digits.chars().all(|c| c.is_ascii_digit())
+            || cells.len() < 2
+        {
+            self.unrecognised(&whole, "table row", "the references (no G#/T#/L#/A# id)");
+            return;
+        }
+        let id = Sp::new(format!("{kind}{digits}"), self.pos(first.start));
+        let rest: Vec<String> = cells[2..]
+            .iter()
+            .map(|c| unescape_cell(self.slice(c)))
+            .filter(|c| !c.is_empty())
+            .collect();
+        self.target = Target::Entry(kind);
+        match kind {
+            'G' | 'T' => {
+                let name = Sp::new(
+                    unescape_cell(strip_bold(self.slice(&cells[1]))),
+                    self.pos(cells[1].start),
+                );
+                let text = rest.join(" ");
+                let lang = RE_LANG_TAG
+                    .captures(&text)
+                    .map(|c| Sp::new(c[1].to_owned(), name.pos));
+                let text = RE_LANG_TAG.replace_all(&text, "").trim().to_owned();
+                let text = (!text.is_empty()).then_some(text);
+                if kind == 'G' {
+                    self.glossary.push(GlossaryEntry {
+                        id,
+                        term: name,
+                        aliases: Vec::new(),
+                        acronym: false,
+                        definition: text,
+                        formula: None,
+                        targets: None,
+                        distinctions: None,
+                        when_to_use: None,
+                        lang,
+                        file: self.file,
+                    });
+                } else {
+                    self.tools.push(Tool {
+                        id,
+                        name,
+                        category: None,
+                        purpose: text,
+                        pricing: None,
+                        last_update: None,
+                        integrations: Vec::new(),
+                        use_cases: None,
+                        limitations: None,
+                        url: None,
+                        archived: None,
+                        file: self.file,
+                    });
+                }
+            }
+            _ => {
+                let mut text = unescape_cell(self.slice(&cells[1]));
+                for r in &rest {
+                    text.push(' ');
+                    text.push_str(r);
+                }
+                let p = apa::parse(&text);
+                let pos = self.pos(cells[1].start);
+                let src = source_from(id, p, pos, self.file);
+                if kind == 'L' {
+                    self.literature.push(src);
+                } else {
+                    self.citations.push(src);
+                }
+            }
         }
     }
 
@@ -1870,7 +1954,7 @@ fn risk(r: &Reader<'_>, range: Range<usize>) -> Risk {
                 let head = r.slice(&(range.start..risk_end)).trim_end();
                 let head = head
                     .trim_end_matches("**")
-                    .trim_end_matches(['—', '-', ';', ',', '.', '('])
+                    .trim_end_matches(['—', '-', ';', ',', '.', '(', '→', '>', ' '])
                     .trim_end();
                 risk_end = range.start + head.len();
                 risk = Some(r.sp(range.start..risk_end));

@@ -7,26 +7,12 @@ use serde::Serialize;
 
 use crate::model::Bank;
 
-/// Where schemas are published when the output is not inside a qbank repository.
-pub const SCHEMA_STORE: &str = "https://json.schemastore.org";
-
-/// The `$schema=` target for `name` (e.g. `bank.schema.json`) seen from folder `dir`:
-/// a relative path to the nearest `schemas/` folder above `dir`, else the schema store.
-pub fn schema_ref(dir: &Path, name: &str) -> String {
+/// The `schemas/` folder nearest above `dir` that holds `name`, as a path relative to `dir`.
+fn schemas_above(dir: &Path, name: &str) -> Option<String> {
     let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let mut up = 0usize;
-    let mut cur: Option<&Path> = Some(&abs);
-    while let Some(d) = cur {
-        if d.join("schemas").join(name).is_file() {
-            let mut rel = "../".repeat(up);
-            rel.push_str("schemas/");
-            rel.push_str(name);
-            return rel;
-        }
-        up += 1;
-        cur = d.parent();
-    }
-    format!("{SCHEMA_STORE}/qbank-{name}")
+    abs.ancestors()
+        .position(|d| d.join("schemas").join(name).is_file())
+        .map(|up| format!("{}schemas/{name}", "../".repeat(up)))
 }
 
 fn yaml<T: Serialize>(value: &T) -> Result<String, String> {
@@ -36,15 +22,25 @@ fn yaml<T: Serialize>(value: &T) -> Result<String, String> {
 /// The files of `bank` as (relative path, contents), in a fixed order.
 pub fn files(bank: &Bank, out: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     let mut files = Vec::new();
-    let header = |dir: &Path, schema: &str| {
-        format!(
-            "# yaml-language-server: $schema={}\n",
-            schema_ref(dir, schema)
-        )
+    // Without a schemas/ folder above the output, the bank carries its own copy.
+    let local = schemas_above(out, "bank.schema.json").is_none();
+    if local {
+        for (name, text) in crate::schema::all() {
+            files.push((PathBuf::from("schemas").join(name), text));
+        }
+    }
+    let header = |depth: usize, dir: &Path, schema: &str| {
+        let own = || format!("{}schemas/{schema}", "../".repeat(depth));
+        let target = if local {
+            own()
+        } else {
+            schemas_above(dir, schema).unwrap_or_else(own)
+        };
+        format!("# yaml-language-server: $schema={target}\n")
     };
     files.push((
         PathBuf::from("bank.yaml"),
-        header(out, "bank.schema.json") + &yaml(&bank.meta)?,
+        header(0, out, "bank.schema.json") + &yaml(&bank.meta)?,
     ));
     for (ci, (c, qs)) in bank.by_cluster().into_iter().enumerate() {
         let folder = PathBuf::from("questions").join(format!("{:02}-{}", ci + 1, c.id.value));
@@ -52,7 +48,7 @@ pub fn files(bank: &Bank, out: &Path) -> Result<Vec<(PathBuf, String)>, String> 
             let dir = out.join(&folder);
             files.push((
                 folder.join(format!("{:02}-{}.yaml", qi + 1, q.id.value)),
-                header(&dir, "question.schema.json") + &yaml(q)?,
+                header(2, &dir, "question.schema.json") + &yaml(q)?,
             ));
         }
     }
@@ -83,7 +79,7 @@ pub fn files(bank: &Bank, out: &Path) -> Result<Vec<(PathBuf, String)>, String> 
         };
         files.push((
             PathBuf::from("references").join(file),
-            header(&refs, schema) + &body,
+            header(1, &refs, schema) + &body,
         ));
     }
     Ok(files)

@@ -375,3 +375,27 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn reordered_sections_tables_of_references_and_other_names_are_read() {
+    let doc = "# Small bank\r\n\r\n## References\r\n\r\n### Glossary\r\n\r\n| ID | Term | Definition |\r\n|---|---|---|\r\n| G1 | SLO | Service level objective. |\r\n\r\n### Citations\r\n\r\n- **A1.** 王芳. (2024). 缓存一致性研究. *软件学报*, *35*(2), 1–9. [ZH]\r\n\r\n## Questions\r\n\r\n### Topic 1: Caching\r\n\r\n### **Q1**: Why does the cache miss?\r\n\r\n**Difficulty:** Advanced | **Dimension:** Resources | **Phase:** Optimize, Validate\r\n\r\n**Answer:**\r\n\r\nBecause the TTL is 1 s [Ref: G1].\r\n\r\n**Supporting Artifact**:\r\n\r\n```yaml\r\nttl: 30\r\n```\r\n\r\n**Key Metrics**:\r\n\r\n| Metric | Before | After |\r\n|---|---|---|\r\n| Hit ratio | 40% | 90% |\r\n\r\n**Risks**: Stale reads → Mitigation: versioned keys\r\n";
+    let imported = import::import_str(Path::new("small.md"), doc, None);
+    let bank = imported.bank.unwrap();
+    assert_eq!(bank.glossary.len(), 1);
+    assert_eq!(bank.glossary[0].term.value, "SLO");
+    assert_eq!(bank.citations[0].authors, vec!["王芳"]);
+    assert_eq!(bank.citations[0].year.as_ref().unwrap().value, 2024);
+    let q = &bank.questions[0];
+    assert_eq!(q.title.value, "Why does the cache miss?");
+    assert_eq!(q.phases.len(), 2);
+    assert_eq!(q.practical[0].code.value, "ttl: 30");
+    assert_eq!(q.metrics[0].baseline.value, "40%");
+    assert_eq!(q.metrics[0].optimized.value, "90%");
+    assert_eq!(q.risks[0].risk.value, "Stale reads");
+    assert_eq!(
+        q.risks[0].mitigation.as_ref().unwrap().value,
+        "versioned keys"
+    );
+    // Positions are lines of the document (CRLF counted once).
+    assert_eq!(q.title.pos.line, 19);
+}
