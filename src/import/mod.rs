@@ -1085,34 +1085,20 @@ impl<'t> Reader<'t> {
                 }
             }
             Field::Metrics if b.kind == Kind::Table => self.metrics_table(b),
-            Field::Alternatives if b.kind == Kind::List => {
-                for item in &b.items {
-                    let r = self.list_item(item);
+            Field::Alternatives if matches!(b.kind, Kind::List | Kind::Paragraph) => {
+                for r in self.entries(b) {
                     let a = alternative(self, r);
                     if let Some(q) = self.questions.last_mut() {
                         q.alternatives.push(a);
                     }
                 }
             }
-            Field::Alternatives if b.kind == Kind::Paragraph => {
-                let a = alternative(self, b.range.clone());
-                if let Some(q) = self.questions.last_mut() {
-                    q.alternatives.push(a);
-                }
-            }
-            Field::Risks if b.kind == Kind::List => {
-                for item in &b.items {
-                    let r = self.list_item(item);
+            Field::Risks if matches!(b.kind, Kind::List | Kind::Paragraph) => {
+                for r in self.entries(b) {
                     let x = risk(self, r);
                     if let Some(q) = self.questions.last_mut() {
                         q.risks.push(x);
                     }
-                }
-            }
-            Field::Risks if b.kind == Kind::Paragraph => {
-                let x = risk(self, b.range.clone());
-                if let Some(q) = self.questions.last_mut() {
-                    q.risks.push(x);
                 }
             }
             Field::Risks if b.kind == Kind::Table => {
@@ -1132,6 +1118,15 @@ impl<'t> Reader<'t> {
                 }
             }
             _ => self.unrecognised(&b.range, kind_name(&b.kind), "this question"),
+        }
+    }
+
+    /// The entries of a block: each list item, or the paragraph as one entry.
+    fn entries(&self, b: &Block) -> Vec<Range<usize>> {
+        if b.kind == Kind::List {
+            b.items.iter().map(|i| self.list_item(i)).collect()
+        } else {
+            vec![b.range.clone()]
         }
     }
 

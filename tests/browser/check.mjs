@@ -19,6 +19,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
+import { CHROMIUM_ARGS } from './chromium.mjs';
 
 // A pixel is "ink" when one channel is clearly darker than paper white.
 const INK_BELOW = 235;
@@ -29,31 +30,6 @@ const MIN_DIAGRAM_PX = 40;
 const VIEWPORT = { width: 1280, height: 900 };
 // Tallest page screenshot: Chromium's texture limit, and a size pngjs decodes quickly.
 const MAX_SHOT_PX = 16_384;
-
-// Chromium flags: headless, sandbox-less (CI runs as root), and no traffic of its own
-// (no QUIC, background fetches, component updates, sync, DNS, or direct connections:
-// every host resolves to nothing and every proxied connection goes to a closed port).
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--no-default-browser-check',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-default-apps',
-  '--disable-extensions',
-  '--disable-domain-reliability',
-  '--disable-breakpad',
-  '--metrics-recording-only',
-  '--no-pings',
-  '--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,CertificateTransparencyComponentUpdater',
-  '--host-resolver-rules=MAP * ~NOTFOUND',
-  '--proxy-server=http://127.0.0.1:9',
-  '--proxy-bypass-list=<-loopback>',
-];
 
 function usage(message) {
   console.error(`error: ${message}`);
