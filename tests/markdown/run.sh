@@ -5,11 +5,15 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
+# Paths given are relative to where the script was called from; make them absolute first.
+docs=()
+for d in "$@"; do
+  docs+=("$(cd "$(dirname "$d")" && pwd)/$(basename "$d")")
+done
 cd "$here"
 if [ ! -d node_modules/github-slugger ] || [ ! -d node_modules/markdownlint-cli2 ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
-docs=("$@")
 if [ ${#docs[@]} -eq 0 ]; then
   out="$(mktemp -d)"
   (cd "$root" && cargo run --quiet --locked -- render --format md content/performance-engineering > "$out/performance-engineering.md")
