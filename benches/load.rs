@@ -3,6 +3,10 @@
 //!
 //! `cargo bench --bench load [-- BANKS]` (default 1,000 banks made from the shipped bank).
 
+mod common;
+
+use common::median;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -35,20 +39,6 @@ fn yaml_files(root: &Path) -> Vec<PathBuf> {
         .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
         .map(|e| e.into_path())
         .collect()
-}
-
-/// The median of `runs` timings of `f`, after one warm-up run.
-fn median(runs: usize, mut f: impl FnMut()) -> Duration {
-    f();
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
 }
 
 fn main() {

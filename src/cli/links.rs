@@ -91,21 +91,9 @@ struct Found {
     problems: Vec<Diagnostic>,
 }
 
-fn skipped_dir(name: &str) -> bool {
-    name == "target" || name == "node_modules" || (name.starts_with('.') && name.len() > 1)
-}
-
 /// Markdown documents below a folder, sorted.
 fn markdown_below(dir: &Path) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0
-                || !e.file_type().is_dir()
-                || !e.file_name().to_str().is_some_and(skipped_dir)
-        })
+    load::walk(dir)
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && load::is_markdown(e.path()))
         .map(|e| e.into_path())

@@ -20,6 +20,20 @@ fn skipped(name: &str) -> bool {
     name == "target" || name == "node_modules" || (name.starts_with('.') && name.len() > 1)
 }
 
+/// Walks everything below `root` as discovery does: following links (loops come back as
+/// errors), sorted by name, skipping `.git`, `target`, `node_modules` and hidden folders.
+pub fn walk(root: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
+    WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !e.file_type().is_dir()
+                || !e.file_name().to_str().is_some_and(skipped)
+        })
+}
+
 /// Finds every bank (and markdown document named directly) under `paths`, sorted and
 /// deduplicated. Problems (missing paths, symlink loops) come back as diagnostics.
 pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
@@ -47,16 +61,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
             continue;
         }
         let before = found.len();
-        let walker = WalkDir::new(path)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                e.depth() == 0
-                    || !e.file_type().is_dir()
-                    || !e.file_name().to_str().is_some_and(skipped)
-            });
-        for entry in walker {
+        for entry in walk(path) {
             match entry {
                 Ok(e) if e.file_type().is_file() && e.file_name() == "bank.yaml" => {
                     found.push(Input::Bank(parent(e.path())));

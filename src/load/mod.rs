@@ -12,7 +12,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
-pub use discover::{Input, discover, is_markdown, yaml_files};
+pub use discover::{Input, discover, is_markdown, walk, yaml_files};
 pub use read::{MAX_FILE_BYTES, decode, read_text};
 
 use crate::diagnostic::{Diagnostic, Location};

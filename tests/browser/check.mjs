@@ -13,13 +13,11 @@
 // exit: 0 all checks passed, 1 a check failed, 2 could not run.
 // CHROMIUM overrides the browser path (default /usr/bin/chromium).
 
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { CHROMIUM_ARGS } from './chromium.mjs';
+import { launch } from './chromium.mjs';
 
 // A pixel is "ink" when one channel is clearly darker than paper white.
 const INK_BELOW = 235;
@@ -83,37 +81,10 @@ async function main() {
   };
   const ok = (msg) => console.log(`ok   ${msg}`);
 
-  const profile = mkdtempSync(join(tmpdir(), 'qbank-chromium-'));
-  let context;
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: VIEWPORT,
-      deviceScaleFactor: 1,
-      serviceWorkers: 'block',
-      timeout: 60_000,
-    });
-  } catch (e) {
-    rmSync(profile, { recursive: true, force: true });
-    console.error(`error: could not start ${executablePath}: ${e.message}`);
-    process.exit(2);
-  }
+  const { context, external, close } = await launch(executablePath, { viewport: VIEWPORT, deviceScaleFactor: 1 });
 
   try {
-    const external = new Set();
     const errors = [];
-    const localUrl = (u) => /^(file|data|blob|about):/i.test(u);
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (localUrl(url)) return route.continue();
-      external.add(url);
-      return route.abort('blockedbyclient');
-    });
-    context.on('request', (r) => {
-      if (!localUrl(r.url())) external.add(r.url());
-    });
 
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
@@ -235,8 +206,7 @@ async function main() {
     if (errors.length > 0) errors.forEach((e) => fail(e));
     else ok('no page or console errors');
   } finally {
-    await context.close().catch(() => {});
-    rmSync(profile, { recursive: true, force: true });
+    await close();
   }
 
   if (failures.length > 0) {

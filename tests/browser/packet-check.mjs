@@ -14,12 +14,10 @@
 //
 // The browser runs with the same flags as check.mjs, from chromium.mjs.
 
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS } from './chromium.mjs';
+import { launch } from './chromium.mjs';
 
 // Shorter fragments are too likely to recur by chance ("p99 < 100 ms").
 const MIN_SENTENCE = 40;
@@ -63,33 +61,10 @@ async function main() {
   };
   const ok = (msg) => console.log(`ok   ${msg}`);
 
-  const profile = mkdtempSync(join(tmpdir(), 'qbank-chromium-'));
-  let context;
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 900 },
-      serviceWorkers: 'block',
-      timeout: 60_000,
-    });
-  } catch (e) {
-    rmSync(profile, { recursive: true, force: true });
-    console.error(`error: could not start ${executablePath}: ${e.message}`);
-    process.exit(2);
-  }
+  const { context, external, close } = await launch(executablePath, { viewport: { width: 1280, height: 900 } });
 
   try {
-    const external = new Set();
     const errors = [];
-    const localUrl = (u) => /^(file|data|blob|about):/i.test(u);
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (localUrl(url)) return route.continue();
-      external.add(url);
-      return route.abort('blockedbyclient');
-    });
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
     page.on('console', (m) => {
@@ -162,8 +137,7 @@ async function main() {
     if (errors.length > 0) errors.forEach((e) => fail(e));
     else ok('no page or console errors');
   } finally {
-    await context.close().catch(() => {});
-    rmSync(profile, { recursive: true, force: true });
+    await close();
   }
 
   if (failures.length > 0) {
