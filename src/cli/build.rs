@@ -163,6 +163,16 @@ pub fn build(args: &BuildArgs, cli: &super::Cli) -> u8 {
         for p in &written {
             eprintln!("wrote {}", crate::diagnostic::display_path(p));
         }
+        let links_warn = report.banks.iter().any(|b| {
+            b.gates
+                .iter()
+                .any(|g| g.number == 17 && g.status == crate::gates::Status::Warn)
+        });
+        if links_warn && !args.online {
+            eprintln!(
+                "note: gate 17 WARNs offline because links that are neither a DOI nor a pinned archive snapshot were not checked live; `qbank links` then `qbank links --pin-archives` settles them"
+            );
+        }
     }
     report.exit_code()
 }

@@ -80,6 +80,10 @@ pub struct Args {
     /// Send no request: report what the cache holds, and the rest as unchecked.
     #[arg(long)]
     pub offline: bool,
+    /// Rewrite each partial archive URL (`/web/2025/<url>`) that the check followed to a
+    /// snapshot as that snapshot's full URL (`/web/20250314093000/<url>`), in place.
+    #[arg(long)]
+    pub pin_archives: bool,
 }
 
 /// The links found under the paths, the texts they were read from, and what could not be
@@ -89,6 +93,8 @@ struct Found {
     links: Vec<Link>,
     texts: HashMap<PathBuf, Arc<str>>,
     problems: Vec<Diagnostic>,
+    /// Archive hosts of every bank's rubric (gate 17's `archive_hosts`).
+    archive_hosts: Vec<String>,
 }
 
 /// Markdown documents below a folder, sorted.
@@ -144,7 +150,14 @@ fn collect(paths: &[PathBuf], doi_resolver: &str, with_markdown: bool) -> Found 
             found.texts.insert(f.path.clone(), f.text.clone());
         }
         match &loaded.bank {
-            Some(bank) => found.links.extend(extract::from_bank(bank, doi_resolver)),
+            Some(bank) => {
+                found.links.extend(extract::from_bank(bank, doi_resolver));
+                for h in &bank.rubric.archive_hosts {
+                    if !found.archive_hosts.contains(h) {
+                        found.archive_hosts.push(h.clone());
+                    }
+                }
+            }
             None => found.problems.extend(loaded.diagnostics.iter().cloned()),
         }
     }
@@ -157,7 +170,58 @@ fn collect(paths: &[PathBuf], doi_resolver: &str, with_markdown: bool) -> Found 
             Err(diag) => found.problems.push(diag),
         }
     }
+    if found.archive_hosts.is_empty() {
+        found.archive_hosts = crate::model::Rubric::default_rubric().archive_hosts;
+    }
     found
+}
+
+/// Writes the snapshot URLs that partial archive URLs resolved to back into their files.
+/// Returns (pinned, files written), or the first file that could not be written.
+fn pin_archives(found: &Found, checked: &links::Checked) -> Result<(usize, usize), String> {
+    use crate::links::pin::{self, Pin};
+    let mut pins: Vec<Pin> = Vec::new();
+    for l in &found.links {
+        let resolved = match outcome_of(l, checked).as_ref() {
+            Outcome::Ok { url: Some(to), .. } => Some(to.clone()),
+            _ => None,
+        };
+        if let Some(to) = pin::pin_for(&l.written, resolved.as_deref(), &found.archive_hosts) {
+            pins.push(Pin {
+                file: l.location.file.clone(),
+                line: l.location.line,
+                col: l.location.col,
+                from: l.written.clone(),
+                to,
+            });
+        }
+    }
+    let mut by_file: std::collections::BTreeMap<&Path, Vec<&Pin>> = Default::default();
+    for p in &pins {
+        by_file.entry(p.file.as_path()).or_default().push(p);
+    }
+    let (mut pinned, mut files) = (0, 0);
+    for (file, pins) in by_file {
+        let Some(text) = found.texts.get(file) else {
+            continue;
+        };
+        let (out, missed) = pin::apply(text, &pins);
+        for m in &missed {
+            warn(&format!(
+                "{}:{}: `{}` was not found where it was read; not pinned",
+                crate::diagnostic::display_path(&m.file),
+                m.line,
+                m.from
+            ));
+        }
+        if out != **text {
+            super::write_atomic(file, out.as_bytes())
+                .map_err(|e| format!("could not write {}: {e}", file.display()))?;
+            pinned += pins.len() - missed.len();
+            files += 1;
+        }
+    }
+    Ok((pinned, files))
 }
 
 fn warn(message: &str) {
@@ -392,6 +456,23 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
             plural(checked.requests, "request", "requests"),
             checked.elapsed.as_secs_f64()
         );
+    }
+    if args.pin_archives {
+        match pin_archives(&found, &checked) {
+            Ok((n, files)) => {
+                if !cli.quiet {
+                    let plural = crate::report::human::plural;
+                    let _ = writeln!(
+                        out,
+                        "pinned {n} archive {} to the snapshot {} resolved to, in {files} {}",
+                        plural(n, "URL", "URLs"),
+                        plural(n, "it", "they"),
+                        plural(files, "file", "files")
+                    );
+                }
+            }
+            Err(e) => return super::fail(&e, None),
+        }
     }
     if found.problems.iter().any(Diagnostic::is_error) {
         2

@@ -8,8 +8,10 @@ use crate::text;
 declare_gate! {
     /// ## What it checks
     /// The share of questions citing at least one distinct reference, and at least two,
-    /// meets the rubric (default >= 70% and >= 30%). A reference counts once per question
-    /// whatever form cites it (`[Ref: A1]`, `[G1]`, `[G: p99]`), in any prose field.
+    /// meets the rubric (default >= 70% and >= 30%). A citation is a reference ID inside
+    /// `[Ref: ...]` (glossary IDs included: the spec cites `[Ref: G10]`) or a bare
+    /// `[A1]`-style ID, counted once per question, in any prose field that is not a
+    /// placeholder. A `[G: p99]` mark defines a term (gate 19) and is not a citation.
     /// An advanced question citing fewer than the rubric's `advanced_min` (default 2) is a
     /// warning; a question citing nothing is a note while the shares hold.
     ///
@@ -18,8 +20,8 @@ declare_gate! {
     /// or a published source, so interviewers can defend them.
     ///
     /// ## How to fix
-    /// Cite the glossary term, tool or source that backs the claim: `[Ref: L1]` after the
-    /// sentence, or `[G: p99]` after the term.
+    /// Cite the glossary entry, tool or source that backs the claim: `[Ref: L1]` or
+    /// `[Ref: G3]` after the sentence.
     ///
     /// ## Example
     /// `100% >=1, 82% >=2`.
@@ -36,16 +38,16 @@ declare_gate! {
     }
 }
 
-/// Distinct resolved references a question cites (unresolved ones count by their text).
+/// Distinct reference IDs a question cites: every ID inside `[Ref: ...]` (glossary IDs
+/// included) and every bare `[A1]`-style ID, in fields that hold content. A `[G: Term]`
+/// mark defines a term (gate 19); it is not a citation.
 pub fn cited(segments: &[Segment<'_>], index: &RefIndex) -> BTreeSet<String> {
     let mut set = BTreeSet::new();
-    for seg in segments {
+    for seg in segments.iter().filter(|s| s.is_content()) {
         for u in &seg.refs {
-            let key = index.resolve(&u.target).unwrap_or_else(|| match &u.target {
-                text::RefTarget::Id(i) => i.clone(),
-                text::RefTarget::Term(t) => format!("G:{t}"),
-            });
-            set.insert(key);
+            if let text::RefTarget::Id(id) = &u.target {
+                set.insert(index.resolve(&u.target).unwrap_or_else(|| id.clone()));
+            }
         }
     }
     set

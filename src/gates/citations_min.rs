@@ -48,6 +48,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 file: s.file,
                 label: format!("citation `{}`", s.id.value),
                 missing,
+                texts: crate::model::EntryTexts::texts(s),
             }
         })
         .collect();

@@ -2,7 +2,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::{Ctx, Level, Measurement, finding};
 use crate::diagnostic::{Location, did_you_mean};
-use crate::model::{FileId, Pos, Sp};
+use crate::model::{EntryTexts, FileId, Pos, Sp};
 use crate::text::{self, RefTarget};
 
 declare_gate! {
@@ -123,6 +123,44 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             diags.push(d);
         }
     }
+    // A citation of a placeholder entry resolves to nothing a reader can use.
+    let mut hollow = 0;
+    type Texts<'t> = Vec<(&'static str, &'t str)>;
+    let entries: Vec<(&Sp<String>, FileId, Texts<'_>)> = bank
+        .glossary
+        .iter()
+        .map(|g| (&g.id, g.file, g.texts()))
+        .chain(bank.tools.iter().map(|t| (&t.id, t.file, t.texts())))
+        .chain(bank.literature.iter().map(|x| (&x.id, x.file, x.texts())))
+        .chain(bank.citations.iter().map(|x| (&x.id, x.file, x.texts())))
+        .collect();
+    for (id, file, texts) in &entries {
+        if !used.contains(&id.value) {
+            continue;
+        }
+        let found = texts.iter().find_map(|(field, t)| {
+            let p = if matches!(*field, "url" | "doi") {
+                ctx.placeholders.find_word(t)
+            } else {
+                ctx.placeholders.find(t)
+            };
+            p.map(|p| (field, p))
+        });
+        if let Some((field, p)) = found {
+            hollow += 1;
+            diags.push(
+                finding(
+                    Level::Required,
+                    format!(
+                        "`{}` is cited, but its entry is a placeholder (`{field}`: {})",
+                        id.value, p.what
+                    ),
+                )
+                .at(ctx.loc(*file, id.pos).with_len(id.value.len()))
+                .help("write the entry (a real term, tool or source), or cite another"),
+            );
+        }
+    }
     let mut unused = 0;
     for (id, file) in all_ids {
         if !used.contains(&id.value) {
@@ -135,6 +173,9 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         }
     }
     let mut evidence = format!("{total} refs, {unresolved} unresolved");
+    if hollow > 0 {
+        evidence.push_str(&format!(", {hollow} cited placeholder entries"));
+    }
     if duplicates > 0 {
         evidence.push_str(&format!(", {duplicates} duplicate ids"));
     }
@@ -142,7 +183,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         evidence.push_str(&format!(", {unused} unused"));
     }
     let mut m = Measurement::new(evidence);
-    m.require(unresolved == 0 && duplicates == 0);
+    m.require(unresolved == 0 && duplicates == 0 && hollow == 0);
     m.prefer(unused == 0);
     m.diagnostics = diags;
     m

@@ -45,6 +45,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 file: g.file,
                 label: format!("glossary entry `{}` ({})", g.id.value, g.term.value),
                 missing,
+                texts: crate::model::EntryTexts::texts(g),
             }
         })
         .collect();

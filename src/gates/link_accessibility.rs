@@ -5,25 +5,33 @@ use regex::Regex;
 use super::{Ctx, Level, Measurement, finding, question_texts};
 use crate::diagnostic::Location;
 use crate::model::{FileId, Sp};
+use crate::text::archive::{Snapshot, snapshot};
 
 declare_gate! {
     /// ## What it checks
     /// Every URL and DOI in the references (tools' `url`/`archived`, sources' `doi`/`url`/
     /// `archived`) and in question text is well-formed (http or https with a host; a DOI
-    /// `10.NNNN/...`), and each reference is either verified live (by `--online`, or a
-    /// fresh cache entry) or persistent: it has a DOI or an `archived` copy. Offline,
-    /// links that are neither are WARN, never PASS. With `--online`, a dead link with
-    /// no DOI or archive fails; a dead one with an archive is reported as archived.
+    /// `10.NNNN/...`), and each reference is either verified live (by `--online`) or
+    /// persistent. Persistent means a syntactically valid DOI, or a Wayback-style snapshot
+    /// URL (`/web/<timestamp>/<url>` on one of the rubric's `archive_hosts`) whose
+    /// timestamp has all 14 digits (`20250314093000`), so it names one snapshot anyone can
+    /// check. A partial or year-only archive URL (`/web/2025/...`) names no snapshot: it is
+    /// "archived, unverified" (WARN) until a live check has followed it to the snapshot
+    /// it resolves to; `qbank links --pin-archives` then writes that snapshot URL back.
+    /// Offline, links that are neither live nor persistent are WARN, never PASS. With
+    /// `--online`, a dead link with no DOI or pinned archive fails.
     ///
     /// ## Why it matters
     /// Links rot; a bank that cites dead pages cannot be checked by its readers.
     ///
     /// ## How to fix
-    /// Add the DOI where the work has one, else an `archived:` Wayback URL
-    /// (`https://web.archive.org/web/<year>/<url>`); fix malformed URLs.
+    /// Add the DOI where the work has one, else an `archived:` Wayback snapshot URL with
+    /// its full timestamp (`https://web.archive.org/web/20250314093000/<url>`, copied from
+    /// the archive's own page, never made up); or write the partial form and run
+    /// `qbank links --pin-archives`. Fix malformed URLs.
     ///
     /// ## Example
-    /// `46 links: 9 DOI, 37 archived, 0 unverified; live check not run`.
+    /// `46 links: 9 DOI, 0 archived, 37 archived unverified, 0 unverified; live check not run`.
     pub(crate) static LINK_ACCESSIBILITY = {
         number: 17,
         name: "link-accessibility",
@@ -80,6 +88,20 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     }
     let (mut links, mut dois, mut archived, mut live, mut unverified, mut bad, mut dead) =
         (0, 0, 0, 0, 0, 0, 0);
+    let mut partial = 0;
+    let hosts = &ctx.rubric.archive_hosts;
+    // Whether an archive URL names a snapshot, itself or through where a live check
+    // followed it.
+    let pinned = |url: &str| -> bool {
+        match snapshot(url, hosts) {
+            Some(Snapshot::Pinned(_)) => true,
+            Some(Snapshot::Partial(_)) => ctx
+                .links
+                .and_then(|l| l.resolved(url))
+                .is_some_and(|to| matches!(snapshot(&to, hosts), Some(Snapshot::Pinned(_)))),
+            None => false,
+        }
+    };
     let mut diags = Vec::new();
     let mut malformed = |what: &str, v: &Sp<String>, file: FileId, diags: &mut Vec<_>| {
         bad += 1;
@@ -113,7 +135,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 entry_malformed = true;
             }
         }
-        let has_archive = e.archived.is_some_and(|a| well_formed_url(&a.value));
+        let archive = e.archived.filter(|a| well_formed_url(&a.value));
         let status = e
             .url
             .and_then(|u| ctx.links.and_then(|l| l.is_live(&u.value)));
@@ -121,8 +143,31 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             dois += 1;
         } else if status == Some(true) {
             live += 1;
-        } else if has_archive {
+        } else if archive.is_some_and(|a| pinned(&a.value)) {
             archived += 1;
+        } else if let Some(a) = archive {
+            partial += 1;
+            let why = match snapshot(&a.value, hosts) {
+                Some(Snapshot::Partial(stamp)) => format!(
+                    "its archived URL names no snapshot (`/web/{stamp}/` is not a 14-digit timestamp)"
+                ),
+                _ => {
+                    "its archived URL is not a Wayback snapshot on a known archive host".to_owned()
+                }
+            };
+            let dead_too = if status == Some(false) {
+                ", and its URL is dead"
+            } else {
+                ""
+            };
+            diags.push(
+                finding(
+                    Level::Preferred,
+                    format!("`{}` is archived, unverified: {why}{dead_too}", e.id.value),
+                )
+                .at(ctx.loc(e.file, a.pos).with_len(a.value.len()))
+                .help("run `qbank links` to follow it, then `qbank links --pin-archives` to write the snapshot URL it resolves to"),
+            );
         } else if status == Some(false) {
             dead += 1;
             let u = e.url.expect("status implies a url");
@@ -135,7 +180,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                     ),
                 )
                 .at(ctx.loc(e.file, u.pos))
-                .help("replace the link, or add `archived:` with a Wayback URL"),
+                .help("replace the link, or add `archived:` with a Wayback snapshot URL"),
             );
         } else if entry_malformed {
             // Already reported as malformed; a second finding would say the same.
@@ -148,7 +193,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 finding(
                     Level::Preferred,
                     format!(
-                        "`{}` has neither a DOI nor an archived copy, and was not checked live",
+                        "`{}` has neither a DOI nor an archived snapshot, and was not checked live",
                         e.id.value
                     ),
                 )
@@ -167,10 +212,24 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 if !well_formed_url(u) {
                     bad += 1;
                     diags.push(finding(Level::Required, format!("malformed URL `{u}`")).at(loc));
-                } else if u.starts_with("https://web.archive.org/")
-                    || u.starts_with("https://doi.org/")
+                } else if let Some(doi) = u
+                    .strip_prefix("https://doi.org/")
+                    .or_else(|| u.strip_prefix("http://doi.org/"))
+                    .or_else(|| u.strip_prefix("https://dx.doi.org/"))
+                    && well_formed_doi(doi)
                 {
-                    archived += 1;
+                    dois += 1;
+                } else if snapshot(u, hosts).is_some() {
+                    if pinned(u) {
+                        archived += 1;
+                    } else {
+                        partial += 1;
+                        diags.push(
+                            finding(Level::Preferred, format!("archive link {u} names no snapshot (its timestamp is not 14 digits)"))
+                                .at(loc)
+                                .help("run `qbank links`, then copy the snapshot URL it resolves to"),
+                        );
+                    }
                 } else {
                     match ctx.links.and_then(|l| l.is_live(u)) {
                         Some(true) => live += 1,
@@ -197,6 +256,9 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         "live check not run"
     };
     let mut evidence = format!("{links} links: {dois} DOI, {archived} archived");
+    if partial > 0 {
+        evidence.push_str(&format!(", {partial} archived unverified"));
+    }
     if ctx.links.is_some() {
         evidence.push_str(&format!(", {live} live, {dead} dead"));
     }
@@ -207,7 +269,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     evidence.push_str(&format!("; {mode}"));
     let mut m = Measurement::new(evidence);
     m.require(bad == 0 && dead == 0);
-    m.prefer(unverified == 0);
+    m.prefer(unverified == 0 && partial == 0);
     m.diagnostics = diags;
     m
 }

@@ -54,6 +54,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             file: s.file,
             label: format!("literature `{}`", s.id.value),
             missing: missing_literature_fields(s),
+            texts: crate::model::EntryTexts::texts(s),
         })
         .collect();
     let list = List {

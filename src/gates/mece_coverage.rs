@@ -1,10 +1,13 @@
 use super::{Ctx, Level, Measurement, finding};
+use crate::diagnostic::{Diagnostic, Severity};
 
 declare_gate! {
     /// ## What it checks
     /// Every cell of the rubric's matrix (default 4 Dimensions x 4 Phases = 16 cells) holds
-    /// at least one question. A question with several dimensions or phases covers every
-    /// pair of them.
+    /// at least one question. A question with several dimensions or phases covers their
+    /// pairs, taken dimension-major in the order written ((d1,p1), (d1,p2), (d2,p1) ...),
+    /// up to `matrix.max_cells_per_question` cells (default 2: the spec's example spans
+    /// Analyze and Optimize); further pairs are a note in the evidence, not coverage.
     ///
     /// ## Why it matters
     /// The matrix is the bank's promise of mutually exclusive, collectively exhaustive
@@ -33,16 +36,16 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     let dims = r.dimensions.ids();
     let phases = r.phases.ids();
     let mut counts = vec![vec![0usize; phases.len()]; dims.len()];
+    let mut beyond = Vec::new();
     for q in &ctx.bank.questions {
-        for d in &q.dimensions {
-            for p in &q.phases {
-                if let (Some(i), Some(j)) = (
-                    dims.iter().position(|x| *x == d.value),
-                    phases.iter().position(|x| *x == p.value),
-                ) {
-                    counts[i][j] += 1;
-                }
-            }
+        let d: Vec<&str> = q.dimensions.iter().map(|v| v.value.as_str()).collect();
+        let p: Vec<&str> = q.phases.iter().map(|v| v.value.as_str()).collect();
+        let (counted, extra) = r.cells(&d, &p);
+        for (i, j) in counted {
+            counts[i][j] += 1;
+        }
+        if !extra.is_empty() {
+            beyond.push((q, extra));
         }
     }
     let total = dims.len() * phases.len();
@@ -75,8 +78,38 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         let names: Vec<String> = empty.iter().map(|&(i, j)| cell(i, j)).collect();
         evidence.push_str(&format!("; empty: {}", names.join(", ")));
     }
+    if !beyond.is_empty() {
+        evidence.push_str(&format!(
+            "; {} {} more than {} cells (the rest not counted)",
+            beyond.len(),
+            if beyond.len() == 1 {
+                "question names"
+            } else {
+                "questions name"
+            },
+            r.matrix.max_cells_per_question
+        ));
+    }
     let mut m = Measurement::new(evidence);
     m.require(empty.is_empty());
+    for (q, extra) in &beyond {
+        let cells: Vec<String> = extra.iter().map(|&(i, j)| cell(i, j)).collect();
+        m.push(
+            Diagnostic::new(
+                Severity::Note,
+                "gate",
+                format!(
+                    "{} names {} more cell(s) than the {} a question counts in: {}",
+                    ctx.q_name(q),
+                    extra.len(),
+                    r.matrix.max_cells_per_question,
+                    cells.join(", ")
+                ),
+            )
+            .at(ctx.loc(q.file, q.dimensions.first().map_or(q.id.pos, |d| d.pos)))
+            .help("a question covers the first pairs written (dimension-major); give the others a question of their own"),
+        );
+    }
     for (i, j) in empty {
         m.push(
             finding(

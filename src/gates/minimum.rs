@@ -11,6 +11,8 @@ pub struct Entry<'a> {
     /// How the entry is named in messages: "glossary entry `G3` (RPS/TPS/QPS)".
     pub label: String,
     pub missing: Vec<&'static str>,
+    /// The entry's prose, field by field: a placeholder in any field makes it incomplete.
+    pub texts: Vec<(&'static str, &'a str)>,
 }
 
 /// What a list is called: "glossary entries", in `references/glossary.yaml`.
@@ -29,7 +31,26 @@ pub fn measure(
     let mut m = Measurement::default();
     let mut complete = 0;
     for e in entries {
-        if e.missing.is_empty() {
+        // URLs like https://example.com/TODO are placeholders too.
+        let placeholder = e.texts.iter().find_map(|(field, t)| {
+            let found = if matches!(*field, "url" | "doi") {
+                ctx.placeholders.find_word(t)
+            } else {
+                ctx.placeholders.find(t)
+            };
+            found.map(|p| (field, p))
+        });
+        if let Some((field, p)) = placeholder {
+            m.push(
+                crate::diagnostic::Diagnostic::new(
+                    crate::diagnostic::Severity::Warning,
+                    "placeholder",
+                    format!("{}: `{field}` is a placeholder: {}", e.label, p.what),
+                )
+                .at(ctx.loc(e.file, e.id.pos))
+                .help("write the entry itself; placeholder text satisfies no gate"),
+            );
+        } else if e.missing.is_empty() {
             complete += 1;
         } else {
             m.push(

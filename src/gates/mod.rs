@@ -224,6 +224,11 @@ pub struct GateResult {
 pub trait LinkStatus: Sync {
     /// `Some(true)` live, `Some(false)` dead, `None` not checked.
     fn is_live(&self, url: &str) -> Option<bool>;
+    /// Where a live link's redirects ended, when they moved it: for a partial archive URL
+    /// (`/web/2025/...`), the snapshot the archive resolved it to.
+    fn resolved(&self, _url: &str) -> Option<String> {
+        None
+    }
 }
 
 /// One prose field of a question, analysed once for every gate.
@@ -233,6 +238,15 @@ pub struct Segment<'a> {
     /// The text with code, inline code and URLs blanked out (same offsets).
     pub masked: String,
     pub refs: Vec<crate::text::RefUse>,
+    /// Placeholder text in the field (`TODO`, `...`, `[Metric]`): it counts for nothing.
+    pub placeholder: Option<crate::text::placeholder::Found>,
+}
+
+impl Segment<'_> {
+    /// Whether the field holds content (is not a placeholder).
+    pub fn is_content(&self) -> bool {
+        self.placeholder.is_none()
+    }
 }
 
 /// The masked answer among a question's segments.
@@ -251,6 +265,9 @@ pub struct Ctx<'a> {
     pub as_of: Date,
     pub impact: Arc<Vec<Regex>>,
     pub recall: Arc<Vec<Regex>>,
+    /// A figure with its unit (gate 4).
+    pub figures: Arc<Vec<Regex>>,
+    pub placeholders: Arc<crate::text::placeholder::Detector>,
     pub links: Option<&'a dyn LinkStatus>,
     /// Per question (document order): its prose fields, masked and with references.
     pub segments: Vec<Vec<Segment<'a>>>,
@@ -323,6 +340,7 @@ pub fn question_texts(q: &Question) -> Vec<(&'static str, &Sp<String>)> {
 impl Ctx<'_> {
     pub fn new<'a>(bank: &'a Bank, as_of: Date, links: Option<&'a dyn LinkStatus>) -> Ctx<'a> {
         let rubric: &Rubric = &bank.rubric;
+        let placeholders = crate::text::placeholder::Detector::get(&rubric.placeholders);
         let segments = bank
             .questions
             .iter()
@@ -334,16 +352,28 @@ impl Ctx<'_> {
                         value,
                         masked: crate::text::mask_code(&value.value),
                         refs: crate::text::refs(&value.value),
+                        placeholder: if field == "metrics" {
+                            placeholders.find_in_cell(&value.value)
+                        } else {
+                            placeholders.find(&value.value)
+                        },
                     })
                     .collect()
             })
             .collect();
+        let figures = if rubric.figure_patterns.is_empty() {
+            &rubric.impact_patterns
+        } else {
+            &rubric.figure_patterns
+        };
         Ctx {
             bank,
             rubric,
             as_of,
             impact: compiled(&rubric.impact_patterns),
             recall: compiled(&rubric.recall_patterns),
+            figures: compiled(figures),
+            placeholders,
             links,
             segments,
             refs: RefIndex::new(bank),
@@ -384,6 +414,34 @@ impl Ctx<'_> {
             }
             None => base,
         }
+    }
+
+    /// Whether `text` holds a figure with its unit (`figure_patterns`).
+    pub fn has_figure(&self, text: &str) -> bool {
+        self.figures.iter().any(|re| re.is_match(text))
+    }
+
+    /// The `placeholder` diagnostic for placeholder text found in `value` (a field of a
+    /// question or entry in `file`), as an error of the gate that reports it.
+    pub fn placeholder_diag(
+        &self,
+        file: FileId,
+        value: &Sp<String>,
+        found: &crate::text::placeholder::Found,
+        subject: &str,
+    ) -> Diagnostic {
+        let at = if found.range.len() == value.value.len() {
+            self.loc(file, value.pos)
+        } else {
+            self.loc_in(file, value, found.range.clone())
+        };
+        Diagnostic::new(
+            Severity::Error,
+            "placeholder",
+            format!("{subject} is a placeholder: {}", found.what),
+        )
+        .at(at)
+        .help("write the content itself; placeholder text satisfies no gate")
     }
 
     /// Location of a question's id (where question-level findings point).
@@ -438,7 +496,10 @@ pub fn run_one(gate: &Gate, ctx: &Ctx<'_>) -> GateResult {
     let mut diagnostics = m.diagnostics;
     for d in &mut diagnostics {
         d.gate = Some(gate.number);
-        d.code = gate.name.to_owned();
+        // Findings of the gate itself carry its name; shared ones (`placeholder`) keep theirs.
+        if d.code == "gate" {
+            d.code = gate.name.to_owned();
+        }
     }
     crate::diagnostic::sort(&mut diagnostics);
     GateResult {

@@ -32,6 +32,15 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     let mut diags = Vec::new();
     for q in qs {
         match &q.key_insight {
+            Some(k) if ctx.placeholders.find(&k.value).is_some() => {
+                let p = ctx.placeholders.find(&k.value).expect("checked");
+                diags.push(ctx.placeholder_diag(
+                    q.file,
+                    k,
+                    &p,
+                    &format!("{}: the key insight", ctx.q_name(q)),
+                ));
+            }
             Some(k)
                 if ctx.impact.iter().any(|re| re.is_match(&k.value))
                     && crate::text::Lexicon::get(&ctx.rubric.impact_words, false)

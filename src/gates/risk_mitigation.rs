@@ -1,10 +1,13 @@
 use super::{Ctx, Level, Measurement, finding};
 use crate::model::Difficulty;
+use crate::text::placeholder::prose_words;
 
 declare_gate! {
     /// ## What it checks
     /// Every advanced question flags at least the rubric's number of risks (default 1),
-    /// and every risk in the bank has a mitigation.
+    /// and every risk in the bank has a mitigation: prose of at least
+    /// `tradeoffs.entry_min_words` words (default 6). A placeholder risk or mitigation
+    /// (`TODO`, `...`) counts for nothing.
     ///
     /// ## Why it matters
     /// Advanced answers recommend high-risk changes (sharding, cache invalidation, new
@@ -27,41 +30,71 @@ declare_gate! {
 
 fn check(ctx: &Ctx<'_>) -> Measurement {
     let min = ctx.rubric.tradeoffs.advanced_min_risks as usize;
+    let min_words = ctx.rubric.tradeoffs.entry_min_words as usize;
     let mut advanced = 0;
     let mut flagged = 0;
     let mut risks = 0;
     let mut mitigated = 0;
     let mut diags = Vec::new();
     for q in &ctx.bank.questions {
+        let mut real = 0;
         for r in &q.risks {
             risks += 1;
-            if r.mitigation
-                .as_ref()
-                .is_some_and(|m| !m.value.trim().is_empty())
-            {
-                mitigated += 1;
-            } else {
-                diags.push(
+            if let Some(p) = ctx.placeholders.find(&r.risk.value) {
+                diags.push(ctx.placeholder_diag(
+                    q.file,
+                    &r.risk,
+                    &p,
+                    &format!("{}: a risk", ctx.q_name(q)),
+                ));
+                continue;
+            }
+            let gap = match &r.mitigation {
+                None => Some("has no mitigation".to_owned()),
+                Some(m) => {
+                    match ctx.placeholders.find(&m.value) {
+                        Some(p) => Some(format!("has a placeholder mitigation ({})", p.what)),
+                        None => {
+                            let words = prose_words(&m.value);
+                            (words < min_words).then(|| {
+                            format!("has a mitigation of {words} word(s); at least {min_words} required")
+                        })
+                        }
+                    }
+                }
+            };
+            match gap {
+                None => {
+                    mitigated += 1;
+                    real += 1;
+                }
+                Some(gap) => diags.push(
                     finding(
                         Level::Required,
-                        format!("{}: risk without a mitigation", ctx.q_name(q)),
+                        format!("{}: the risk `{}` {gap}", ctx.q_name(q), short(&r.risk.value)),
                     )
-                    .at(ctx.loc(q.file, r.risk.pos))
-                    .help("add `mitigation:` (gradual rollout, rollback plan, limits, alerts)"),
-                );
+                    .at(ctx.loc(q.file, r.mitigation.as_ref().unwrap_or(&r.risk).pos))
+                    .help("write `mitigation:` as what contains the risk: gradual rollout, rollback plan, limits, alerts"),
+                ),
             }
         }
         if q.difficulty.value == Difficulty::Advanced {
             advanced += 1;
-            if q.risks.len() >= min {
+            if real >= min {
                 flagged += 1;
             } else {
                 diags.push(
                     finding(
                         Level::Required,
-                        format!("{} is advanced and flags no risk", ctx.q_name(q)),
+                        format!(
+                            "{} is advanced and flags {real} mitigated risk(s); {min} required",
+                            ctx.q_name(q)
+                        ),
                     )
-                    .at(ctx.q_loc(q))
+                    .at(q
+                        .risks
+                        .first()
+                        .map_or_else(|| ctx.q_loc(q), |r| ctx.loc(q.file, r.risk.pos)))
                     .help("add `risks:` with the high-risk choice and its mitigation"),
                 );
             }
@@ -73,4 +106,14 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     m.require(flagged == advanced && mitigated == risks);
     m.diagnostics = diags;
     m
+}
+
+/// The first words of a risk, for messages.
+fn short(s: &str) -> String {
+    let s = s.trim();
+    if s.chars().count() <= 48 {
+        return s.to_owned();
+    }
+    let cut: String = s.chars().take(48).collect();
+    format!("{}...", cut.trim_end())
 }

@@ -4,7 +4,7 @@ use crate::text;
 
 declare_gate! {
     /// ## What it checks
-    /// The spec's Quality Standards that a machine can check, nine in all:
+    /// The spec's Quality Standards that a machine can check, ten in all:
     /// 1. every answer has between the rubric's minimum and maximum words (default
     ///    150-300; code excluded, each CJK character counts as a word);
     /// 2. every key insight is one sentence;
@@ -19,7 +19,11 @@ declare_gate! {
     /// 8. no recall questions ("What is X?", "List ..."): titles matching
     ///    `recall_patterns`;
     /// 9. every Contents link of the rendered document resolves to a heading under
-    ///    GitHub's slug rules.
+    ///    GitHub's slug rules;
+    /// 10. no placeholder (`TODO`, `...`, an Output Format slot such as `[Metric]`) in a
+    ///    title, metrics cell, validation or diagram. Placeholders in other fields are
+    ///    reported by the gate that measures them (answer: 4, key insight: 10, trade-offs
+    ///    and alternatives: 8, risks: 9, references: 7 and 11-14).
     ///
     /// ## Why it matters
     /// These are the spec's "Mandatory" quality standards; the validation table is only
@@ -30,7 +34,7 @@ declare_gate! {
     /// split the key insight, add the number, rename the title, rebalance clusters.
     ///
     /// ## Example
-    /// `9/9 standards; 0 issues`.
+    /// `10/10 standards; 0 issues`.
     pub(crate) static SELF_REVIEW = {
         number: 20,
         name: "self-review",
@@ -44,7 +48,7 @@ declare_gate! {
 fn check(ctx: &Ctx<'_>) -> Measurement {
     let bank = ctx.bank;
     let r = ctx.rubric;
-    let mut failed = [false; 9];
+    let mut failed = [false; 10];
     let mut diags: Vec<Diagnostic> = Vec::new();
     let mut fail = |i: usize, d: Diagnostic, diags: &mut Vec<Diagnostic>| {
         failed[i] = true;
@@ -214,13 +218,19 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         if !cqs.iter().any(|(_, q)| !q.practical.is_empty()) {
             lacks.push("a practical element");
         }
-        if !cqs.iter().any(|(_, q)| !q.metrics.is_empty()) {
+        if !cqs.iter().any(|(_, q)| {
+            q.metrics.iter().any(|m| {
+                [&m.metric, &m.baseline, &m.optimized]
+                    .iter()
+                    .all(|c| ctx.placeholders.find_in_cell(&c.value).is_none())
+            })
+        }) {
             lacks.push("a metrics table");
         }
         if !cqs.iter().any(|(_, q)| {
             q.tradeoffs
                 .as_ref()
-                .is_some_and(|t| !t.value.trim().is_empty())
+                .is_some_and(|t| ctx.placeholders.find(&t.value).is_none())
         }) {
             lacks.push("a trade-off analysis");
         }
@@ -254,9 +264,41 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             &mut diags,
         );
     }
+    // 10. Placeholders in the fields no other gate measures.
+    for (q, segments) in bank.questions.iter().zip(&ctx.segments) {
+        for seg in segments {
+            if !matches!(seg.field, "title" | "metrics" | "validation") {
+                continue;
+            }
+            if let Some(p) = &seg.placeholder {
+                let field = if seg.field == "metrics" {
+                    "metrics cell"
+                } else {
+                    seg.field
+                };
+                let subject = format!("{}: the {field}", ctx.q_name(q));
+                fail(
+                    9,
+                    ctx.placeholder_diag(q.file, seg.value, p, &subject),
+                    &mut diags,
+                );
+            }
+        }
+        if let Some(d) = &q.diagram
+            && let Some(p) = ctx.placeholders.find_word(&d.mermaid.value)
+        {
+            let subject = format!("{}: the diagram", ctx.q_name(q));
+            fail(
+                9,
+                ctx.placeholder_diag(q.file, &d.mermaid, &p, &subject),
+                &mut diags,
+            );
+        }
+    }
+    let total = failed.len();
     let met = failed.iter().filter(|f| !**f).count();
-    let mut m = Measurement::new(format!("{met}/9 standards; {} issues", diags.len()));
-    m.require(met == 9);
+    let mut m = Measurement::new(format!("{met}/{total} standards; {} issues", diags.len()));
+    m.require(met == total);
     m.diagnostics = diags;
     m
 }

@@ -50,6 +50,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 file: t.file,
                 label: format!("tool `{}` ({})", t.id.value, t.name.value),
                 missing,
+                texts: crate::model::EntryTexts::texts(t),
             }
         })
         .collect();

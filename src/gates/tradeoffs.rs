@@ -1,10 +1,17 @@
 use super::{Ctx, Level, Measurement, finding};
-use crate::model::Difficulty;
+use crate::model::{Difficulty, FileId, Sp};
+use crate::text::{self, placeholder::prose_words};
 
 declare_gate! {
     /// ## What it checks
-    /// Every question has trade-offs text, and every advanced question has at least the
-    /// rubric's number of alternatives (default 2).
+    /// Every question has trade-offs that are substance, not a heading: prose of at least
+    /// `tradeoffs.min_words` words (default 12) that names what is traded (a phrase of
+    /// `tradeoffs.traded`: "X vs Y", "at the cost of", "in exchange for" ...) and says when
+    /// to use or avoid the approach (`tradeoffs.when`: "when to use", "avoid when",
+    /// "unless" ...). Every advanced question has at least the rubric's number of
+    /// alternatives (default 2), each with a name and a text of at least
+    /// `tradeoffs.entry_min_words` words (default 6) that states a cost or a benefit (a
+    /// phrase of `tradeoffs.cost_benefit`, or a figure). Placeholders never count.
     ///
     /// ## Why it matters
     /// Performance work is choosing what to give up: latency against throughput, cost
@@ -12,8 +19,8 @@ declare_gate! {
     /// alternatives hides the decision the candidate should reason about.
     ///
     /// ## How to fix
-    /// Add `tradeoffs:` with when to use and when to avoid, and `alternatives:` with a
-    /// cost-benefit line each.
+    /// Write `tradeoffs:` as "Latency vs cost: ... When to use: ... When to avoid: ...",
+    /// and `alternatives:` with a name and a cost-benefit line each.
     ///
     /// ## Example
     /// `28/28 trade-offs; 11/11 advanced with >=2 alternatives`.
@@ -26,6 +33,53 @@ declare_gate! {
     }
 }
 
+/// What a trade-offs text lacks, empty when it is complete.
+fn tradeoff_gaps(ctx: &Ctx<'_>, t: &str) -> Vec<String> {
+    let rules = &ctx.rubric.tradeoffs;
+    let mut gaps = Vec::new();
+    if let Some(p) = ctx.placeholders.find(t) {
+        gaps.push(format!("is a placeholder ({})", p.what));
+        return gaps;
+    }
+    let words = prose_words(t);
+    if words < rules.min_words as usize {
+        gaps.push(format!(
+            "has {words} word(s) of prose; at least {} required",
+            rules.min_words
+        ));
+    }
+    let masked = text::mask_code(t);
+    if !text::Lexicon::get(&rules.traded, false).is_match(&masked) {
+        gaps.push("does not name what is traded (\"X vs Y\", \"at the cost of\")".to_owned());
+    }
+    if !text::Lexicon::get(&rules.when, false).is_match(&masked) {
+        gaps.push("does not say when to use or avoid it".to_owned());
+    }
+    gaps
+}
+
+/// Why an alternative does not count, if it does not.
+fn alternative_gap(ctx: &Ctx<'_>, name: &str, body: &str) -> Option<String> {
+    let rules = &ctx.rubric.tradeoffs;
+    if let Some(p) = ctx.placeholders.find(name) {
+        return Some(format!("its name is a placeholder ({})", p.what));
+    }
+    if let Some(p) = ctx.placeholders.find(body) {
+        return Some(format!("its text is a placeholder ({})", p.what));
+    }
+    let words = prose_words(body);
+    if words < rules.entry_min_words as usize {
+        return Some(format!(
+            "its text has {words} word(s); at least {} required",
+            rules.entry_min_words
+        ));
+    }
+    let masked = text::mask_code(body);
+    let costed =
+        text::Lexicon::get(&rules.cost_benefit, false).is_match(&masked) || ctx.has_figure(&masked);
+    (!costed).then(|| "its text states no cost or benefit".to_owned())
+}
+
 fn check(ctx: &Ctx<'_>) -> Measurement {
     let min_alt = ctx.rubric.tradeoffs.advanced_min_alternatives as usize;
     let qs = &ctx.bank.questions;
@@ -33,38 +87,66 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     let mut advanced = 0;
     let mut advanced_ok = 0;
     let mut diags = Vec::new();
+    let at = |file: FileId, v: &Sp<String>| ctx.loc(file, v.pos);
     for q in qs {
-        if q.tradeoffs
-            .as_ref()
-            .is_some_and(|t| !t.value.trim().is_empty())
-        {
-            with_tradeoffs += 1;
-        } else {
-            diags.push(
+        match &q.tradeoffs {
+            None => diags.push(
                 finding(Level::Required, format!("{} has no trade-offs", ctx.q_name(q)))
                     .at(ctx.q_loc(q))
                     .help("add `tradeoffs:` naming what the approach costs, with when to use and when to avoid it"),
-            );
+            ),
+            Some(t) => {
+                let gaps = tradeoff_gaps(ctx, &t.value);
+                if gaps.is_empty() {
+                    with_tradeoffs += 1;
+                } else {
+                    diags.push(
+                        finding(
+                            Level::Required,
+                            format!("{}: the trade-offs {}", ctx.q_name(q), gaps.join("; ")),
+                        )
+                        .at(at(q.file, t))
+                        .help("name both sides (\"Latency vs cost: ...\") and add \"When to use: ... When to avoid: ...\""),
+                    );
+                }
+            }
         }
         if q.difficulty.value == Difficulty::Advanced {
             advanced += 1;
-            let n = q
-                .alternatives
-                .iter()
-                .filter(|a| !a.text.value.trim().is_empty())
-                .count();
+            let mut n = 0;
+            for a in &q.alternatives {
+                match alternative_gap(ctx, &a.name.value, &a.text.value) {
+                    None => n += 1,
+                    Some(gap) => diags.push(
+                        finding(
+                            Level::Required,
+                            format!(
+                                "{}: alternative `{}` does not count: {gap}",
+                                ctx.q_name(q),
+                                a.name.value.trim()
+                            ),
+                        )
+                        .at(at(q.file, &a.text))
+                        .help("say what the alternative costs or gains against the chosen approach, with a figure where you have one"),
+                    ),
+                }
+            }
             if n >= min_alt {
                 advanced_ok += 1;
             } else {
+                let loc = q
+                    .alternatives
+                    .first()
+                    .map_or_else(|| ctx.q_loc(q), |a| at(q.file, &a.name));
                 diags.push(
                     finding(
                         Level::Required,
                         format!(
-                            "{} is advanced and has {n} alternative(s); {min_alt} required",
+                            "{} is advanced and has {n} alternative(s) that count; {min_alt} required",
                             ctx.q_name(q)
                         ),
                     )
-                    .at(ctx.q_loc(q))
+                    .at(loc)
                     .help("add `alternatives:` entries with a cost-benefit comparison"),
                 );
             }

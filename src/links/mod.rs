@@ -5,6 +5,7 @@
 pub mod cache;
 pub mod check;
 pub mod extract;
+pub mod pin;
 pub mod status;
 
 use std::collections::HashMap;

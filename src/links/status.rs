@@ -134,6 +134,13 @@ impl LinkStatus for LiveResults {
     fn is_live(&self, url: &str) -> Option<bool> {
         self.get(url).and_then(Outcome::is_live)
     }
+
+    fn resolved(&self, url: &str) -> Option<String> {
+        match self.get(url)? {
+            Outcome::Ok { url: Some(to), .. } => Some(to.clone()),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]

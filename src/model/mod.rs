@@ -11,11 +11,11 @@ pub use bank::{Bank, BankMeta, ClusterDef, Scope, SourceFile, Sources};
 pub use question::{
     Alternative, Diagram, DiagramKind, Difficulty, Metric, Practical, Question, Risk,
 };
-pub use refs::{GlossaryEntry, Source, SourceType, Tool};
+pub use refs::{EntryTexts, GlossaryEntry, Source, SourceType, Tool};
 pub use rubric::{
-    Axis, ChainStep, CitationRules, ClusterRules, DEFAULT_RUBRIC_YAML, DifficultyMix, Diversity,
-    LanguageMix, LanguageShare, Method, Minutes, Named, Quantity, Range, Recency,
-    ReferenceMinimums, Rubric, TradeoffRules,
+    Axis, Chain, ChainStep, CitationRules, ClusterRules, DEFAULT_RUBRIC_YAML, DifficultyMix,
+    Diversity, LanguageMix, LanguageShare, MatrixRules, Method, Minutes, Named, Placeholders,
+    Quantity, Range, Recency, ReferenceMinimums, Rubric, TradeoffRules,
 };
 pub use scalar::{Day, PartialDate, Text, YearMonth};
 pub use span::{FileId, Pos, Sp};

@@ -164,3 +164,82 @@ impl Source {
             .or_else(|| self.year.as_ref().map(|y| y.value))
     }
 }
+
+/// The prose of a reference entry, field by field, for the placeholder detector: an entry
+/// whose text is `TODO` is not an entry.
+pub trait EntryTexts {
+    fn texts(&self) -> Vec<(&'static str, &str)>;
+}
+
+impl EntryTexts for GlossaryEntry {
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        let mut out = vec![("term", self.term.value.as_str())];
+        for (name, v) in [
+            ("definition", &self.definition),
+            ("formula", &self.formula),
+            ("targets", &self.targets),
+            ("distinctions", &self.distinctions),
+            ("when_to_use", &self.when_to_use),
+        ] {
+            if let Some(v) = v {
+                out.push((name, v.as_str()));
+            }
+        }
+        out
+    }
+}
+
+impl EntryTexts for Tool {
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        let mut out = vec![("name", self.name.value.as_str())];
+        for (name, v) in [
+            ("category", &self.category),
+            ("purpose", &self.purpose),
+            ("pricing", &self.pricing),
+            ("use_cases", &self.use_cases),
+            ("limitations", &self.limitations),
+        ] {
+            if let Some(v) = v {
+                out.push((name, v.as_str()));
+            }
+        }
+        out.extend(
+            self.integrations
+                .iter()
+                .map(|i| ("integrations", i.as_str())),
+        );
+        if let Some(u) = &self.url {
+            out.push(("url", u.value.as_str()));
+        }
+        out
+    }
+}
+
+impl EntryTexts for Source {
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        let mut out: Vec<(&'static str, &str)> = self
+            .authors
+            .iter()
+            .map(|a| ("authors", a.as_str()))
+            .collect();
+        if let Some(t) = &self.title {
+            out.push(("title", t.value.as_str()));
+        }
+        for (name, v) in [
+            ("container", &self.container),
+            ("publisher", &self.publisher),
+            ("coverage", &self.coverage),
+            ("key_sections", &self.key_sections),
+        ] {
+            if let Some(v) = v {
+                out.push((name, v.as_str()));
+            }
+        }
+        for (name, v) in [("url", &self.url), ("doi", &self.doi)] {
+            if let Some(v) = v {
+                out.push((name, v.value.as_str()));
+            }
+        }
+        out
+    }
+}

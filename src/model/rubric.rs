@@ -25,12 +25,23 @@ pub struct Rubric {
     pub clusters: ClusterRules,
     pub quantity: Quantity,
     pub difficulty: DifficultyMix,
-    /// The performance chain every answer must carry (gate 4), in order.
-    pub chain: Vec<ChainStep>,
+    /// The performance chain every answer must carry (gate 4): its steps in order and
+    /// the prose each step needs. A bare list of steps is accepted too.
+    pub chain: Chain,
     pub answer_words: Range,
     pub practical_lines: Range,
     pub citations: CitationRules,
     pub tradeoffs: TradeoffRules,
+    /// What never counts as content (every gate): TODO words, the Output Format's slots.
+    #[serde(default)]
+    pub placeholders: Placeholders,
+    /// Gate 17: hosts of Wayback-style archives (`/web/<timestamp>/<url>`). A URL there
+    /// is persistent only with a full 14-digit snapshot timestamp.
+    #[serde(default = "default_archive_hosts")]
+    pub archive_hosts: Vec<String>,
+    /// Gate 2: how many matrix cells one question may count in.
+    #[serde(default)]
+    pub matrix: MatrixRules,
     pub references: ReferenceMinimums,
     pub languages: LanguageMix,
     pub recency: Recency,
@@ -38,6 +49,10 @@ pub struct Rubric {
     /// Regular expressions (case-insensitive); a key insight matching one holds a
     /// numeric improvement (gate 10).
     pub impact_patterns: Vec<String>,
+    /// Regular expressions (case-insensitive) for a figure with its unit: what the SLO,
+    /// Measure and Impact steps of the chain must hold (gate 4). Empty: `impact_patterns`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub figure_patterns: Vec<String>,
     /// Words of change (stems, case-insensitive, at a word start); a key insight needs one
     /// besides a figure, so "keeps p99 under 100 ms" (a target) is not an improvement.
     pub impact_words: Vec<String>,
@@ -174,9 +189,107 @@ pub struct ChainStep {
     pub label: String,
     /// Case-insensitive phrases matched at the start of a word.
     pub lexicon: Vec<String>,
-    /// The step only counts in a sentence that also holds a number.
+    /// The step's text must hold a figure with a unit (`figure_patterns`).
     #[serde(default)]
     pub requires_number: bool,
+    /// The step's text must state a change: from→to, or a % / x with a word of change
+    /// (`impact_words`).
+    #[serde(default)]
+    pub requires_change: bool,
+}
+
+/// A matrix cell: (dimension index, phase index).
+pub type Cell = (usize, usize);
+
+/// The chain of gate 4: its steps, and the prose a step needs to count.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Chain {
+    /// Words of prose (label, code and reference marks not counted) each step needs.
+    #[serde(default = "default_chain_words")]
+    pub min_words: u32,
+    pub steps: Vec<ChainStep>,
+}
+
+fn default_archive_hosts() -> Vec<String> {
+    Rubric::default_rubric().archive_hosts
+}
+
+fn default_chain_words() -> u32 {
+    8
+}
+
+impl std::ops::Deref for Chain {
+    type Target = Vec<ChainStep>;
+    fn deref(&self) -> &Vec<ChainStep> {
+        &self.steps
+    }
+}
+
+impl<'de> Deserialize<'de> for Chain {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Chain, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            #[serde(default = "default_chain_words")]
+            min_words: u32,
+            steps: Vec<ChainStep>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            Full(Full),
+            Steps(Vec<ChainStep>),
+        }
+        Ok(match Form::deserialize(d)? {
+            Form::Full(f) => Chain {
+                min_words: f.min_words,
+                steps: f.steps,
+            },
+            Form::Steps(steps) => Chain {
+                min_words: default_chain_words(),
+                steps,
+            },
+        })
+    }
+}
+
+/// Placeholder text: it satisfies no requirement of any gate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Placeholders {
+    /// Words that mark unfinished text, matched as whole words. All-capital entries
+    /// (`TODO`) match only in capitals; others (`lorem ipsum`) in any case.
+    pub words: Vec<String>,
+    /// Slots of the Output Format, written as the text inside the brackets
+    /// (`Metric` for `[Metric]`), case-insensitive. An entry ending in `*` matches any
+    /// bracket that starts with it (`One sentence*` for `[One sentence: ...]`).
+    pub slots: Vec<String>,
+    /// Values that are legitimate in a metrics cell without a figure (`N/A`, `—`).
+    pub values: Vec<String>,
+}
+
+impl Default for Placeholders {
+    fn default() -> Placeholders {
+        Rubric::default_rubric().placeholders
+    }
+}
+
+/// Gate 2's rule for questions that name several dimensions or phases.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MatrixRules {
+    /// A question counts in at most this many cells, its (dimension, phase) pairs taken
+    /// dimension-major in the order written.
+    pub max_cells_per_question: u32,
+}
+
+impl Default for MatrixRules {
+    fn default() -> MatrixRules {
+        MatrixRules {
+            max_cells_per_question: 2,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -202,6 +315,42 @@ pub struct CitationRules {
 pub struct TradeoffRules {
     pub advanced_min_alternatives: u32,
     pub advanced_min_risks: u32,
+    /// Phrases that name what is traded ("vs", "at the cost of"); trade-offs need one.
+    #[serde(default = "TradeoffRules::default_traded")]
+    pub traded: Vec<String>,
+    /// Phrases that say when to use or avoid the approach; trade-offs need one.
+    #[serde(default = "TradeoffRules::default_when")]
+    pub when: Vec<String>,
+    /// Phrases of cost or benefit; an alternative needs one, or a figure.
+    #[serde(default = "TradeoffRules::default_cost_benefit")]
+    pub cost_benefit: Vec<String>,
+    /// Words of prose trade-offs need.
+    #[serde(default = "TradeoffRules::default_min_words")]
+    pub min_words: u32,
+    /// Words of prose an alternative's text and a mitigation need.
+    #[serde(default = "TradeoffRules::default_entry_words")]
+    pub entry_min_words: u32,
+}
+
+impl TradeoffRules {
+    fn defaults() -> TradeoffRules {
+        Rubric::default_rubric().tradeoffs
+    }
+    fn default_traded() -> Vec<String> {
+        TradeoffRules::defaults().traded
+    }
+    fn default_when() -> Vec<String> {
+        TradeoffRules::defaults().when
+    }
+    fn default_cost_benefit() -> Vec<String> {
+        TradeoffRules::defaults().cost_benefit
+    }
+    fn default_min_words() -> u32 {
+        12
+    }
+    fn default_entry_words() -> u32 {
+        6
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -257,6 +406,36 @@ impl Rubric {
         serde_saphyr::from_str(DEFAULT_RUBRIC_YAML).expect("the built-in rubric parses")
     }
 
+    /// The matrix cells (dimension index, phase index) a question with these dimensions and
+    /// phases counts in, and the pairs beyond `matrix.max_cells_per_question` that it does
+    /// not: pairs are taken dimension-major in the order written, unknown values skipped.
+    pub fn cells<S: AsRef<str>>(&self, dimensions: &[S], phases: &[S]) -> (Vec<Cell>, Vec<Cell>) {
+        let max = self.matrix.max_cells_per_question.max(1) as usize;
+        let dims = self.dimensions.ids();
+        let ph = self.phases.ids();
+        let mut counted = Vec::new();
+        let mut extra = Vec::new();
+        for d in dimensions {
+            let Some(i) = dims.iter().position(|x| *x == d.as_ref()) else {
+                continue;
+            };
+            for p in phases {
+                let Some(j) = ph.iter().position(|x| *x == p.as_ref()) else {
+                    continue;
+                };
+                if counted.contains(&(i, j)) || extra.contains(&(i, j)) {
+                    continue;
+                }
+                if counted.len() < max {
+                    counted.push((i, j));
+                } else {
+                    extra.push((i, j));
+                }
+            }
+        }
+        (counted, extra)
+    }
+
     /// The question count above which reference minimums scale.
     pub fn scaled_minimum(&self, base: u32, questions: usize) -> u32 {
         if questions > self.quantity.scale_above as usize {
@@ -288,6 +467,16 @@ mod tests {
         assert_eq!(r.chain.len(), 6);
         assert_eq!((r.quantity.min, r.quantity.max), (25, 30));
         assert_eq!(r.references.citations, 20);
+    }
+
+    #[test]
+    fn a_question_counts_in_at_most_two_cells_dimension_major() {
+        let r = Rubric::default_rubric();
+        let (counted, extra) = r.cells(&["latency", "throughput"], &["analyze", "optimize"]);
+        assert_eq!(counted, [(0, 1), (0, 2)]);
+        assert_eq!(extra, [(1, 1), (1, 2)]);
+        let (counted, extra) = r.cells(&["latency", "nope"], &["measure"]);
+        assert_eq!((counted, extra), (vec![(0, 0)], vec![]));
     }
 
     #[test]

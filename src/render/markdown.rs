@@ -500,8 +500,15 @@ fn view(bank: &Bank, gates: &[GateResult]) -> DocumentView {
                         .iter()
                         .enumerate()
                         .filter(|(_, q)| {
-                            q.dimensions.iter().any(|x| x.value == d.id)
-                                && q.phases.iter().any(|x| x.value == p.id)
+                            // The cells gate 2 counts: at most `max_cells_per_question`.
+                            let dims: Vec<&str> =
+                                q.dimensions.iter().map(|x| x.value.as_str()).collect();
+                            let phases: Vec<&str> =
+                                q.phases.iter().map(|x| x.value.as_str()).collect();
+                            let di = r.dimensions.ids().iter().position(|x| *x == d.id);
+                            let pj = r.phases.ids().iter().position(|x| *x == p.id);
+                            di.zip(pj)
+                                .is_some_and(|cell| r.cells(&dims, &phases).0.contains(&cell))
                         })
                         .map(|(i, _)| format!("Q{}", i + 1))
                         .collect();

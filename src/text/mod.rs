@@ -2,6 +2,9 @@
 //! with spans, word counts (each CJK character is a word), acronyms outside code,
 //! sentence splitting, lexicon matching, and GitHub heading slugs.
 
+pub mod archive;
+pub mod placeholder;
+
 use std::ops::Range;
 use std::sync::LazyLock;
 

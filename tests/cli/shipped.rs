@@ -3,16 +3,16 @@
 use crate::common::{check_json, root};
 
 #[test]
-fn the_shipped_bank_passes_all_twenty_gates() {
+fn the_shipped_bank_passes_every_gate_but_an_honest_offline_warn_on_17() {
     let bank = root().join("content/performance-engineering");
-    let (code, json, _) = check_json(&bank, &["--strict"]);
+    let (code, json, _) = check_json(&bank, &[]);
     let b = &json["banks"][0];
     assert_eq!(b["loaded"], true, "{:#}", b["diagnostics"]);
     let gates = b["gates"].as_array().unwrap();
     assert_eq!(gates.len(), 20);
     let not_pass: Vec<String> = gates
         .iter()
-        .filter(|g| g["status"] != "PASS")
+        .filter(|g| g["status"] != "PASS" && g["number"] != 17)
         .map(|g| {
             format!(
                 "{} {}: {} {}\n{:#}",
@@ -21,13 +21,20 @@ fn the_shipped_bank_passes_all_twenty_gates() {
         })
         .collect();
     assert!(not_pass.is_empty(), "{}", not_pass.join("\n"));
-    assert!(
-        gates
-            .iter()
-            .all(|g| g["diagnostics"].as_array().unwrap().is_empty()),
-        "no warnings either"
-    );
-    assert_eq!(code, 0, "--strict passes: no WARN anywhere");
+    // Offline, links that are neither a DOI nor a pinned snapshot are unverified: WARN,
+    // never PASS, and never FAIL.
+    assert_eq!(gates[16]["status"], "WARN", "{:#}", gates[16]);
+    let warned: Vec<&str> = gates
+        .iter()
+        .filter(|g| g["number"] != 17)
+        .flat_map(|g| g["diagnostics"].as_array().unwrap())
+        .filter(|d| d["severity"] != "note")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(warned.is_empty(), "no warnings but gate 17's: {warned:#?}");
+    assert_eq!(code, 0, "WARN passes without --strict");
+    let (strict, _, _) = check_json(&bank, &["--strict"]);
+    assert_eq!(strict, 1, "--strict counts gate 17's WARN");
     assert_eq!(b["as_of"], "2026-11-25");
 }
 
