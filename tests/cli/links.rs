@@ -1,7 +1,7 @@
 //! `qbank links` and `check --online` against a server each test starts on 127.0.0.1.
 //! Never the internet; every run is bounded in time.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
-use crate::common::{fixtures, qbank};
+use crate::bank::{Bank, Written};
+use crate::common::qbank;
 
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
@@ -428,35 +429,40 @@ fn private_addresses_are_refused_by_default() {
     );
 }
 
-/// The link-accessibility fixture bank, copied with its links pointed at `server`: the
-/// tool `T1` (url `/k6`, plus `archived` when given), a link in an answer (`/ok`), and
-/// the DOI `10.1234/abcd` of `A1`.
-fn bank(server: &Server, archived: Option<&str>) -> tempfile::TempDir {
-    let src = fixtures().join("gates/link-accessibility/warn-offline");
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("bank");
-    for e in walkdir::WalkDir::new(&src) {
-        let e = e.unwrap();
-        let to: PathBuf = root.join(e.path().strip_prefix(&src).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-            continue;
-        }
-        let mut text = std::fs::read_to_string(e.path()).unwrap();
-        let mut tool_url = format!("url: {}", server.url("/k6"));
-        if let Some(a) = archived {
-            tool_url.push_str(&format!("\n  archived: {}", server.url(a)));
-        }
-        text = text
-            .replace("url: https://k6.io", &tool_url)
-            .replace(
-                "https://grafana.com/docs/k6/latest/using-k6/thresholds/",
-                &server.url("/ok"),
-            )
-            .replace("10.1145/2408776.2408794", "10.1234/abcd");
-        std::fs::write(&to, text).unwrap();
-    }
-    dir
+/// A bank of one question whose links point at `server`: the tool `T1` (url `/k6`, plus
+/// `archived` when given), a link in the answer (`/ok`), and the DOI `10.1234/abcd` of
+/// the only citation, `A1`.
+fn bank(server: &Server, archived: Option<&str>) -> Written {
+    let link = server.url("/ok");
+    Bank::passing()
+        .retain_questions(|q| q.str("id") == "k6-ci-gate")
+        .question("k6-ci-gate", |q| {
+            let optimize = q.step_text("Optimize");
+            q.step("Optimize", &format!("{optimize} (thresholds: {link})"));
+        })
+        .tools(|t| {
+            t.truncate(1);
+            t[0].set("url", server.url("/k6"));
+            match archived {
+                Some(a) => t[0].set("archived", server.url(a)),
+                None => t[0].remove("archived"),
+            };
+        })
+        .literature(|l| l.clear())
+        .citations(|c| {
+            c.truncate(1);
+            c[0].set("doi", "10.1234/abcd");
+        })
+        .write()
+}
+
+/// The line of `key:` in the written `rel` (1-based).
+fn line_of(d: &Written, rel: &str, key: &str) -> usize {
+    let text = std::fs::read_to_string(d.root.join(rel)).unwrap();
+    1 + text
+        .lines()
+        .position(|l| l.trim_start().trim_start_matches("- ").starts_with(key))
+        .unwrap_or_else(|| panic!("no `{key}` in {rel}"))
 }
 
 #[test]
@@ -474,7 +480,11 @@ fn bank_links_with_a_doi_redirect_and_an_archive() {
     assert_eq!(s.hits_on("/landing/abcd").len(), 1);
     // The dead tool URL has a working archive: reported as archived, not broken.
     assert!(out.contains("archived-link"), "{out}");
-    assert!(out.contains("tools.yaml:11:"), "{out}");
+    let at = format!(
+        "tools.yaml:{}:",
+        line_of(&d, "references/tools.yaml", "url:")
+    );
+    assert!(out.contains(&at), "{out}");
     assert!(
         out.contains("4 links (4 unique): 3 ok, 0 broken, 1 archived"),
         "{out}"
