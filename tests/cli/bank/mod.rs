@@ -745,3 +745,81 @@ fn yaml_writer_round_trips_through_a_yaml_parser() {
         "{text}"
     );
 }
+
+/// The passing bank's substance, held to the revised contract's rules so that it keeps
+/// passing when they land: every step is labelled and has at least 10 words of prose
+/// (reference marks masked); SLO, Measure and Impact hold a figure with a unit; Impact
+/// states a from -> to change; risks have mitigations of 8 words or more; trade-offs name
+/// what is traded and when to use or avoid; citations are `[Ref: ...]` marks.
+#[test]
+fn the_passing_bank_has_substance_in_every_step() {
+    let marks = regex::Regex::new(r"\[(?:Ref|G): [^\]]*\]").unwrap();
+    let figure = regex::Regex::new(
+        r"\d[\d,.]*\s?(?:K|M)?\s?(?:%|ms|s\b|min|h\b|rps|qps|MB|GB|TB|KB|x\b|jobs/s|events/s|pods|connections|days?|hours|minutes|requests|queries|shards|ms\b)",
+    )
+    .unwrap();
+    let words = |t: &str| {
+        marks
+            .replace_all(t, "")
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count()
+    };
+    let mut problems = Vec::new();
+    for q in &Bank::passing().questions {
+        let id = q.str("id");
+        for label in [
+            "SLO",
+            "Measure",
+            "Bottleneck",
+            "Optimize",
+            "Validate",
+            "Impact",
+        ] {
+            let text = q.step_text(label);
+            if words(&text) < 10 {
+                problems.push(format!("{id}: {label} has {} words", words(&text)));
+            }
+            if matches!(label, "SLO" | "Measure" | "Impact") && !figure.is_match(&text) {
+                problems.push(format!("{id}: {label} has no figure with a unit: {text}"));
+            }
+        }
+        let impact = q.step_text("Impact");
+        if !(impact.contains(" from ") && impact.contains(" to ")) {
+            problems.push(format!("{id}: Impact states no from -> to change"));
+        }
+        let tradeoffs = q.str("tradeoffs");
+        if !(tradeoffs.contains(" vs ")
+            && tradeoffs.contains("When to use")
+            && tradeoffs.contains("When to avoid"))
+        {
+            problems.push(format!(
+                "{id}: trade-offs name no X vs Y or when to use/avoid"
+            ));
+        }
+        let mut q = q.clone();
+        let risks = q.items("risks").clone();
+        for r in risks {
+            let Node::Map(r) = r else { unreachable!() };
+            if words(r.str("mitigation")) < 8 {
+                problems.push(format!("{id}: a mitigation under 8 words"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The passing bank's YAML blocks parse (the other languages are checked by the gates).
+#[test]
+fn the_passing_bank_yaml_blocks_parse() {
+    for mut q in Bank::passing().questions {
+        let id = q.str("id").to_owned();
+        for b in q.items("practical").clone() {
+            let Node::Map(b) = b else { unreachable!() };
+            if b.str("lang") == "yaml" {
+                let parsed: Result<serde_json::Value, _> = serde_saphyr::from_str(b.str("code"));
+                assert!(parsed.is_ok(), "{id}: {parsed:?}");
+            }
+        }
+    }
+}
