@@ -565,6 +565,43 @@ impl Bank {
     }
 }
 
+impl Bank {
+    /// Writes the bank and runs `qbank check bank --as-of AS_OF` (human format) from its
+    /// temporary folder; returns the diagnostics of gate `gate` alone, as printed.
+    pub fn check_human(&self, gate: u64) -> String {
+        let written = self.write();
+        let out = qbank()
+            .current_dir(written.path())
+            .args(["check", "bank", "--as-of", AS_OF])
+            .output()
+            .expect("qbank runs");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let mine = [
+            format!("error[{gate}:"),
+            format!("warning[{gate}:"),
+            format!("note[{gate}:"),
+        ];
+        // A diagnostic starts with `error[N:code]` (or warning, note) and ends with a
+        // blank line.
+        let mut out = String::new();
+        let mut keep = false;
+        for line in text.lines() {
+            if ["error[", "warning[", "note["]
+                .iter()
+                .any(|p| line.starts_with(p))
+            {
+                keep = mine.iter().any(|m| line.starts_with(m.as_str()));
+            }
+            if keep {
+                out.push_str(line.trim_end());
+                out.push('\n');
+                keep = !line.is_empty();
+            }
+        }
+        out
+    }
+}
+
 fn strip(q: &mut Map, re: &regex::Regex) {
     for (_, v) in q.0.iter_mut() {
         strip_node(v, re);
