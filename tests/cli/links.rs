@@ -586,3 +586,45 @@ fn offline_sends_nothing() {
         "{out}"
     );
 }
+
+/// The builder's whole bank with every tool and source URL pointed at a local server that
+/// answers 200 (archives dropped) and its DOIs resolved through it: gate 17 PASSes because
+/// every link was checked live, not because of an archive URL.
+#[test]
+fn the_passing_bank_checked_live_passes_gate_17() {
+    let s = Server::start(|_, _, _| ok());
+    let (mut tools, mut sources) = (0, 0);
+    let d = Bank::passing()
+        .tools(|t| {
+            for e in t.iter_mut() {
+                tools += 1;
+                e.set("url", s.url(&format!("/tool/{tools}")));
+                e.unset("archived");
+            }
+        })
+        .sources(|e| {
+            if e.get("url").is_some() {
+                sources += 1;
+                e.set("url", s.url(&format!("/source/{sources}")));
+            }
+            e.unset("archived");
+        })
+        .write();
+    let doi = format!("--doi-resolver={}", s.url("/doi/"));
+    let out = qbank()
+        .current_dir(d.path())
+        .args(["check", "bank", "--format", "json", "--online", &doi])
+        .args(FAST)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let g = gate_17(&json);
+    assert_eq!(g["status"], "PASS", "{g}");
+    assert!(
+        g["evidence"].as_str().unwrap().contains("checked live"),
+        "{g}"
+    );
+    assert!(!s.hits_on("/tool/1").is_empty(), "{:?}", s.hits());
+    assert!(!s.hits_on("/doi/10.1287/opre.1110.0940").is_empty());
+}
