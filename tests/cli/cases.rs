@@ -80,6 +80,17 @@ const A_POOL: &str = "api-p99-pool-wait";
 const A_CACHE: &str = "cache-stampede";
 const I_CACHE: &str = "cache-aside-catalog";
 
+/// A psql script: a query whose result `\gset` stores in a variable, then a query using it.
+const PSQL: &str = "-- how many open tickets the dashboard shows, kept in :open_tickets
+SELECT count(*) AS open_tickets FROM tickets WHERE status = 'open' \\gset
+\\echo open tickets: :open_tickets
+SELECT id, subject, updated_at
+FROM tickets
+WHERE status = 'open' AND team_id = :'team_id'
+ORDER BY updated_at DESC
+LIMIT 50;
+";
+
 fn bad_yaml() -> &'static str {
     "spring:\n  datasource:\n    hikari:\n      maximum-pool-size: [20\n      minimum-idle: 20\n      connection-timeout: 250\n"
 }
@@ -154,6 +165,10 @@ cases! {
         .question("n-plus-one-history", |q| {
             q.item("practical", 0).set("code", "EXPLAIN (ANALYZE, BUFFERS)\nSELECT name, price FROM products WHERE id = 42;\n-- repeated 120 times per page\n");
         });
+    /// pass: a psql script's meta-commands (`\gset`, `\echo`) and `:'var'` substitutions are
+    /// psql, not SQL errors.
+    practical_elements_pass_psql_script: gate 5 Pass => Bank::passing()
+        .question("partial-index-tickets", |q| { q.item("practical", 0).set("code", PSQL); });
     /// fail: a YAML block that does not parse (an unclosed flow sequence).
     practical_elements_fail_yaml_does_not_parse: gate 5 Fail
         ignore "enabled when gate 5 rule lands (blocks must parse)" =>
@@ -173,6 +188,12 @@ cases! {
 
     /// pass: every question cites 2 or more distinct references.
     citations_pass: gate 6 Pass => Bank::passing();
+    /// pass: glossary ids inside `[Ref: ...]` are citations (the spec's own example cites
+    /// `[Ref: G10]`).
+    citations_pass_glossary_ids: gate 6 Pass => Bank::passing().remove_citations().questions(|q| {
+        let slo = q.step_text("SLO");
+        q.step("SLO", &format!("{slo} [Ref: G1, G9]"));
+    });
     /// fail: no question cites anything.
     citations_fail_none_cited: gate 6 Fail => Bank::passing().remove_citations();
     /// fail: `[G: Term]` marks are term definitions, not citations.
