@@ -138,7 +138,9 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             let body = masked.get(at.text.clone()).unwrap_or_default();
             let words = text::placeholder::prose_words(body_raw);
             let mut lacks: Vec<String> = Vec::new();
-            if let Some(p) = ctx.placeholders.find(body_raw) {
+            if words == 0 {
+                lacks.push("has no prose: a label alone is not a step".to_owned());
+            } else if let Some(p) = ctx.placeholders.find(body_raw) {
                 lacks.push(format!("is a placeholder ({})", p.what));
             } else if words < min_words {
                 lacks.push(format!(

@@ -103,7 +103,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                     diags.push(
                         finding(
                             Level::Required,
-                            format!("{}: the trade-offs {}", ctx.q_name(q), gaps.join("; ")),
+                            format!("{}: the trade-offs text {}", ctx.q_name(q), gaps.join("; ")),
                         )
                         .at(at(q.file, t))
                         .help("name both sides (\"Latency vs cost: ...\") and add \"When to use: ... When to avoid: ...\""),

@@ -92,6 +92,41 @@ fn init_makes_a_bank_that_loads_and_whose_todos_the_gates_report() {
         todo_hits >= 6,
         "only {todo_hits} diagnostics point at a TODO line"
     );
+    // The scaffold's TODOs satisfy no content gate: not its example figures (gate 10),
+    // not `**SLO**: TODO` (gate 4), not a citation of a TODO entry (gates 6-7).
+    for n in [4, 6, 7, 8, 9, 10] {
+        let g = &b["gates"][n - 1];
+        assert_eq!(g["status"], "FAIL", "gate {n} on the scaffold: {g:#}");
+    }
+    // Each placeholder is one `placeholder` finding at its own line and column, and a
+    // TODO is never reported as an undefined acronym.
+    let placeholders: Vec<_> = all.iter().filter(|d| d["code"] == "placeholder").collect();
+    assert!(placeholders.len() >= 12, "{placeholders:#?}");
+    for d in &placeholders {
+        assert!(d["location"]["line"].as_u64().unwrap_or(0) > 0, "{d:#}");
+        assert!(d["location"]["col"].as_u64().unwrap_or(0) > 0, "{d:#}");
+        assert!(d["help"].is_string(), "{d:#}");
+    }
+    let mut at: Vec<String> = placeholders
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{}",
+                d["location"]["file"], d["location"]["line"], d["location"]["col"]
+            )
+        })
+        .collect();
+    let n = at.len();
+    at.sort();
+    at.dedup();
+    assert_eq!(at.len(), n, "a placeholder reported twice");
+    assert!(
+        !all.iter().any(|d| d["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("acronym `TODO`")),
+        "TODO reported as an acronym"
+    );
 
     // Never over an existing bank.
     let o = qbank().arg("init").arg(&bank).output().unwrap();

@@ -1,7 +1,7 @@
 //! `qbank links` and `check --online` against a server each test starts on 127.0.0.1.
 //! Never the internet; every run is bounded in time.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
-use crate::common::{fixtures, qbank};
+use crate::bank::{Bank, Written};
+use crate::common::qbank;
 
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
@@ -428,35 +429,40 @@ fn private_addresses_are_refused_by_default() {
     );
 }
 
-/// The link-accessibility fixture bank, copied with its links pointed at `server`: the
-/// tool `T1` (url `/k6`, plus `archived` when given), a link in an answer (`/ok`), and
-/// the DOI `10.1234/abcd` of `A1`.
-fn bank(server: &Server, archived: Option<&str>) -> tempfile::TempDir {
-    let src = fixtures().join("gates/link-accessibility/warn-offline");
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("bank");
-    for e in walkdir::WalkDir::new(&src) {
-        let e = e.unwrap();
-        let to: PathBuf = root.join(e.path().strip_prefix(&src).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-            continue;
-        }
-        let mut text = std::fs::read_to_string(e.path()).unwrap();
-        let mut tool_url = format!("url: {}", server.url("/k6"));
-        if let Some(a) = archived {
-            tool_url.push_str(&format!("\n  archived: {}", server.url(a)));
-        }
-        text = text
-            .replace("url: https://k6.io", &tool_url)
-            .replace(
-                "https://grafana.com/docs/k6/latest/using-k6/thresholds/",
-                &server.url("/ok"),
-            )
-            .replace("10.1145/2408776.2408794", "10.1234/abcd");
-        std::fs::write(&to, text).unwrap();
-    }
-    dir
+/// A bank of one question whose links point at `server`: the tool `T1` (url `/k6`, plus
+/// `archived` when given), a link in the answer (`/ok`), and the DOI `10.1234/abcd` of
+/// the only citation, `A1`.
+fn bank(server: &Server, archived: Option<&str>) -> Written {
+    let link = server.url("/ok");
+    Bank::passing()
+        .retain_questions(|q| q.str("id") == "k6-ci-gate")
+        .question("k6-ci-gate", |q| {
+            let optimize = q.step_text("Optimize");
+            q.step("Optimize", &format!("{optimize} (thresholds: {link})"));
+        })
+        .tools(|t| {
+            t.truncate(1);
+            t[0].set("url", server.url("/k6"));
+            match archived {
+                Some(a) => t[0].set("archived", server.url(a)),
+                None => t[0].remove("archived"),
+            };
+        })
+        .literature(|l| l.clear())
+        .citations(|c| {
+            c.truncate(1);
+            c[0].set("doi", "10.1234/abcd");
+        })
+        .write()
+}
+
+/// The line of `key:` in the written `rel` (1-based).
+fn line_of(d: &Written, rel: &str, key: &str) -> usize {
+    let text = std::fs::read_to_string(d.root.join(rel)).unwrap();
+    1 + text
+        .lines()
+        .position(|l| l.trim_start().trim_start_matches("- ").starts_with(key))
+        .unwrap_or_else(|| panic!("no `{key}` in {rel}"))
 }
 
 #[test]
@@ -474,7 +480,11 @@ fn bank_links_with_a_doi_redirect_and_an_archive() {
     assert_eq!(s.hits_on("/landing/abcd").len(), 1);
     // The dead tool URL has a working archive: reported as archived, not broken.
     assert!(out.contains("archived-link"), "{out}");
-    assert!(out.contains("tools.yaml:11:"), "{out}");
+    let at = format!(
+        "tools.yaml:{}:",
+        line_of(&d, "references/tools.yaml", "url:")
+    );
+    assert!(out.contains(&at), "{out}");
     assert!(
         out.contains("4 links (4 unique): 3 ok, 0 broken, 1 archived"),
         "{out}"
@@ -575,4 +585,141 @@ fn offline_sends_nothing() {
         out.contains("0 ok, 0 broken, 0 archived, 2 unverified"),
         "{out}"
     );
+}
+
+/// The builder's whole bank with every tool and source URL pointed at a local server that
+/// answers 200 (archives dropped) and its DOIs resolved through it: gate 17 PASSes because
+/// every link was checked live, not because of an archive URL.
+#[test]
+fn the_passing_bank_checked_live_passes_gate_17() {
+    let s = Server::start(|_, _, _| ok());
+    let (mut tools, mut sources) = (0, 0);
+    let d = Bank::passing()
+        .tools(|t| {
+            for e in t.iter_mut() {
+                tools += 1;
+                e.set("url", s.url(&format!("/tool/{tools}")));
+                e.unset("archived");
+            }
+        })
+        .sources(|e| {
+            if e.get("url").is_some() {
+                sources += 1;
+                e.set("url", s.url(&format!("/source/{sources}")));
+            }
+            e.unset("archived");
+        })
+        .write();
+    let doi = format!("--doi-resolver={}", s.url("/doi/"));
+    let out = qbank()
+        .current_dir(d.path())
+        .args(["check", "bank", "--format", "json", "--online", &doi])
+        .args(FAST)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let g = gate_17(&json);
+    assert_eq!(g["status"], "PASS", "{g}");
+    assert!(
+        g["evidence"].as_str().unwrap().contains("checked live"),
+        "{g}"
+    );
+    assert!(!s.hits_on("/tool/1").is_empty(), "{:?}", s.hits());
+    assert!(!s.hits_on("/doi/10.1287/opre.1110.0940").is_empty());
+}
+
+/// `qbank links --pin-archives`: a year-only archive URL that the archive redirects to a
+/// snapshot is rewritten as that snapshot's URL, in place, and gate 17 then counts it as
+/// persistent offline. The archive here is a local server named in the rubric's
+/// `archive_hosts` (the real one is not reachable from tests).
+#[test]
+fn pin_archives_writes_the_snapshot_a_partial_archive_url_resolved_to() {
+    let s = Server::start(|m, p, n| match p {
+        "/k6" => ok(),
+        p if p.starts_with("/web/2026/") => {
+            redirect(302, &p.replacen("/web/2026/", "/web/20260314093000/", 1))
+        }
+        p if p.starts_with("/web/20260314093000/") => ok(),
+        _ => standard(m, p, n),
+    });
+    let partial = s.url("/web/2026/https://k6.io/docs/");
+    let d = bank(&s, Some("/web/2026/https://k6.io/docs/"));
+    // A rubric whose archive hosts include the local server.
+    let rubric = qbank_rubric_with_archive_host("127.0.0.1");
+    std::fs::write(d.root.join("rubric.yaml"), rubric).unwrap();
+    let meta = d.root.join("bank.yaml");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let text = if text.contains("rubric:") {
+        regex::Regex::new(r"(?m)^rubric:.*$")
+            .unwrap()
+            .replace(&text, "rubric: ./rubric.yaml")
+            .into_owned()
+    } else {
+        format!("{text}rubric: ./rubric.yaml\n")
+    };
+    std::fs::write(&meta, text).unwrap();
+    let tools = d.root.join("references/tools.yaml");
+    let before = std::fs::read_to_string(&tools).unwrap();
+    assert!(before.contains(&partial), "{before}");
+    let doi = format!("--doi-resolver={}", s.url("/doi/"));
+    let gate = |extra: &[&str]| {
+        let out = qbank()
+            .current_dir(d.path())
+            .args(["check", "bank", "--format", "json", &doi])
+            .args(extra)
+            .timeout(Duration::from_secs(30))
+            .output()
+            .unwrap();
+        gate_17(&serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap())
+    };
+    // Before: the partial URL names no snapshot.
+    let g = gate(&[]);
+    assert!(
+        g["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("1 archived unverified"),
+        "{g}"
+    );
+    let (code, out, err, _) = links(
+        d.path(),
+        &[&["bank", &doi, "--pin-archives"][..], &FAST].concat(),
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("pinned 1 archive URL"), "{out}");
+    let after = std::fs::read_to_string(&tools).unwrap();
+    let pinned = s.url("/web/20260314093000/https://k6.io/docs/");
+    assert!(after.contains(&pinned), "{after}");
+    // Only the URL changed.
+    assert_eq!(after.replace(&pinned, &partial), before);
+    // After: offline, the snapshot URL is persistent.
+    let g = gate(&[]);
+    assert!(
+        !g["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("archived unverified"),
+        "{g}"
+    );
+    assert!(
+        g["evidence"].as_str().unwrap().contains("1 archived"),
+        "{g}"
+    );
+    // A second run has nothing left to pin.
+    let (_, out, _, _) = links(
+        d.path(),
+        &[&["bank", &doi, "--pin-archives"][..], &FAST].concat(),
+    );
+    assert!(out.contains("pinned 0 archive URLs"), "{out}");
+}
+
+/// The built-in rubric with `host` added to its archive hosts.
+fn qbank_rubric_with_archive_host(host: &str) -> String {
+    let out = qbank().args(["rubric", "--default"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let re = regex::Regex::new(r"(?m)^archive_hosts: \[").unwrap();
+    assert!(re.is_match(&text), "the default rubric lists archive_hosts");
+    re.replace(&text, format!("archive_hosts: [{host}, "))
+        .into_owned()
 }

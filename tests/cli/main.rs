@@ -1,6 +1,8 @@
 //! One integration-test binary that drives the real `qbank` executable.
 
 mod authoring;
+mod bank;
+mod cases;
 mod common;
 mod formats;
 mod gates;

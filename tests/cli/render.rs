@@ -27,18 +27,16 @@ fn shipped() -> std::path::PathBuf {
     root().join("content/performance-engineering")
 }
 
-fn small() -> std::path::PathBuf {
-    fixtures().join("gates/self-review/pass")
-}
-
 #[test]
 fn shipped_bank_markdown_snapshot() {
     insta::assert_snapshot!("shipped_markdown", render(&shipped(), &[]));
 }
 
+/// The builder's bank (25 questions built in code, passing all twenty gates).
 #[test]
 fn small_bank_markdown_snapshot() {
-    insta::assert_snapshot!("small_markdown", render(&small(), &[]));
+    let bank = crate::bank::Bank::passing().write();
+    insta::assert_snapshot!("small_markdown", render(&bank.root, &[]));
 }
 
 #[test]
