@@ -5,7 +5,8 @@ use crate::model::Source;
 declare_gate! {
     /// ## What it checks
     /// The literature list holds at least the rubric's minimum of complete entries
-    /// (default 10, scaled above 30 questions). Complete: authors, year, title, and a
+    /// (default 10, scaled above 30 questions). Complete: authors (or, for an edited
+    /// book, editors), year, title, and a
     /// publisher or container. Incomplete entries are warnings.
     ///
     /// ## Why it matters
@@ -28,8 +29,8 @@ declare_gate! {
 /// The fields a literature entry lacks.
 pub fn missing_literature_fields(s: &Source) -> Vec<&'static str> {
     let mut missing = Vec::new();
-    if s.authors.is_empty() {
-        missing.push("authors");
+    if s.authors.is_empty() && s.editors.is_empty() {
+        missing.push("authors or editors");
     }
     if s.year().is_none() {
         missing.push("year");

@@ -11,6 +11,8 @@ use crate::model::SourceType;
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Parsed {
     pub authors: Vec<String>,
+    /// The names before "(Ed.)" or "(Eds.)": an edited work.
+    pub editors: Vec<String>,
     pub year: Option<i32>,
     /// `YYYY-MM` or `YYYY-MM-DD` when the parenthesis holds a month or day.
     pub date: Option<String>,
@@ -50,6 +52,9 @@ static RE_VOL: LazyLock<Regex> = LazyLock::new(|| {
         r"^\*?(\d+)\*?(?:\(([^)]+)\))?(?:,\s*(?:pp?\.\s*)?([0-9A-Za-z]+(?:[–-][0-9A-Za-z]+)?))?",
     )
     .expect("valid regex")
+});
+static RE_EDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(.*?)\s*[\(（](?:eds?\.?|編|编)[\)）]\.?$").expect("valid regex")
 });
 static RE_EDITION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\((\d+)(?:st|nd|rd|th) ed\.\)").expect("valid regex"));
@@ -208,7 +213,11 @@ pub fn parse(text: &str) -> Parsed {
     let rest = rest.replace("**", "");
     let mut rest = rest.trim().to_owned();
     if let Some(c) = RE_AUTHOR_YEAR.captures(&rest) {
-        p.authors = split_authors(&c[1]);
+        let names = c[1].trim();
+        match RE_EDS.captures(names) {
+            Some(e) => p.editors = split_authors(&e[1]),
+            None => p.authors = split_authors(names),
+        }
         p.year = c[2].parse().ok();
         if let (Some(y), Some(extra)) = (p.year, c.get(3)) {
             p.date = month_date(y, extra.as_str());
@@ -346,6 +355,32 @@ mod tests {
         assert_eq!(z.year, Some(2022));
         assert_eq!(z.lang.as_deref(), Some("ZH"));
         assert_eq!(z.title.as_deref(), Some("跨链技术与区块链互操作性研究"));
+    }
+
+    #[test]
+    fn edited_book_names_editors_not_authors() {
+        let p = parse(
+            "Beyer, B., Jones, C., Petoff, J., & Murphy, N. R. (Eds.). (2016). *Site reliability engineering: How Google runs production systems*. O'Reilly Media. <https://sre.google/sre-book/table-of-contents/> [EN]",
+        );
+        assert!(p.authors.is_empty(), "{:?}", p.authors);
+        assert_eq!(
+            p.editors,
+            vec!["Beyer, B.", "Jones, C.", "Petoff, J.", "Murphy, N. R."]
+        );
+        assert_eq!(p.year, Some(2016));
+        assert_eq!(
+            p.title.as_deref(),
+            Some("Site reliability engineering: How Google runs production systems")
+        );
+        assert_eq!(p.publisher.as_deref(), Some("O'Reilly Media"));
+        assert_eq!(p.kind, Some(SourceType::Book));
+        let one = parse("Smith, A. (Ed.). (2020). *A handbook*. Springer. [EN]");
+        assert_eq!(one.editors, vec!["Smith, A."]);
+        assert!(one.authors.is_empty());
+        // "Ed" inside a name is not an editor marker.
+        let a = parse("Edwards, E. (2020). *A book*. Springer. [EN]");
+        assert_eq!(a.authors, vec!["Edwards, E."]);
+        assert!(a.editors.is_empty());
     }
 
     #[test]

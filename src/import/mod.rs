@@ -159,6 +159,7 @@ struct SourceComment {
     #[serde(rename = "type")]
     kind: Option<SourceType>,
     authors: Option<Vec<String>>,
+    editors: Option<Vec<String>>,
     year: Option<i32>,
     date: Option<String>,
     title: Option<String>,
@@ -1973,6 +1974,7 @@ fn source_from(id: Sp<String>, p: apa::Parsed, title_pos: Pos, file: FileId) -> 
     Source {
         kind: Sp::new(p.kind.unwrap_or(SourceType::Report), pos),
         authors: p.authors,
+        editors: p.editors,
         year: p.year.map(|y| Sp::new(y, pos)),
         date: p
             .date
@@ -2004,6 +2006,9 @@ fn apply_source_comment(s: &mut Source, c: SourceComment) {
     }
     if let Some(a) = c.authors {
         s.authors = a;
+    }
+    if let Some(e) = c.editors {
+        s.editors = e;
     }
     s.year = c.year.map(|y| Sp::new(y, pos));
     s.date = c

@@ -111,6 +111,10 @@ pub struct Source {
     /// "Last, F. M." per person, or one organisation name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub authors: Vec<String>,
+    /// Editors of an edited book or volume, "Last, F. M." each. Without authors the
+    /// editors lead the reference as "(Eds.)"; with authors they follow the title.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub editors: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<Sp<i32>>,
     /// More precise than year: YYYY-MM or YYYY-MM-DD.

@@ -55,6 +55,12 @@ fn entry(s: &Source) -> Value {
             Value::Array(s.authors.iter().map(|a| person(a)).collect()),
         );
     }
+    if !s.editors.is_empty() {
+        e.insert(
+            "editor".into(),
+            Value::Array(s.editors.iter().map(|a| person(a)).collect()),
+        );
+    }
     if let Some(d) = &s.date {
         e.insert("date".into(), json!(d.value.to_string()));
     } else if let Some(y) = &s.year {
@@ -221,6 +227,7 @@ mod tests {
             id: Sp::bare(id.into()),
             kind: Sp::bare(kind),
             authors: vec!["Dean, J.".into(), "Barroso, L. A.".into()],
+            editors: vec![],
             year: Some(Sp::bare(2013)),
             date: None,
             title: Some(Sp::bare("The tail at scale".into())),
@@ -271,6 +278,55 @@ mod tests {
             refs["L1"],
             "Gregg, B. (2020). *Systems performance: Enterprise and the cloud* (2nd ed.). Addison-Wesley."
         );
+    }
+
+    #[test]
+    fn edited_book_lists_editors_with_eds() {
+        let mut s = source("L3", SourceType::Book);
+        s.authors = vec![];
+        s.editors = vec![
+            "Beyer, B.".into(),
+            "Jones, C.".into(),
+            "Petoff, J.".into(),
+            "Murphy, N. R.".into(),
+        ];
+        s.year = Some(Sp::bare(2016));
+        s.title = Some(Sp::bare(
+            "Site reliability engineering: How Google runs production systems".into(),
+        ));
+        s.container = None;
+        s.volume = None;
+        s.issue = None;
+        s.pages = None;
+        s.doi = None;
+        s.publisher = Some("O'Reilly Media".into());
+        let refs = references(&[&s]);
+        assert_eq!(
+            refs["L3"],
+            "Beyer, B., Jones, C., Petoff, J., & Murphy, N. R. (Eds.). (2016). *Site reliability engineering: How Google runs production systems*. O'Reilly Media."
+        );
+        let mut one = s.clone();
+        one.id = Sp::bare("L9".into());
+        one.editors = vec!["Smith, A.".into()];
+        assert!(references(&[&one])["L9"].starts_with("Smith, A. (Ed.). (2016)."));
+    }
+
+    #[test]
+    fn authored_book_with_editors_keeps_the_authors_first() {
+        let mut s = source("L4", SourceType::Book);
+        s.authors = vec!["Gregg, B.".into()];
+        s.editors = vec!["Smith, A.".into()];
+        s.year = Some(Sp::bare(2020));
+        s.title = Some(Sp::bare("A book".into()));
+        s.container = None;
+        s.volume = None;
+        s.issue = None;
+        s.pages = None;
+        s.doi = None;
+        s.publisher = Some("Springer".into());
+        let r = &references(&[&s])["L4"];
+        assert!(r.starts_with("Gregg, B. (2020). *A book*"), "{r}");
+        assert!(r.contains("Smith"), "{r}");
     }
 
     #[test]

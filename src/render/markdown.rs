@@ -413,9 +413,14 @@ fn source_line(
 ) -> String {
     let text = apa.get(&s.id.value).cloned().unwrap_or_else(|| {
         let title = s.title.as_ref().map_or("", |t| t.value.as_str());
+        let names = if s.authors.is_empty() && !s.editors.is_empty() {
+            let eds = if s.editors.len() == 1 { "Ed." } else { "Eds." };
+            format!("{} ({eds}).", s.editors.join(", "))
+        } else {
+            s.authors.join(", ")
+        };
         format!(
-            "{} ({}). {title}.",
-            s.authors.join(", "),
+            "{names} ({}). {title}.",
             s.year()
                 .map_or_else(|| "n.d.".to_owned(), |y| y.to_string())
         )
