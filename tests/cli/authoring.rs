@@ -303,15 +303,9 @@ fn stats_on_the_shipped_bank() {
         "Dimension \\ Phase",
         "16 of 16 cells covered",
         "difficulty   foundational 6 (21%, target 20%)",
-<<<<<<< HEAD
-        "references   glossary 26",
-        "most cited   G10 in 27",
-        "answer words 247-300",
-=======
         "references   glossary 27",
         "most cited   G1 in 27 · G10 in 27",
-        "answer words 234-290",
->>>>>>> refs
+        "answer words 234-300",
     ] {
         assert!(text.contains(wanted), "stats lacks {wanted:?}:\n{text}");
     }
