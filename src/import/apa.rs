@@ -33,6 +33,8 @@ pub struct Parsed {
 
 static RE_ARCHIVED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)Archived:\s*<?(https?://[^\s>]+)>?").expect("valid regex"));
+static RE_URL_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\sURL:\s*<?(https?://[^\s>]+)>?").expect("valid regex"));
 static RE_URL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"<?(https?://[^\s>\]\)]+)>?").expect("valid regex"));
 static RE_LANG: LazyLock<Regex> =
@@ -42,12 +44,16 @@ static RE_AUTHOR_YEAR: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static RE_DOI: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:https?://(?:dx\.)?doi\.org/|doi:\s*)(10\.\d{4,9}/[^\s>\]]+)")
+    // Whatever follows the resolver is the DOI as written, so a malformed one is measured
+    // as malformed rather than repaired.
+    Regex::new(r"(?i)(?:https?://(?:dx\.)?doi\.org/|doi:\s*)(10\.\d{4,9}/[^\s>\]]+|[^\s>\]]+)")
         .expect("valid regex")
 });
+/// `*59*(3), 536–549` or `59(3), 536-549`: a volume is italic or has an issue after it;
+/// a bare `385–398` after a proceedings title is pages.
 static RE_VOL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\*?(\d+)\*?(?:\(([^)]+)\))?(?:,\s*(?:pp?\.\s*)?([0-9A-Za-z]+(?:[–-][0-9A-Za-z]+)?))?",
+        r"^(?:\*(\d+)\*(?:\(([^)]+)\))?|(\d+)\(([^)]+)\))(?:,\s*(?:pp?\.\s*)?([0-9A-Za-z]+(?:[–-][0-9A-Za-z]+)?))?",
     )
     .expect("valid regex")
 });
@@ -185,6 +191,32 @@ pub fn parse(text: &str) -> Parsed {
             }
         }
     }
+    // `Type: blog.` and `Published: 2016-06.`: values the APA string does not show.
+    let mut kind = None;
+    let mut published = None;
+    for label in [" Type:", " Published:"] {
+        if let Some(i) = rest.rfind(label) {
+            let v = rest[i + label.len()..]
+                .trim()
+                .trim_end_matches('.')
+                .trim()
+                .to_owned();
+            rest.truncate(i);
+            if label == " Type:" {
+                kind = serde_json::from_value::<SourceType>(serde_json::Value::String(
+                    v.to_lowercase(),
+                ))
+                .ok();
+            } else {
+                published = Some(v);
+            }
+        }
+    }
+    if let Some(c) = RE_URL_LABEL.captures(&rest) {
+        p.url = Some(c[1].trim_end_matches(['.', ',']).to_owned());
+        let m = c.get(0).map_or(0..0, |m| m.range());
+        rest.replace_range(m, "");
+    }
     if let Some(c) = RE_ARCHIVED.captures(&rest) {
         p.archived = Some(c[1].to_owned());
         let m = c.get(0).map_or(0..0, |m| m.range());
@@ -200,7 +232,9 @@ pub fn parse(text: &str) -> Parsed {
         let m = c.get(0).map_or(0..0, |m| m.range());
         rest.replace_range(m, "");
         rest = rest.replace("<>", "");
-    } else if let Some(c) = RE_URL.captures(&rest) {
+    } else if p.url.is_none()
+        && let Some(c) = RE_URL.captures(&rest)
+    {
         p.url = Some(c[1].trim_end_matches(['.', ',']).to_owned());
         let m = c.get(0).map_or(0..0, |m| m.range());
         rest.replace_range(m, "");
@@ -248,9 +282,14 @@ pub fn parse(text: &str) -> Parsed {
         p.title = Some(strip_stars(&title));
     }
     if italic_title {
+        // After an italic title: the publisher, or for documentation the site.
         let publisher = strip_stars(after.trim_end_matches('.'));
         if !publisher.is_empty() {
-            p.publisher = Some(publisher);
+            if kind == Some(SourceType::Docs) {
+                p.container = Some(publisher);
+            } else {
+                p.publisher = Some(publisher);
+            }
         }
     } else if let Some(r) = after.strip_prefix('*') {
         // *Container*, *59*(3), 536–549.
@@ -261,9 +300,9 @@ pub fn parse(text: &str) -> Parsed {
         p.container = Some(container.trim().trim_end_matches([',', '.']).to_owned());
         let tail = tail.trim().trim_start_matches(',').trim();
         if let Some(c) = RE_VOL.captures(tail) {
-            p.volume = Some(c[1].to_owned());
-            p.issue = c.get(2).map(|m| m.as_str().to_owned());
-            p.pages = c.get(3).map(|m| m.as_str().replace('–', "-"));
+            p.volume = c.get(1).or_else(|| c.get(3)).map(|m| m.as_str().to_owned());
+            p.issue = c.get(2).or_else(|| c.get(4)).map(|m| m.as_str().to_owned());
+            p.pages = c.get(5).map(|m| m.as_str().replace('–', "-"));
         } else if let Some(pg) = tail.trim_end_matches('.').strip_prefix(',') {
             p.pages = Some(pg.trim().replace('–', "-"));
         } else {
@@ -278,7 +317,10 @@ pub fn parse(text: &str) -> Parsed {
             p.container = Some(c);
         }
     }
-    p.kind = Some(infer_kind(&p, text));
+    if let Some(d) = published {
+        p.date = Some(d);
+    }
+    p.kind = Some(kind.unwrap_or_else(|| infer_kind(&p, text)));
     p
 }
 
