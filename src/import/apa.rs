@@ -391,6 +391,31 @@ mod tests {
     }
 
     #[test]
+    fn labelled_parts_after_the_reference_are_read() {
+        let p = parse(
+            "Gregg, B. (2016). The flame graph. *Communications of the ACM*, *59*(6), 48–57. <https://doi.org/10.1145/2909476> [EN] URL: <https://queue.acm.org/detail.cfm?id=2927301> Published: 2016-06. Type: journal.",
+        );
+        assert_eq!(p.doi.as_deref(), Some("10.1145/2909476"));
+        assert_eq!(
+            p.url.as_deref(),
+            Some("https://queue.acm.org/detail.cfm?id=2927301")
+        );
+        assert_eq!(p.date.as_deref(), Some("2016-06"));
+        assert_eq!(p.kind, Some(SourceType::Journal));
+        assert_eq!(p.pages.as_deref(), Some("48-57"));
+        // A visible type wins over what the text suggests; a bare number after a
+        // proceedings title is pages, not a volume.
+        let q = parse(
+            "Nishtala, R. (2013). Scaling memcache at Facebook. *NSDI '13*, 385–398. [EN] Type: report.",
+        );
+        assert_eq!(q.kind, Some(SourceType::Report));
+        assert_eq!((q.volume, q.pages.as_deref()), (None, Some("385-398")));
+        // A malformed DOI is kept as written, so it is measured as malformed.
+        let d = parse("X. (2020). T. <https://doi.org/https://doi.org/10.1/x> [EN]");
+        assert_eq!(d.doi.as_deref(), Some("https://doi.org/10.1/x"));
+    }
+
+    #[test]
     fn authors_with_ampersand() {
         assert_eq!(
             split_authors("Yang, J., Zhang, Y., & Vinayak, R."),

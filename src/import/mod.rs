@@ -1014,12 +1014,12 @@ impl<'t> Reader<'t> {
             };
             match hidden {
                 Some(None) => *slot = None,
-                Some(Some(v)) => {
-                    if take(self, field, slot.clone(), Some(v.clone()), vec![v.clone()]) {
-                        *slot = Some(v);
-                    }
+                Some(Some(v))
+                    if take(self, field, slot.clone(), Some(v.clone()), vec![v.clone()]) =>
+                {
+                    *slot = Some(v);
                 }
-                None => {}
+                _ => {}
             }
         }
         for (field, hidden) in [

@@ -772,6 +772,22 @@ mod tests {
     }
 
     #[test]
+    fn visible_lists_split_back_exactly() {
+        for items in [
+            vec![
+                "Prometheus".to_owned(),
+                "Grafana".to_owned(),
+                "CI/CD".to_owned(),
+            ],
+            vec!["Grafana, Loki".to_owned(), "k6".to_owned()],
+        ] {
+            let shown = visible_list(&items);
+            assert_eq!(crate::import::split_list(&shown), items, "{shown}");
+        }
+        assert_eq!(visible_list(&["a, b".to_owned()]), "a, b.");
+    }
+
+    #[test]
     fn fences_outgrow_backticks_in_code() {
         assert_eq!(fence_for("plain"), "```");
         assert_eq!(fence_for("a ``` b"), "````");
