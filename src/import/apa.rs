@@ -46,7 +46,7 @@ static RE_AUTHOR_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 static RE_DOI: LazyLock<Regex> = LazyLock::new(|| {
     // Whatever follows the resolver is the DOI as written, so a malformed one is measured
     // as malformed rather than repaired.
-    Regex::new(r"(?i)(?:https?://(?:dx\.)?doi\.org/|doi:\s*)(10\.\d{4,9}/[^\s>\]]+|[^\s>\]]+)")
+    Regex::new(r"(?i)https?://(?:dx\.)?doi\.org/([^\s>\]]+)|doi:\s*(10\.\d{4,9}/[^\s>\]]+)")
         .expect("valid regex")
 });
 /// `*59*(3), 536–549` or `59(3), 536-549`: a volume is italic or has an issue after it;
@@ -228,7 +228,8 @@ pub fn parse(text: &str) -> Parsed {
         rest.replace_range(m, "");
     }
     if let Some(c) = RE_DOI.captures(&rest) {
-        p.doi = Some(c[1].trim_end_matches(['.', ',']).to_owned());
+        let doi = c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str());
+        p.doi = Some(doi.trim_end_matches(['.', ',']).to_owned());
         let m = c.get(0).map_or(0..0, |m| m.range());
         rest.replace_range(m, "");
         rest = rest.replace("<>", "");
@@ -413,6 +414,10 @@ mod tests {
         // A malformed DOI is kept as written, so it is measured as malformed.
         let d = parse("X. (2020). T. <https://doi.org/https://doi.org/10.1/x> [EN]");
         assert_eq!(d.doi.as_deref(), Some("https://doi.org/10.1/x"));
+        let e = parse("X. (2020). T. DOI: https://doi.org/10.1/x [EN]");
+        assert_eq!(e.doi.as_deref(), Some("10.1/x"));
+        let f = parse("X. (2020). T. doi:10.1/y [EN]");
+        assert_eq!(f.doi.as_deref(), Some("10.1/y"));
     }
 
     #[test]

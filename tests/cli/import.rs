@@ -629,3 +629,49 @@ fn a_claims_row_is_matched_by_name_not_by_number() {
     assert!(out.contains("not measured"), "{out}");
     assert!(out.contains("`Word counts` (line"), "{out}");
 }
+
+#[test]
+fn comments_of_an_older_render_never_override_visible_values() {
+    let doc = render(&shipped());
+    let mut lines: Vec<String> = doc.lines().map(str::to_owned).collect();
+    // As an older qbank wrote them: the as-of date, aliases and integrations hidden.
+    let title = line_starting(&doc, "<!-- qbank: {\"rubric\"");
+    lines[title - 1] =
+        r#"<!-- qbank: {"as_of":"2020-01-01","rubric":"default","slug":"performance-engineering"} -->"#
+            .to_owned();
+    let g9 = line_starting(&doc, "**G9. ");
+    let t1 = line_starting(&doc, "**T1. ");
+    // Insert from the bottom so the earlier line numbers stay valid.
+    lines.insert(
+        t1,
+        r#"<!-- qbank: {"integrations":["Jenkins"]} -->"#.to_owned(),
+    );
+    lines.insert(t1, String::new());
+    lines.insert(
+        g9,
+        r#"<!-- qbank: {"aliases":["Hidden law"]} -->"#.to_owned(),
+    );
+    lines.insert(g9, String::new());
+    let edited = lines.join("\n") + "\n";
+    let imported = import::import_str(Path::new("doc.md"), &edited, None);
+    let bank = imported.bank.as_ref().unwrap();
+    assert_eq!(bank.meta.as_of.value.to_string(), "2026-11-25");
+    let g = bank.glossary.iter().find(|g| g.id.value == "G9").unwrap();
+    assert!(g.aliases.contains(&"USL".to_owned()));
+    assert!(!g.aliases.contains(&"Hidden law".to_owned()));
+    let t = bank.tools.iter().find(|t| t.id.value == "T1").unwrap();
+    assert!(!t.integrations.contains(&"Jenkins".to_owned()));
+    let mut fields: Vec<String> = imported
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "metadata-disagrees")
+        .map(|d| d.message.split(':').next().unwrap().to_owned())
+        .collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        ["G9 aliases", "T1 integrations", "the bank's as_of"],
+        "{:#?}",
+        imported.diagnostics
+    );
+}
