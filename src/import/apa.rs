@@ -416,8 +416,8 @@ mod tests {
         assert_eq!(d.doi.as_deref(), Some("https://doi.org/10.1/x"));
         let e = parse("X. (2020). T. DOI: https://doi.org/10.1/x [EN]");
         assert_eq!(e.doi.as_deref(), Some("10.1/x"));
-        let f = parse("X. (2020). T. doi:10.1/y [EN]");
-        assert_eq!(f.doi.as_deref(), Some("10.1/y"));
+        let f = parse("X. (2020). T. doi:10.1145/y [EN]");
+        assert_eq!(f.doi.as_deref(), Some("10.1145/y"));
     }
 
     #[test]
