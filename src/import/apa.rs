@@ -35,6 +35,8 @@ pub struct Parsed {
 
 static RE_ARCHIVED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)Archived:\s*<?(https?://[^\s>]+)>?").expect("valid regex"));
+static RE_URL_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\sURL:\s*<?(https?://[^\s>]+)>?").expect("valid regex"));
 static RE_URL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"<?(https?://[^\s>\]\)]+)>?").expect("valid regex"));
 static RE_LANG: LazyLock<Regex> =
@@ -44,12 +46,16 @@ static RE_AUTHOR_YEAR: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static RE_DOI: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:https?://(?:dx\.)?doi\.org/|doi:\s*)(10\.\d{4,9}/[^\s>\]]+)")
+    // Whatever follows the resolver is the DOI as written, so a malformed one is measured
+    // as malformed rather than repaired.
+    Regex::new(r"(?i)https?://(?:dx\.)?doi\.org/([^\s>\]]+)|doi:\s*(10\.\d{4,9}/[^\s>\]]+)")
         .expect("valid regex")
 });
+/// `*59*(3), 536–549` or `59(3), 536-549`: a volume is italic or has an issue after it;
+/// a bare `385–398` after a proceedings title is pages.
 static RE_VOL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\*?(\d+)\*?(?:\(([^)]+)\))?(?:,\s*(?:pp?\.\s*)?([0-9A-Za-z]+(?:[–-][0-9A-Za-z]+)?))?",
+        r"^(?:\*(\d+)\*(?:\(([^)]+)\))?|(\d+)\(([^)]+)\))(?:,\s*(?:pp?\.\s*)?([0-9A-Za-z]+(?:[–-][0-9A-Za-z]+)?))?",
     )
     .expect("valid regex")
 });
@@ -190,6 +196,32 @@ pub fn parse(text: &str) -> Parsed {
             }
         }
     }
+    // `Type: blog.` and `Published: 2016-06.`: values the APA string does not show.
+    let mut kind = None;
+    let mut published = None;
+    for label in [" Type:", " Published:"] {
+        if let Some(i) = rest.rfind(label) {
+            let v = rest[i + label.len()..]
+                .trim()
+                .trim_end_matches('.')
+                .trim()
+                .to_owned();
+            rest.truncate(i);
+            if label == " Type:" {
+                kind = serde_json::from_value::<SourceType>(serde_json::Value::String(
+                    v.to_lowercase(),
+                ))
+                .ok();
+            } else {
+                published = Some(v);
+            }
+        }
+    }
+    if let Some(c) = RE_URL_LABEL.captures(&rest) {
+        p.url = Some(c[1].trim_end_matches(['.', ',']).to_owned());
+        let m = c.get(0).map_or(0..0, |m| m.range());
+        rest.replace_range(m, "");
+    }
     if let Some(c) = RE_ARCHIVED.captures(&rest) {
         p.archived = Some(c[1].to_owned());
         let m = c.get(0).map_or(0..0, |m| m.range());
@@ -201,11 +233,14 @@ pub fn parse(text: &str) -> Parsed {
         rest.replace_range(m, "");
     }
     if let Some(c) = RE_DOI.captures(&rest) {
-        p.doi = Some(c[1].trim_end_matches(['.', ',']).to_owned());
+        let doi = c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str());
+        p.doi = Some(doi.trim_end_matches(['.', ',']).to_owned());
         let m = c.get(0).map_or(0..0, |m| m.range());
         rest.replace_range(m, "");
         rest = rest.replace("<>", "");
-    } else if let Some(c) = RE_URL.captures(&rest) {
+    } else if p.url.is_none()
+        && let Some(c) = RE_URL.captures(&rest)
+    {
         p.url = Some(c[1].trim_end_matches(['.', ',']).to_owned());
         let m = c.get(0).map_or(0..0, |m| m.range());
         rest.replace_range(m, "");
@@ -257,9 +292,14 @@ pub fn parse(text: &str) -> Parsed {
         p.title = Some(strip_stars(&title));
     }
     if italic_title {
+        // After an italic title: the publisher, or for documentation the site.
         let publisher = strip_stars(after.trim_end_matches('.'));
         if !publisher.is_empty() {
-            p.publisher = Some(publisher);
+            if kind == Some(SourceType::Docs) {
+                p.container = Some(publisher);
+            } else {
+                p.publisher = Some(publisher);
+            }
         }
     } else if let Some(r) = after.strip_prefix('*') {
         // *Container*, *59*(3), 536–549.
@@ -270,9 +310,9 @@ pub fn parse(text: &str) -> Parsed {
         p.container = Some(container.trim().trim_end_matches([',', '.']).to_owned());
         let tail = tail.trim().trim_start_matches(',').trim();
         if let Some(c) = RE_VOL.captures(tail) {
-            p.volume = Some(c[1].to_owned());
-            p.issue = c.get(2).map(|m| m.as_str().to_owned());
-            p.pages = c.get(3).map(|m| m.as_str().replace('–', "-"));
+            p.volume = c.get(1).or_else(|| c.get(3)).map(|m| m.as_str().to_owned());
+            p.issue = c.get(2).or_else(|| c.get(4)).map(|m| m.as_str().to_owned());
+            p.pages = c.get(5).map(|m| m.as_str().replace('–', "-"));
         } else if let Some(pg) = tail.trim_end_matches('.').strip_prefix(',') {
             p.pages = Some(pg.trim().replace('–', "-"));
         } else {
@@ -287,7 +327,10 @@ pub fn parse(text: &str) -> Parsed {
             p.container = Some(c);
         }
     }
-    p.kind = Some(infer_kind(&p, text));
+    if let Some(d) = published {
+        p.date = Some(d);
+    }
+    p.kind = Some(kind.unwrap_or_else(|| infer_kind(&p, text)));
     p
 }
 
@@ -381,6 +424,35 @@ mod tests {
         let a = parse("Edwards, E. (2020). *A book*. Springer. [EN]");
         assert_eq!(a.authors, vec!["Edwards, E."]);
         assert!(a.editors.is_empty());
+    }
+
+    #[test]
+    fn labelled_parts_after_the_reference_are_read() {
+        let p = parse(
+            "Gregg, B. (2016). The flame graph. *Communications of the ACM*, *59*(6), 48–57. <https://doi.org/10.1145/2909476> [EN] URL: <https://queue.acm.org/detail.cfm?id=2927301> Published: 2016-06. Type: journal.",
+        );
+        assert_eq!(p.doi.as_deref(), Some("10.1145/2909476"));
+        assert_eq!(
+            p.url.as_deref(),
+            Some("https://queue.acm.org/detail.cfm?id=2927301")
+        );
+        assert_eq!(p.date.as_deref(), Some("2016-06"));
+        assert_eq!(p.kind, Some(SourceType::Journal));
+        assert_eq!(p.pages.as_deref(), Some("48-57"));
+        // A visible type wins over what the text suggests; a bare number after a
+        // proceedings title is pages, not a volume.
+        let q = parse(
+            "Nishtala, R. (2013). Scaling memcache at Facebook. *NSDI '13*, 385–398. [EN] Type: report.",
+        );
+        assert_eq!(q.kind, Some(SourceType::Report));
+        assert_eq!((q.volume, q.pages.as_deref()), (None, Some("385-398")));
+        // A malformed DOI is kept as written, so it is measured as malformed.
+        let d = parse("X. (2020). T. <https://doi.org/https://doi.org/10.1/x> [EN]");
+        assert_eq!(d.doi.as_deref(), Some("https://doi.org/10.1/x"));
+        let e = parse("X. (2020). T. DOI: https://doi.org/10.1/x [EN]");
+        assert_eq!(e.doi.as_deref(), Some("10.1/x"));
+        let f = parse("X. (2020). T. doi:10.1145/y [EN]");
+        assert_eq!(f.doi.as_deref(), Some("10.1145/y"));
     }
 
     #[test]

@@ -5,11 +5,12 @@ use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::gates::{ALL, GateResult, Status};
+use crate::model::Rubric;
 
 /// One row of the document's claims table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Claim {
-    /// The gate the row was matched to (by its `#` cell or its name), if any.
+    /// The gate the row was matched to by its name, if any; none means "not measured".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gate: Option<u8>,
     /// The gate or check name as the document wrote it.
@@ -46,57 +47,81 @@ pub fn parse_status(s: &str) -> Option<Status> {
     }
 }
 
-fn norm(s: &str) -> String {
-    s.chars()
+/// A gate name folded for matching: a leading "Gate 3:", parentheses ("(25-30)") and
+/// a trailing threshold dropped, then only letters and digits, lower case.
+pub fn fold(s: &str) -> String {
+    static GATE_PREFIX: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^\s*(?:gate\s*)?#?\s*\d+\s*[:.)\-–—]\s*").expect("valid regex")
+    });
+    static PARENS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"[(（\[][^)）\]]*[)）\]]").expect("valid regex")
+    });
+    let s = GATE_PREFIX.replace(s, "");
+    let s = PARENS.replace_all(&s, " ");
+    let folded: String = s
+        .chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
-        .collect()
+        .collect();
+    let letters = folded.trim_end_matches(|c: char| c.is_ascii_digit());
+    if letters.is_empty() {
+        folded
+    } else {
+        letters.to_owned()
+    }
 }
 
-/// The gate a claim names: by number, by title or kebab name, or by a few synonyms.
-pub fn match_gate(number: &str, name: &str) -> Option<u8> {
-    if let Ok(n) = number.trim().trim_start_matches('#').parse::<u8>()
-        && (1..=20).contains(&n)
-    {
-        return Some(n);
+/// Every name each gate answers to under `rubric`: its title, its kebab name and the
+/// rubric's synonyms, folded, with the gate's number.
+pub fn gate_names(rubric: &Rubric) -> Vec<(String, u8)> {
+    let mut out = Vec::new();
+    for g in ALL.iter() {
+        out.push((fold(g.title), g.number));
+        out.push((fold(g.name), g.number));
+        for s in rubric.gate_synonyms.get(g.name).into_iter().flatten() {
+            out.push((fold(s), g.number));
+        }
     }
-    let n = norm(name);
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The gate a claims row names, by its name only (the row number a document gives its
+/// own gates says nothing about this rubric's numbering): `None` when no gate of
+/// `rubric` has that name, title or synonym.
+pub fn match_gate(rubric: &Rubric, name: &str) -> Option<u8> {
+    let n = fold(name);
     if n.is_empty() {
         return None;
     }
-    if let Some(g) = ALL.iter().find(|g| norm(g.title) == n || norm(g.name) == n) {
-        return Some(g.number);
+    gate_names(rubric)
+        .into_iter()
+        .find(|(k, _)| *k == n)
+        .map(|(_, g)| g)
+}
+
+/// Problems with a rubric's `gate_synonyms`: an unknown gate name, or a name that two
+/// gates answer to.
+pub fn check_synonyms(rubric: &Rubric) -> Result<(), String> {
+    for k in rubric.gate_synonyms.keys() {
+        if !ALL.iter().any(|g| g.name == k) {
+            let hint = crate::diagnostic::did_you_mean(k, ALL.iter().map(|g| g.name))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(format!("gate_synonyms names no gate `{k}`{hint}"));
+        }
     }
-    const SYNONYMS: [(&str, u8); 23] = [
-        ("quantity", 1),
-        ("questioncount", 1),
-        ("citationcoverage", 6),
-        ("mece", 2),
-        ("coverage", 2),
-        ("difficulty", 3),
-        ("chain", 4),
-        ("practical", 5),
-        ("citation", 6),
-        ("crossref", 7),
-        ("tradeoff", 8),
-        ("risk", 9),
-        ("keyinsight", 10),
-        ("impact", 10),
-        ("glossary", 11),
-        ("tool", 12),
-        ("literature", 13),
-        ("language", 14),
-        ("recency", 15),
-        ("diversity", 16),
-        ("link", 17),
-        ("method", 18),
-        ("clarity", 19),
-    ];
-    SYNONYMS
-        .iter()
-        .find(|(k, _)| n.contains(k))
-        .map(|(_, g)| *g)
-        .or_else(|| n.contains("selfreview").then_some(20))
+    let names = gate_names(rubric);
+    for w in names.windows(2) {
+        if w[0].0 == w[1].0 && w[0].1 != w[1].1 {
+            return Err(format!(
+                "gate_synonyms: `{}` names both gate {} and gate {}",
+                w[0].0, w[0].1, w[1].1
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Fills in `measured` and `contradicted` from the gate results; returns a warning per
@@ -162,18 +187,44 @@ fn claimed_cell(claims: &[Claim], n: u8) -> String {
 
 /// The summary of the audit: how many claims were contradicted.
 pub fn summary(claims: &[Claim]) -> String {
-    let matched = claims.iter().filter(|c| c.gate.is_some()).count();
     let contradicted = claims.iter().filter(|c| c.contradicted).count();
-    let unmatched = claims.len() - matched;
+    let unmeasured: Vec<String> = claims
+        .iter()
+        .filter(|c| c.measured.is_none())
+        .map(|c| format!("`{}` (line {})", c.name, c.line))
+        .collect();
     let mut s = format!(
         "Claims: {contradicted} of {} claims in the document's Validation Results contradicted by measurement",
         claims.len()
     );
-    if unmatched > 0 {
-        s.push_str(&format!(" ({unmatched} not matched to a gate)"));
+    if !unmeasured.is_empty() {
+        s.push_str(&format!(
+            "; {} not measured, no gate of this rubric has that name: {}",
+            unmeasured.len(),
+            unmeasured.join(", ")
+        ));
     }
     s.push('.');
     s
+}
+
+/// Table rows for the claims no gate measured: the name as written, "not measured".
+fn unmeasured_rows(claims: &[Claim]) -> Vec<[String; 6]> {
+    claims
+        .iter()
+        .filter(|c| c.measured.is_none())
+        .map(|c| {
+            [
+                "-".to_owned(),
+                c.name.clone(),
+                "-".to_owned(),
+                "not measured".to_owned(),
+                c.claimed
+                    .map_or_else(|| c.status_text.clone(), |s| s.as_str().to_owned()),
+                format!("no gate of this rubric has this name (line {})", c.line),
+            ]
+        })
+        .collect()
 }
 
 /// The validation table with a Claimed column, aligned for a terminal.
@@ -193,6 +244,7 @@ pub fn human_table(gates: &[GateResult], claims: &[Claim]) -> String {
                 g.evidence.clone(),
             ]
         })
+        .chain(unmeasured_rows(claims))
         .collect();
     let mut w = head.clone().map(|h| width(&h));
     for r in &rows {
@@ -239,6 +291,12 @@ pub fn markdown_table(gates: &[GateResult], claims: &[Claim]) -> String {
             cell(&g.evidence)
         ));
     }
+    for r in unmeasured_rows(claims) {
+        out.push_str(&format!(
+            "| {} |\n",
+            r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | ")
+        ));
+    }
     out
 }
 
@@ -247,13 +305,81 @@ mod tests {
     use super::*;
 
     #[test]
-    fn matches_by_number_name_and_synonym() {
-        assert_eq!(match_gate("7", ""), Some(7));
-        assert_eq!(match_gate("", "Cross-refs"), Some(7));
-        assert_eq!(match_gate("", "Links"), Some(17));
-        assert_eq!(match_gate("", "Self-Review"), Some(20));
-        assert_eq!(match_gate("", "Word counts"), None);
+    fn matches_by_name_and_synonym_never_by_number() {
+        let r = Rubric::default_rubric();
+        assert_eq!(match_gate(&r, "Cross-refs"), Some(7));
+        assert_eq!(match_gate(&r, "cross references"), Some(7));
+        assert_eq!(match_gate(&r, "XREFS"), Some(7));
+        assert_eq!(match_gate(&r, "Links"), Some(17));
+        assert_eq!(match_gate(&r, "Self-Review"), Some(20));
+        assert_eq!(match_gate(&r, "**Quantity** (25-30)"), Some(1));
+        assert_eq!(match_gate(&r, "Q&A count"), Some(1));
+        assert_eq!(match_gate(&r, "Gate 2: MECE"), Some(2));
+        assert_eq!(match_gate(&r, "Coverage"), Some(2));
+        assert_eq!(match_gate(&r, "Citations Min ≥20"), Some(14));
+        assert_eq!(match_gate(&r, "Citations"), Some(6));
+        // A number alone, or a name no gate has, is not a gate.
+        assert_eq!(match_gate(&r, "2"), None);
+        assert_eq!(match_gate(&r, "Word counts"), None);
+        assert_eq!(match_gate(&r, "Citation style"), None);
         assert_eq!(parse_status("✅ PASS"), Some(Status::Pass));
         assert_eq!(parse_status("FAIL"), Some(Status::Fail));
+    }
+
+    #[test]
+    fn synonyms_name_known_gates_once() {
+        let mut r = Rubric::default_rubric();
+        assert_eq!(check_synonyms(&r), Ok(()));
+        r.gate_synonyms
+            .insert("clarty".to_owned(), vec!["Acronym check".to_owned()]);
+        assert!(
+            check_synonyms(&r)
+                .unwrap_err()
+                .contains("did you mean `clarity`")
+        );
+        r.gate_synonyms.remove("clarty");
+        r.gate_synonyms
+            .insert("recency".to_owned(), vec!["MECE".to_owned()]);
+        assert!(
+            check_synonyms(&r)
+                .unwrap_err()
+                .contains("names both gate 2 and gate 15")
+        );
+    }
+
+    #[test]
+    fn a_row_without_a_gate_is_not_measured_never_contradicted() {
+        let r = Rubric::default_rubric();
+        let claim = |name: &str, line: u32| Claim {
+            gate: match_gate(&r, name),
+            name: name.to_owned(),
+            status_text: "PASS".to_owned(),
+            claimed: Some(Status::Pass),
+            evidence: String::new(),
+            line,
+            measured: None,
+            contradicted: false,
+        };
+        let mut claims = vec![claim("Quantity", 3), claim("Word counts", 4)];
+        let gates = vec![GateResult {
+            number: 1,
+            name: "quantity",
+            title: "Quantity",
+            requirement: "25-30".to_owned(),
+            status: Status::Fail,
+            evidence: "3 questions".to_owned(),
+            diagnostics: Vec::new(),
+        }];
+        let d = audit(&mut claims, &gates, std::path::Path::new("doc.md"));
+        assert_eq!(d.len(), 1);
+        assert!(claims[0].contradicted);
+        assert!(!claims[1].contradicted);
+        assert_eq!(claims[1].measured, None);
+        let table = markdown_table(&gates, &claims);
+        assert!(
+            table.contains("| - | Word counts | - | not measured | PASS |"),
+            "{table}"
+        );
+        assert!(summary(&claims).contains("1 not measured"));
     }
 }

@@ -6,7 +6,10 @@
 //! section is recognised by its heading and each field by its bold label, with the
 //! variants LLMs write. Whatever is not recognised is reported (`unrecognised`), never
 //! dropped silently. qbank's own rendering carries the fields the format has no place
-//! for in `<!-- qbank: {json} -->` comments, which makes `import(render(bank))` lossless.
+//! for (ids, roles, methods, a source's unprinted container ...) in `<!-- qbank: {json}
+//! -->` comments, which makes `import(render(bank))` lossless. Every value a gate
+//! measures is read from the visible text; a comment never overrides it, and a comment
+//! that disagrees with the visible text is a `metadata-disagrees` warning.
 
 pub mod apa;
 pub mod blocks;
@@ -142,8 +145,9 @@ struct QuestionComment {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct GlossaryComment {
-    aliases: Vec<String>,
-    acronym: bool,
+    /// Written by older versions; the visible `Also:` list is what counts.
+    aliases: Option<Vec<String>>,
+    acronym: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -162,16 +166,33 @@ struct SourceComment {
     editors: Option<Vec<String>>,
     year: Option<i32>,
     date: Option<String>,
-    title: Option<String>,
-    container: Option<String>,
-    volume: Option<Text>,
-    issue: Option<Text>,
-    pages: Option<Text>,
-    publisher: Option<String>,
-    edition: Option<Text>,
+    // Structural fields: absent (not said), `null` (the source has none), or a value.
+    #[serde(deserialize_with = "present")]
+    title: Option<Option<String>>,
+    #[serde(deserialize_with = "present")]
+    container: Option<Option<String>>,
+    #[serde(deserialize_with = "present")]
+    volume: Option<Option<Text>>,
+    #[serde(deserialize_with = "present")]
+    issue: Option<Option<Text>>,
+    #[serde(deserialize_with = "present")]
+    pages: Option<Option<Text>>,
+    #[serde(deserialize_with = "present")]
+    publisher: Option<Option<String>>,
+    #[serde(deserialize_with = "present")]
+    edition: Option<Option<Text>>,
     translators: Vec<String>,
     doi: Option<String>,
     url: Option<String>,
+}
+
+/// A key that is present, even as `null`: `Some(None)`.
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -265,6 +286,12 @@ struct Reader<'t> {
     citations: Vec<Source>,
     claims: Vec<Claim>,
     target: Target,
+    /// The visible `**As of**:` line of Context & Coverage.
+    as_of: Option<Sp<String>>,
+    /// Where the title's qbank comment is.
+    meta_comment_at: Option<usize>,
+    /// The text of the reference entry read last (a comment after it refers to it).
+    entry: Option<Range<usize>>,
 }
 
 static RE_QUESTION: LazyLock<Regex> = LazyLock::new(|| {
@@ -408,6 +435,9 @@ impl<'t> Reader<'t> {
             citations: Vec::new(),
             claims: Vec::new(),
             target: Target::None,
+            as_of: None,
+            meta_comment_at: None,
+            entry: None,
         }
     }
 
@@ -768,7 +798,10 @@ impl<'t> Reader<'t> {
         };
         match self.target {
             Target::Meta => match serde_json::from_str::<MetaComment>(json) {
-                Ok(m) => self.meta_comment = m,
+                Ok(m) => {
+                    self.meta_comment = m;
+                    self.meta_comment_at = Some(b.range.start);
+                }
                 Err(e) => bad(self, e),
             },
             Target::Cluster => {
@@ -795,17 +828,40 @@ impl<'t> Reader<'t> {
             },
             Target::Entry('G') => match serde_json::from_str::<GlossaryComment>(json) {
                 Ok(c) => {
-                    if let Some(g) = self.glossary.last_mut() {
-                        g.aliases = c.aliases;
-                        g.acronym = c.acronym;
+                    let at = b.range.start;
+                    if let Some(g) = self.glossary.last().cloned() {
+                        if let Some(aliases) = c.aliases
+                            && aliases != g.aliases
+                        {
+                            self.disagrees(
+                                &g.id.value,
+                                "aliases",
+                                &g.aliases.join(", "),
+                                g.id.pos,
+                                &aliases.join(", "),
+                                at,
+                            );
+                        }
+                        if let (Some(a), Some(last)) = (c.acronym, self.glossary.last_mut()) {
+                            last.acronym = a;
+                        }
                     }
                 }
                 Err(e) => bad(self, e),
             },
             Target::Entry('T') => match serde_json::from_str::<ToolComment>(json) {
                 Ok(c) => {
-                    if let (Some(t), Some(i)) = (self.tools.last_mut(), c.integrations) {
-                        t.integrations = i;
+                    if let (Some(t), Some(i)) = (self.tools.last().cloned(), c.integrations)
+                        && i != t.integrations
+                    {
+                        self.disagrees(
+                            &t.id.value,
+                            "integrations",
+                            &t.integrations.join(", "),
+                            t.id.pos,
+                            &i.join(", "),
+                            b.range.start,
+                        );
                     }
                 }
                 Err(e) => bad(self, e),
@@ -813,17 +869,204 @@ impl<'t> Reader<'t> {
             Target::Entry(k @ ('L' | 'A')) => match serde_json::from_str::<SourceComment>(json) {
                 Ok(c) => {
                     let list = if k == 'L' {
-                        &mut self.literature
+                        &self.literature
                     } else {
-                        &mut self.citations
+                        &self.citations
                     };
-                    if let Some(s) = list.last_mut() {
-                        apply_source_comment(s, c);
+                    if let Some(mut s) = list.last().cloned() {
+                        self.apply_source_comment(&mut s, c, b.range.start);
+                        let list = if k == 'L' {
+                            &mut self.literature
+                        } else {
+                            &mut self.citations
+                        };
+                        if let Some(last) = list.last_mut() {
+                            *last = s;
+                        }
                     }
                 }
                 Err(e) => bad(self, e),
             },
             _ => self.unrecognised(&b.range, "qbank comment", "this place"),
+        }
+    }
+
+    /// A `metadata-disagrees` warning: the visible value (at `visible`) is measured, the
+    /// comment's (at byte `comment_at`) is not; the message names both lines.
+    fn disagrees(
+        &mut self,
+        id: &str,
+        field: &str,
+        shown: &str,
+        visible: Pos,
+        hidden: &str,
+        comment_at: usize,
+    ) {
+        let here = Location::at(&self.path, visible.line, visible.col);
+        let there = self.loc(comment_at);
+        let shown = if shown.is_empty() { "nothing" } else { shown };
+        let hidden = if hidden.is_empty() { "nothing" } else { hidden };
+        self.diags.push(
+            Diagnostic::warning(
+                "metadata-disagrees",
+                format!(
+                    "{id} {field}: the visible text at {} says `{shown}`, the qbank comment at {} says `{hidden}`; the visible value is measured",
+                    here.display(),
+                    there.display()
+                ),
+            )
+            .at(here)
+            .note("the qbank comment", Some(there))
+            .help("edit the visible text to the value you mean and delete the comment, or render the bank again"),
+        );
+    }
+
+    /// Applies a source's comment: measured values are only compared with the visible
+    /// ones; a structural field is taken from the comment where the visible entry shows
+    /// none or shows the comment's value (split the way the text cannot be).
+    fn apply_source_comment(&mut self, s: &mut Source, c: SourceComment, at: usize) {
+        let id = s.id.value.clone();
+        let pos = s.id.pos;
+        let entry = self
+            .entry
+            .clone()
+            .map(|r| self.slice(&r).replace('–', "-"))
+            .unwrap_or_default();
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        // Measured: the visible value wins.
+        if let Some(k) = c.kind
+            && k != s.kind.value
+        {
+            self.disagrees(&id, "type", s.kind.value.as_str(), pos, k.as_str(), at);
+        }
+        if let Some(y) = c.year
+            && Some(y) != s.year.as_ref().map(|y| y.value)
+        {
+            let shown = opt(s.year.as_ref().map(|y| y.value.to_string()));
+            self.disagrees(&id, "year", &shown, pos, &y.to_string(), at);
+        }
+        if let Some(d) = c.date
+            && Some(d.as_str()) != s.date.as_ref().map(|d| d.value.to_string()).as_deref()
+        {
+            let shown = opt(s.date.as_ref().map(|d| d.value.to_string()));
+            self.disagrees(&id, "date", &shown, pos, &d, at);
+        }
+        if let Some(d) = c.doi
+            && Some(d.as_str()) != s.doi.as_ref().map(|d| d.value.as_str())
+        {
+            let shown = opt(s.doi.as_ref().map(|d| d.value.clone()));
+            self.disagrees(&id, "DOI", &shown, pos, &d, at);
+        }
+        if let Some(u) = c.url
+            && Some(u.as_str()) != s.url.as_ref().map(|u| u.value.as_str())
+        {
+            let shown = opt(s.url.as_ref().map(|u| u.value.clone()));
+            self.disagrees(&id, "URL", &shown, pos, &u, at);
+        }
+        // Structural: the comment's value where the text shows none or shows it too.
+        let take = |this: &mut Self,
+                    field: &str,
+                    shown: Option<String>,
+                    hidden: Option<String>,
+                    parts: Vec<String>|
+         -> bool {
+            let Some(hidden) = hidden else { return false };
+            match shown {
+                None => true,
+                Some(v) if v == hidden => true,
+                Some(v) => {
+                    if parts.iter().all(|p| entry.contains(p.as_str())) {
+                        true
+                    } else {
+                        this.disagrees(&id, field, &v, pos, &hidden, at);
+                        false
+                    }
+                }
+            }
+        };
+        let text = |t: &Option<Text>| t.as_ref().map(|t| t.0.clone());
+        if let Some(a) = c.authors {
+            let shown = (!s.authors.is_empty()).then(|| s.authors.join("; "));
+            let parts = a
+                .iter()
+                .map(|x| x.split(',').next().unwrap_or(x).trim().to_owned())
+                .collect();
+            if take(self, "authors", shown, Some(a.join("; ")), parts) {
+                s.authors = a;
+            }
+        }
+        if let Some(e) = c.editors {
+            let shown = (!s.editors.is_empty()).then(|| s.editors.join("; "));
+            let parts = e
+                .iter()
+                .map(|x| x.split(',').next().unwrap_or(x).trim().to_owned())
+                .collect();
+            if take(self, "editors", shown, Some(e.join("; ")), parts) {
+                s.editors = e;
+            }
+        }
+        // `null`: the source has no such field, whatever the text seemed to hold there.
+        match c.title {
+            Some(None) => s.title = None,
+            Some(Some(t)) => {
+                let shown = s.title.as_ref().map(|t| t.value.clone());
+                if take(self, "title", shown, Some(t.clone()), vec![t.clone()]) {
+                    let p = s.title.as_ref().map_or(pos, |x| x.pos);
+                    s.title = Some(Sp::new(t, p));
+                }
+            }
+            None => {}
+        }
+        for (field, hidden) in [("container", c.container), ("publisher", c.publisher)] {
+            let slot = if field == "container" {
+                &mut s.container
+            } else {
+                &mut s.publisher
+            };
+            match hidden {
+                Some(None) => *slot = None,
+                Some(Some(v))
+                    if take(self, field, slot.clone(), Some(v.clone()), vec![v.clone()]) =>
+                {
+                    *slot = Some(v);
+                }
+                _ => {}
+            }
+        }
+        for (field, hidden) in [
+            ("volume", c.volume),
+            ("issue", c.issue),
+            ("pages", c.pages),
+            ("edition", c.edition),
+        ] {
+            let slot = match field {
+                "volume" => &mut s.volume,
+                "issue" => &mut s.issue,
+                "pages" => &mut s.pages,
+                _ => &mut s.edition,
+            };
+            match hidden {
+                Some(None) => *slot = None,
+                Some(Some(h)) => {
+                    let shown = text(slot);
+                    if take(self, field, shown, Some(h.0.clone()), vec![h.0.clone()]) {
+                        *slot = Some(h);
+                    }
+                }
+                None => {}
+            }
+        }
+        if !c.translators.is_empty() {
+            let shown = (!s.translators.is_empty()).then(|| s.translators.join("; "));
+            if take(
+                self,
+                "translators",
+                shown,
+                Some(c.translators.join("; ")),
+                c.translators.clone(),
+            ) {
+                s.translators = c.translators;
+            }
         }
     }
 
@@ -843,6 +1086,8 @@ impl<'t> Reader<'t> {
                     | "in scope"
                     | "out of scope"
                     | "scope"
+                    | "as of"
+                    | "as-of"
             )
         };
         let labels = self.labels(b.range.clone(), &accept);
@@ -868,6 +1113,7 @@ impl<'t> Reader<'t> {
                 "constraints" => self.scope.constraints = Some(v),
                 "assumptions" => self.scope.assumptions = Some(v),
                 "in scope" | "scope" => self.scope.in_scope = Some(v),
+                "as of" | "as-of" => self.as_of = Some(self.sp(l.value.clone())),
                 _ => self.scope.out_of_scope = Some(v),
             }
         }
@@ -1228,6 +1474,7 @@ impl<'t> Reader<'t> {
             return;
         }
         let id = Sp::new(format!("{kind}{digits}"), self.pos(first.start));
+        self.entry = Some(whole.clone());
         let rest: Vec<String> = cells[2..]
             .iter()
             .map(|c| unescape_cell(self.slice(c)))
@@ -1312,6 +1559,7 @@ impl<'t> Reader<'t> {
         let bold_closed_here = c.get(4).is_some();
         let body_start = r.start + c.get(0).map_or(0, |m| m.end());
         let body = body_start..r.end;
+        self.entry = Some(r.clone());
         self.target = Target::Entry(kind);
         match kind {
             'G' => self.glossary_entry(id, body, bold_open && !bold_closed_here),
@@ -1374,6 +1622,7 @@ impl<'t> Reader<'t> {
         let fields = split_labelled(
             &rest,
             &[
+                "Also",
                 "Definition",
                 "Formula",
                 "Targets",
@@ -1394,10 +1643,15 @@ impl<'t> Reader<'t> {
             lang,
             file: self.file,
         };
+        let mut also = None;
         if fields.iter().all(|(l, _)| l.is_empty()) {
             g.definition = (!rest.is_empty()).then_some(rest);
         } else {
             for (label, v) in fields {
+                if label == "Also" {
+                    also = Some(split_list(&v));
+                    continue;
+                }
                 let v = Some(v);
                 match label {
                     "Definition" | "" => g.definition = v,
@@ -1408,8 +1662,11 @@ impl<'t> Reader<'t> {
                 }
             }
         }
-        // `Term (ACR)`: the parenthesis is an alias that defines the acronym.
-        if let Some(open) = g.term.value.rfind('(')
+        // `Also: a, b`: the aliases as written; else `Term (ACR)`: the parenthesis is an
+        // alias that defines the acronym.
+        if let Some(a) = also {
+            g.aliases = a;
+        } else if let Some(open) = g.term.value.rfind('(')
             && g.term.value.ends_with(')')
         {
             let inner = g.term.value[open + 1..g.term.value.len() - 1]
@@ -1419,10 +1676,7 @@ impl<'t> Reader<'t> {
                 g.aliases.push(inner);
             }
         }
-        let t = g.term.value.trim();
-        g.acronym = t.len() >= 2
-            && t.chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '/');
+        g.acronym = looks_like_acronym(&g.term.value);
         self.glossary.push(g);
     }
 
@@ -1449,17 +1703,23 @@ impl<'t> Reader<'t> {
         static RE_ARCH: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new(r"(?i)Archived:\s*<?(https?://[^\s>]+)>?").expect("valid regex")
         });
+        // `URL: <...>` takes whatever is written (a malformed URL is measured as such);
+        // without the label, the first http(s) link.
         static RE_URL_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new(r"(?i)(?:URL:\s*)?<?(https?://[^\s>]+)>?").expect("valid regex")
+            Regex::new(r"(?i)URL:\s*<([^\s>]+)>|(?:URL:\s*)?<?(https?://[^\s>]+)>?")
+                .expect("valid regex")
         });
         if let Some(c) = RE_ARCH.captures(&rest.clone()) {
             archived = Some(Sp::new(c[1].to_owned(), pos_of(self, &c[1])));
             rest = rest.replacen(&c[0], "", 1);
         }
-        if let Some(c) = RE_URL_LABEL.captures(&rest.clone()) {
+        if let Some(c) = RE_URL_LABEL.captures(&rest.clone())
+            && let Some(u) = c.get(1).or_else(|| c.get(2))
+        {
+            let u = u.as_str();
             url = Some(Sp::new(
-                c[1].trim_end_matches(['.', ',']).to_owned(),
-                pos_of(self, &c[1]),
+                u.trim_end_matches(['.', ',']).to_owned(),
+                pos_of(self, u),
             ));
             rest = rest.replacen(&c[0], "", 1);
         }
@@ -1500,13 +1760,7 @@ impl<'t> Reader<'t> {
                 "Purpose" | "" => tool.purpose = Some(v),
                 "Pricing" => tool.pricing = Some(v),
                 "Last update" => update_text = Some(v),
-                "Integrations" => {
-                    tool.integrations = v
-                        .trim_end_matches('.')
-                        .split(", ")
-                        .map(str::to_owned)
-                        .collect();
-                }
+                "Integrations" => tool.integrations = split_list(&v),
                 "Use cases" => tool.use_cases = Some(v),
                 _ => tool.limitations = Some(v),
             }
@@ -1545,11 +1799,12 @@ impl<'t> Reader<'t> {
                     self.unrecognised(&b.range, "table", "Validation Results (no Status column)");
                     return;
                 };
-                let number =
-                    find(&|n| n.trim() == "#" || n.trim() == "no." || n.trim() == "gate #");
-                let name =
-                    find(&|n| n.contains("gate") || n.contains("check") || n.contains("criterion"))
-                        .unwrap_or(0);
+                // The row number (`#`) is never used: a document numbers its own gates.
+                let name = find(&|n| {
+                    (n.contains("gate") || n.contains("check") || n.contains("criterion"))
+                        && n.trim() != "gate #"
+                })
+                .unwrap_or(0);
                 let evidence = find(&|n| {
                     n.contains("evidence")
                         || n.contains("result")
@@ -1566,9 +1821,9 @@ impl<'t> Reader<'t> {
                     let line = row.first().map_or(0, |c| self.pos(c.start).line);
                     let status_text = cell(Some(status));
                     let name = strip_bold(&cell(Some(name))).to_owned();
-                    let gate = claims::match_gate(&cell(number), &name);
                     self.claims.push(Claim {
-                        gate,
+                        // Matched by name once the rubric is known (`finish`).
+                        gate: None,
                         name,
                         claimed: claims::parse_status(&status_text),
                         status_text,
@@ -1631,11 +1886,28 @@ impl<'t> Reader<'t> {
                 k
             }
         });
-        let as_of_text = self
-            .meta_comment
-            .as_of
-            .clone()
+        // The visible `**As of**:` line, else a "Generated" date; never the comment's.
+        let visible_as_of = self.as_of.clone();
+        if let Some(a) = &visible_as_of
+            && Day::parse(a.value.trim()).is_err()
+        {
+            self.diags.push(
+                Diagnostic::warning("invalid-value", format!("`{}` is not a date", a.value))
+                    .at(Location::at(&self.path, a.pos.line, a.pos.col))
+                    .help("write the as-of date as YYYY-MM-DD, e.g. `**As of**: 2026-11-01`"),
+            );
+        }
+        let as_of_text = visible_as_of
+            .as_ref()
+            .map(|a| a.value.trim().to_owned())
             .or_else(|| self.generated.clone());
+        if let (Some(hidden), Some(at)) = (self.meta_comment.as_of.clone(), self.meta_comment_at)
+            && as_of_text.as_deref() != Some(hidden.as_str())
+        {
+            let pos = visible_as_of.as_ref().map_or(title_pos, |a| a.pos);
+            let shown = as_of_text.clone().unwrap_or_default();
+            self.disagrees("the bank's", "as_of", &shown, pos, &hidden, at);
+        }
         let as_of = as_of_text
             .and_then(|s| Day::parse(&s).ok())
             .unwrap_or_else(|| Day(jiff::Zoned::now().date()));
@@ -1709,7 +1981,11 @@ impl<'t> Reader<'t> {
         };
         let mut diags = std::mem::take(&mut self.diags);
         diags.extend(crate::load::validate(&bank));
-        ((bank, std::mem::take(&mut self.claims)), diags)
+        let mut claims = std::mem::take(&mut self.claims);
+        for c in &mut claims {
+            c.gate = claims::match_gate(&bank.rubric, &c.name);
+        }
+        ((bank, claims), diags)
     }
 
     fn build_question(
@@ -1816,7 +2092,8 @@ fn kind_name(k: &Kind) -> &'static str {
     }
 }
 
-fn infer_diagram(m: &str) -> DiagramKind {
+/// The diagram kind a mermaid text's first word implies.
+pub(crate) fn infer_diagram(m: &str) -> DiagramKind {
     let first = m.split_whitespace().next().unwrap_or_default();
     match first {
         "sequenceDiagram" => DiagramKind::Sequence,
@@ -1999,31 +2276,44 @@ fn source_from(id: Sp<String>, p: apa::Parsed, title_pos: Pos, file: FileId) -> 
     }
 }
 
-fn apply_source_comment(s: &mut Source, c: SourceComment) {
-    let pos = s.id.pos;
-    if let Some(k) = c.kind {
-        s.kind = Sp::new(k, pos);
-    }
-    if let Some(a) = c.authors {
-        s.authors = a;
-    }
-    if let Some(e) = c.editors {
-        s.editors = e;
-    }
-    s.year = c.year.map(|y| Sp::new(y, pos));
-    s.date = c
-        .date
-        .and_then(|d| PartialDate::parse(&d).ok())
-        .map(|d| Sp::new(d, pos));
-    let title_pos = s.title.as_ref().map_or(pos, |t| t.pos);
-    s.title = c.title.map(|t| Sp::new(t, title_pos));
-    s.container = c.container;
-    s.volume = c.volume;
-    s.issue = c.issue;
-    s.pages = c.pages;
-    s.publisher = c.publisher;
-    s.edition = c.edition;
-    s.translators = c.translators;
-    s.doi = c.doi.map(|d| Sp::new(d, pos));
-    s.url = c.url.map(|u| Sp::new(u, pos));
+/// A list written after a label (`Also: a, b, c.`): split on `; ` when the text has
+/// one (items holding commas), else on `, `; one final period dropped.
+pub(crate) fn split_list(v: &str) -> Vec<String> {
+    let v = v.trim();
+    let v = v.strip_suffix('.').unwrap_or(v);
+    let sep = if v.contains("; ") { "; " } else { ", " };
+    v.split(sep)
+        .map(|x| x.trim().to_owned())
+        .filter(|x| !x.is_empty())
+        .collect()
+}
+
+/// A glossary term that reads as an acronym: capitals and digits (`SLO/SLI`, `MTTD`).
+pub(crate) fn looks_like_acronym(term: &str) -> bool {
+    let t = term.trim();
+    t.len() >= 2
+        && t.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '/')
+}
+
+/// The source fields a comment may give structure to, when the visible entry shows
+/// them in a form the importer cannot split back exactly. Every other source field
+/// (type, year, date, DOI, URL, archive, language, coverage) is read from the text only.
+pub(crate) const STRUCTURAL_SOURCE_FIELDS: &[&str] = &[
+    "authors",
+    "editors",
+    "title",
+    "container",
+    "volume",
+    "issue",
+    "pages",
+    "publisher",
+    "edition",
+    "translators",
+];
+
+/// A source as its visible entry text (after `**A1.**`) gives it, with no comment.
+pub(crate) fn visible_source(id: Sp<String>, text: &str, file: FileId) -> Source {
+    let pos = id.pos;
+    source_from(id, apa::parse(text), pos, file)
 }

@@ -193,6 +193,11 @@ pub fn rubric(path: &Path, r: &Rubric) -> Result<(), Diagnostic> {
         .at(Location::file(path))
         .help("write the shares as fractions, e.g. 0.2, 0.4, 0.4"));
     }
+    if let Err(e) = crate::import::claims::check_synonyms(r) {
+        return Err(Diagnostic::error("invalid-value", e)
+            .at(Location::file(path))
+            .help("key `gate_synonyms` by gate kebab names (`qbank gates` lists them) and give each name to one gate"));
+    }
     if r.dimensions.values.is_empty() || r.phases.values.is_empty() {
         return Err(Diagnostic::error(
             "invalid-value",

@@ -1,6 +1,8 @@
 //! The rubric: the matrix axes, roles, methods, thresholds and lexicons that the
 //! gates measure against. The built-in one is the seed spec; a bank may name its own.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +68,12 @@ pub struct Rubric {
     pub duplicate_title_similarity: f64,
     /// Warn when the bank's as_of date is older than this many months.
     pub as_of_warn_months: u32,
+    /// Other names a document's own Validation Results may give a gate, by the gate's
+    /// kebab name (`mece-coverage: [MECE, Coverage]`). A claims row is matched to a gate
+    /// by its name (the gate's title, kebab name or one of these, with case, spaces and
+    /// punctuation folded), never by its row number.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub gate_synonyms: BTreeMap<String, Vec<String>>,
 }
 
 /// One axis of the coverage matrix.

@@ -182,6 +182,32 @@ fn tidy_dates(s: &str) -> String {
 /// APA 7th strings (markdown) for `sources`, by id.
 pub fn references(sources: &[&Source]) -> HashMap<String, String> {
     let mut out = HashMap::new();
+    // Entries are rendered in groups of one author list: the year suffixes APA wants for
+    // the same authors in the same year (2026a, 2026b) are given within a group, while
+    // the citation-level name disambiguation of CSL never reaches the reference list (it
+    // would print "Beyer, Jones, et al." for two works whose first author and year match).
+    let mut groups: Vec<(Value, Vec<&Source>)> = Vec::new();
+    for s in sources {
+        let e = entry(s);
+        let names = e
+            .get("author")
+            .or_else(|| e.get("editor"))
+            .cloned()
+            .unwrap_or(Value::Null);
+        match groups.iter_mut().find(|(n, _)| *n == names) {
+            Some((_, g)) => g.push(s),
+            None => groups.push((names, vec![s])),
+        }
+    }
+    for (_, group) in groups {
+        out.extend(render_group(&group));
+    }
+    out
+}
+
+/// The APA references of sources that share one author list.
+fn render_group(sources: &[&Source]) -> HashMap<String, String> {
+    let mut out = HashMap::new();
     if sources.is_empty() {
         return out;
     }
@@ -246,6 +272,44 @@ mod tests {
             key_sections: None,
             file: Default::default(),
         }
+    }
+
+    #[test]
+    fn works_sharing_a_first_author_and_year_keep_their_full_author_lists() {
+        let mut a = source("L3", SourceType::Book);
+        a.authors = vec!["Beyer, B.".into(), "Jones, C.".into(), "Petoff, J.".into()];
+        a.year = Some(Sp::bare(2019));
+        let mut b = source("L4", SourceType::Book);
+        b.authors = vec![
+            "Beyer, B.".into(),
+            "Murphy, N. R.".into(),
+            "Rensin, D. K.".into(),
+        ];
+        b.year = Some(Sp::bare(2019));
+        let r = references(&[&a, &b]);
+        assert!(
+            r["L3"].starts_with("Beyer, B., Jones, C., & Petoff, J. (2019)."),
+            "{}",
+            r["L3"]
+        );
+        assert!(
+            r["L4"].starts_with("Beyer, B., Murphy, N. R., & Rensin, D. K. (2019)."),
+            "{}",
+            r["L4"]
+        );
+        // The same authors in the same year still get APA's year suffixes.
+        let mut c = source("A1", SourceType::Docs);
+        c.authors = vec!["PingCAP".into()];
+        c.year = Some(Sp::bare(2026));
+        let mut d = c.clone();
+        d.id = Sp::bare("A2".to_owned());
+        d.title = Some(Sp::bare("Another page".to_owned()));
+        let r = references(&[&c, &d]);
+        assert!(
+            r["A1"].contains("(2026a)") || r["A1"].contains("(2026b)"),
+            "{}",
+            r["A1"]
+        );
     }
 
     #[test]

@@ -316,7 +316,9 @@ fn question_view(bank: &Bank, number: usize, q: &Question) -> QuestionView {
     if !q.methods.is_empty() {
         meta["methods"] = serde_json::json!(list(&q.methods));
     }
-    if let Some(d) = &q.diagram {
+    if let Some(d) = &q.diagram
+        && crate::import::infer_diagram(&d.mermaid.value) != d.kind.value
+    {
         meta["diagram"] = serde_json::json!(d.kind.value);
     }
     QuestionView {
@@ -406,6 +408,22 @@ fn labelled(parts: &[(&str, Option<&str>)]) -> String {
         .join(" ")
 }
 
+/// How a list is written after a label so that the importer splits it back exactly:
+/// `, ` between items, or `; ` when an item holds a comma; always a final period.
+pub(crate) fn visible_list(items: &[String]) -> String {
+    let sep = if items.iter().any(|i| i.contains(',')) {
+        "; "
+    } else {
+        ", "
+    };
+    format!("{}.", items.join(sep))
+}
+
+/// One literature or citation entry: the APA string, then every measured value the APA
+/// string does not show as a labelled part (a URL beside the DOI, the archived copy, a
+/// date more precise than the year the style prints, the source type), then the
+/// literature's coverage, and last a comment with only the structured fields the
+/// visible text cannot give back (see [`source_comment`]).
 fn source_line(
     s: &Source,
     apa: &std::collections::HashMap<String, String>,
@@ -425,35 +443,65 @@ fn source_line(
                 .map_or_else(|| "n.d.".to_owned(), |y| y.to_string())
         )
     });
-    let mut line = format!("**{}.** {text}{}", s.id.value, lang_tag(s.lang.as_ref()));
-    let comment = source_comment(s);
-    if let Some(a) = &s.archived {
-        line.push_str(&format!(" Archived: <{}>", a.value.trim()));
+    let mut body = format!("{text}{}", lang_tag(s.lang.as_ref()));
+    let shown = crate::import::apa::parse(&body);
+    if s.doi.is_some()
+        && let Some(u) = &s.url
+    {
+        body.push_str(&format!(" URL: <{}>", u.value.trim()));
     }
+    if let Some(a) = &s.archived {
+        body.push_str(&format!(" Archived: <{}>", a.value.trim()));
+    }
+    if let Some(d) = &s.date
+        && shown.date.as_deref() != Some(d.value.to_string().as_str())
+    {
+        body.push_str(&format!(" Published: {}.", d.value));
+    }
+    body.push_str(&format!(" Type: {}.", s.kind.value.as_str()));
     if literature {
         let extra = labelled(&[
             ("Coverage", s.coverage.as_deref()),
             ("Key sections", s.key_sections.as_deref()),
         ]);
         if !extra.is_empty() {
-            line.push(' ');
-            line.push_str(&extra);
+            body.push(' ');
+            body.push_str(&extra);
         }
     }
-    line.push_str("\n\n");
-    line.push_str(&comment);
+    let mut line = format!("**{}.** {body}", s.id.value);
+    if let Some(c) = source_comment(s, &body) {
+        line.push_str("\n\n");
+        line.push_str(&c);
+    }
     line
 }
 
-/// The structured fields of a source that its APA string cannot give back exactly.
-fn source_comment(s: &Source) -> String {
-    let mut v = serde_json::to_value(s).unwrap_or_default();
-    if let Some(m) = v.as_object_mut() {
-        for k in ["id", "archived", "coverage", "key_sections"] {
-            m.remove(k);
+/// The structured fields of a source that its visible entry does not give back exactly
+/// when read by the importer (a container the style does not print, translators'
+/// names, ...), as a comment; `None` when the visible text says it all. Measured values
+/// (year, date, DOI, URL, archive, type, language) are always visible and never here.
+fn source_comment(s: &Source, visible: &str) -> Option<String> {
+    let back = crate::import::visible_source(s.id.clone(), visible, s.file);
+    let mine = serde_json::to_value(s).unwrap_or_default();
+    let theirs = serde_json::to_value(&back).unwrap_or_default();
+    let mut out = serde_json::Map::new();
+    for k in crate::import::STRUCTURAL_SOURCE_FIELDS {
+        if mine.get(k) == theirs.get(k) {
+            continue;
         }
+        // A value the text seems to hold but the source does not have is written as
+        // none (`null`, or `[]` for a list), so it is not read back.
+        let v = mine.get(k).cloned().unwrap_or_else(|| {
+            if matches!(*k, "authors" | "editors" | "translators") {
+                serde_json::json!([])
+            } else {
+                serde_json::Value::Null
+            }
+        });
+        out.insert((*k).to_owned(), v);
     }
-    qbank_comment(&v)
+    (!out.is_empty()).then(|| qbank_comment(&serde_json::Value::Object(out)))
 }
 
 fn view(bank: &Bank, gates: &[GateResult]) -> DocumentView {
@@ -487,6 +535,7 @@ fn view(bank: &Bank, gates: &[GateResult]) -> DocumentView {
     add("Assumptions", scope.assumptions.clone());
     add("In Scope", scope.in_scope.clone());
     add("Out of Scope", scope.out_of_scope.clone());
+    add("As of", Some(bank.meta.as_of.value.to_string()));
 
     let r = &bank.rubric;
     let rows = r
@@ -562,17 +611,25 @@ fn view(bank: &Bank, gates: &[GateResult]) -> DocumentView {
                 ("Distinctions", g.distinctions.as_deref()),
                 ("When to use", g.when_to_use.as_deref()),
             ]);
+            // Aliases are visible right after the term: gate 19 resolves `[G: USL]`
+            // through them, so a reader must see them too.
+            let also = if g.aliases.is_empty() {
+                String::new()
+            } else {
+                let items: Vec<String> = g.aliases.iter().map(|a| one_line(a)).collect();
+                format!("Also: {} ", visible_list(&items))
+            };
+            let term = one_line(&g.term.value);
             let mut line = format!(
-                "**{}. {}**{}: {body}",
+                "**{}. {term}**{}: {also}{body}",
                 g.id.value,
-                one_line(&g.term.value),
                 lang_tag(g.lang.as_ref())
             );
-            if !g.aliases.is_empty() || g.acronym {
+            // Whether the term is an acronym has no visible form; the comment says so
+            // only where the term's spelling does not.
+            if g.acronym != crate::import::looks_like_acronym(&term) {
                 line.push_str("\n\n");
-                line.push_str(&qbank_comment(
-                    &serde_json::json!({ "aliases": g.aliases, "acronym": g.acronym }),
-                ));
+                line.push_str(&qbank_comment(&serde_json::json!({ "acronym": g.acronym })));
             }
             line
         })
@@ -581,7 +638,7 @@ fn view(bank: &Bank, gates: &[GateResult]) -> DocumentView {
         .tools
         .iter()
         .map(|t| {
-            let integrations = (!t.integrations.is_empty()).then(|| t.integrations.join(", "));
+            let integrations = (!t.integrations.is_empty()).then(|| visible_list(&t.integrations));
             let update = t.last_update.as_ref().map(|u| u.value.to_string());
             let mut line = format!(
                 "**{}. {}**{}: {}",
@@ -606,19 +663,12 @@ fn view(bank: &Bank, gates: &[GateResult]) -> DocumentView {
             if let Some(a) = &t.archived {
                 line.push_str(&format!(" Archived: <{}>", a.value.trim()));
             }
-            if !t.integrations.is_empty() {
-                line.push_str("\n\n");
-                line.push_str(&qbank_comment(
-                    &serde_json::json!({ "integrations": t.integrations }),
-                ));
-            }
             line
         })
         .collect();
-    let mut meta = serde_json::json!({
-        "slug": bank.meta.slug.value,
-        "as_of": bank.meta.as_of.value.to_string(),
-    });
+    // The as-of date is a line of Context & Coverage (gates 15 and 17 measure from it);
+    // the comment keeps only what the format has no place for.
+    let mut meta = serde_json::json!({ "slug": bank.meta.slug.value });
     if let Some(r) = &bank.meta.rubric {
         meta["rubric"] = serde_json::json!(r.value);
     }
@@ -731,6 +781,22 @@ mod tests {
     fn tidy_collapses_blank_lines_outside_code_only() {
         let t = "a  \nb\n\n\n\nc   \n```yaml\nx: 1\n\n\ny: 2   \n```\n\n\nd\n\n";
         assert_eq!(tidy(t), "a  \nb\n\nc\n```yaml\nx: 1\n\n\ny: 2\n```\n\nd\n");
+    }
+
+    #[test]
+    fn visible_lists_split_back_exactly() {
+        for items in [
+            vec![
+                "Prometheus".to_owned(),
+                "Grafana".to_owned(),
+                "CI/CD".to_owned(),
+            ],
+            vec!["Grafana, Loki".to_owned(), "k6".to_owned()],
+        ] {
+            let shown = visible_list(&items);
+            assert_eq!(crate::import::split_list(&shown), items, "{shown}");
+        }
+        assert_eq!(visible_list(&["a, b".to_owned()]), "a, b.");
     }
 
     #[test]

@@ -399,3 +399,286 @@ fn reordered_sections_tables_of_references_and_other_names_are_read() {
     // Positions are lines of the document (CRLF counted once).
     assert_eq!(q.title.pos.line, 19);
 }
+
+/// The twenty statuses of a document, imported and checked.
+fn statuses_of(doc: &str) -> Vec<(u8, &'static str)> {
+    let imported = import::import_str(Path::new("doc.md"), doc, None);
+    let bank = imported.bank.expect("imports");
+    let (gates, _, _) = qbank::cli::check::gate_bank(&bank, None);
+    gates
+        .iter()
+        .map(|g| (g.number, g.status.as_str()))
+        .collect()
+}
+
+/// The document with every `<!-- qbank: ` metadata line removed.
+fn without_metadata(doc: &str) -> String {
+    doc.lines()
+        .filter(|l| !l.starts_with("<!-- qbank: "))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// The shipped bank and the bank of every gate case (tests/cli/cases.rs), passing and
+/// failing.
+fn banks_to_render() -> Vec<(String, Bank)> {
+    let mut out = vec![("content/performance-engineering".to_owned(), shipped())];
+    let mut written = Vec::new();
+    for (name, ..) in crate::cases::CASES {
+        let built = crate::cases::bank_of(name).expect("every case has a bank");
+        let w = built.write();
+        let loaded = qbank::load::load_bank(&w.root);
+        out.push((
+            (*name).to_owned(),
+            loaded.bank.expect("the case bank loads"),
+        ));
+        written.push(w);
+    }
+    assert!(out.len() > 40, "the gate cases were found");
+    out
+}
+
+#[test]
+fn deleting_the_metadata_comments_changes_no_status() {
+    for (name, bank) in banks_to_render() {
+        // This case forces two source types onto every source, so journal articles are
+        // written as books: APA's book form does not print their journal, which then
+        // travels only in the comment. A real bank's types fit its sources.
+        if name == "diversity_fail_two_types" {
+            continue;
+        }
+        let doc = render(&bank);
+        let stripped = without_metadata(&doc);
+        assert_ne!(doc, stripped, "{name}: the render has qbank comments");
+        assert_eq!(
+            statuses_of(&doc),
+            statuses_of(&stripped),
+            "{name}: deleting the qbank comments changes what is measured"
+        );
+        // A practical element written as mermaid reads back as the question's diagram
+        // (the importer takes a `mermaid` block as the diagram wherever it stands, as LLM
+        // documents without a Visual label need): that case cannot round-trip.
+        if name == "practical_elements_fail_mermaid_only" {
+            continue;
+        }
+        let again = import::import_str(Path::new("doc.md"), &doc, None);
+        let disagree: Vec<_> = again
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "metadata-disagrees")
+            .collect();
+        assert!(disagree.is_empty(), "{name}: {disagree:#?}");
+        assert_eq!(
+            render(&again.bank.expect("imports")),
+            doc,
+            "{name}: render(import(render(bank))) differs from render(bank)"
+        );
+    }
+}
+
+#[test]
+fn comments_carry_no_copy_of_a_visible_value() {
+    let doc = render(&shipped());
+    for line in doc.lines().filter(|l| l.starts_with("<!-- qbank: ")) {
+        let json = line
+            .trim_start_matches("<!-- qbank: ")
+            .trim_end_matches(" -->");
+        let v: serde_json::Value = serde_json::from_str(json).expect("comment JSON");
+        for key in [
+            "year",
+            "date",
+            "url",
+            "doi",
+            "type",
+            "lang",
+            "aliases",
+            "as_of",
+            "integrations",
+            "archived",
+        ] {
+            assert!(v.get(key).is_none(), "`{key}` hidden in {line}");
+        }
+    }
+    assert!(doc.contains("**As of**: 2026-"), "as-of date is visible");
+    assert!(
+        doc.contains("Also: USL, Universal Scalability Law"),
+        "aliases are visible"
+    );
+    assert!(doc.contains(" Type: blog."), "source types are visible");
+}
+
+/// The line (1-based) of the first line of `doc` that starts with `prefix`.
+fn line_starting(doc: &str, prefix: &str) -> usize {
+    doc.lines().position(|l| l.starts_with(prefix)).unwrap() + 1
+}
+
+#[test]
+fn an_edited_visible_year_is_measured_and_its_comment_named() {
+    let doc = render(&shipped());
+    let at = line_starting(&doc, "**A1.** ");
+    let mut lines: Vec<String> = doc.lines().map(str::to_owned).collect();
+    assert!(lines[at - 1].contains("(2011)"));
+    lines[at - 1] = lines[at - 1].replace("(2011)", "(2001)");
+    // A comment written by an older version, still holding the old year.
+    lines.insert(at, String::new());
+    lines.insert(
+        at + 1,
+        r#"<!-- qbank: {"year":2011,"type":"journal"} -->"#.to_owned(),
+    );
+    let edited = lines.join("\n") + "\n";
+    let imported = import::import_str(Path::new("doc.md"), &edited, None);
+    let bank = imported.bank.as_ref().unwrap();
+    let a1 = bank.citations.iter().find(|s| s.id.value == "A1").unwrap();
+    assert_eq!(a1.year.as_ref().map(|y| y.value), Some(2001));
+    let d: Vec<_> = imported
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "metadata-disagrees")
+        .collect();
+    assert_eq!(d.len(), 1, "{d:#?}");
+    let loc = d[0].location.as_ref().unwrap();
+    assert_eq!(loc.line as usize, at);
+    assert!(
+        d[0].message.contains(&format!("doc.md:{at}")),
+        "{}",
+        d[0].message
+    );
+    assert!(
+        d[0].message.contains(&format!("doc.md:{}", at + 2)),
+        "{}",
+        d[0].message
+    );
+    assert!(d[0].message.contains("`2001`") && d[0].message.contains("`2011`"));
+    assert_eq!(
+        d[0].notes[0].location.as_ref().unwrap().line as usize,
+        at + 2
+    );
+}
+
+fn gate_of(doc: &str, n: u8) -> (String, String) {
+    let bank = import::import_str(Path::new("doc.md"), doc, None)
+        .bank
+        .unwrap();
+    let (gates, _, _) = qbank::cli::check::gate_bank(&bank, None);
+    let g = gates.iter().find(|g| g.number == n).unwrap();
+    (g.status.as_str().to_owned(), g.evidence.clone())
+}
+
+#[test]
+fn editing_visible_years_and_dois_changes_what_gates_15_and_17_measure() {
+    let doc = render(&shipped());
+    let year = regex::Regex::new(r"\((\d{4})([a-z]?)(, [^)]*)?\)\.").unwrap();
+    let published = regex::Regex::new(r" Published: \d{4}").unwrap();
+    let old_years: String = doc
+        .lines()
+        .map(|l| {
+            if l.starts_with("**L") || l.starts_with("**A") {
+                let l = year.replace(l, "(2001$2$3).");
+                published.replace(&l, " Published: 2001").into_owned()
+            } else {
+                l.to_owned()
+            }
+        })
+        .map(|l| l + "\n")
+        .collect();
+    let (before, before_ev) = gate_of(&doc, 15);
+    let (after, after_ev) = gate_of(&old_years, 15);
+    assert_eq!(before, "PASS", "{before_ev}");
+    assert_eq!(after, "FAIL", "{after_ev}");
+    assert!(after_ev.starts_with("0% "), "{after_ev}");
+
+    let broken = doc.replace(
+        "<https://doi.org/10.1287/opre.1110.0940>",
+        "<https://doi.org/opre.1110.0940>",
+    );
+    let (_, ev17) = gate_of(&doc, 17);
+    let (st17, ev17_broken) = gate_of(&broken, 17);
+    assert_ne!(ev17, ev17_broken, "breaking a visible DOI changes gate 17");
+    assert_ne!(st17, "PASS", "{ev17_broken}");
+}
+
+#[test]
+fn a_claims_row_is_matched_by_name_not_by_number() {
+    let doc = render(&shipped());
+    let table_at = doc.find("## Validation Results").unwrap();
+    let mut text = doc[..table_at].to_owned();
+    text.push_str(
+        "## Validation Results\n\n| # | Gate | Requirement | Status | Evidence |\n|---|---|---|---|---|\n\
+         | 2 | Quantity | 25-30 Q&As | FAIL | 28 |\n\
+         | 3 | Word counts | 150-300 words | PASS | all |\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.md");
+    std::fs::write(&path, &text).unwrap();
+    let (_, json, _) = super::common::check_json(&path, &[]);
+    let claims = json["banks"][0]["claims"].as_array().unwrap();
+    let quantity = claims.iter().find(|c| c["name"] == "Quantity").unwrap();
+    assert_eq!(quantity["gate"], 1, "compared with gate 1, not gate 2");
+    assert_eq!(quantity["measured"], "PASS");
+    assert_eq!(quantity["contradicted"], true);
+    let words = claims.iter().find(|c| c["name"] == "Word counts").unwrap();
+    assert!(words.get("gate").is_none() && words.get("measured").is_none());
+    assert_eq!(words["contradicted"], false);
+    let diags = super::common::diagnostics(&json);
+    let contradicted: Vec<_> = diags
+        .iter()
+        .filter(|d| d["code"] == "contradicted-claim")
+        .collect();
+    assert_eq!(contradicted.len(), 1);
+    assert!(
+        contradicted[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("gate 1 Quantity")
+    );
+    let human = qbank().arg("check").arg(&path).output().unwrap();
+    let out = String::from_utf8_lossy(&human.stdout);
+    assert!(out.contains("not measured"), "{out}");
+    assert!(out.contains("`Word counts` (line"), "{out}");
+}
+
+#[test]
+fn comments_of_an_older_render_never_override_visible_values() {
+    let doc = render(&shipped());
+    let mut lines: Vec<String> = doc.lines().map(str::to_owned).collect();
+    // As an older qbank wrote them: the as-of date, aliases and integrations hidden.
+    let title = line_starting(&doc, "<!-- qbank: {\"rubric\"");
+    lines[title - 1] =
+        r#"<!-- qbank: {"as_of":"2020-01-01","rubric":"default","slug":"performance-engineering"} -->"#
+            .to_owned();
+    let g9 = line_starting(&doc, "**G9. ");
+    let t1 = line_starting(&doc, "**T1. ");
+    // Insert from the bottom so the earlier line numbers stay valid.
+    lines.insert(
+        t1,
+        r#"<!-- qbank: {"integrations":["Jenkins"]} -->"#.to_owned(),
+    );
+    lines.insert(t1, String::new());
+    lines.insert(
+        g9,
+        r#"<!-- qbank: {"aliases":["Hidden law"]} -->"#.to_owned(),
+    );
+    lines.insert(g9, String::new());
+    let edited = lines.join("\n") + "\n";
+    let imported = import::import_str(Path::new("doc.md"), &edited, None);
+    let bank = imported.bank.as_ref().unwrap();
+    assert_eq!(bank.meta.as_of.value.to_string(), "2026-11-25");
+    let g = bank.glossary.iter().find(|g| g.id.value == "G9").unwrap();
+    assert!(g.aliases.contains(&"USL".to_owned()));
+    assert!(!g.aliases.contains(&"Hidden law".to_owned()));
+    let t = bank.tools.iter().find(|t| t.id.value == "T1").unwrap();
+    assert!(!t.integrations.contains(&"Jenkins".to_owned()));
+    let mut fields: Vec<String> = imported
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "metadata-disagrees")
+        .map(|d| d.message.split(':').next().unwrap().to_owned())
+        .collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        ["G9 aliases", "T1 integrations", "the bank's as_of"],
+        "{:#?}",
+        imported.diagnostics
+    );
+}
