@@ -399,15 +399,26 @@ struct Row {
 
 pub fn run(args: &Args, cli: &super::Cli) -> u8 {
     let paths = super::paths_or_default(&args.paths);
-    let mut found = collect(&paths, &args.link.doi_resolver, true);
+    let config = match crate::config::find(&paths[0]) {
+        Ok(c) => c,
+        Err(d) => {
+            super::eprint_diagnostic(&d);
+            return 2;
+        }
+    };
+    let link = args.link.with_config(&config.config.links);
+    let mut found = collect(&paths, &link.doi_resolver, true);
+    if !cli.verbose {
+        found.problems.retain(|d| d.code != load::SKIPPED_LINK);
+    }
     let before = found.links.len();
-    found.links.retain(|l| !args.link.excluded(l));
+    found.links.retain(|l| !link.excluded(l));
     let targets: Vec<String> = found
         .links
         .iter()
         .filter_map(|l| l.target.clone().ok())
         .collect();
-    let checked = match run_check(&targets, &args.link, args.offline, cli.quiet) {
+    let checked = match run_check(&targets, &link, args.offline, cli.quiet) {
         Ok(c) => c,
         Err(e) => return super::fail(&e, None),
     };
@@ -423,7 +434,7 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
     let mut diags: Vec<Diagnostic> = found.problems.clone();
     let mut rows = Vec::new();
     for l in &found.links {
-        let o = outcome_of(l, &checked, &args.link);
+        let o = outcome_of(l, &checked, &link);
         let at = l.location.clone();
         let mut archived_to = None;
         let verdict = match o.is_live() {
@@ -440,7 +451,7 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
                 let archive = l
                     .archived
                     .as_ref()
-                    .map(|a| (a, outcome_of_url(a, &checked, &args.link)));
+                    .map(|a| (a, outcome_of_url(a, &checked, &link)));
                 if let Some((a, ao)) = archive
                     && checked.outcomes.contains_key(a)
                     && ao.is_live() != Some(false)

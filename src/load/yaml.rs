@@ -322,11 +322,11 @@ mod tests {
 
     #[test]
     fn a_ref_in_a_plain_value_says_quote_it() {
-        let d = err("id: a\nformula: 99th percentile [Ref: G1]\n");
-        assert_eq!(d.code, "yaml-syntax");
+        let d = err("id: a\nmetrics:\n  - metric: p99\n    formula: 99th percentile [Ref: G1]\n");
+        assert_eq!(d.code, "yaml-syntax", "{d:?}");
         assert!(d.message.contains("quote this value"), "{}", d.message);
         let loc = d.location.clone().unwrap();
-        assert_eq!((loc.line, loc.col), (2, 10));
+        assert_eq!((loc.line, loc.col), (4, 14));
         assert!(
             d.help
                 .unwrap()

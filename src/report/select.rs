@@ -206,8 +206,54 @@ pub struct Waived {
 #[derive(Debug, Clone)]
 struct Suppression {
     at: Location,
+    /// The lines it covers (1-based, inclusive).
+    lines: (u32, u32),
     keys: Vec<Key>,
     used: bool,
+}
+
+fn indent(l: &str) -> usize {
+    l.len() - l.trim_start().len()
+}
+
+/// The lines a suppression on line `i` (0-based) covers: the line it is on when it ends
+/// a line of content, else the next line; and with that line everything nested under it
+/// (in YAML, a block scalar or mapping below its key; in markdown, the rest of the
+/// paragraph).
+fn extent(lines: &[&str], i: usize, comment_only: bool, markdown: bool) -> (u32, u32) {
+    let start = if comment_only {
+        (i + 1..lines.len())
+            .find(|&k| {
+                let t = lines[k].trim();
+                !t.is_empty() && !t.starts_with('#')
+            })
+            .unwrap_or(i)
+    } else {
+        i
+    };
+    let mut end = start;
+    if markdown {
+        while end + 1 < lines.len() && !lines[end + 1].trim().is_empty() {
+            end += 1;
+        }
+    } else {
+        let base = indent(lines[start]);
+        let mut k = start + 1;
+        while k < lines.len() {
+            let l = lines[k];
+            if l.trim().is_empty() {
+                k += 1;
+                continue;
+            }
+            if indent(l) <= base {
+                break;
+            }
+            end = k;
+            k += 1;
+        }
+    }
+    let n = |x: usize| u32::try_from(x + 1).unwrap_or(u32::MAX);
+    (n(i), n(end))
 }
 
 static YAML_COMMENT: LazyLock<Regex> =
@@ -221,7 +267,8 @@ fn scan(path: &Path, text: &str) -> (Vec<Suppression>, Vec<Diagnostic>) {
     let re: &Regex = if markdown { &MD_COMMENT } else { &YAML_COMMENT };
     let mut found = Vec::new();
     let mut problems = Vec::new();
-    for (i, line) in text.lines().enumerate() {
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
         for caps in re.captures_iter(line) {
             let (Some(all), Some(body)) = (caps.get(0), caps.get(1)) else {
                 continue;
@@ -260,8 +307,10 @@ fn scan(path: &Path, text: &str) -> (Vec<Suppression>, Vec<Diagnostic>) {
                         ),
                 );
             }
+            let comment_only = line[..start].trim().is_empty();
             if !keys.is_empty() {
                 found.push(Suppression {
+                    lines: extent(&lines, i, comment_only, markdown),
                     at,
                     keys,
                     used: false,
@@ -282,7 +331,7 @@ fn suppressor<'a>(
         return None;
     }
     sups.get_mut(&loc.file)?.iter_mut().find(|s| {
-        (s.at.line == loc.line || s.at.line + 1 == loc.line) && s.keys.iter().any(|k| k.matches(d))
+        (s.lines.0..=s.lines.1).contains(&loc.line) && s.keys.iter().any(|k| k.matches(d))
     })
 }
 
@@ -419,7 +468,15 @@ mod tests {
         assert_eq!(s.len(), 2);
         assert_eq!((s[0].at.line, s[0].at.col), (2, 1));
         assert_eq!(s[1].keys, [Key::Gate(7), Key::Gate(8)]);
+        assert_eq!(s[0].lines, (2, 3));
+        assert_eq!(s[1].lines, (3, 3));
         assert_eq!((s[1].at.line, s[1].at.col), (3, 11));
+        // Above a block scalar: the whole block.
+        let (s, _) = scan(
+            Path::new("q.yaml"),
+            "# qbank-ignore: 4 -- why\nanswer: |\n  one\n\n  two\nnext: x\n",
+        );
+        assert_eq!(s[0].lines, (1, 5));
         let (s, p) = scan(
             Path::new("doc.md"),
             "text <!-- qbank-ignore: clarity -- quoted -->\n<!-- qbank: id=x -->\n",

@@ -2,6 +2,7 @@
 
 mod authoring;
 mod common;
+mod conventions;
 mod formats;
 mod gates;
 mod import;
