@@ -54,6 +54,7 @@ impl Found {
         self.path
             .as_deref()
             .and_then(Path::parent)
+            .filter(|p| !p.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
     }
 

@@ -404,3 +404,17 @@ fn gate_8_points_at_the_empty_field() {
     assert_eq!(d["location"]["line"], line, "{d}");
     assert_eq!(d["location"]["col"], 12, "{d}");
 }
+
+#[test]
+fn qbank_toml_exclude_leaves_folders_out() {
+    let (dir, _) = minimal();
+    let drafts = dir.path().join("drafts/wip");
+    std::fs::create_dir_all(&drafts).unwrap();
+    std::fs::write(drafts.join("bank.yaml"), "title: [unclosed\n").unwrap();
+    let (code, _, _) = run(dir.path(), &["check", "."]);
+    assert_eq!(code, 2, "the broken draft is read");
+    std::fs::write(dir.path().join("qbank.toml"), "exclude = [\"drafts/**\"]\n").unwrap();
+    let (code, out, _) = run(dir.path(), &["check", "."]);
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains("drafts"), "{out}");
+}
