@@ -208,7 +208,7 @@ pub fn render(args: &RenderArgs) -> u8 {
                         failed = true;
                     }
                 }
-                None => print!("{text}"),
+                None => super::print_out(&text),
             },
             Err(e) => {
                 report.general.push(template_failure(&e));

@@ -1,6 +1,5 @@
 //! `qbank check`: load every bank under the given paths, run the gates, report.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
@@ -14,7 +13,8 @@ use crate::report::{self, BankReport, Report};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Folders holding banks (searched recursively for bank.yaml), bank.yaml files, or documents.
+    /// Folders holding banks (searched recursively for bank.yaml), bank.yaml files, files of
+    /// a bank (only their findings are shown), or documents.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Output format.
@@ -26,9 +26,20 @@ pub struct Args {
     /// Fail (exit 1) on WARN as well as FAIL.
     #[arg(long)]
     pub strict: bool,
-    /// For markdown documents: a rubric YAML whose axis labels and values they use.
+    /// For markdown documents: a rubric YAML whose axis labels and values they use
+    /// (default: `rubric` in qbank.toml).
     #[arg(long, value_name = "FILE")]
     pub rubric: Option<PathBuf>,
+    /// Only these gates (numbers or names) and diagnostic codes count; replaces `select`
+    /// in qbank.toml. Comma-separated or repeated.
+    #[arg(long, value_name = "GATE|CODE", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// These gates or diagnostic codes do not count; added to `ignore` in qbank.toml.
+    #[arg(long, value_name = "GATE|CODE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Print the settings in force (qbank.toml found upward from PATH, and flags) and exit.
+    #[arg(long)]
+    pub show_settings: bool,
     /// Check every link live first and give gate 17 the results (default: its offline rule).
     #[arg(long)]
     pub online: bool,
@@ -40,6 +51,8 @@ pub struct Args {
 pub enum Format {
     /// The validation table per bank, diagnostics like rustc's, a summary line.
     Human,
+    /// One line per finding: `path:line:col: severity[code]: message`.
+    Concise,
     /// JSON (documented in docs/json.md).
     Json,
     /// The table exactly as the spec's Validation Results section.
@@ -56,14 +69,232 @@ pub(crate) fn parse_day(s: &str) -> Result<Day, String> {
     Day::parse(s)
 }
 
+/// The settings of one `check` run: qbank.toml merged with the flags.
+struct Settings {
+    config: crate::config::Found,
+    selection: report::select::Selection,
+    select_from: &'static str,
+    ignore_from: &'static str,
+    rubric: Option<PathBuf>,
+    rubric_from: &'static str,
+}
+
+fn settings(args: &Args, paths: &[PathBuf]) -> Result<Settings, Diagnostic> {
+    let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let config = crate::config::find(&start)?;
+    let keys = |list: &[String], from: &str| -> Result<Vec<report::select::Key>, Diagnostic> {
+        list.iter()
+            .map(|k| {
+                report::select::Key::parse(k).map_err(|e| {
+                    let d = Diagnostic::error("config", e).help(
+                        "`qbank gates` lists the gates; `qbank explain CODE` explains a code",
+                    );
+                    match (from, &config.path) {
+                        ("qbank.toml", Some(p)) => d.at(Location::file(p)),
+                        _ => d,
+                    }
+                })
+            })
+            .collect()
+    };
+    let (select, select_from) = if !args.select.is_empty() {
+        (Some(keys(&args.select, "--select")?), "--select")
+    } else if !config.config.select.is_empty() {
+        (
+            Some(keys(&config.config.select, "qbank.toml")?),
+            "qbank.toml",
+        )
+    } else {
+        (None, "default")
+    };
+    let mut ignore = keys(&config.config.ignore, "qbank.toml")?;
+    ignore.extend(keys(&args.ignore, "--ignore")?);
+    let ignore_from = match (config.config.ignore.is_empty(), args.ignore.is_empty()) {
+        (true, true) => "default",
+        (false, true) => "qbank.toml",
+        (true, false) => "--ignore",
+        (false, false) => "qbank.toml and --ignore",
+    };
+    let (rubric, rubric_from) = match (&args.rubric, config.rubric()) {
+        (Some(r), _) => (Some(r.clone()), "--rubric"),
+        (None, Some(r)) => (Some(r), "qbank.toml"),
+        (None, None) => (None, "default"),
+    };
+    Ok(Settings {
+        config,
+        selection: report::select::Selection { select, ignore },
+        select_from,
+        ignore_from,
+        rubric,
+        rubric_from,
+    })
+}
+
+fn show_settings(s: &Settings, args: &Args) -> String {
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "(none)".to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
+    let file = s.config.path.as_ref().map_or_else(
+        || "(none found; built-in defaults)".to_owned(),
+        |p| p.display().to_string(),
+    );
+    let select = if !args.select.is_empty() {
+        list(&args.select)
+    } else if !s.config.config.select.is_empty() {
+        list(&s.config.config.select)
+    } else {
+        "all gates and codes".to_owned()
+    };
+    let mut ignore = s.config.config.ignore.clone();
+    ignore.extend(args.ignore.iter().cloned());
+    let rubric = s.rubric.as_ref().map_or_else(
+        || "default (built-in; banks use their own `rubric:`)".to_owned(),
+        |p| p.display().to_string(),
+    );
+    let mut link_exclude: Vec<String> = s.config.config.links.exclude.clone();
+    link_exclude.extend(args.link.exclude.iter().map(|r| r.as_str().to_owned()));
+    let (accept, accept_from) = match (&args.link.accept, &s.config.config.links.accept) {
+        (Some(a), _) => (a.as_str().to_owned(), "--accept"),
+        (None, Some(a)) => (a.clone(), "qbank.toml"),
+        (None, None) => ("200..=299".to_owned(), "default"),
+    };
+    let rows = [
+        ("config file", file, ""),
+        ("rubric", rubric, s.rubric_from),
+        ("select", select, s.select_from),
+        ("ignore", list(&ignore), s.ignore_from),
+        (
+            "exclude",
+            list(&s.config.config.exclude),
+            if s.config.config.exclude.is_empty() {
+                "default"
+            } else {
+                "qbank.toml"
+            },
+        ),
+        (
+            "links.exclude",
+            list(&link_exclude),
+            if link_exclude.is_empty() {
+                "default"
+            } else {
+                "qbank.toml and --exclude"
+            },
+        ),
+        ("links.accept", accept, accept_from),
+        (
+            "strict",
+            args.strict.to_string(),
+            if args.strict { "--strict" } else { "default" },
+        ),
+        (
+            "format",
+            format!("{:?}", args.format).to_lowercase(),
+            "--format",
+        ),
+    ];
+    let mut out = String::new();
+    for (k, v, from) in rows {
+        if from.is_empty() {
+            out.push_str(&format!("{k:<14} = {v}\n"));
+        } else {
+            out.push_str(&format!("{k:<14} = {v}    # from {from}\n"));
+        }
+    }
+    out
+}
+
+/// For a file inside a bank (not bank.yaml): the bank folder, and the file itself.
+fn bank_of_file(path: &std::path::Path) -> Option<(PathBuf, PathBuf)> {
+    if !path.is_file()
+        || path.file_name().is_some_and(|n| n == "bank.yaml")
+        || load::is_markdown(path)
+    {
+        return None;
+    }
+    let abs = std::fs::canonicalize(path).ok()?;
+    let root = abs
+        .ancestors()
+        .skip(1)
+        .find(|a| a.join("bank.yaml").is_file())?;
+    // Keep the path as the user wrote it, so diagnostics read the same.
+    let depth = abs.strip_prefix(root).ok()?.components().count();
+    let mut given = path.to_path_buf();
+    for _ in 0..depth {
+        given = match given.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+    }
+    Some((given, abs))
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    std::fs::canonicalize(a).is_ok_and(|a| a == b)
+}
+
 pub fn run(args: &Args, cli: &super::Cli) -> u8 {
-    let paths = super::paths_or_default(&args.paths);
+    let given = super::paths_or_default(&args.paths);
+    let settings = match settings(args, &given) {
+        Ok(s) => s,
+        Err(d) => {
+            super::eprint_diagnostic(&d);
+            return 2;
+        }
+    };
+    if args.show_settings {
+        super::print_out(&show_settings(&settings, args));
+        return 0;
+    }
+    // A file of a bank: check its bank, show that file's findings.
+    let mut focus: Vec<PathBuf> = Vec::new();
+    let paths: Vec<PathBuf> = given
+        .iter()
+        .map(|p| match bank_of_file(p) {
+            Some((root, file)) => {
+                focus.push(file);
+                root
+            }
+            None => p.clone(),
+        })
+        .collect();
+    let link_args = args.link.with_config(&settings.config.config.links);
     let live = args
         .online
-        .then(|| super::links::live_results(&paths, &args.link, cli.quiet));
+        .then(|| super::links::live_results(&paths, &link_args, cli.quiet));
     let links = live.as_ref().map(|l| l as &dyn gates::LinkStatus);
-    let mut report = collect_banks_opts(&paths, args.as_of, links, args.rubric.as_deref()).0;
+    let exclude = |p: &std::path::Path| settings.config.excludes(p);
+    let mut report = collect_filtered(
+        &paths,
+        args.as_of,
+        links,
+        settings.rubric.as_deref(),
+        &exclude,
+    )
+    .0;
     report.strict = args.strict;
+    if !cli.verbose {
+        report.general.retain(|d| d.code != load::SKIPPED_LINK);
+    }
+    report::select::apply(&mut report, &settings.selection);
+    if !focus.is_empty() {
+        let keep = |d: &Diagnostic| {
+            d.location
+                .as_ref()
+                .is_some_and(|l| focus.iter().any(|f| same_file(&l.file, f)))
+        };
+        for b in &mut report.banks {
+            b.focused = true;
+            b.diagnostics.retain(|d| keep(d));
+            for g in &mut b.gates {
+                g.diagnostics.retain(|d| keep(d));
+            }
+        }
+    }
     print(&report, args.format, cli.quiet);
     report.exit_code()
 }
@@ -72,17 +303,18 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
 pub fn print(report: &Report, format: Format, quiet: bool) {
     let text = match format {
         Format::Human => human(report, quiet),
+        Format::Concise => report::human::concise(report, quiet),
         Format::Json => report::json::render(report),
         Format::Markdown => markdown(report),
         Format::Sarif => report::sarif::render(report),
         Format::Junit => report::junit::render(report),
         Format::Github => report::github::render(report),
     };
-    let mut out = anstream::stdout();
-    let _ = out.write_all(text.as_bytes());
+    super::print_out(&text);
 }
 
 fn human(report: &Report, quiet: bool) -> String {
+    let width = super::terminal_width();
     let mut s = String::new();
     for b in &report.banks {
         if !b.gates.is_empty() && !quiet {
@@ -92,8 +324,15 @@ fn human(report: &Report, quiet: bool) -> String {
                 "{}: {title} (as of {as_of})\n",
                 crate::diagnostic::display_path(&b.path)
             ));
+            if b.focused {
+                // Checking one file: the bank-wide gates are context, in one line.
+                s.push_str("bank gates: ");
+                s.push_str(&report::table::summary_line(&b.gates));
+                s.push_str("\n\n");
+                continue;
+            }
             if b.claims.is_empty() {
-                s.push_str(&report::table::human(&b.gates));
+                s.push_str(&report::table::human_fit(&b.gates, width));
             } else {
                 s.push_str(&crate::import::claims::human_table(&b.gates, &b.claims));
             }
@@ -101,6 +340,9 @@ fn human(report: &Report, quiet: bool) -> String {
             if !b.claims.is_empty() {
                 s.push('\n');
                 s.push_str(&crate::import::claims::summary(&b.claims));
+            }
+            for w in &b.waived {
+                s.push_str(&format!("\ngate {} waived: {}", w.gate, w.reason));
             }
             s.push_str("\n\n");
         }
@@ -218,7 +460,24 @@ pub fn collect_banks_opts(
     links: Option<&dyn gates::LinkStatus>,
     rubric: Option<&std::path::Path>,
 ) -> (Report, Vec<(usize, Bank)>) {
-    let (inputs, general) = load::discover(paths);
+    collect_filtered(paths, as_of, links, rubric, &|_| false)
+}
+
+/// Like [`collect_banks_opts`], leaving out banks, documents and problems at paths for
+/// which `exclude` is true (qbank.toml's `exclude` globs).
+pub fn collect_filtered(
+    paths: &[PathBuf],
+    as_of: Option<Day>,
+    links: Option<&dyn gates::LinkStatus>,
+    rubric: Option<&std::path::Path>,
+    exclude: &(dyn Fn(&std::path::Path) -> bool + Sync),
+) -> (Report, Vec<(usize, Bank)>) {
+    let (mut inputs, mut general) = load::discover(paths);
+    inputs.retain(|i| match i {
+        Input::Bank(p) => !exclude(p) && !exclude(&p.join("bank.yaml")),
+        Input::Document(p) => !exclude(p),
+    });
+    general.retain(|d| d.location.as_ref().is_none_or(|l| !exclude(&l.file)));
     let mut report = Report {
         general,
         ..Report::default()
@@ -286,6 +545,9 @@ fn document_report(
         gates: Vec::new(),
         diagnostics: Vec::new(),
         claims: Vec::new(),
+        waived: Vec::new(),
+        suppressed: 0,
+        focused: false,
     };
     if let Some(b) = &imported.bank {
         let (gates, notes, date) = gate_bank_with(b, as_of, links);
@@ -330,5 +592,8 @@ fn bank_report(
         gates,
         diagnostics,
         claims: Vec::new(),
+        waived: Vec::new(),
+        suppressed: 0,
+        focused: false,
     }
 }

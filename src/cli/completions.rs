@@ -25,10 +25,7 @@ pub fn completions(args: &Args) -> u8 {
     let mut cmd = super::Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "qbank", &mut buf);
-    let mut out = std::io::stdout();
-    if std::io::Write::write_all(&mut out, &buf).is_err() {
-        return 2;
-    }
+    super::print_bytes(&buf);
     0
 }
 
@@ -43,12 +40,8 @@ fn render(cmd: clap::Command) -> Vec<u8> {
 pub fn man(args: &ManArgs) -> u8 {
     let cmd = super::Cli::command();
     let Some(dir) = &args.out else {
-        let mut out = std::io::stdout();
-        return if std::io::Write::write_all(&mut out, &render(cmd)).is_ok() {
-            0
-        } else {
-            2
-        };
+        super::print_bytes(&render(cmd));
+        return 0;
     };
     let mut pages = vec![(PathBuf::from("qbank.1"), render(cmd.clone()))];
     for sub in cmd.get_subcommands() {

@@ -17,7 +17,7 @@ pub struct ListArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
-    /// A gate number (1-20) or name (`cross-refs`).
+    /// A gate number (1-20) or name (`cross-refs`), or a diagnostic code (`unknown-field`).
     pub gate: String,
 }
 
@@ -66,14 +66,42 @@ pub fn explain(args: &ExplainArgs) -> u8 {
             let _ = anstream::stdout().write_all(doc(g, &Rubric::default_rubric()).as_bytes());
             0
         }
+        None if crate::report::select::CODES
+            .iter()
+            .any(|(c, _)| c.eq_ignore_ascii_case(args.gate.trim())) =>
+        {
+            let key = args.gate.trim().to_ascii_lowercase();
+            let (code, what) = crate::report::select::CODES
+                .iter()
+                .find(|(c, _)| *c == key)
+                .copied()
+                .unwrap_or_default();
+            super::print_out(&format!(
+                "# `{code}` (diagnostic code)\n\n{}{}.\n\nNot a gate: a problem found while reading files or running a command. \
+Silence it with `--ignore {code}` or a `qbank-ignore: {code} -- reason` comment (an error that stops a bank from loading cannot be silenced).\n",
+                what.chars()
+                    .next()
+                    .map(|c| c.to_uppercase().to_string())
+                    .unwrap_or_default(),
+                what.chars().skip(1).collect::<String>()
+            ));
+            0
+        }
         None => {
-            let names: Vec<&str> = ALL.iter().map(|g| g.name).collect();
+            let names: Vec<&str> = ALL
+                .iter()
+                .map(|g| g.name)
+                .chain(crate::report::select::CODES.iter().map(|(c, _)| *c))
+                .collect();
             let hint = crate::diagnostic::did_you_mean(&args.gate, names.iter().copied())
                 .map_or_else(
                     || "run `qbank gates` for the list".to_owned(),
                     |s| format!("did you mean `{s}`?"),
                 );
-            super::fail(&format!("no gate `{}`", args.gate), Some(&hint))
+            super::fail(
+                &format!("no gate or diagnostic code `{}`", args.gate),
+                Some(&hint),
+            )
         }
     }
 }

@@ -315,7 +315,7 @@ const CITATIONS: &str = "- id: A1
   lang: EN
 ";
 
-pub fn init(args: &InitArgs) -> u8 {
+pub fn init(args: &InitArgs, quiet: bool) -> u8 {
     let dir = &args.dir;
     if dir.join("bank.yaml").exists() {
         return super::fail(
@@ -396,6 +396,9 @@ pub fn init(args: &InitArgs) -> u8 {
             return super::fail(&format!("could not write {}: {e}", path.display()), None);
         }
     }
+    if quiet {
+        return 0;
+    }
     let _ = writeln!(
         std::io::stdout(),
         "created bank `{slug}` in {} ({} files)",
@@ -474,7 +477,7 @@ fn number_prefix(name: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
-pub fn new(args: &NewArgs) -> u8 {
+pub fn new(args: &NewArgs, quiet: bool) -> u8 {
     let NewWhat::Question(a) = &args.what;
     let root = match find_bank(a.bank.as_deref()) {
         Ok(r) => r,
@@ -601,6 +604,9 @@ pub fn new(args: &NewArgs) -> u8 {
     let text = question_yaml(&rubric, &schema, &id, &a.cluster, difficulty);
     if let Err(code) = write_new(&path, &text) {
         return code;
+    }
+    if quiet {
+        return 0;
     }
     let _ = writeln!(
         std::io::stdout(),

@@ -49,12 +49,46 @@ pub struct LinkArgs {
     /// Neither read nor write the cache (.qbank/cache.json).
     #[arg(long)]
     pub no_cache: bool,
+    /// Leave out links matching this regular expression (repeatable; matched against the
+    /// link as written and the URL requested).
+    #[arg(long, value_name = "REGEX", value_parser = parse_regex)]
+    pub exclude: Vec<regex::Regex>,
+    /// HTTP statuses that count as working, as codes and ranges: `200..=299,429`
+    /// (default: any 2xx).
+    #[arg(long, value_name = "CODES", value_parser = links::status::Accept::parse)]
+    pub accept: Option<links::status::Accept>,
     /// Where DOIs are resolved.
     #[arg(long, default_value = extract::DOI_RESOLVER, value_name = "URL", hide = true)]
     pub doi_resolver: String,
 }
 
+fn parse_regex(s: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(s).map_err(|e| e.to_string())
+}
+
 impl LinkArgs {
+    /// These flags with qbank.toml's `[links]` settings: its `exclude` patterns are added,
+    /// its `accept` used unless `--accept` is given. (The file was validated when read.)
+    pub(crate) fn with_config(&self, c: &crate::config::LinkSettings) -> LinkArgs {
+        let mut out = self.clone();
+        out.exclude
+            .extend(c.exclude.iter().filter_map(|r| regex::Regex::new(r).ok()));
+        if out.accept.is_none() {
+            out.accept = c
+                .accept
+                .as_deref()
+                .and_then(|a| links::status::Accept::parse(a).ok());
+        }
+        out
+    }
+
+    /// True when `--exclude` leaves `link` out.
+    fn excluded(&self, link: &Link) -> bool {
+        self.exclude.iter().any(|re| {
+            re.is_match(&link.written) || link.target.as_ref().is_ok_and(|t| re.is_match(t))
+        })
+    }
+
     fn options(&self) -> links::Options {
         links::Options {
             concurrency: self.max_concurrency,
@@ -84,6 +118,16 @@ pub struct Args {
     /// snapshot as that snapshot's full URL (`/web/20250314093000/<url>`), in place.
     #[arg(long)]
     pub pin_archives: bool,
+    /// Output format: diagnostics and a summary, JSON (docs/links.md), or a markdown report.
+    #[arg(long, value_enum, default_value_t = LinksFormat::Human)]
+    pub format: LinksFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LinksFormat {
+    Human,
+    Json,
+    Markdown,
 }
 
 /// The links found under the paths, the texts they were read from, and what could not be
@@ -178,11 +222,15 @@ fn collect(paths: &[PathBuf], doi_resolver: &str, with_markdown: bool) -> Found 
 
 /// Writes the snapshot URLs that partial archive URLs resolved to back into their files.
 /// Returns (pinned, files written), or the first file that could not be written.
-fn pin_archives(found: &Found, checked: &links::Checked) -> Result<(usize, usize), String> {
+fn pin_archives(
+    found: &Found,
+    checked: &links::Checked,
+    args: &LinkArgs,
+) -> Result<(usize, usize), String> {
     use crate::links::pin::{self, Pin};
     let mut pins: Vec<Pin> = Vec::new();
     for l in &found.links {
-        let resolved = match outcome_of(l, checked).as_ref() {
+        let resolved = match outcome_of(l, checked, args) {
             Outcome::Ok { url: Some(to), .. } => Some(to.clone()),
             _ => None,
         };
@@ -309,22 +357,41 @@ fn run_check(
     Ok(checked)
 }
 
-/// The outcome for a link: what its URL got, or why it has none.
-fn outcome_of<'a>(link: &Link, checked: &'a links::Checked) -> std::borrow::Cow<'a, Outcome> {
+/// The outcome for a link: what its URL got (under `--accept`), or why it has none.
+fn outcome_of(link: &Link, checked: &links::Checked, args: &LinkArgs) -> Outcome {
     match &link.target {
-        Ok(t) => checked.outcomes.get(t).map_or(
-            std::borrow::Cow::Owned(Outcome::Unchecked),
-            std::borrow::Cow::Borrowed,
-        ),
-        Err(reason) => std::borrow::Cow::Owned(Outcome::Invalid {
+        Ok(t) => outcome_of_url(t, checked, args),
+        Err(reason) => Outcome::Invalid {
             reason: reason.clone(),
-        }),
+        },
     }
+}
+
+fn outcome_of_url(url: &str, checked: &links::Checked, args: &LinkArgs) -> Outcome {
+    let o = checked
+        .outcomes
+        .get(url)
+        .cloned()
+        .unwrap_or(Outcome::Unchecked);
+    match &args.accept {
+        Some(a) => o.accepted(a),
+        None => o,
+    }
+}
+
+/// The one message for a run in which no request got an HTTP answer.
+fn network_message(checked: &links::Checked) -> String {
+    format!(
+        "network unavailable: none of the {} {} requested got an answer",
+        checked.requested.len(),
+        crate::report::human::plural(checked.requested.len(), "URL", "URLs")
+    )
 }
 
 /// Live results for gate 17 (`check --online`): every link of the banks under `paths`.
 pub(crate) fn live_results(paths: &[PathBuf], args: &LinkArgs, quiet: bool) -> LiveResults {
-    let found = collect(paths, &args.doi_resolver, false);
+    let mut found = collect(paths, &args.doi_resolver, false);
+    found.links.retain(|l| !args.excluded(l));
     let targets: Vec<String> = found
         .links
         .iter()
@@ -338,8 +405,16 @@ pub(crate) fn live_results(paths: &[PathBuf], args: &LinkArgs, quiet: bool) -> L
             return live;
         }
     };
+    if checked.network_unavailable() {
+        // Nothing was verified: gate 17 keeps its offline rule.
+        warn(&format!(
+            "{}; gate 17 uses its offline rule",
+            network_message(&checked)
+        ));
+        return live;
+    }
     for l in &found.links {
-        let o = outcome_of(l, &checked).into_owned();
+        let o = outcome_of(l, &checked, args);
         if let Ok(t) = &l.target {
             live.insert(t, o.clone());
         }
@@ -359,60 +434,136 @@ pub(crate) fn live_results(paths: &[PathBuf], args: &LinkArgs, quiet: bool) -> L
     live
 }
 
-#[derive(Default)]
+#[derive(Default, serde::Serialize)]
 struct Tally {
+    links: usize,
+    unique: usize,
     ok: usize,
     broken: usize,
+    unreachable: usize,
     archived: usize,
     unverified: usize,
+    excluded: usize,
+    from_cache: usize,
+    requests: usize,
+    network_unavailable: bool,
+}
+
+/// One link's verdict, as `--format json` and `markdown` list it.
+#[derive(serde::Serialize)]
+struct Row {
+    verdict: &'static str,
+    #[serde(flatten)]
+    location: Location,
+    written: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    kind: extract::Kind,
+    outcome: Outcome,
+    detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    archived: Option<String>,
 }
 
 pub fn run(args: &Args, cli: &super::Cli) -> u8 {
     let paths = super::paths_or_default(&args.paths);
-    let found = collect(&paths, &args.link.doi_resolver, true);
+    let config = match crate::config::find(&paths[0]) {
+        Ok(c) => c,
+        Err(d) => {
+            super::eprint_diagnostic(&d);
+            return 2;
+        }
+    };
+    let link = args.link.with_config(&config.config.links);
+    let mut found = collect(&paths, &link.doi_resolver, true);
+    if !cli.verbose {
+        found.problems.retain(|d| d.code != load::SKIPPED_LINK);
+    }
+    let before = found.links.len();
+    found.links.retain(|l| !link.excluded(l));
     let targets: Vec<String> = found
         .links
         .iter()
         .filter_map(|l| l.target.clone().ok())
         .collect();
-    let checked = match run_check(&targets, &args.link, args.offline, cli.quiet) {
+    let checked = match run_check(&targets, &link, args.offline, cli.quiet) {
         Ok(c) => c,
         Err(e) => return super::fail(&e, None),
     };
+    let mut tally = Tally {
+        links: found.links.len(),
+        unique: checked.outcomes.len(),
+        excluded: before - found.links.len(),
+        from_cache: checked.from_cache,
+        requests: checked.requests,
+        network_unavailable: checked.network_unavailable(),
+        ..Tally::default()
+    };
     let mut diags: Vec<Diagnostic> = found.problems.clone();
-    let mut tally = Tally::default();
+    let mut rows = Vec::new();
     for l in &found.links {
-        let o = outcome_of(l, &checked);
+        let o = outcome_of(l, &checked, &link);
         let at = l.location.clone();
-        match o.is_live() {
-            Some(true) => tally.ok += 1,
+        let mut archived_to = None;
+        let verdict = match o.is_live() {
+            Some(true) => {
+                tally.ok += 1;
+                "ok"
+            }
+            _ if tally.network_unavailable && o.is_unreachable() => {
+                // Said once below instead of once per link.
+                tally.unverified += 1;
+                "unverified"
+            }
             Some(false) => {
-                let archive = l.archived.as_ref().and_then(|a| checked.outcomes.get(a));
-                if let (Some(a), Some(ao)) = (&l.archived, archive)
+                let archive = l
+                    .archived
+                    .as_ref()
+                    .map(|a| (a, outcome_of_url(a, &checked, &link)));
+                if let Some((a, ao)) = archive
+                    && checked.outcomes.contains_key(a)
                     && ao.is_live() != Some(false)
                 {
                     tally.archived += 1;
+                    archived_to = Some(a.clone());
                     diags.push(
                         Diagnostic::new(
                             crate::diagnostic::Severity::Note,
                             "archived-link",
                             format!("{} ({}), archived at {a}", l.written, o.describe()),
                         )
-                        .at(at),
+                        .at(at.clone()),
                     );
+                    "archived"
                 } else {
-                    tally.broken += 1;
+                    let unreachable = o.is_unreachable();
+                    if unreachable {
+                        tally.unreachable += 1;
+                    } else {
+                        tally.broken += 1;
+                    }
                     diags.push(
-                        Diagnostic::error("dead-link", format!("{}: {}", o.describe(), l.written))
-                            .at(at)
-                            .help(match l.kind {
-                                extract::Kind::Doi => "check the DOI at https://doi.org/",
-                                extract::Kind::Archived => {
-                                    "point `archived:` at a working Wayback copy"
-                                }
-                                _ => "fix or replace the link, or add an `archived:` Wayback copy",
-                            }),
+                        Diagnostic::error(
+                            if unreachable {
+                                "unreachable-link"
+                            } else {
+                                "dead-link"
+                            },
+                            format!("{}: {}", o.describe(), l.written),
+                        )
+                        .at(at.clone())
+                        .help(match l.kind {
+                            _ if unreachable => {
+                                "no HTTP answer: check the host name, or try again later"
+                            }
+                            extract::Kind::Doi => "check the DOI at https://doi.org/",
+                            extract::Kind::Archived => {
+                                "point `archived:` at a working Wayback copy"
+                            }
+                            _ => "fix or replace the link, or add an `archived:` Wayback copy",
+                        }),
                     );
+                    if unreachable { "unreachable" } else { "broken" }
                 }
             }
             None => {
@@ -422,63 +573,152 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
                         "unverified-link",
                         format!("{}: {}", o.describe(), l.written),
                     )
-                    .at(at),
+                    .at(at.clone()),
                 );
+                "unverified"
             }
-        }
+        };
+        rows.push(Row {
+            verdict,
+            location: at,
+            written: l.written.clone(),
+            url: l.target.clone().ok(),
+            kind: l.kind,
+            detail: o.describe(),
+            outcome: o,
+            archived: archived_to,
+        });
     }
     crate::diagnostic::sort(&mut diags);
-    let mut out = anstream::stdout();
-    for d in &diags {
-        if cli.quiet && !d.is_error() {
-            continue;
+    rows.sort_by(|a, b| (&a.location, &a.written).cmp(&(&b.location, &b.written)));
+    let text = match args.format {
+        LinksFormat::Human => human(&diags, &found, &tally, &checked, cli.quiet),
+        LinksFormat::Json => {
+            let problems: Vec<&Diagnostic> = found.problems.iter().collect();
+            let mut s = serde_json::to_string_pretty(&serde_json::json!({
+                "summary": tally,
+                "links": rows,
+                "problems": problems,
+            }))
+            .unwrap_or_default();
+            s.push('\n');
+            s
         }
-        let _ = writeln!(
-            out,
-            "{}\n",
-            crate::report::human::diagnostic(d, &found.texts, true)
-        );
-    }
-    if !cli.quiet {
-        let plural = crate::report::human::plural;
-        let _ = writeln!(
-            out,
-            "{} {} ({} unique): {} ok, {} broken, {} archived, {} unverified; {} from the cache, {} {} in {:.2}s",
-            found.links.len(),
-            plural(found.links.len(), "link", "links"),
-            checked.outcomes.len(),
-            tally.ok,
-            tally.broken,
-            tally.archived,
-            tally.unverified,
-            checked.from_cache,
-            checked.requests,
-            plural(checked.requests, "request", "requests"),
-            checked.elapsed.as_secs_f64()
-        );
-    }
+        LinksFormat::Markdown => markdown(&rows, &tally, &found.problems),
+    };
+    super::print_out(&text);
     if args.pin_archives {
-        match pin_archives(&found, &checked) {
+        match pin_archives(&found, &checked, &args.link) {
             Ok((n, files)) => {
-                if !cli.quiet {
+                if !cli.quiet && args.format == LinksFormat::Human {
                     let plural = crate::report::human::plural;
-                    let _ = writeln!(
-                        out,
-                        "pinned {n} archive {} to the snapshot {} resolved to, in {files} {}",
+                    super::print_out(&format!(
+                        "pinned {n} archive {} to the snapshot {} resolved to, in {files} {}\n",
                         plural(n, "URL", "URLs"),
                         plural(n, "it", "they"),
                         plural(files, "file", "files")
-                    );
+                    ));
                 }
             }
             Err(e) => return super::fail(&e, None),
         }
     }
-    if found.problems.iter().any(Diagnostic::is_error) {
+    if found.problems.iter().any(Diagnostic::is_error) || tally.network_unavailable {
         2
-    } else if tally.broken > 0 {
+    } else if tally.broken + tally.unreachable > 0 {
         1
     } else {
         0
     }
+}
+
+fn summary_line(t: &Tally, elapsed: Duration) -> String {
+    let plural = crate::report::human::plural;
+    format!(
+        "{} {} ({} unique): {} ok, {} broken, {} archived, {} unverified, {} unreachable, {} excluded; {} from the cache, {} {} in {:.2}s",
+        t.links,
+        plural(t.links, "link", "links"),
+        t.unique,
+        t.ok,
+        t.broken,
+        t.archived,
+        t.unverified,
+        t.unreachable,
+        t.excluded,
+        t.from_cache,
+        t.requests,
+        plural(t.requests, "request", "requests"),
+        elapsed.as_secs_f64()
+    )
+}
+
+fn human(
+    diags: &[Diagnostic],
+    found: &Found,
+    tally: &Tally,
+    checked: &links::Checked,
+    quiet: bool,
+) -> String {
+    let mut out = String::new();
+    for d in diags {
+        if quiet && !d.is_error() {
+            continue;
+        }
+        out.push_str(&crate::report::human::diagnostic(d, &found.texts, true));
+        out.push_str("\n\n");
+    }
+    if tally.network_unavailable {
+        out.push_str(&crate::report::human::diagnostic(
+            &Diagnostic::error("network-unavailable", network_message(checked)).help(
+                "check the connection (DNS, proxy, firewall), or use --offline to report from the cache",
+            ),
+            &found.texts,
+            true,
+        ));
+        out.push_str("\n\n");
+    }
+    if !quiet {
+        out.push_str(&summary_line(tally, checked.elapsed));
+        out.push('\n');
+    }
+    out
+}
+
+fn markdown(rows: &[Row], t: &Tally, problems: &[Diagnostic]) -> String {
+    let cell = crate::report::table::cell;
+    let mut s = String::from(
+        "# Link check\n\n| ok | broken | unreachable | archived | unverified | excluded |\n|---|---|---|---|---|---|\n",
+    );
+    s.push_str(&format!(
+        "| {} | {} | {} | {} | {} | {} |\n",
+        t.ok, t.broken, t.unreachable, t.archived, t.unverified, t.excluded
+    ));
+    if t.network_unavailable {
+        s.push_str("\n**Network unavailable**: no request got an answer; nothing was verified.\n");
+    }
+    let bad: Vec<&Row> = rows.iter().filter(|r| r.verdict != "ok").collect();
+    if !bad.is_empty() {
+        s.push_str("\n| Status | Link | Where | Detail |\n|---|---|---|---|\n");
+        for r in bad {
+            s.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                r.verdict,
+                cell(&r.written),
+                cell(&r.location.display()),
+                cell(&r.detail)
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        s.push_str("\n## Problems\n\n");
+        for p in problems {
+            let at = p
+                .location
+                .as_ref()
+                .map(Location::display)
+                .unwrap_or_default();
+            s.push_str(&format!("- `{at}`: {} ({})\n", p.message, p.code));
+        }
+    }
+    s
 }

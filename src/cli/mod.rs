@@ -2,6 +2,7 @@
 
 mod build;
 pub mod check;
+mod fix;
 pub mod gates;
 mod import;
 pub mod links;
@@ -39,6 +40,9 @@ pub struct Cli {
     /// Print only problems, no summary.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Say more: notes such as skipped broken symlinks outside any bank.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
     /// Threads to use (default: one per core).
     #[arg(short = 'j', long = "jobs", global = true, value_name = "N")]
     pub jobs: Option<usize>,
@@ -80,6 +84,9 @@ pub enum Command {
     Links(links::Args),
     /// Turn a markdown document in the spec's format into a bank folder (YAML).
     Import(import::Args),
+    /// Safe minimal rewrites: quote YAML values holding `: ` (`[Ref: ...]`), rename
+    /// question files after their ids. `--diff` previews.
+    Fix(fix::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -108,21 +115,77 @@ pub fn main() -> ExitCode {
         Command::Render(args) => build::render(args),
         Command::Gates(args) => gates::list(args),
         Command::Explain(args) => gates::explain(args),
-        Command::Rubric(args) => rubric::run(args),
+        Command::Rubric(args) => rubric::run(args, cli.quiet),
         Command::Schema(args) => schema::run(args),
         Command::Packet(args) => packet::run(args, &cli),
         Command::Export(args) => packet::export(args),
-        Command::Init(args) => init::init(args),
-        Command::New(args) => init::new(args),
+        Command::Init(args) => init::init(args, cli.quiet),
+        Command::New(args) => init::new(args, cli.quiet),
         Command::Stats(args) => stats::run(args),
         Command::Watch(args) => watch::run(args, &cli),
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => completions::man(args),
         Command::Links(args) => links::run(args, &cli),
         Command::Import(args) => import::run(args, &cli),
+        Command::Fix(args) => fix::run(args, cli.quiet),
     };
-    let _ = std::io::stdout().flush();
+    if !stdout_closed() {
+        let _ = std::io::stdout().flush();
+    }
     ExitCode::from(code)
+}
+
+/// Set once standard output was found closed (a reader such as `head` went away).
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// True once a write to standard output failed because the reader closed it: a command
+/// that prints in a loop (`watch`) stops then.
+pub(crate) fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Writes `text` to standard output (colour stripped unless wanted). A closed pipe ends
+/// the output quietly: the command goes on to return the exit code it has earned, so
+/// `qbank check | head -1` under `set -o pipefail` still reports a failed gate.
+pub(crate) fn print_out(text: &str) {
+    print_bytes(text.as_bytes());
+}
+
+/// [`print_out`] for bytes.
+pub(crate) fn print_bytes(bytes: &[u8]) {
+    if stdout_closed() {
+        return;
+    }
+    let mut out = anstream::stdout();
+    if let Err(e) = out.write_all(bytes).and_then(|()| out.flush()) {
+        // Any failure to write standard output ends it; a closed pipe is the common one.
+        let _ = e;
+        STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Prints one diagnostic on standard error, like rustc.
+pub(crate) fn eprint_diagnostic(d: &crate::diagnostic::Diagnostic) {
+    let texts = std::collections::HashMap::new();
+    let _ = writeln!(
+        anstream::stderr(),
+        "{}",
+        crate::report::human::diagnostic(d, &texts, true)
+    );
+}
+
+/// The width to fit tables to: `COLUMNS` when set, else the terminal's when standard
+/// output is one; `None` (no limit) on a pipe.
+pub(crate) fn terminal_width() -> Option<usize> {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+    {
+        return Some(n);
+    }
+    terminal_size::terminal_size_of(std::io::stdout())
+        .map(|(terminal_size::Width(w), _)| usize::from(w))
 }
 
 /// Prints an error that stops a command (not tied to a bank file) and returns exit code 2.

@@ -305,7 +305,7 @@ pub fn export(args: &ExportArgs) -> u8 {
                 questions.len()
             );
         }
-        None => print!("{text}"),
+        None => super::print_out(&text),
     }
     0
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Folder to write the schemas into.
-    #[arg(long, default_value = "schemas")]
+    #[arg(short, long, default_value = "schemas", value_name = "DIR")]
     pub out: PathBuf,
 }
 

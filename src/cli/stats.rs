@@ -476,6 +476,6 @@ pub fn run(args: &Args) -> u8 {
         views.join("\n")
     };
     // A closed pipe (`qbank stats | head`) is not an error worth a panic.
-    let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+    super::print_out(&text);
     0
 }

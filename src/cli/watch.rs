@@ -122,6 +122,10 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
         .collect();
     let mut run = 1;
     run_once(args, &paths, cli, run, &[]);
+    if super::stdout_closed() {
+        // Nobody reads the output any more (`qbank watch | head`): stop quietly.
+        return 0;
+    }
     for result in rx {
         match result {
             Ok(events) => {
@@ -139,6 +143,9 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
                 }
                 run += 1;
                 run_once(args, &paths, cli, run, &changed);
+                if super::stdout_closed() {
+                    return 0;
+                }
             }
             Err(errors) => {
                 for e in errors {

@@ -116,7 +116,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 Level::Required,
                 format!("no question covers {}", cell(i, j)),
             )
-            .at(ctx.bank_loc())
+            .at(ctx.field_loc("clusters"))
             .help(format!(
                 "write a question with `{}: [{}]` and `{}: [{}]`",
                 "dimensions", dims[i], "phases", phases[j]

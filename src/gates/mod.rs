@@ -397,10 +397,16 @@ impl Ctx<'_> {
             return base;
         }
         let start = (value.pos.offset as usize).min(src.text.len());
+        // The same text may be written more than once in the value (`[Ref: G9] ...
+        // [Ref: G9]`): find the occurrence that `range` is, not the first.
+        let before = value
+            .value
+            .get(..range.start)
+            .map_or(0, |b| b.matches(needle).count());
         let found = src
             .text
             .get(start..)
-            .and_then(|t| t.find(needle))
+            .and_then(|t| t.match_indices(needle).nth(before).map(|(i, _)| i))
             .map(|i| start + i)
             .or_else(|| {
                 // A folded scalar may have broken the needle across lines: find its first word.
@@ -463,8 +469,51 @@ impl Ctx<'_> {
         format!("Q{} (`{}`)", self.q_number(q), q.id.value)
     }
 
+    /// Where bank-level findings point: bank.yaml's first key (not a leading comment such
+    /// as `# yaml-language-server: ...`).
     pub fn bank_loc(&self) -> Location {
-        Location::at(self.bank.sources.path(self.bank.meta_file), 1, 1)
+        let text = self
+            .bank
+            .sources
+            .get(self.bank.meta_file)
+            .map(|s| s.text.clone())
+            .unwrap_or_default();
+        let line = text
+            .lines()
+            .position(|l| {
+                let t = l.trim();
+                !t.is_empty() && !t.starts_with('#') && t != "---"
+            })
+            .map_or(1, |i| i + 1);
+        Location::at(
+            self.bank.sources.path(self.bank.meta_file),
+            u32::try_from(line).unwrap_or(1),
+            1,
+        )
+    }
+
+    /// Where the top-level field `key` of bank.yaml is written (`as_of:`, `clusters:`),
+    /// for findings about the bank as a whole; [`Ctx::bank_loc`] when it is absent.
+    pub fn field_loc(&self, key: &str) -> Location {
+        let text = self
+            .bank
+            .sources
+            .get(self.bank.meta_file)
+            .map(|s| s.text.clone())
+            .unwrap_or_default();
+        let found = text.lines().position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        });
+        match found {
+            Some(i) => Location::at(
+                self.bank.sources.path(self.bank.meta_file),
+                u32::try_from(i + 1).unwrap_or(1),
+                1,
+            )
+            .with_len(key.len()),
+            None => self.bank_loc(),
+        }
     }
 
     /// `n` scaled by the rubric when the bank has more than `scale_above` questions.

@@ -117,7 +117,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 Level::Required,
                 format!("{recent} of {} sources are from the last {} years ({}); {:.0}% required", sources.len(), r.years, pct(recent, sources.len()), r.min_share * 100.0),
             )
-            .at(ctx.bank_loc())
+            .at(ctx.field_loc("as_of"))
             .help(format!("sources published on or after {cutoff} count as recent; replace older ones with recent work")),
         );
         for s in sources.iter().filter(|s| !is_recent(s)) {
@@ -143,7 +143,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                     r.tools_min_share * 100.0
                 ),
             )
-            .at(ctx.bank_loc())
+            .at(ctx.field_loc("as_of"))
             .help("check each tool's latest release and update `last_update`"),
         );
     }
@@ -157,7 +157,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                     r.benchmarks_min_share * 100.0
                 ),
             )
-            .at(ctx.bank_loc()),
+            .at(ctx.field_loc("as_of")),
         );
     }
     let mut stale = 0;

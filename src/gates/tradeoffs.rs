@@ -92,7 +92,8 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         match &q.tradeoffs {
             None => diags.push(
                 finding(Level::Required, format!("{} has no trade-offs", ctx.q_name(q)))
-                    .at(ctx.q_loc(q))
+                    // At the empty field when it is written, else at the question.
+                    .at(q.tradeoffs.as_ref().map_or_else(|| ctx.q_loc(q), |t| ctx.loc(q.file, t.pos)))
                     .help("add `tradeoffs:` naming what the approach costs, with when to use and when to avoid it"),
             ),
             Some(t) => {

@@ -54,8 +54,10 @@ impl Cache {
     }
 
     /// The cached outcome of `url` if it was checked less than `max_age` before `now`.
+    /// Only successes are answered from the cache (a failure in a file written by an
+    /// older qbank is checked again).
     pub fn fresh(&self, url: &str, now: Timestamp, max_age: Duration) -> Option<&Outcome> {
-        let e = self.entries.get(url)?;
+        let e = self.entries.get(url).filter(|e| e.outcome.cacheable())?;
         let checked: Timestamp = e.checked.parse().ok()?;
         let age = now.duration_since(checked);
         let max = jiff::SignedDuration::try_from(max_age).ok()?;
@@ -75,13 +77,15 @@ impl Cache {
         }
     }
 
-    /// Drops entries checked more than `keep` before `now` (or with unreadable times).
+    /// Drops entries checked more than `keep` before `now` (or with unreadable times),
+    /// and failures an older qbank cached.
     pub fn prune(&mut self, now: Timestamp, keep: Duration) {
         let keep = jiff::SignedDuration::try_from(keep).unwrap_or(jiff::SignedDuration::MAX);
         self.entries.retain(|_, e| {
-            e.checked
-                .parse::<Timestamp>()
-                .is_ok_and(|t| now.duration_since(t) < keep)
+            e.outcome.cacheable()
+                && e.checked
+                    .parse::<Timestamp>()
+                    .is_ok_and(|t| now.duration_since(t) < keep)
         });
     }
 
@@ -171,11 +175,33 @@ mod tests {
     }
 
     #[test]
+    fn failures_are_never_answered_from_the_cache() {
+        let mut c = Cache::default();
+        let now = t("2026-01-01T00:00:00Z");
+        c.insert("https://a.example/", &Outcome::Dead { code: 404 }, now);
+        c.insert("https://b.example/", &Outcome::Timeout, now);
+        assert!(c.entries.is_empty());
+        // A failure in a cache written by an older version is not trusted either.
+        let old = r#"{"version": 1, "entries": {"https://a.example/":
+            {"checked": "2026-01-01T00:00:00Z", "status": "dead", "code": 404}}}"#;
+        let mut c = Cache::parse(old).unwrap();
+        assert_eq!(
+            c.fresh("https://a.example/", now, Duration::from_secs(60)),
+            None
+        );
+        c.prune(now, KEEP);
+        assert!(c.entries.is_empty());
+    }
+
+    #[test]
     fn round_trip_and_format() {
         let mut c = Cache::default();
         c.insert(
             "https://a.example/",
-            &Outcome::Dead { code: 404 },
+            &Outcome::Ok {
+                code: 200,
+                url: None,
+            },
             t("2026-01-01T00:00:00Z"),
         );
         let text = c.to_json();
@@ -183,7 +209,7 @@ mod tests {
             text.contains(r#""checked": "2026-01-01T00:00:00Z""#),
             "{text}"
         );
-        assert!(text.contains(r#""status": "dead""#), "{text}");
+        assert!(text.contains(r#""status": "ok""#), "{text}");
         assert_eq!(Cache::parse(&text).unwrap(), c);
         assert!(Cache::parse("{not json").is_err());
         assert!(Cache::parse(r#"{"version": 99, "entries": {}}"#).is_err());

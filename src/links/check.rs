@@ -406,9 +406,8 @@ impl HttpChecker {
                     tokio::time::sleep(self.backoff(attempt)).await;
                 }
                 Err(Failure::Timeout) => return Err(Outcome::Timeout),
-                Err(Failure::Connect(m) | Failure::Other(m)) => {
-                    return Err(Outcome::Error { message: m });
-                }
+                Err(Failure::Connect(m)) => return Err(Outcome::Unreachable { message: m }),
+                Err(Failure::Other(m)) => return Err(Outcome::Error { message: m }),
                 Err(Failure::Refused(reason)) => return Err(Outcome::Refused { reason }),
             }
             attempt += 1;

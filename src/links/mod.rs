@@ -23,6 +23,8 @@ pub struct Checked {
     pub from_cache: usize,
     /// Requests sent (HEAD, GET and retries each count).
     pub requests: usize,
+    /// The URLs requested in this run (not answered from the cache), sorted.
+    pub requested: Vec<String>,
     pub elapsed: Duration,
 }
 
@@ -69,9 +71,38 @@ pub fn check_targets(
         let now = jiff::Timestamp::now();
         for (url, outcome) in found {
             cache.insert(&url, &outcome, now);
+            checked.requested.push(url.clone());
             checked.outcomes.insert(url, outcome);
         }
     }
+    checked.requested.sort();
     checked.elapsed = start.elapsed();
     Ok(checked)
+}
+
+impl Checked {
+    /// True when every URL requested got no HTTP answer and they were spread over more
+    /// than one host (`host:port`): the network, not the links, is down. One host that
+    /// does not answer is that host's problem, reported per link.
+    pub fn network_unavailable(&self) -> bool {
+        let mut hosts: Vec<String> = self
+            .requested
+            .iter()
+            .filter_map(|u| url::Url::parse(u).ok())
+            .map(|u| {
+                format!(
+                    "{}:{}",
+                    u.host_str().unwrap_or_default(),
+                    u.port_or_known_default().unwrap_or(0)
+                )
+            })
+            .collect();
+        hosts.sort();
+        hosts.dedup();
+        hosts.len() > 1
+            && self
+                .requested
+                .iter()
+                .all(|u| self.outcomes.get(u).is_some_and(Outcome::is_unreachable))
+    }
 }

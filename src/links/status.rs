@@ -19,9 +19,11 @@ pub enum Outcome {
     },
     /// A 4xx or 5xx answer (5xx only after the retries).
     Dead { code: u16 },
-    /// No complete answer within the timeout, after the retries.
+    /// No complete answer within the timeout, after the retries: unreachable.
     Timeout,
-    /// The connection failed (DNS, refused, reset, TLS), after the retries.
+    /// No connection (DNS error, refused or reset), after the retries: unreachable.
+    Unreachable { message: String },
+    /// Another failure without an HTTP answer (TLS, a malformed redirect).
     Error { message: String },
     /// More redirects than `--max-redirects`.
     TooManyRedirects { count: usize },
@@ -50,6 +52,7 @@ impl Outcome {
             Outcome::Ok { .. } => Some(true),
             Outcome::Dead { .. }
             | Outcome::Timeout
+            | Outcome::Unreachable { .. }
             | Outcome::Error { .. }
             | Outcome::TooManyRedirects { .. }
             | Outcome::RedirectLoop { .. }
@@ -58,15 +61,28 @@ impl Outcome {
         }
     }
 
-    /// True for outcomes worth remembering: those that took a request and settle the link.
+    /// True for outcomes worth remembering: successes only. A failure may be transient
+    /// (no network, a host down for a minute), so every failure is checked again.
     pub fn cacheable(&self) -> bool {
-        !matches!(
-            self,
-            Outcome::RateLimited { .. }
-                | Outcome::Refused { .. }
-                | Outcome::Invalid { .. }
-                | Outcome::Unchecked
-        )
+        matches!(self, Outcome::Ok { .. })
+    }
+
+    /// True when no HTTP answer came back: a timeout, a DNS error, a refused or reset
+    /// connection.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, Outcome::Timeout | Outcome::Unreachable { .. })
+    }
+
+    /// The outcome under `--accept`: a status in `accept` is live, any other is dead.
+    /// Outcomes without an HTTP status are kept.
+    pub fn accepted(self, accept: &Accept) -> Outcome {
+        match self {
+            Outcome::Ok { code, .. } if !accept.contains(code) => Outcome::Dead { code },
+            Outcome::Dead { code } | Outcome::RateLimited { code, .. } if accept.contains(code) => {
+                Outcome::Ok { code, url: None }
+            }
+            other => other,
+        }
     }
 
     /// A short phrase for people: `404 Not Found`, `timed out`, ...
@@ -78,8 +94,9 @@ impl Outcome {
                 url: Some(to),
             } => format!("{} (redirected to {to})", status_text(*code)),
             Outcome::Dead { code } => status_text(*code),
-            Outcome::Timeout => "timed out".to_owned(),
-            Outcome::Error { message } => format!("connection failed: {message}"),
+            Outcome::Timeout => "unreachable: timed out".to_owned(),
+            Outcome::Unreachable { message } => format!("unreachable: {message}"),
+            Outcome::Error { message } => format!("request failed: {message}"),
             Outcome::TooManyRedirects { count } => format!("more than {count} redirects"),
             Outcome::RedirectLoop { url } => format!("redirect loop back to {url}"),
             Outcome::RateLimited {
@@ -91,6 +108,56 @@ impl Outcome {
             Outcome::Invalid { reason } => reason.clone(),
             Outcome::Unchecked => "not in the cache (offline)".to_owned(),
         }
+    }
+}
+
+/// The HTTP statuses that count as live (`--accept 200..=299,429`, lychee's syntax):
+/// a comma-separated list of codes and ranges `A..=B` (inclusive) or `A..B` (exclusive).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accept(Vec<std::ops::RangeInclusive<u16>>, String);
+
+impl Accept {
+    /// The list as written.
+    pub fn as_str(&self) -> &str {
+        &self.1
+    }
+
+    pub fn contains(&self, code: u16) -> bool {
+        self.0.iter().any(|r| r.contains(&code))
+    }
+
+    /// Parses `200..=299,429`; every item must be a status code from 100 to 999.
+    pub fn parse(s: &str) -> Result<Accept, String> {
+        let code = |t: &str| -> Result<u16, String> {
+            t.trim()
+                .parse::<u16>()
+                .ok()
+                .filter(|c| (100..=999).contains(c))
+                .ok_or_else(|| format!("`{}` is not an HTTP status code (100 to 999)", t.trim()))
+        };
+        let mut ranges = Vec::new();
+        for item in s.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            let range = if let Some((a, b)) = item.split_once("..=") {
+                code(a)?..=code(b)?
+            } else if let Some((a, b)) = item.split_once("..") {
+                let (a, b) = (code(a)?, code(b)?);
+                if b <= a {
+                    return Err(format!("`{item}` is an empty range"));
+                }
+                a..=b - 1
+            } else {
+                let c = code(item)?;
+                c..=c
+            };
+            if range.is_empty() {
+                return Err(format!("`{item}` is an empty range"));
+            }
+            ranges.push(range);
+        }
+        if ranges.is_empty() {
+            return Err("give status codes or ranges, such as `200..=299,429`".to_owned());
+        }
+        Ok(Accept(ranges, s.trim().to_owned()))
     }
 }
 
@@ -168,7 +235,38 @@ mod tests {
             None
         );
         assert!(!Outcome::Unchecked.cacheable());
+        assert!(!Outcome::Dead { code: 404 }.cacheable());
+        assert!(!Outcome::Timeout.cacheable());
+        assert!(Outcome::Timeout.is_unreachable());
+        assert!(!Outcome::Dead { code: 404 }.is_unreachable());
         assert_eq!(Outcome::Dead { code: 410 }.describe(), "410 Gone");
+    }
+
+    #[test]
+    fn accept_lists_codes_and_ranges() {
+        let a = Accept::parse("200..=299, 429").unwrap();
+        assert!(a.contains(200) && a.contains(299) && a.contains(429));
+        assert!(!a.contains(300) && !a.contains(404));
+        let b = Accept::parse("200..204").unwrap();
+        assert!(b.contains(203) && !b.contains(204));
+        assert!(Accept::parse("abc").is_err());
+        assert!(Accept::parse("300..=200").is_err());
+        assert!(Accept::parse("").is_err());
+        assert_eq!(
+            Outcome::Dead { code: 429 }.accepted(&a),
+            Outcome::Ok {
+                code: 429,
+                url: None
+            }
+        );
+        assert_eq!(
+            Outcome::Ok {
+                code: 204,
+                url: None
+            }
+            .accepted(&b),
+            Outcome::Dead { code: 204 }
+        );
     }
 
     #[test]

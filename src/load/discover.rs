@@ -72,6 +72,12 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
                         .path()
                         .map(Path::to_path_buf)
                         .unwrap_or_else(|| path.clone());
+                    if e.loop_ancestor().is_none() && is_dangling(&at) {
+                        if let Some(d) = dangling(&at, path) {
+                            diags.push(d);
+                        }
+                        continue;
+                    }
                     let d = if let Some(ancestor) = e.loop_ancestor() {
                         Diagnostic::error(
                             "symlink-loop",
@@ -88,7 +94,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
                 }
             }
         }
-        if found.len() == before && diags.is_empty() {
+        if found.len() == before && !diags.iter().any(Diagnostic::is_error) {
             diags.push(
                 Diagnostic::error("no-banks", "no bank.yaml found here")
                     .at(Location::file(path))
@@ -99,6 +105,55 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
     found.sort();
     found.dedup();
     (found, diags)
+}
+
+/// The code of the note for a symlink that leads nowhere outside any bank (shown with
+/// `--verbose`).
+pub const SKIPPED_LINK: &str = "skipped-link";
+
+/// True for a symbolic link whose target does not exist.
+fn is_dangling(p: &Path) -> bool {
+    std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink()) && !p.exists()
+}
+
+/// What to say about the dangling link `at` found below `root`: inside a bank it is an
+/// error at its path (unless loading the bank reports it, as a question or reference
+/// file); outside every bank it is skipped with a note.
+fn dangling(at: &Path, root: &Path) -> Option<Diagnostic> {
+    let bank = at
+        .ancestors()
+        .skip(1)
+        .take_while(|a| a.starts_with(root))
+        .find(|a| a.join("bank.yaml").is_file());
+    let target = std::fs::read_link(at)
+        .map(|t| t.display().to_string())
+        .unwrap_or_default();
+    match bank {
+        None => Some(
+            Diagnostic::new(
+                crate::diagnostic::Severity::Note,
+                SKIPPED_LINK,
+                format!("skipped a broken symlink outside any bank (to `{target}`)"),
+            )
+            .at(Location::file(at)),
+        ),
+        Some(bank) => {
+            let rel = at.strip_prefix(bank).unwrap_or(at);
+            let yaml = at.extension().is_some_and(|x| x == "yaml" || x == "yml");
+            let loaded = yaml
+                && (rel.starts_with("questions")
+                    || rel.parent() == Some(Path::new("references"))
+                    || rel == Path::new("bank.yaml"));
+            (!loaded).then(|| {
+                Diagnostic::error(
+                    "broken-symlink",
+                    format!("broken symlink inside the bank: its target `{target}` does not exist"),
+                )
+                .at(Location::file(at))
+                .help("remove the link or point it at a file that exists")
+            })
+        }
+    }
 }
 
 fn parent(p: &Path) -> PathBuf {

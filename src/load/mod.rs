@@ -12,8 +12,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
-pub use discover::{Input, discover, is_markdown, walk, yaml_files};
+pub use discover::{Input, SKIPPED_LINK, discover, is_markdown, walk, yaml_files};
 pub use read::{MAX_FILE_BYTES, decode, read_text};
+pub use yaml::{QuoteFix, fix_quoting};
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::{

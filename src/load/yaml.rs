@@ -41,9 +41,113 @@ pub fn parse<T: DeserializeOwned>(path: &Path, text: &str, what: &str) -> Result
                     .at(Location::at(path, line, 1).with_len(1))
                     .help("YAML indentation must use spaces; replace the tab with spaces")
             }
-            _ => d,
+            _ => match quoting_trap(text, &d) {
+                Some(fix) => {
+                    let what = if fix.value.contains("[Ref:") {
+                        "quote this value: it contains `[Ref: ...]`, whose `: ` is YAML syntax in a plain value"
+                    } else {
+                        "quote this value: it contains `: `, which is YAML syntax in a plain value"
+                    };
+                    Diagnostic::error("yaml-syntax", what)
+                        .at(Location::at(path, fix.line, fix.col).with_len(fix.value.len()))
+                        .help(format!(
+                            "write the line as `{}` (`qbank fix` rewrites such values)",
+                            fix.fixed.trim()
+                        ))
+                }
+                None => d,
+            },
         }
     })
+}
+
+/// A plain `key: value` line whose value holds `: ` (as `[Ref: G1]` does), and the same
+/// line with the value quoted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteFix {
+    /// 1-based line, and the column where the value starts.
+    pub line: u32,
+    pub col: u32,
+    pub value: String,
+    pub fixed: String,
+}
+
+static PLAIN_PAIR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^(\s*(?:-\s+)?[A-Za-z_][A-Za-z0-9_-]*:[ \t]+)(.*?)(\s+#.*)?$")
+        .expect("valid regex")
+});
+
+/// The fix for line `line` (1-based) of `text`, when it is such a line.
+pub fn quote_fix(text: &str, line: u32) -> Option<QuoteFix> {
+    let l = text.lines().nth(line.checked_sub(1)? as usize)?;
+    let l = l.trim_end_matches('\r');
+    let caps = PLAIN_PAIR.captures(l)?;
+    let (head, value) = (caps.get(1)?.as_str(), caps.get(2)?.as_str());
+    let comment = caps.get(3).map_or("", |c| c.as_str());
+    let starts_special =
+        value.starts_with(['\'', '"', '|', '>', '[', '{', '&', '*', '!', '%', '@', '`']);
+    if value.is_empty() || starts_special || !(value.contains(": ") || value.ends_with(':')) {
+        return None;
+    }
+    let quoted = if value.contains('\'') {
+        format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        format!("'{value}'")
+    };
+    Some(QuoteFix {
+        line,
+        col: u32::try_from(head.chars().count() + 1).unwrap_or(u32::MAX),
+        value: value.to_owned(),
+        fixed: format!("{head}{quoted}{comment}"),
+    })
+}
+
+/// The quoting fix for a syntax error `d`, on its line or the line before it (the parser
+/// may notice the problem at the start of the next line).
+fn quoting_trap(text: &str, d: &Diagnostic) -> Option<QuoteFix> {
+    if d.code != "yaml-syntax" {
+        return None;
+    }
+    let line = d.location.as_ref()?.line;
+    quote_fix(text, line).or_else(|| quote_fix(text, line.checked_sub(1)?))
+}
+
+/// Quotes, one at a time, every value that keeps `text` from parsing as YAML, and returns
+/// the fixed text with the fixes made (none when nothing needed it). A line is only
+/// changed when the parser stops on it, so valid YAML (block scalars included) is never
+/// touched.
+pub fn fix_quoting(path: &Path, text: &str) -> (String, Vec<QuoteFix>) {
+    let mut text = text.to_owned();
+    let mut fixes: Vec<QuoteFix> = Vec::new();
+    for _ in 0..10_000 {
+        let Err(e) = serde_saphyr::from_str_with_options::<serde::de::IgnoredAny>(&text, options())
+        else {
+            break;
+        };
+        let d = convert(path, &e);
+        let Some(fix) = quoting_trap(&text, &d) else {
+            break;
+        };
+        if fixes.iter().any(|f| f.line == fix.line) {
+            break;
+        }
+        let ending = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        let trailing = text.ends_with('\n');
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines[fix.line as usize - 1] = &fix.fixed;
+        let mut joined = lines
+            .iter()
+            .map(|l| l.trim_end_matches('\r'))
+            .collect::<Vec<_>>()
+            .join(ending);
+        if trailing {
+            joined.push_str(ending);
+        }
+        text = joined;
+        fixes.push(fix);
+    }
+    fixes.sort_by_key(|f| f.line);
+    (text, fixes)
 }
 
 /// True when the text holds nothing but whitespace and comments.
@@ -214,6 +318,35 @@ mod tests {
         assert_eq!(d.code, "yaml-syntax");
         let loc = d.location.unwrap();
         assert_eq!((loc.line, loc.col), (3, 1));
+    }
+
+    #[test]
+    fn a_ref_in_a_plain_value_says_quote_it() {
+        let d = err("id: a\nmetrics:\n  - metric: p99\n    formula: 99th percentile [Ref: G1]\n");
+        assert_eq!(d.code, "yaml-syntax", "{d:?}");
+        assert!(d.message.contains("quote this value"), "{}", d.message);
+        let loc = d.location.clone().unwrap();
+        assert_eq!((loc.line, loc.col), (4, 14));
+        assert!(
+            d.help
+                .unwrap()
+                .contains("formula: '99th percentile [Ref: G1]'"),
+            "help"
+        );
+    }
+
+    #[test]
+    fn fix_quoting_changes_only_the_broken_lines() {
+        let text = "id: a # keep\nanswer: |\n  text: with a colon [Ref: G1]\nformula: p99 [Ref: G1] # why\nb: it's x: y\n";
+        let (fixed, fixes) = fix_quoting(Path::new("q.yaml"), text);
+        assert_eq!(
+            fixed,
+            "id: a # keep\nanswer: |\n  text: with a colon [Ref: G1]\nformula: 'p99 [Ref: G1]' # why\nb: \"it's x: y\"\n"
+        );
+        assert_eq!(fixes.len(), 2);
+        let (again, none) = fix_quoting(Path::new("q.yaml"), &fixed);
+        assert_eq!(again, fixed);
+        assert!(none.is_empty());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
 use super::Report;
 use crate::diagnostic::{Diagnostic, Severity, display_path};
@@ -42,7 +42,7 @@ pub fn diagnostic(d: &Diagnostic, texts: &HashMap<PathBuf, Arc<str>>, styled: bo
                         .annotation(AnnotationKind::Primary.span(start..end.max(start))),
                 );
             }
-            None => origin_only = Some(loc.display()),
+            None => origin_only = Some(loc.clone()),
         }
     }
     let notes: Vec<String> = d
@@ -57,8 +57,16 @@ pub fn diagnostic(d: &Diagnostic, texts: &HashMap<PathBuf, Arc<str>>, styled: bo
         Some(s) => title.element(s),
         None => Group::with_title(title),
     };
-    if let Some(o) = &origin_only {
-        group = group.element(Level::NOTE.no_name().message(format!("--> {o}")));
+    // No source line to quote (a binary, empty or unreadable file): rustc's `--> path`.
+    if let (Some(o), Some(path)) = (&origin_only, &path_text) {
+        let mut origin = Origin::path(path.as_str());
+        if o.line > 0 {
+            origin = origin.line(o.line as usize);
+            if o.col > 0 {
+                origin = origin.char_column(o.col as usize);
+            }
+        }
+        group = group.element(origin);
     }
     for n in &notes {
         group = group.element(Level::NOTE.message(n.as_str()));
@@ -129,9 +137,74 @@ pub fn summary(report: &Report) -> String {
         c.warnings,
         plural(c.warnings, "warning", "warnings"),
     );
+    if c.suppressed > 0 {
+        let _ = write!(s, ", {} suppressed", c.suppressed);
+    }
+    if c.waived > 0 {
+        let _ = write!(
+            s,
+            "; {} {} waived (not counted in the exit code)",
+            c.waived,
+            plural(c.waived, "gate", "gates")
+        );
+    }
     s
 }
 
 pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
+}
+
+/// `--format concise`: one line per finding, `path:line:col: severity[code]: message`
+/// (as rustc's and clippy's `short` format, ruff's `concise`), plus a line per failing or
+/// warning gate that has no finding of its own, then the summary.
+pub fn concise(report: &Report, quiet: bool) -> String {
+    let mut out = String::new();
+    for d in report.all_diagnostics() {
+        let code = match d.gate {
+            Some(n) => format!("{n}:{}", d.code),
+            None => d.code.clone(),
+        };
+        let at = d
+            .location
+            .as_ref()
+            .map_or_else(|| "qbank".to_owned(), crate::diagnostic::Location::display);
+        let _ = writeln!(
+            out,
+            "{at}: {}[{code}]: {}",
+            d.severity.as_str(),
+            d.message.replace(['\r', '\n'], " ")
+        );
+    }
+    for b in &report.banks {
+        for g in &b.gates {
+            let severity = match g.status {
+                crate::gates::Status::Fail => "error",
+                crate::gates::Status::Warn => "warning",
+                _ => continue,
+            };
+            if !g.diagnostics.is_empty() || b.is_waived(g.number) || b.focused {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "{}: {severity}[{}:{}]: {} {}: {}",
+                display_path(&if crate::load::is_markdown(&b.path) {
+                    b.path.clone()
+                } else {
+                    b.path.join("bank.yaml")
+                }),
+                g.number,
+                g.name,
+                g.title,
+                g.status.as_str(),
+                g.evidence
+            );
+        }
+    }
+    if !quiet {
+        out.push_str(&summary(report));
+        out.push('\n');
+    }
+    out
 }

@@ -6,6 +6,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+pub mod select;
 pub mod table;
 
 use std::collections::HashMap;
@@ -38,6 +39,19 @@ pub struct BankReport {
     /// A markdown document's own Validation Results rows, audited (empty for banks).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<crate::import::Claim>,
+    /// Gates that do not fail the run (`--select`/`--ignore`, or every finding suppressed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub waived: Vec<select::Waived>,
+    /// Findings hidden by `qbank-ignore` comments.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub suppressed: usize,
+    /// Only the findings of the files named on the command line are kept.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub focused: bool,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl BankReport {
@@ -50,6 +64,19 @@ impl BankReport {
 
     pub fn count(&self, status: Status) -> usize {
         self.gates.iter().filter(|g| g.status == status).count()
+    }
+
+    /// True when gate `n` does not fail the run.
+    pub fn is_waived(&self, n: u8) -> bool {
+        self.waived.iter().any(|w| w.gate == n)
+    }
+
+    /// Gates with `status` that fail the run (not waived).
+    fn counted(&self, status: Status) -> usize {
+        self.gates
+            .iter()
+            .filter(|g| g.status == status && !self.is_waived(g.number))
+            .count()
     }
 }
 
@@ -73,6 +100,12 @@ pub struct Counts {
     pub skip: usize,
     pub errors: usize,
     pub warnings: usize,
+    /// Gates that would fail or warn but are waived.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub waived: usize,
+    /// Findings hidden by inline suppressions.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub suppressed: usize,
 }
 
 impl Report {
@@ -98,6 +131,8 @@ impl Report {
             c.warn += b.count(Status::Warn);
             c.fail += b.count(Status::Fail);
             c.skip += b.count(Status::Skip);
+            c.waived += b.waived.len();
+            c.suppressed += b.suppressed;
         }
         for d in self.all_diagnostics() {
             match d.severity {
@@ -114,10 +149,11 @@ impl Report {
     pub fn exit_code(&self) -> u8 {
         let load_failed =
             self.general.iter().any(Diagnostic::is_error) || self.banks.iter().any(|b| !b.loaded);
-        let c = self.counts();
+        let fail: usize = self.banks.iter().map(|b| b.counted(Status::Fail)).sum();
+        let warn: usize = self.banks.iter().map(|b| b.counted(Status::Warn)).sum();
         if load_failed {
             2
-        } else if c.fail > 0 || (self.strict && c.warn > 0) {
+        } else if fail > 0 || (self.strict && warn > 0) {
             1
         } else {
             0

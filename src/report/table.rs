@@ -135,3 +135,176 @@ pub fn human(gates: &[GateResult]) -> String {
     }
     out
 }
+
+/// At most this many lines of evidence (or requirement) per cell in a fitted table.
+const MAX_CELL_LINES: usize = 3;
+
+/// The pointer that ends a cut cell.
+const CUT: &str = "… (--format json)";
+
+/// Breaks `s` into lines of at most `w` columns at spaces (a longer word is split).
+fn wrap(s: &str, w: usize) -> Vec<String> {
+    let w = w.max(1);
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in s.split_whitespace() {
+        let mut word = word.to_owned();
+        loop {
+            let sep = usize::from(!cur.is_empty());
+            if width(&cur) + sep + width(&word) <= w {
+                if sep == 1 {
+                    cur.push(' ');
+                }
+                cur.push_str(&word);
+                break;
+            }
+            if !cur.is_empty() {
+                lines.push(std::mem::take(&mut cur));
+                continue;
+            }
+            // A word longer than the cell: split it by graphemes.
+            let head: String = word.graphemes(true).take(w).collect();
+            word = word[head.len()..].to_owned();
+            lines.push(head);
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    if !cur.is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// [`wrap`], keeping at most `MAX_CELL_LINES` lines; a cut cell ends with a pointer to
+/// `--format json`, where the evidence is whole.
+fn wrap_cut(s: &str, w: usize) -> Vec<String> {
+    let mut lines = wrap(s, w);
+    if lines.len() > MAX_CELL_LINES {
+        lines.truncate(MAX_CELL_LINES);
+        let last = &mut lines[MAX_CELL_LINES - 1];
+        let keep = w.saturating_sub(width(CUT) + 1);
+        let kept: String = last.graphemes(true).take(keep).collect();
+        *last = format!("{} {CUT}", kept.trim_end());
+        if width(last) > w {
+            *last = CUT.graphemes(true).take(w).collect();
+        }
+    }
+    lines
+}
+
+/// The table fitted to `columns` (a terminal's width): requirement and evidence wrap
+/// inside their cells, and a cell longer than three lines is cut with a pointer to
+/// `--format json`. Without a width, or when the full table fits, it is [`human`].
+pub fn human_fit(gates: &[GateResult], columns: Option<usize>) -> String {
+    let full = human(gates);
+    let Some(columns) = columns else {
+        return full;
+    };
+    if full.lines().all(|l| width(&strip(l)) <= columns) {
+        return full;
+    }
+    let head = ["#", "Gate", "Requirement", "Status", "Evidence"];
+    let mut w = head.map(width);
+    for g in gates {
+        w[0] = w[0].max(width(&g.number.to_string()));
+        w[1] = w[1].max(width(g.title));
+        w[3] = w[3].max(width(g.status.as_str()));
+    }
+    // `| a | b | c | d | e |`: 16 columns of borders and padding.
+    let fixed = 16 + w[0] + w[1] + w[3];
+    let room = columns.saturating_sub(fixed).max(24);
+    let req_max = gates
+        .iter()
+        .map(|g| width(&g.requirement))
+        .max()
+        .unwrap_or(0);
+    let ev_max = gates.iter().map(|g| width(&g.evidence)).max().unwrap_or(0);
+    w[2] = req_max.min((room * 2 / 5).max(12)).max(width(head[2]));
+    w[4] = room
+        .saturating_sub(w[2])
+        .max(12)
+        .min(ev_max.max(width(head[4])));
+    let mut out = String::new();
+    let row = |cells: [&str; 5]| -> String {
+        let c: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| pad(c, w[i]))
+            .collect();
+        format!("| {} |", c.join(" | "))
+    };
+    let _ = writeln!(out, "{}", row(head));
+    let _ = writeln!(
+        out,
+        "|{}|",
+        w.iter()
+            .map(|n| "-".repeat(n + 2))
+            .collect::<Vec<_>>()
+            .join("|")
+    );
+    for g in gates {
+        let req = wrap_cut(&g.requirement, w[2]);
+        let ev = wrap_cut(&g.evidence, w[4]);
+        let n = g.number.to_string();
+        let st = status_style(g.status);
+        for i in 0..req.len().max(ev.len()) {
+            let first = i == 0;
+            let status = if first {
+                format!("{st}{}{st:#}", pad(g.status.as_str(), w[3]))
+            } else {
+                pad("", w[3])
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                pad(if first { &n } else { "" }, w[0]),
+                pad(if first { g.title } else { "" }, w[1]),
+                pad(req.get(i).map_or("", String::as_str), w[2]),
+                status,
+                pad(ev.get(i).map_or("", String::as_str), w[4])
+            );
+        }
+    }
+    out
+}
+
+/// `s` without ANSI escape sequences (to measure it).
+fn strip(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::*;
+
+    #[test]
+    fn wrap_at_spaces_and_split_long_words() {
+        assert_eq!(wrap("a bb ccc", 4), ["a bb", "ccc"]);
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+        assert_eq!(wrap("", 3), [""]);
+    }
+
+    #[test]
+    fn long_cells_are_cut_with_a_pointer() {
+        let long = "word ".repeat(100);
+        let lines = wrap_cut(&long, 30);
+        assert_eq!(lines.len(), MAX_CELL_LINES);
+        assert!(lines[2].ends_with(CUT), "{lines:?}");
+        assert!(lines.iter().all(|l| width(l) <= 30), "{lines:?}");
+    }
+}

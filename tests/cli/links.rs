@@ -371,17 +371,25 @@ fn cache_hit_then_expiry() {
     let first = s.hits().len();
     assert_eq!(first, 2);
     let cache = std::fs::read_to_string(d.path().join(".qbank/cache.json")).expect("cache");
-    assert!(cache.contains(r#""status": "dead""#), "{cache}");
+    assert!(cache.contains(r#""status": "ok""#), "{cache}");
+    // Only successes are cached: a failure may be transient.
+    assert!(!cache.contains(r#""status": "dead""#), "{cache}");
 
-    // Inside the age: no request, same verdict.
+    // Inside the age: the success from the cache, the failure checked again.
     let (code, out, _, _) = links(d.path(), &args);
     assert_eq!(code, 1, "{out}");
-    assert_eq!(s.hits().len(), first, "a cached run sent requests");
-    assert!(out.contains("2 from the cache, 0 requests"), "{out}");
+    assert_eq!(s.hits_on("/ok").len(), 1, "a cached link was requested");
+    assert_eq!(
+        s.hits_on("/missing").len(),
+        2,
+        "a failure was answered from the cache"
+    );
+    assert!(out.contains("1 from the cache, 1 request"), "{out}");
 
     // Age 0: everything is checked again.
+    let before = s.hits().len();
     let (_, _, _, _) = links(d.path(), &[&args[..], &["--max-cache-age", "0"]].concat());
-    assert_eq!(s.hits().len(), 2 * first);
+    assert_eq!(s.hits().len(), before + 2);
 
     // Entries older than the default day expire.
     let old = std::fs::read_to_string(d.path().join(".qbank/cache.json")).expect("cache");
@@ -389,7 +397,93 @@ fn cache_hit_then_expiry() {
     let old = re.replace_all(&old, r#""checked": "2000-01-01T00:00:00Z""#);
     std::fs::write(d.path().join(".qbank/cache.json"), old.as_bytes()).unwrap();
     let (_, _, _, _) = links(d.path(), &args);
-    assert_eq!(s.hits().len(), 3 * first);
+    assert_eq!(s.hits().len(), before + 4);
+}
+
+/// A port on 127.0.0.1 that nothing listens on.
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+#[test]
+fn no_network_is_said_once_and_nothing_is_cached() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (closed_port(), closed_port());
+    std::fs::write(
+        dir.path().join("doc.md"),
+        format!("# Links\n- <http://127.0.0.1:{a}/x>\n- <http://127.0.0.1:{b}/y>\n"),
+    )
+    .unwrap();
+    let args = [
+        "doc.md",
+        "--allow-private",
+        "--max-retries",
+        "0",
+        "--timeout",
+        "2s",
+    ];
+    let (code, out, _, _) = links(dir.path(), &args);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(out.matches("network unavailable").count(), 1, "{out}");
+    assert!(
+        !out.contains("dead-link") && !out.contains("unreachable-link"),
+        "{out}"
+    );
+    let cache = std::fs::read_to_string(dir.path().join(".qbank/cache.json")).unwrap_or_default();
+    assert!(!cache.contains("127.0.0.1"), "{cache}");
+    // One host down among working ones is that link's problem: unreachable, exit 1.
+    let s = Server::start(standard);
+    std::fs::write(
+        dir.path().join("doc.md"),
+        format!(
+            "# Links\n- <http://127.0.0.1:{a}/x>\n- [ok]({})\n",
+            s.url("/ok")
+        ),
+    )
+    .unwrap();
+    let (code, out, _, _) = links(dir.path(), &args);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("error[unreachable-link]: unreachable:"),
+        "{out}"
+    );
+    assert!(out.contains("1 unreachable"), "{out}");
+}
+
+#[test]
+fn exclude_accept_and_json() {
+    let s = Server::start(standard);
+    let d = doc(&s, &["/ok", "/missing", "/gone"]);
+    let args = [&["doc.md"][..], &FAST].concat();
+    let (code, out, _, _) = links(
+        d.path(),
+        &[
+            &args[..],
+            &["--exclude", "/gone$", "--accept", "200..=299,404"],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        s.hits_on("/gone").is_empty(),
+        "an excluded link was requested"
+    );
+    assert!(out.contains("2 ok, 0 broken"), "{out}");
+    assert!(out.contains("1 excluded"), "{out}");
+    let (code, out, _, _) = links(d.path(), &[&args[..], &["--format", "json"]].concat());
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(json["summary"]["broken"], 2, "{json}");
+    let verdicts: Vec<&str> = json["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(verdicts, ["ok", "broken", "broken"]);
+    let (_, md, _, _) = links(d.path(), &[&args[..], &["--format", "markdown"]].concat());
+    assert!(md.contains("| broken |"), "{md}");
 }
 
 #[test]

@@ -4,6 +4,7 @@ mod authoring;
 mod bank;
 mod cases;
 mod common;
+mod conventions;
 mod formats;
 mod gates;
 mod import;

@@ -304,7 +304,8 @@ fn anki_tsv_parses_back_to_one_note_per_question() {
     let headers: Vec<&str> = tsv.lines().take_while(|l| l.starts_with('#')).collect();
     assert!(headers.contains(&"#separator:tab"));
     assert!(headers.contains(&"#html:true"));
-    assert!(headers.contains(&"#tags column:3"));
+    assert!(headers.contains(&"#guid column:1"));
+    assert!(headers.contains(&"#tags column:4"));
     let notes: Vec<Vec<&str>> = tsv
         .lines()
         .filter(|l| !l.starts_with('#'))
@@ -313,7 +314,11 @@ fn anki_tsv_parses_back_to_one_note_per_question() {
     let qs = m["questions"].as_array().unwrap();
     assert_eq!(notes.len(), qs.len());
     for (note, q) in notes.iter().zip(qs) {
-        assert_eq!(note.len(), 3, "front, back, tags: {note:?}");
+        assert_eq!(note.len(), 4, "guid, front, back, tags: {note:?}");
+        // A stable GUID from the bank slug and the question id: a re-import updates.
+        assert!(note[0].starts_with("qbank-"), "{note:?}");
+        assert!(note[0].ends_with(q["id"].as_str().unwrap()), "{note:?}");
+        let note = &note[1..];
         assert!(note[0].starts_with("<p>"));
         assert!(note[1].contains("Key insight"));
         assert!(!note[0].contains('"') || note[0].contains("&quot;"));
@@ -356,7 +361,19 @@ fn moodle_xml_parses_back_to_essay_questions_with_grader_info() {
             .unwrap_or_default()
             .to_owned()
     };
+    // A category per cluster below the bank's.
+    let categories = quiz
+        .children()
+        .filter(|n| n.attribute("type") == Some("category"))
+        .count();
+    assert!(categories > 1, "{categories}");
     for q in &essays {
+        let name = text_of(*q, "name");
+        assert!(name.chars().count() <= 84, "{name}");
+        assert!(
+            !name.ends_with(|c: char| c.is_alphanumeric()) || !name.contains('…'),
+            "{name}"
+        );
         assert!(text_of(*q, "questiontext").starts_with("<p>"));
         let info = text_of(*q, "graderinfo");
         assert!(info.contains("<strong>SLO</strong>"), "{info}");

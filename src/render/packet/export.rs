@@ -89,37 +89,90 @@ fn back(q: &Question) -> String {
 }
 
 /// An Anki "Basic" note per question, with Anki's file headers (Anki 2.1.55+ reads
-/// them; older versions skip `#` lines): separator, HTML fields, the tags column.
+/// them; older versions skip `#` lines): separator, HTML fields, the GUID and tags
+/// columns. The GUID is stable (bank slug + question id), so importing an edited bank
+/// again updates its notes instead of duplicating them.
 pub fn anki_tsv(bank: &Bank, questions: &[&Question]) -> String {
     let mut out = String::from(
-        "#separator:tab\n#html:true\n#notetype:Basic\n#columns:Front\tBack\tTags\n#tags column:3\n",
+        "#separator:tab\n#html:true\n#notetype:Basic\n#columns:GUID\tFront\tBack\tTags\n#guid column:1\n#tags column:4\n",
     );
     out.push_str(&format!("#deck:qbank::{}\n", bank.meta.slug.value));
     for q in questions {
+        let guid = guid(bank, q);
         let front = one_field(&format!("<p>{}</p>", escape(&one_line(&q.title.value))));
         let back = one_field(&back(q));
-        out.push_str(&format!("{front}\t{back}\t{}\n", tags(bank, q).join(" ")));
+        out.push_str(&format!(
+            "{guid}\t{front}\t{back}\t{}\n",
+            tags(bank, q).join(" ")
+        ));
     }
     out
 }
 
-/// Moodle XML: a category named after the bank, then one essay question per question
-/// with the answer as information for graders.
+/// A note's stable GUID: `qbank-<slug>-<id>` (kebab-case, so never a tab or quote).
+pub fn guid(bank: &Bank, q: &Question) -> String {
+    format!("qbank-{}-{}", bank.meta.slug.value, q.id.value)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// `s` cut to at most `max` characters at a word boundary, with an ellipsis when cut.
+pub fn cut_at_word(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let limit: String = s.chars().take(max.saturating_sub(1)).collect();
+    let at_boundary = s
+        .chars()
+        .nth(max.saturating_sub(1))
+        .is_some_and(char::is_whitespace);
+    let kept = match limit.rfind(char::is_whitespace) {
+        _ if at_boundary => limit.as_str(),
+        Some(i) if i > 0 => &limit[..i],
+        _ => limit.as_str(),
+    };
+    format!(
+        "{}…",
+        kept.trim_end_matches(|c: char| c.is_whitespace() || ",;:".contains(c))
+    )
+}
+
+/// Moodle XML: a category per cluster below one named after the bank, each followed by
+/// its essay questions with the answer as information for graders.
 pub fn moodle_xml(bank: &Bank, questions: &[&Question]) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<quiz>\n");
-    out.push_str(&format!(
-        "  <question type=\"category\">\n    <category>\n      <text>$course$/top/{}</text>\n    </category>\n  </question>\n",
-        // `/` separates category levels in Moodle.
-        escape(&one_line(&bank.meta.title.value).replace('/', "-"))
-    ));
+    // `/` separates category levels in Moodle.
+    let level = |s: &str| escape(&one_line(s).replace('/', "-"));
+    let top = level(&bank.meta.title.value);
+    let mut category: Option<&str> = None;
     for q in questions {
+        if category != Some(q.cluster.value.as_str()) {
+            category = Some(q.cluster.value.as_str());
+            let cluster = bank
+                .meta
+                .clusters
+                .iter()
+                .find(|c| c.id.value == q.cluster.value)
+                .map_or(q.cluster.value.as_str(), |c| c.title.value.as_str());
+            out.push_str(&format!(
+                "  <question type=\"category\">\n    <category>\n      <text>$course$/top/{top}/{}</text>\n    </category>\n  </question>\n",
+                level(cluster)
+            ));
+        }
         let number = bank
             .questions
             .iter()
             .position(|x| std::ptr::eq(x, *q))
             .map_or(0, |i| i + 1);
         let title = one_line(&q.title.value);
-        let name: String = title.chars().take(80).collect();
+        let name = cut_at_word(&title, 80);
         let field = |tag: &str, html: &str| {
             format!(
                 "    <{tag} format=\"html\">\n      <text>{}</text>\n    </{tag}>\n",
@@ -160,6 +213,15 @@ pub fn moodle_xml(bank: &Bank, questions: &[&Question]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_cut_at_a_word() {
+        assert_eq!(cut_at_word("short", 80), "short");
+        let long = "API p99 rose from 80 ms to 350 ms at 4K rps after a deploy; find the bottleneck and fix it";
+        let cut = cut_at_word(long, 80);
+        assert!(cut.chars().count() <= 80, "{cut}");
+        assert!(cut.ends_with("the bottleneck…"), "{cut}");
+    }
 
     #[test]
     fn fields_stay_on_one_line() {

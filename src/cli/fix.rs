@@ -1,0 +1,178 @@
+//! `qbank fix`: safe, minimal rewrites of bank files. Values whose `: ` (as in
+//! `[Ref: G1]`) keeps YAML from parsing are quoted, and question files are renamed after
+//! their ids (`06-latency-todo-1.yaml` → `06-p99-regression.yaml`). Nothing else in a file
+//! changes; every write is atomic; `--diff` shows the changes and writes nothing.
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::load::{self, Input};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Folders holding banks, or bank folders (default `content/`).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Print the changes as a unified diff and write nothing (exit 1 when there are some).
+    #[arg(long)]
+    pub diff: bool,
+}
+
+static ID_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^id:[ \t]*["']?([a-z0-9]+(?:-[a-z0-9]+)*)["']?[ \t]*(?:#.*)?$"#)
+        .expect("valid regex")
+});
+
+/// The name a question file should have for its `id`: its number prefix kept.
+fn name_for(file: &Path, text: &str) -> Option<PathBuf> {
+    let id = ID_LINE.captures(text)?.get(1)?.as_str();
+    let name = file.file_name()?.to_str()?;
+    let (stem, ext) = name.rsplit_once('.')?;
+    let prefix = stem
+        .split_once('-')
+        .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .map(|(n, _)| n);
+    let want = match prefix {
+        Some(n) => format!("{n}-{id}.{ext}"),
+        None => format!("{id}.{ext}"),
+    };
+    (want != name).then(|| file.with_file_name(want))
+}
+
+/// The YAML files of a bank: bank.yaml, references/*.yaml, questions/**.
+fn bank_files(root: &Path) -> Vec<PathBuf> {
+    let mut files = vec![root.join("bank.yaml")];
+    for dir in ["references", "questions"] {
+        let d = root.join(dir);
+        if d.is_dir() {
+            files.extend(load::yaml_files(&d).0);
+        }
+    }
+    files.retain(|f| f.is_file());
+    files
+}
+
+/// A unified diff of the lines `fixes` changed (same number of lines before and after).
+fn diff(path: &Path, fixes: &[load::QuoteFix], old: &str) -> String {
+    let shown = crate::diagnostic::display_path(path);
+    let mut out = format!("--- a/{shown}\n+++ b/{shown}\n");
+    let lines: Vec<&str> = old.lines().collect();
+    for f in fixes {
+        let before = lines.get(f.line as usize - 1).copied().unwrap_or_default();
+        out.push_str(&format!(
+            "@@ -{0},1 +{0},1 @@\n-{before}\n+{1}\n",
+            f.line, f.fixed
+        ));
+    }
+    out
+}
+
+pub fn run(args: &Args, quiet: bool) -> u8 {
+    let paths = super::paths_or_default(&args.paths);
+    let (inputs, problems) = load::discover(&paths);
+    let problems: Vec<_> = problems.into_iter().filter(|d| d.is_error()).collect();
+    for d in &problems {
+        super::eprint_diagnostic(d);
+    }
+    let mut out = String::new();
+    let mut changes = 0;
+    let mut failed = !problems.is_empty();
+    for input in inputs {
+        let Input::Bank(root) = input else {
+            continue;
+        };
+        for file in bank_files(&root) {
+            let text = match load::read_text(&file) {
+                Ok(t) => t,
+                Err(d) => {
+                    super::eprint_diagnostic(&d);
+                    failed = true;
+                    continue;
+                }
+            };
+            let (fixed, fixes) = load::fix_quoting(&file, &text);
+            if !fixes.is_empty() {
+                changes += fixes.len();
+                if args.diff {
+                    out.push_str(&diff(&file, &fixes, &text));
+                } else if let Err(e) = super::write_atomic(&file, fixed.as_bytes()) {
+                    failed = true;
+                    super::fail(&format!("could not write {}: {e}", file.display()), None);
+                    continue;
+                } else {
+                    for f in &fixes {
+                        out.push_str(&format!(
+                            "{}:{}:{}: quoted a value holding `: `\n",
+                            crate::diagnostic::display_path(&file),
+                            f.line,
+                            f.col
+                        ));
+                    }
+                }
+            }
+            let in_questions = file
+                .strip_prefix(&root)
+                .is_ok_and(|r| r.starts_with("questions"));
+            let Some(to) = in_questions.then(|| name_for(&file, &fixed)).flatten() else {
+                continue;
+            };
+            let (from_s, to_s) = (
+                crate::diagnostic::display_path(&file),
+                crate::diagnostic::display_path(&to),
+            );
+            if to.exists() {
+                super::fail(
+                    &format!("cannot rename {from_s} after its id: {to_s} exists"),
+                    Some("rename one of the two files by hand"),
+                );
+                failed = true;
+                continue;
+            }
+            changes += 1;
+            if args.diff {
+                out.push_str(&format!("rename from {from_s}\nrename to {to_s}\n"));
+            } else if let Err(e) = std::fs::rename(&file, &to) {
+                super::fail(&format!("could not rename {from_s}: {e}"), None);
+                failed = true;
+            } else {
+                out.push_str(&format!("renamed {from_s} -> {to_s} (after its id)\n"));
+            }
+        }
+    }
+    if !quiet && !args.diff {
+        out.push_str(&format!(
+            "{changes} {} made\n",
+            crate::report::human::plural(changes, "fix", "fixes")
+        ));
+    }
+    super::print_out(&out);
+    if failed {
+        2
+    } else if args.diff && changes > 0 {
+        1
+    } else {
+        0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_ids_keeping_the_number() {
+        let text = "# yaml-language-server: $schema=x\nid: p99-regression\ncluster: latency\n";
+        assert_eq!(
+            name_for(Path::new("q/06-latency-todo-1.yaml"), text),
+            Some(PathBuf::from("q/06-p99-regression.yaml"))
+        );
+        assert_eq!(name_for(Path::new("q/06-p99-regression.yaml"), text), None);
+        assert_eq!(
+            name_for(Path::new("q/old.yml"), text),
+            Some(PathBuf::from("q/p99-regression.yml"))
+        );
+        assert_eq!(name_for(Path::new("q/x.yaml"), "title: no id\n"), None);
+    }
+}
