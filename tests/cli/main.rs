@@ -1,6 +1,7 @@
 //! One integration-test binary that drives the real `qbank` executable.
 
 mod authoring;
+mod code;
 mod common;
 mod formats;
 mod gates;
