@@ -573,17 +573,17 @@ mod tests {
 
     #[test]
     fn java() {
-        parses(
-            "java",
-            "class A {\n  int f(int x) { return x + 1; }\n}\n",
-        );
+        parses("java", "class A {\n  int f(int x) { return x + 1; }\n}\n");
         let (line, _, _) = fails("java", "class A {\n  int f(int x) { return x + ; }\n}\n");
         assert_eq!(line, 2);
     }
 
     #[test]
     fn rust() {
-        parses("rust", "fn main() {\n    let v: Vec<u8> = vec![1, 2];\n    println!(\"{v:?}\");\n}\n");
+        parses(
+            "rust",
+            "fn main() {\n    let v: Vec<u8> = vec![1, 2];\n    println!(\"{v:?}\");\n}\n",
+        );
         let (line, _, _) = fails("rs", "fn main() {\n    let x = ;\n}\n");
         assert_eq!(line, 2);
     }

@@ -64,7 +64,9 @@ pub(super) fn to_sql(script: &str) -> String {
                         out.extend(&chars[i..]);
                         break;
                     }
-                    if c == '\\' && next.is_some_and(|n| n.is_ascii_alphabetic() || n == '!' || n == '?') {
+                    if c == '\\'
+                        && next.is_some_and(|n| n.is_ascii_alphabetic() || n == '!' || n == '?')
+                    {
                         let word: String = chars[i + 1..]
                             .iter()
                             .take_while(|c| c.is_ascii_alphanumeric() || **c == '!' || **c == '?')
@@ -187,7 +189,10 @@ mod tests {
     fn meta_commands_and_variables() {
         assert_eq!(to_sql("SELECT 1 AS a \\gset\n"), "SELECT 1 AS a ;    \n");
         assert_eq!(to_sql("\\timing on\n"), "          \n");
-        assert_eq!(to_sql("SELECT :'v', :\"c\", :n;\n"), "SELECT 'vv', \"vv\", vv;\n");
+        assert_eq!(
+            to_sql("SELECT :'v', :\"c\", :n;\n"),
+            "SELECT 'vv', \"vv\", vv;\n"
+        );
         assert_eq!(to_sql("SELECT x::int\n"), "SELECT x::int\n");
         // Inside strings, comments and dollar quotes nothing changes.
         let kept = "SELECT ':a \\x'; -- :b \\gset\nSELECT $$ :c $$;\n";

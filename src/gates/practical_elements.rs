@@ -102,7 +102,10 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 Verdict::Failed { line, col, message } => {
                     verified += 1;
                     broken += 1;
-                    let name = Lang::from_fence(lang).map_or(lang, Lang::name);
+                    let name: &str = match Lang::from_fence(lang) {
+                        Some(l) => l.name(),
+                        None => lang,
+                    };
                     diags.push(
                         finding(
                             Level::Required,

@@ -83,7 +83,11 @@ fn broken_yaml_sql_and_python_fail_at_their_file_line_and_column() {
         .arg(&case)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     fs::write(&md, &text).unwrap();
     let line_of = |needle: &str| {
