@@ -524,6 +524,13 @@ mod tests {
         );
         let (line, _, _) = fails("sh", "if [ -f x ]; then\n  echo yes\n");
         assert!(line >= 1);
+        // A here-document body is data: a psql script inside one is not shell.
+        parses(
+            "bash",
+            "cat > q.sql <<'SQL'\n\\set tenant random(1, 20000)\nSELECT 1;\nSQL\npgbench -f q.sql \\\n  -c 64 -T 300\ncat <<EOF\nx (\nEOF\n",
+        );
+        let (line, _, _) = fails("bash", "cat <<'SQL'\n(\nSQL\necho )\n");
+        assert_eq!(line, 4);
         let (line, col, _) = fails("bash", "echo ok\nfor i in 1 2; do echo $i; done )\n");
         assert_eq!(line, 2);
         assert!(col.is_some());

@@ -45,6 +45,8 @@ pub(super) fn verify(lang: Lang, code: &str) -> Verdict {
                 v.insert(p)
             }
         };
+        let masked = (lang == Lang::Bash).then(|| mask_heredocs(code)).flatten();
+        let code = masked.as_deref().unwrap_or(code);
         let Some(tree) = parser.parse(code, None) else {
             return Verdict::NotVerified;
         };
@@ -93,4 +95,47 @@ fn describe(node: Node<'_>, code: &str) -> String {
     let shown: String = text.chars().take(30).collect();
     let more = if text.chars().count() > 30 { "..." } else { "" };
     format!("syntax error: unexpected `{shown}{more}`")
+}
+
+/// Here-document bodies are data, not shell: the bash grammar stumbles over some of them
+/// (a psql `\set x random(1, 2)` line in a quoted `<<'SQL'` body), so each body line is
+/// replaced by a word of the same width before parsing. Delimiter lines stay.
+fn mask_heredocs(code: &str) -> Option<String> {
+    use std::sync::LazyLock;
+    static OPEN: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r#"<<-?[ \t]*(?:'([^']+)'|"([^"]+)"|\\?([A-Za-z_][A-Za-z0-9_]*))"#)
+            .expect("a valid pattern")
+    });
+    if !code.contains("<<") {
+        return None;
+    }
+    let mut out = String::with_capacity(code.len());
+    let mut pending: Vec<String> = Vec::new();
+    for line in code.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let end = &line[body.len()..];
+        if let Some(delim) = pending.first() {
+            if body.trim() == delim {
+                pending.remove(0);
+                out.push_str(line);
+            } else {
+                let width = body.chars().count();
+                out.push_str(&"x".repeat(width));
+                out.push_str(end);
+            }
+            continue;
+        }
+        out.push_str(line);
+        // `<<<` is a here-string, not a here-document.
+        for c in OPEN.captures_iter(body) {
+            let m = c.get(0).expect("whole match");
+            if body[m.end()..].starts_with('<') || body[..m.start()].ends_with('<') {
+                continue;
+            }
+            if let Some(d) = c.get(1).or(c.get(2)).or(c.get(3)) {
+                pending.push(d.as_str().to_owned());
+            }
+        }
+    }
+    Some(out)
 }
