@@ -38,7 +38,7 @@ declare_gate! {
         number: 5,
         name: "practical-elements",
         title: "Practical Elements",
-        requirement: |r| format!("100% have >=1 code/config block of {}-{} lines", r.practical_lines.min, r.practical_lines.max),
+        requirement: |r| format!("100% have >=1 code/config block of {}-{} lines that parses", r.practical_lines.min, r.practical_lines.max),
         check: check,
     }
 }

@@ -57,11 +57,11 @@ fn broken_yaml_sql_and_python_fail_at_their_file_line_and_column() {
     assert_eq!(gate["status"], "FAIL", "{gate:#}");
     assert_eq!(
         gate["evidence"],
-        "2/2; 3 blocks (3 verified, 3 not parsing), 8-13 lines"
+        "0/2; 3 blocks (3 verified, 3 not parsing), 6-13 lines"
     );
     for (place, text) in [
         (
-            "questions/api-p99-pool-wait.yaml:26:13",
+            "questions/api-p99-pool-wait.yaml:26:31",
             "a `yaml` block does not parse as YAML",
         ),
         (
@@ -69,7 +69,7 @@ fn broken_yaml_sql_and_python_fail_at_their_file_line_and_column() {
             "a `sql` block does not parse as SQL: Expected: an expression, found: =",
         ),
         (
-            "questions/n-plus-one-history.yaml:38:23",
+            "questions/n-plus-one-history.yaml:38:11",
             "a `python` block does not parse as Python: syntax error",
         ),
     ] {
@@ -100,7 +100,7 @@ fn broken_yaml_sql_and_python_fail_at_their_file_line_and_column() {
     assert_eq!(gate["status"], "FAIL", "{gate:#}");
     for (needle, col, what) in [
         ("p.id = = l.product_id", 27, "as SQL"),
-        ("requests.get(url, timeout=5", 17, "as Python"),
+        ("requests.get(url, timeout=5", 5, "as Python"),
     ] {
         let place = format!("bank.md:{}:{col}", line_of(needle));
         assert!(
