@@ -201,9 +201,9 @@ pub(crate) fn only_comments(fence: &str, code: &str) -> bool {
                 None => continue,
             }
         }
-        if block && t.starts_with("/*") {
-            match t[2..].find("*/") {
-                Some(end) if t[2 + end + 2..].trim().is_empty() => continue,
+        if let Some(inner) = t.strip_prefix("/*").filter(|_| block) {
+            match inner.find("*/") {
+                Some(end) if inner[end + 2..].trim().is_empty() => continue,
                 Some(_) => return false,
                 None => {
                     in_block = true;

@@ -85,24 +85,26 @@ pub(super) fn to_sql(script: &str) -> String {
                         i += rest;
                         continue;
                     }
-                    if c == ':' && next != Some(':') && (i == 0 || chars[i - 1] != ':') {
-                        if let Some(width) = variable(&chars[i..]) {
-                            let quote = next.filter(|q| *q == '\'' || *q == '"');
-                            match quote {
-                                Some(q) => {
-                                    out.push(q);
-                                    out.extend(std::iter::repeat_n('v', width - 2));
-                                    out.push(q);
-                                }
-                                None => {
-                                    out.push('v');
-                                    out.extend(std::iter::repeat_n('v', width - 1));
-                                }
+                    if c == ':'
+                        && next != Some(':')
+                        && (i == 0 || chars[i - 1] != ':')
+                        && let Some(width) = variable(&chars[i..])
+                    {
+                        let quote = next.filter(|q| *q == '\'' || *q == '"');
+                        match quote {
+                            Some(q) => {
+                                out.push(q);
+                                out.extend(std::iter::repeat_n('v', width - 2));
+                                out.push(q);
                             }
-                            statement_open = true;
-                            i += width;
-                            continue;
+                            None => {
+                                out.push('v');
+                                out.extend(std::iter::repeat_n('v', width - 1));
+                            }
                         }
+                        statement_open = true;
+                        i += width;
+                        continue;
                     }
                     match c {
                         '\'' => state = State::Single,
