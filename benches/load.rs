@@ -99,6 +99,29 @@ fn main() {
         assert_eq!(report.banks.len(), banks);
         std::hint::black_box(report);
     });
+    // The same check with the practical blocks not parsed (gate 5 then calls every block
+    // "not verified"): what the parsers add.
+    qbank::code::set_verification(false);
+    let check_unparsed = median(runs, || {
+        let report = qbank::cli::check::collect(&roots, as_of);
+        assert_eq!(report.banks.len(), banks);
+        std::hint::black_box(report);
+    });
+    qbank::code::set_verification(true);
+    // The shipped bank alone, as `qbank check content/performance-engineering` does it.
+    let shipped_roots = vec![shipped.clone()];
+    let one_check = |parse: bool| {
+        qbank::code::set_verification(parse);
+        let d = median(runs, || {
+            for _ in 0..20 {
+                std::hint::black_box(qbank::cli::check::collect(&shipped_roots, as_of));
+            }
+        });
+        qbank::code::set_verification(true);
+        d / 20
+    };
+    let shipped_unparsed = one_check(false);
+    let shipped_parsed = one_check(true);
 
     let mb = bytes as f64 / 1_048_576.0;
     let row = |name: &str, d: Duration| {
@@ -120,6 +143,7 @@ fn main() {
     row("bare parse (baseline, parallel)", bare);
     row("bare parse, one thread", bare_single);
     row("qbank load", load);
+    row("qbank check, blocks not parsed", check_unparsed);
     row("qbank check (load + 20 gates)", check);
     // Where the gate time goes: each gate on one bank, many times.
     let one = qbank::load::load_bank(&shipped).bank.unwrap();
@@ -146,6 +170,14 @@ fn main() {
     println!(
         "| (context: shared text analysis of every question) | {:.0} |",
         t.elapsed().as_secs_f64() * 1e6 / 50.0
+    );
+    println!(
+        "\nparsing practical blocks: check of {banks} banks {:.3}x the check without it; \
+         shipped bank alone {:.1} ms vs {:.1} ms = {:.3}x",
+        check.as_secs_f64() / check_unparsed.as_secs_f64(),
+        shipped_parsed.as_secs_f64() * 1000.0,
+        shipped_unparsed.as_secs_f64() * 1000.0,
+        shipped_parsed.as_secs_f64() / shipped_unparsed.as_secs_f64()
     );
     println!(
         "\nload / bare parse = {:.2}x; check / bare parse = {:.2}x; gates add {:.0}% of the load time",

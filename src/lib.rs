@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod cli;
+pub mod code;
 pub mod config;
 pub mod diagnostic;
 pub mod gates;

@@ -210,17 +210,17 @@ cases! {
         .question("partial-index-tickets", |q| { q.item("practical", 0).set("code", PSQL); });
     /// fail: a YAML block that does not parse (an unclosed flow sequence).
     practical_elements_fail_yaml_does_not_parse: gate 5 Fail
-        ignore "enabled when gate 5 rule lands (blocks must parse)" =>
+        =>
         Bank::passing().question(A_POOL, |q| { q.item("practical", 0).set("code", bad_yaml()); });
     /// fail: a Python block with a syntax error (an unclosed call).
     practical_elements_fail_python_does_not_parse: gate 5 Fail
-        ignore "enabled when gate 5 rule lands (blocks must parse)" =>
+        =>
         Bank::passing().question("capacity-plan-10x", |q| {
             q.item("practical", 0).replace("code", "math.ceil(target_rps", "math.ceil((target_rps");
         });
     /// fail: a block of placeholder lines only.
     practical_elements_fail_placeholder_block: gate 5 Fail
-        ignore "enabled when gate 5 rule lands (placeholders never count)" =>
+        =>
         Bank::passing().question("event-loop-blocking", |q| {
             q.item("practical", 0).set("code", "echo \"TODO\"\necho \"TODO\"\necho \"TODO\"\necho \"TODO\"\necho \"TODO\"\n");
         });

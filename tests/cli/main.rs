@@ -3,6 +3,7 @@
 mod authoring;
 mod bank;
 mod cases;
+mod code;
 mod common;
 mod conventions;
 mod formats;
