@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod gates;
+pub mod generate;
 pub mod import;
 pub mod links;
 pub mod load;

@@ -14,8 +14,9 @@ pub use question::{
 pub use refs::{GlossaryEntry, Source, SourceType, Tool};
 pub use rubric::{
     Axis, ChainStep, CitationRules, ClusterRules, DEFAULT_RUBRIC_YAML, DifficultyMix, Diversity,
-    LanguageMix, LanguageShare, Method, Minutes, Named, Quantity, Range, Recency,
-    ReferenceMinimums, Rubric, TradeoffRules,
+    Generator, GeneratorScope, Labelled, LanguageMix, LanguageShare, Method, Minutes, Named,
+    Pattern, Quantity, QuestionExample, Range, Recency, ReferenceGuidance, ReferenceKind,
+    ReferenceMinimums, Rubric, TradeoffRules, VisualStandard, WorkflowStep,
 };
 pub use scalar::{Day, PartialDate, Text, YearMonth};
 pub use span::{FileId, Pos, Sp};

@@ -4,6 +4,7 @@ mod authoring;
 mod common;
 mod formats;
 mod gates;
+mod generate;
 mod import;
 mod links;
 mod load;
