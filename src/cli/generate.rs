@@ -344,7 +344,7 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
                 .and_then(|r| document::splice(&prev.text, &r))
                 .map(|s| document::Outline::parse(&s.text).without_section("validation results")),
             _ => document::extract(&reply.text)
-                .filter(|d| document::Outline::parse(d).questions.len() > 0),
+                .filter(|d| !document::Outline::parse(d).questions.is_empty()),
         };
         let Some(text) = text else {
             return err(

@@ -318,7 +318,7 @@ mod tests {
 
     #[test]
     fn splice_replaces_and_adds_questions_and_entries() {
-        let reply = "#### Q2: Two, better\nnew body\n\n#### Q3: Three\nthree\n\n**G2. p50** [EN]: z\n**T1. k6** (Load Testing): fixed\n";
+        let reply = "#### Q2: Two, better\nnew body\n\n#### Q3: Three\nthree\n\n### Glossary\n**G2. p50** [EN]: z\n### Tools\n**T1. k6** (Load Testing): fixed\n";
         let s = splice(DOC, reply).unwrap();
         assert_eq!(s.replaced, [2]);
         assert_eq!(s.added, [3]);

@@ -208,7 +208,9 @@ itself).\n\n## Document\n\n````markdown\n",
                 "- Return only what changes, in one ````markdown block: each question named \
 below complete from its `#### Qn:` heading to its last line, keeping its number; new \
 questions under `#### Qn:` headings with the next free numbers; new or corrected reference \
-entries as single lines in the document's form (`**G11. Term** [EN]: ...`). Nothing else.\n",
+entries as single lines in the document's form (`**G11. Term** [EN]: ...`) under their \
+section heading (`### Glossary`, `### Tools`, `### Literature`, `### Citations`). Nothing \
+else.\n",
             );
             if !r.questions.is_empty() {
                 p.push_str("\n## Questions to replace\n\n````markdown\n");

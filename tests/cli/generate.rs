@@ -219,51 +219,93 @@ fn prompt_for_the_default_rubric() {
 fn norm(s: &str) -> String {
     s.replace('≥', ">=")
         .replace('≤', "<=")
+        .replace('×', "x")
         .replace("**", "")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
 }
 
+/// The spec line's key: its bold label, or the first table cell that is not a number.
+fn key_of(line: &str) -> Option<String> {
+    if line.starts_with('|') {
+        if line.starts_with("|--") || line.starts_with("| #") {
+            return None;
+        }
+        return line
+            .trim_matches('|')
+            .split('|')
+            .map(str::trim)
+            .find(|c| !c.is_empty() && !c.chars().all(|x| x.is_ascii_digit()))
+            .map(norm);
+    }
+    let bold = regex::Regex::new(r"\*\*([^*]+?)\*\*").unwrap();
+    bold.captures(line)
+        .map(|m| norm(m[1].trim_end_matches(':')))
+}
+
 #[test]
 fn prompt_carries_every_requirement_and_figure_of_the_spec() {
     let spec = read("spec.md");
     let o = qbank().arg("prompt").output().expect("runs");
-    let prompt = norm(&String::from_utf8_lossy(&o.stdout));
+    let prompt_text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let prompt = norm(&prompt_text);
+    let prompt_lines: Vec<String> = prompt_text.lines().map(norm).collect();
     let figure = regex::Regex::new(
         r"[<>≥≤~±]*\$?\d[\d.,]*(?:[-–/×x]\d[\d.,]*)*(?:%|ms|s\b|K\b|M\b|x\b|mo\b|yr\b|GB\b|TB\b)?",
     )
     .unwrap();
     let bold = regex::Regex::new(r"\*\*([^*]+?)\*\*").unwrap();
     let mut missing = Vec::new();
-    for line in spec.lines() {
+    let mut checked = 0;
+    // Before the Output Format, each requirement line's figures must stand on one prompt
+    // line with its key (label or row name); the Output Format and the example are
+    // carried whole, so there each figure and term must be present.
+    let format_at = spec
+        .find("## Output Format")
+        .expect("the spec has an Output Format");
+    for (offset, line) in spec.split_inclusive('\n').scan(0, |at, l| {
+        let start = *at;
+        *at += l.len();
+        Some((start, l))
+    }) {
         let l = line.trim();
         if l.is_empty() || l.starts_with("```") {
             continue;
         }
-        // Every bold term (a requirement's name) and every table row's first cell.
+        let figures: Vec<String> = figure.find_iter(l).map(|m| norm(m.as_str())).collect();
         for m in bold.captures_iter(l) {
             let t = norm(m[1].trim_end_matches(':'));
+            checked += 1;
             if !prompt.contains(&t) {
                 missing.push(format!("term {t:?} (from {l:?})"));
             }
         }
-        // Every figure, in the words around it.
-        for m in figure.find_iter(l) {
-            let f = norm(m.as_str());
-            if !prompt.contains(&f) {
-                missing.push(format!("figure {f:?} (from {l:?})"));
+        match key_of(l).filter(|_| offset < format_at) {
+            Some(key) => {
+                checked += 1 + figures.len();
+                let together = prompt_lines
+                    .iter()
+                    .filter(|p| p.contains(&key))
+                    .any(|p| figures.iter().all(|f| p.contains(f)));
+                if !together {
+                    missing.push(format!("{key:?} with {figures:?} (from {l:?})"));
+                }
             }
-        }
-        // Every requirement line of the lists and tables, word for word apart from signs,
-        // except the gate table, whose requirements come from the gates themselves.
-        if l.starts_with("| ") && !l.starts_with("| #") && !l.starts_with("|--") {
-            let first = norm(l.trim_matches('|').split('|').next().unwrap_or("").trim());
-            if !first.is_empty() && !prompt.contains(&first) {
-                missing.push(format!("row {first:?}"));
+            None => {
+                for f in figures {
+                    checked += 1;
+                    if !prompt.contains(&f) {
+                        missing.push(format!("figure {f:?} (from {l:?})"));
+                    }
+                }
             }
         }
     }
+    assert!(
+        checked > 600,
+        "only {checked} checks: the spec fixture lost its content"
+    );
     assert!(
         missing.is_empty(),
         "{} missing:\n{}",
