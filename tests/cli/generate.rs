@@ -757,3 +757,68 @@ fn generate_help_explains_every_flag() {
         assert!(help.contains(flag), "{flag} missing from help");
     }
 }
+
+#[test]
+fn a_round_that_fixes_nothing_ends_the_loop() {
+    let doc = fenced(&read("defects.md"));
+    let server = Server::start(vec![
+        Answer::Whole(doc.clone(), 10, 10),
+        Answer::Whole(doc, 10, 10),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = generate(
+        &server,
+        &dir.path().join("out"),
+        &["--no-stream", "--rounds", "5"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(server.requests().len(), 2);
+    assert!(
+        stderr.contains("stopped: round 2 fixed nothing"),
+        "{stderr}"
+    );
+    // Same FAIL count; round 2 has fewer diagnostics (no Validation Results claims), so it is best.
+    assert!(stderr.contains("best round: 2"), "{stderr}");
+    assert!(stdout.contains("| 10 | Quantified Impact | FAIL"));
+}
+
+#[test]
+fn bank_level_failures_ask_for_the_missing_items() {
+    // A rubric that wants at least 29 questions: the 28 of the document fail gate 1.
+    let default = qbank()
+        .args(["rubric", "--default"])
+        .output()
+        .unwrap()
+        .stdout;
+    let rubric = String::from_utf8(default)
+        .unwrap()
+        .replace("quantity:\n  min: 25\n", "quantity:\n  min: 29\n");
+    assert!(rubric.contains("  min: 29\n"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rubric.yaml");
+    std::fs::write(&path, rubric).unwrap();
+    let o = qbank()
+        .arg("repair")
+        .arg(fixture("repaired.md"))
+        .args(["--as-of", "2026-11-25", "--questions-only", "--rubric"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("### Gate 1 · Quantity: FAIL"), "{text}");
+    assert!(text.contains("Requirement: 29-30 Q&A pairs"));
+    assert!(text.contains("add the missing items"));
+    assert!(text.contains("## The document now"));
+    assert!(text.contains("| Q28 | "));
+    assert!(text.contains("## Format of a new question"));
+    assert!(
+        !text.contains("## Questions to replace"),
+        "no question holds a finding"
+    );
+}
