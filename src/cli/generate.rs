@@ -172,13 +172,24 @@ fn default_link_args() -> super::links::LinkArgs {
     super::links::LinkArgs::from_arg_matches(&m).expect("defaults parse")
 }
 
-fn measure(path: &Path, args: &Args, live: Option<&dyn LinkStatus>) -> (Report, Option<Bank>) {
-    let (report, mut banks) = super::check::collect_banks_opts(
-        &[path.to_path_buf()],
-        args.as_of,
-        live,
-        args.rubric.as_deref(),
-    );
+/// The rubric file each round is measured with: `--rubric`, else the `--bank`'s own.
+fn rubric_file(args: &Args, bank: Option<&Bank>) -> Option<PathBuf> {
+    if let Some(r) = &args.rubric {
+        return Some(r.clone());
+    }
+    let b = bank?;
+    let rel = b.meta.rubric.as_ref().map(|r| r.value.trim().to_owned())?;
+    (rel != "default").then(|| b.root.join(rel))
+}
+
+fn measure(
+    path: &Path,
+    args: &Args,
+    rubric: Option<&Path>,
+    live: Option<&dyn LinkStatus>,
+) -> (Report, Option<Bank>) {
+    let (report, mut banks) =
+        super::check::collect_banks_opts(&[path.to_path_buf()], args.as_of, live, rubric);
     let bank = banks.pop().map(|(_, b)| b);
     (report, bank)
 }
@@ -276,6 +287,7 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
         Err(e) => return err(&format!("could not start the runtime: {e}"), None),
     };
     let link_args = args.online.then(default_link_args);
+    let rubric_path = rubric_file(args, bank.as_ref());
     let mut rounds: Vec<Round> = Vec::new();
     let mut spent: u64 = 0;
     let mut stop = String::new();
@@ -367,7 +379,12 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
         let live = link_args
             .as_ref()
             .map(|la| super::links::live_results(std::slice::from_ref(&path), la, true));
-        let (report, bank) = measure(&path, args, live.as_ref().map(|l| l as &dyn LinkStatus));
+        let (report, bank) = measure(
+            &path,
+            args,
+            rubric_path.as_deref(),
+            live.as_ref().map(|l| l as &dyn LinkStatus),
+        );
         let Some(b) = report.banks.first().cloned() else {
             return err(&format!("could not read {}", path.display()), None);
         };

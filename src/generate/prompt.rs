@@ -174,10 +174,7 @@ fn filled_generator(r: &Rubric, f: &BTreeMap<&'static str, String>) -> Generator
 fn fallback_generator(r: &Rubric) -> Generator {
     Generator {
         title: format!("{} Interview Generator", r.name),
-        subject: r
-            .description
-            .clone()
-            .unwrap_or_else(|| r.name.replace('-', " ")),
+        subject: r.name.replace('-', " "),
         output_template: crate::model::Rubric::default_rubric()
             .generator
             .map(|g| g.output_template)
