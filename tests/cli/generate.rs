@@ -145,8 +145,12 @@ fn fenced(doc: &str) -> String {
     format!("Here is the document.\n\n````markdown\n{doc}\n````\n")
 }
 
+/// The key the test server's requests carry in the runs that send one.
+const RUN_KEY: &str = "sk-run-9f8e7d6c5b4a";
+
 fn generate(server: &Server, out: &Path, extra: &[&str]) -> (i32, String, String) {
     let o = qbank()
+        .env("QBANK_RUN_KEY", RUN_KEY)
         .args([
             "generate",
             "--model",
@@ -510,10 +514,29 @@ fn generate_streams_and_merges_only_the_failing_questions() {
     ]);
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
-    let (code, _stdout, stderr) = generate(&server, &out, &["--merge"]);
+    let (code, stdout, stderr) = generate(
+        &server,
+        &out,
+        &["--merge", "--api-key-env", "QBANK_RUN_KEY"],
+    );
     assert_eq!(code, 0, "{stderr}");
     let reqs = server.requests();
     assert_eq!(reqs.len(), 2);
+    // The key goes to the server, and nowhere else.
+    assert!(
+        reqs.iter()
+            .all(|(head, _)| head.contains(&format!("Bearer {RUN_KEY}")))
+    );
+    assert!(stderr.contains("key: from QBANK_RUN_KEY"), "{stderr}");
+    assert!(!stdout.contains(RUN_KEY) && !stderr.contains(RUN_KEY));
+    for f in walk(&out) {
+        assert!(
+            !std::fs::read_to_string(&f)
+                .unwrap_or_default()
+                .contains(RUN_KEY),
+            "{f:?}"
+        );
+    }
     let first: serde_json::Value = serde_json::from_str(&reqs[0].1).unwrap();
     assert_eq!(first["stream"], true);
     let second: serde_json::Value = serde_json::from_str(&reqs[1].1).unwrap();
