@@ -12,6 +12,7 @@ pub mod code;
 pub mod config;
 pub mod diagnostic;
 pub mod gates;
+pub mod generate;
 pub mod import;
 pub mod links;
 pub mod load;

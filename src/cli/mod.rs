@@ -14,6 +14,11 @@ mod init;
 mod packet;
 mod stats;
 mod watch;
+// The generator half (issue 13).
+mod compare;
+mod generate;
+mod prompt;
+mod repair;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -87,6 +92,14 @@ pub enum Command {
     /// Safe minimal rewrites: quote YAML values holding `: ` (`[Ref: ...]`), rename
     /// question files after their ids. `--diff` previews.
     Fix(fix::Args),
+    /// Print the generation prompt for a rubric (every figure and list taken from it).
+    Prompt(prompt::Args),
+    /// Print a repair prompt naming only what the gates found wrong in a document.
+    Repair(repair::Args),
+    /// Run the loop: prompt → model → import → check → repair, until no gate fails.
+    Generate(generate::Args),
+    /// The gates side by side, a column per document (one per model, say).
+    Compare(compare::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -128,6 +141,10 @@ pub fn main() -> ExitCode {
         Command::Links(args) => links::run(args, &cli),
         Command::Import(args) => import::run(args, &cli),
         Command::Fix(args) => fix::run(args, cli.quiet),
+        Command::Prompt(args) => prompt::run(args),
+        Command::Repair(args) => repair::run(args, &cli),
+        Command::Generate(args) => generate::run(args, &cli),
+        Command::Compare(args) => compare::run(args),
     };
     if !stdout_closed() {
         let _ = std::io::stdout().flush();

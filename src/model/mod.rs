@@ -14,8 +14,10 @@ pub use question::{
 pub use refs::{EntryTexts, GlossaryEntry, Source, SourceType, Tool};
 pub use rubric::{
     Axis, Chain, ChainStep, CitationRules, ClusterRules, DEFAULT_RUBRIC_YAML, DifficultyMix,
-    Diversity, LanguageMix, LanguageShare, MatrixRules, Method, Minutes, Named, Placeholders,
-    Quantity, Range, Recency, ReferenceMinimums, Rubric, TradeoffRules,
+    Diversity, Generator, GeneratorScope, Labelled, LanguageMix, LanguageShare, MatrixRules,
+    Method, Minutes, Named, Pattern, Placeholders, Quantity, QuestionExample, Range, Recency,
+    ReferenceGuidance, ReferenceKind, ReferenceMinimums, Rubric, TradeoffRules, VisualStandard,
+    WorkflowStep,
 };
 pub use scalar::{Day, PartialDate, Text, YearMonth};
 pub use span::{FileId, Pos, Sp};

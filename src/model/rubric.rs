@@ -74,6 +74,137 @@ pub struct Rubric {
     /// punctuation folded), never by its row number.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub gate_synonyms: BTreeMap<String, Vec<String>>,
+    /// What the generation prompt (`qbank prompt`) says besides the figures above: the
+    /// scope, standards, patterns, visual standards and the output template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generator: Option<Generator>,
+}
+
+/// The generation prompt's text: everything the spec says that is not a threshold.
+/// Every figure that a gate measures comes from the rubric's other fields, so a custom
+/// rubric's prompt states its own thresholds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Generator {
+    /// The prompt's heading: `Performance Engineering Interview Generator`.
+    pub title: String,
+    /// What the questions test, completing "Generate N-M interview Q&A pairs testing ...".
+    pub subject: String,
+    /// The Context & Scope lines.
+    pub scope: GeneratorScope,
+    /// Answer format besides the word range: `[Ref: ID], Mermaid diagrams, ...`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_format: Option<String>,
+    /// What every cluster must hold (`≥1 diagram`, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub per_cluster: Vec<String>,
+    /// Quality standards, each a bold name and its rule.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quality_standards: Vec<Labelled>,
+    /// Analysis types: the diagram each needs and its formula and target.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub visual_standards: Vec<VisualStandard>,
+    /// Proven optimisation patterns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patterns: Vec<Pattern>,
+    /// Question design principles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub question_design: Vec<Labelled>,
+    /// Good and poor question examples.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<QuestionExample>,
+    /// The mandatory Q&A elements, in order; `{practical_lines}`, `{advanced_min}`,
+    /// `{advanced_min_alternatives}` and `{chain}` are replaced by the rubric's figures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mandatory_elements: Vec<Labelled>,
+    /// What each reference kind lists and must include.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub references: Option<ReferenceGuidance>,
+    /// The workflow steps, each a title and its labelled lines.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workflow: Vec<WorkflowStep>,
+    /// The Output Format: the markdown document the answer must follow.
+    pub output_template: String,
+    /// A worked example question.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
+}
+
+/// The Context & Scope lines of the prompt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct GeneratorScope {
+    pub domain: String,
+    pub audience: String,
+    pub constraints: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumptions: Option<String>,
+    pub in_scope: String,
+    pub out_of_scope: String,
+}
+
+/// A bold label and its text: `**Clarity**: Glossary-defined terms ...`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Labelled {
+    pub name: String,
+    pub text: String,
+}
+
+/// A row of the visual standards table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VisualStandard {
+    pub analysis: String,
+    pub diagram: String,
+    pub formula: String,
+    pub when: String,
+}
+
+/// A row of the optimisation patterns table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Pattern {
+    pub name: String,
+    pub context: String,
+    pub advantage: String,
+    pub cost: String,
+    pub tradeoffs: String,
+    pub gains: String,
+    pub risk: String,
+}
+
+/// A good question and the poor one it replaces.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionExample {
+    pub good: String,
+    pub poor: String,
+}
+
+/// What each reference kind lists (`examples`) and what an entry includes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceGuidance {
+    pub glossary: ReferenceKind,
+    pub tools: ReferenceKind,
+    pub literature: ReferenceKind,
+    pub citations: ReferenceKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceKind {
+    pub examples: String,
+    pub include: String,
+}
+
+/// One workflow step: `Step 1: Plan Topics` and its labelled lines.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkflowStep {
+    pub title: String,
+    pub lines: Vec<Labelled>,
 }
 
 /// One axis of the coverage matrix.
@@ -114,6 +245,15 @@ pub struct Named {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub focus: Option<String>,
+    /// Methods that work on this value (the generation prompt's dimension table).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub methods: Option<String>,
+    /// Key metrics of this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<String>,
+    /// Targets for this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub targets: Option<String>,
 }
 
 /// A performance method (gate 18) with the words that show a question covers it.

@@ -8,6 +8,7 @@ mod common;
 mod conventions;
 mod formats;
 mod gates;
+mod generate;
 mod import;
 mod links;
 mod load;

@@ -1,0 +1,847 @@
+//! The generator half: `prompt`, `repair`, `compare`, and `generate` against a scripted
+//! OpenAI-compatible server that the test starts on 127.0.0.1.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::common::{fixtures, qbank};
+
+fn fixture(name: &str) -> PathBuf {
+    fixtures().join("generate").join(name)
+}
+
+fn read(name: &str) -> String {
+    std::fs::read_to_string(fixture(name)).expect("fixture reads")
+}
+
+/// One scripted answer of the test server.
+#[derive(Clone)]
+enum Answer {
+    /// A whole chat completion with this content and usage (prompt, completion tokens).
+    Whole(String, u64, u64),
+    /// The same content streamed as server-sent events, in chunks.
+    Stream(String),
+    /// A status with headers and a body.
+    Status(u16, Vec<(&'static str, String)>, String),
+    /// Accept, read the request, never answer (until the client gives up).
+    Hang,
+}
+
+/// A scripted OpenAI-compatible server: answers request N with `script[N]` (the last
+/// answer repeats) and records every request as (headers, body).
+struct Server {
+    url: String,
+    requests: Arc<Mutex<Vec<(String, String)>>>,
+}
+
+impl Server {
+    fn start(script: Vec<Answer>) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let url = format!("http://{}/v1", listener.local_addr().expect("addr"));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let seen = requests.clone();
+        std::thread::spawn(move || {
+            // Bounded: at most 20 connections, then the server stops by itself.
+            for (n, stream) in listener.incoming().take(20).enumerate() {
+                let Ok(stream) = stream else { break };
+                let answer = script[n.min(script.len() - 1)].clone();
+                let seen = seen.clone();
+                std::thread::spawn(move || serve(stream, answer, &seen));
+            }
+        });
+        Server { url, requests }
+    }
+
+    fn requests(&self) -> Vec<(String, String)> {
+        self.requests.lock().expect("lock").clone()
+    }
+}
+
+fn serve(mut stream: TcpStream, answer: Answer, seen: &Mutex<Vec<(String, String)>>) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(20)));
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let mut head = String::new();
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        if line == "\r\n" {
+            break;
+        }
+        head.push_str(&line);
+    }
+    let mut body = vec![0; length];
+    let _ = reader.read_exact(&mut body);
+    seen.lock()
+        .expect("lock")
+        .push((head, String::from_utf8_lossy(&body).into_owned()));
+    let respond = |stream: &mut TcpStream, status: u16, headers: &[(&str, String)], body: &str| {
+        let mut r = format!(
+            "HTTP/1.1 {status} X\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        for (k, v) in headers {
+            r.push_str(&format!("{k}: {v}\r\n"));
+        }
+        r.push_str("\r\n");
+        r.push_str(body);
+        let _ = stream.write_all(r.as_bytes());
+    };
+    match answer {
+        Answer::Whole(content, p, c) => {
+            let body = serde_json::json!({
+                "id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": "test-model",
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c}
+            })
+            .to_string();
+            respond(
+                &mut stream,
+                200,
+                &[("Content-Type", "application/json".into())],
+                &body,
+            );
+        }
+        Answer::Stream(content) => {
+            let mut events = String::new();
+            let chars: Vec<char> = content.chars().collect();
+            for piece in chars.chunks(4096) {
+                let text: String = piece.iter().collect();
+                let chunk = serde_json::json!({
+                    "id": "c", "object": "chat.completion.chunk", "created": 0, "model": "test-model",
+                    "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": null}]
+                });
+                events.push_str(&format!("data: {chunk}\n\n"));
+            }
+            let stop = serde_json::json!({"id": "c", "object": "chat.completion.chunk", "created": 0,
+                "model": "test-model", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]});
+            let usage = serde_json::json!({"id": "c", "object": "chat.completion.chunk", "created": 0,
+                "model": "test-model", "choices": [],
+                "usage": {"prompt_tokens": 1000, "completion_tokens": 2000, "total_tokens": 3000}});
+            events.push_str(&format!(
+                "data: {stop}\n\ndata: {usage}\n\ndata: [DONE]\n\n"
+            ));
+            respond(
+                &mut stream,
+                200,
+                &[("Content-Type", "text/event-stream".into())],
+                &events,
+            );
+        }
+        Answer::Status(code, headers, body) => respond(&mut stream, code, &headers, &body),
+        Answer::Hang => std::thread::sleep(Duration::from_secs(15)),
+    }
+}
+
+fn fenced(doc: &str) -> String {
+    format!("Here is the document.\n\n````markdown\n{doc}\n````\n")
+}
+
+/// The key the test server's requests carry in the runs that send one.
+const RUN_KEY: &str = "sk-run-9f8e7d6c5b4a";
+
+fn generate(server: &Server, out: &Path, extra: &[&str]) -> (i32, String, String) {
+    let o = qbank()
+        .env("QBANK_RUN_KEY", RUN_KEY)
+        .args([
+            "generate",
+            "--model",
+            "test-model",
+            "--base-url",
+            &server.url,
+            "--as-of",
+            "2026-11-25",
+        ])
+        .arg("-o")
+        .arg(out)
+        .args(["--timeout", "20"])
+        .args(extra)
+        .timeout(Duration::from_secs(120))
+        .output()
+        .expect("qbank runs");
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (o.status.code().unwrap_or(-1), stdout, stderr)
+}
+
+/// The part of a repair prompt before the document it carries.
+fn instructions(prompt: &str) -> &str {
+    prompt.split("\n## Document\n").next().unwrap_or(prompt)
+}
+
+/// Gates 1-20 except the three that the defects fixture fails.
+const PASSING: [u8; 17] = [1, 2, 3, 4, 5, 6, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
+
+fn assert_names_only_failing_gates(prompt: &str) {
+    for n in PASSING {
+        let g = format!("Gate {n} ·");
+        assert!(!prompt.contains(&g), "a passing gate is named: {g}");
+    }
+    for g in [
+        "Gate 7 · Cross-refs: FAIL",
+        "Gate 8 · Trade-offs: FAIL",
+        "Gate 10 · Quantified Impact: FAIL",
+    ] {
+        assert!(prompt.contains(g), "missing {g}");
+    }
+}
+
+/// The defects' questions, headings and lines (defects.md: Q3 key insight, Q7 trade-offs,
+/// Q12 reference).
+fn assert_names_the_defects(prompt: &str) {
+    assert!(
+        prompt.contains("Q3 \"A release switched a Java pricing API"),
+        "{}",
+        instructions(prompt)
+    );
+    assert!(prompt.contains("(line 255:18)"));
+    assert!(prompt.contains("Q7 \"A payment-authorization service"));
+    assert!(prompt.contains("(line 707:1)"));
+    assert!(prompt.contains("Q12 \"A helpdesk API"));
+    assert!(prompt.contains("(line 1218:247)"));
+    assert!(prompt.contains("help: did you mean `L5`?"));
+}
+
+#[test]
+fn prompt_for_the_default_rubric() {
+    let o = qbank().arg("prompt").output().expect("runs");
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8(o.stdout).expect("utf-8");
+    insta::assert_snapshot!("prompt_default", text);
+}
+
+/// Normalises text for comparison: ASCII comparison signs, no bold marks, one space.
+fn norm(s: &str) -> String {
+    s.replace('≥', ">=")
+        .replace('≤', "<=")
+        .replace('×', "x")
+        .replace("**", "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The spec line's key: its bold label, or the first table cell that is not a number.
+fn key_of(line: &str) -> Option<String> {
+    if line.starts_with('|') {
+        if line.starts_with("|--") || line.starts_with("| #") {
+            return None;
+        }
+        return line
+            .trim_matches('|')
+            .split('|')
+            .map(str::trim)
+            .find(|c| !c.is_empty() && !c.chars().all(|x| x.is_ascii_digit()))
+            .map(norm);
+    }
+    let bold = regex::Regex::new(r"\*\*([^*]+?)\*\*").unwrap();
+    bold.captures(line)
+        .map(|m| norm(m[1].trim_end_matches(':')))
+}
+
+#[test]
+fn prompt_carries_every_requirement_and_figure_of_the_spec() {
+    let spec = read("spec.md");
+    let o = qbank().arg("prompt").output().expect("runs");
+    let prompt_text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let prompt = norm(&prompt_text);
+    let prompt_lines: Vec<String> = prompt_text.lines().map(norm).collect();
+    let figure = regex::Regex::new(
+        r"[<>≥≤~±]*\$?\d[\d.,]*(?:[-–/×x]\d[\d.,]*)*(?:%|ms|s\b|K\b|M\b|x\b|mo\b|yr\b|GB\b|TB\b)?",
+    )
+    .unwrap();
+    let bold = regex::Regex::new(r"\*\*([^*]+?)\*\*").unwrap();
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    // Before the Output Format, each requirement line's figures must stand on one prompt
+    // line with its key (label or row name); the Output Format and the example are
+    // carried whole, so there each figure and term must be present.
+    let format_at = spec
+        .find("## Output Format")
+        .expect("the spec has an Output Format");
+    for (offset, line) in spec.split_inclusive('\n').scan(0, |at, l| {
+        let start = *at;
+        *at += l.len();
+        Some((start, l))
+    }) {
+        let l = line.trim();
+        if l.is_empty() || l.starts_with("```") {
+            continue;
+        }
+        let figures: Vec<String> = figure.find_iter(l).map(|m| norm(m.as_str())).collect();
+        for m in bold.captures_iter(l) {
+            let t = norm(m[1].trim_end_matches(':'));
+            checked += 1;
+            if !prompt.contains(&t) {
+                missing.push(format!("term {t:?} (from {l:?})"));
+            }
+        }
+        match key_of(l).filter(|_| offset < format_at) {
+            Some(key) => {
+                checked += 1 + figures.len();
+                let together = prompt_lines
+                    .iter()
+                    .filter(|p| p.contains(&key))
+                    .any(|p| figures.iter().all(|f| p.contains(f)));
+                if !together {
+                    missing.push(format!("{key:?} with {figures:?} (from {l:?})"));
+                }
+            }
+            None => {
+                for f in figures {
+                    checked += 1;
+                    if !prompt.contains(&f) {
+                        missing.push(format!("figure {f:?} (from {l:?})"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        checked > 600,
+        "only {checked} checks: the spec fixture lost its content"
+    );
+    assert!(
+        missing.is_empty(),
+        "{} missing:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn prompt_with_a_bank_names_its_clusters_and_reference_ids() {
+    let bank = crate::common::root().join("content/performance-engineering");
+    let o = qbank()
+        .arg("prompt")
+        .arg("--bank")
+        .arg(&bank)
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("## Existing Bank: Performance Engineering Interview Q&A"));
+    assert!(text.contains("- `latency` Latency Optimization ("));
+    assert!(
+        text.contains("G1 (p50/p95/p99)") || text.contains("- Glossary: G1"),
+        "{text}"
+    );
+}
+
+#[test]
+fn repair_names_only_the_failing_gates_with_questions_lines_and_help() {
+    let o = qbank()
+        .arg("repair")
+        .arg(fixture("defects.md"))
+        .args(["--as-of", "2026-11-25"])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let head = instructions(&text);
+    assert_names_only_failing_gates(head);
+    assert_names_the_defects(head);
+    assert!(head.contains("Never invent a DOI, URL, archive timestamp, author, date or version"));
+    assert!(head.contains("Return the whole corrected document"));
+    // The document goes back without its Validation Results (qbank measures them).
+    assert!(text.contains("#### Q28:"));
+    assert!(!text.contains("## Validation Results"));
+}
+
+#[test]
+fn repair_of_a_passing_document_exits_0_with_nothing_to_send() {
+    let o = qbank()
+        .arg("repair")
+        .arg(fixture("repaired.md"))
+        .args(["--as-of", "2026-11-25"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(o.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nothing to repair"));
+}
+
+#[test]
+fn repair_questions_only_is_a_fifth_of_the_document_or_less() {
+    let o = qbank()
+        .arg("repair")
+        .arg(fixture("defects.md"))
+        .args(["--as-of", "2026-11-25", "--questions-only"])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_names_only_failing_gates(&text);
+    assert_names_the_defects(&text);
+    assert!(text.contains("## Questions to replace"));
+    assert!(
+        !text.contains("#### Q1:"),
+        "only the failing questions go back"
+    );
+    let doc = std::fs::metadata(fixture("defects.md"))
+        .expect("meta")
+        .len() as usize;
+    assert!(
+        text.len() * 5 <= doc,
+        "{} bytes for a {doc}-byte document",
+        text.len()
+    );
+}
+
+#[test]
+fn compare_puts_documents_side_by_side() {
+    let o = qbank()
+        .arg("compare")
+        .arg(fixture("defects.md"))
+        .arg(fixture("repaired.md"))
+        .args(["--as-of", "2026-11-25", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let docs = v["documents"].as_array().expect("documents");
+    assert_eq!(docs.len(), 2);
+    assert_eq!(
+        (docs[0]["fail"].as_u64(), docs[1]["fail"].as_u64()),
+        (Some(3), Some(0))
+    );
+    assert_eq!(docs[0]["gates"][6]["status"], "FAIL");
+    assert_eq!(docs[0]["gates"].as_array().map(Vec::len), Some(20));
+    let o = qbank()
+        .arg("compare")
+        .arg(fixture("defects.md"))
+        .arg(fixture("repaired.md"))
+        .args(["--as-of", "2026-11-25"])
+        .output()
+        .expect("runs");
+    let md = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        md.contains(
+            "| 7 | Cross-refs | FAIL 615 refs, 1 unresolved | PASS 615 refs, 0 unresolved |"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("**16 PASS, 1 WARN, 3 FAIL**"), "{md}");
+    assert!(md.contains("**19 PASS, 1 WARN, 0 FAIL**"), "{md}");
+}
+
+#[test]
+fn generate_repairs_in_two_rounds_without_streaming() {
+    let server = Server::start(vec![
+        Answer::Whole(fenced(&read("defects.md")), 9000, 70000),
+        Answer::Whole(fenced(&read("repaired.md")), 80000, 70000),
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let (code, stdout, stderr) = generate(&server, &out, &["--no-stream"]);
+    assert_eq!(code, 0, "{stderr}");
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2, "stops after two requests");
+    // Round 1 sends the generation prompt; round 2 the repair of what failed.
+    let first: serde_json::Value = serde_json::from_str(&reqs[0].1).expect("json body");
+    assert_eq!(first["model"], "test-model");
+    let sent = first["messages"][1]["content"]
+        .as_str()
+        .expect("user message");
+    assert!(sent.starts_with("# Performance Engineering Interview Generator"));
+    let second: serde_json::Value = serde_json::from_str(&reqs[1].1).expect("json body");
+    let repair = second["messages"][1]["content"]
+        .as_str()
+        .expect("user message");
+    assert_names_only_failing_gates(instructions(repair));
+    assert_names_the_defects(instructions(repair));
+    for f in [
+        "round-1.md",
+        "round-1.json",
+        "round-2.md",
+        "round-2.json",
+        "bank/bank.yaml",
+        "performance-engineering.md",
+    ] {
+        assert!(out.join(f).is_file(), "{f} written");
+    }
+    let r1: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("round-1.json")).unwrap()).unwrap();
+    assert_eq!(r1["usage"]["prompt_tokens"], 9000);
+    assert_eq!(r1["report"]["summary"]["fail"], 3);
+    assert_eq!(r1["new_links"][0]["status"], "new, unverified");
+    let r2: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("round-2.json")).unwrap()).unwrap();
+    assert_eq!(r2["report"]["summary"]["fail"], 0);
+    assert_eq!(r2["kind"], "repair");
+    assert!(
+        stdout.contains("| # | Gate | Round 1 | Round 2 |"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("| 7 | Cross-refs | FAIL"));
+    assert!(stderr.contains("provider: openai-compatible"), "{stderr}");
+    assert!(stderr.contains("round 1 sends"));
+    assert!(stderr.contains("best round: 2"));
+    // The best round went through the importer into a bank that checks clean.
+    let o = qbank()
+        .arg("check")
+        .arg(out.join("bank"))
+        .args(["--as-of", "2026-11-25"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}
+
+#[test]
+fn generate_streams_and_merges_only_the_failing_questions() {
+    let server = Server::start(vec![
+        Answer::Stream(fenced(&read("defects.md"))),
+        Answer::Stream(fenced(&read("merge-reply.md"))),
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let (code, stdout, stderr) = generate(
+        &server,
+        &out,
+        &["--merge", "--api-key-env", "QBANK_RUN_KEY"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    // The key goes to the server, and nowhere else.
+    assert!(
+        reqs.iter()
+            .all(|(head, _)| head.contains(&format!("Bearer {RUN_KEY}")))
+    );
+    assert!(stderr.contains("key: from QBANK_RUN_KEY"), "{stderr}");
+    assert!(!stdout.contains(RUN_KEY) && !stderr.contains(RUN_KEY));
+    for f in walk(&out) {
+        assert!(
+            !std::fs::read_to_string(&f)
+                .unwrap_or_default()
+                .contains(RUN_KEY),
+            "{f:?}"
+        );
+    }
+    let first: serde_json::Value = serde_json::from_str(&reqs[0].1).unwrap();
+    assert_eq!(first["stream"], true);
+    let second: serde_json::Value = serde_json::from_str(&reqs[1].1).unwrap();
+    let repair = second["messages"][1]["content"].as_str().unwrap();
+    assert_names_only_failing_gates(repair);
+    assert_names_the_defects(repair);
+    assert!(!repair.contains("#### Q1:"));
+    let doc = read("defects.md").len();
+    assert!(
+        repair.len() * 5 <= doc,
+        "merge repair {} bytes for {doc}",
+        repair.len()
+    );
+    let r2 = std::fs::read_to_string(out.join("round-2.md")).unwrap();
+    assert!(r2.contains("[Ref: L5, G12]") && !r2.contains("L55"));
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("round-2.json")).unwrap()).unwrap();
+    assert_eq!(j["kind"], "merge");
+    assert_eq!(j["usage"]["completion_tokens"], 2000);
+    assert_eq!(j["report"]["summary"]["fail"], 0);
+}
+
+#[test]
+fn generate_retries_a_429_honouring_retry_after() {
+    let server = Server::start(vec![
+        Answer::Status(
+            429,
+            vec![("Retry-After", "1".into())],
+            "{\"error\":\"slow down\"}".into(),
+        ),
+        Answer::Whole(fenced(&read("repaired.md")), 10, 10),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let start = std::time::Instant::now();
+    let (code, _, stderr) = generate(&server, &out, &["--no-stream"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        start.elapsed() >= Duration::from_secs(1),
+        "waited as Retry-After said"
+    );
+    assert_eq!(server.requests().len(), 2);
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("round-1.json")).unwrap()).unwrap();
+    assert_eq!(j["attempts"], 2);
+}
+
+#[test]
+fn generate_retries_a_streamed_503() {
+    let server = Server::start(vec![
+        Answer::Status(503, vec![("Retry-After", "0".into())], String::new()),
+        Answer::Stream(fenced(&read("repaired.md"))),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = generate(&server, &dir.path().join("out"), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn a_reply_without_a_document_exits_2_and_writes_nothing() {
+    let server = Server::start(vec![Answer::Whole("I cannot help with that.".into(), 5, 5)]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let (code, _, stderr) = generate(&server, &out, &["--no-stream"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("round 1: the reply holds no document"),
+        "{stderr}"
+    );
+    assert!(!out.join("round-1.md").exists());
+}
+
+#[test]
+fn a_hung_server_ends_at_the_timeout() {
+    let server = Server::start(vec![Answer::Hang]);
+    let dir = tempfile::tempdir().unwrap();
+    let o = qbank()
+        .args([
+            "generate",
+            "--model",
+            "m",
+            "--base-url",
+            &server.url,
+            "--timeout",
+            "1",
+        ])
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("no answer from the server within 1s"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_budget_stops_the_loop() {
+    let server = Server::start(vec![
+        Answer::Whole(fenced(&read("defects.md")), 20000, 75000),
+        Answer::Whole(fenced(&read("repaired.md")), 1, 1),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = generate(
+        &server,
+        &dir.path().join("out"),
+        &["--no-stream", "--max-total-tokens", "120000"],
+    );
+    assert_eq!(code, 1, "the last round still fails: {stderr}");
+    assert_eq!(server.requests().len(), 1);
+    assert!(stderr.contains("stopped: budget: round 2"), "{stderr}");
+}
+
+#[test]
+fn an_unreachable_server_exits_2() {
+    // A port that was free a moment ago: nothing listens there.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let o = qbank()
+        .args([
+            "generate",
+            "--model",
+            "m",
+            "--base-url",
+            &format!("http://127.0.0.1:{port}/v1"),
+            "--no-stream",
+        ])
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("could not reach the server"));
+}
+
+#[test]
+fn the_key_is_sent_but_never_printed_or_written() {
+    const KEY: &str = "sk-test-0123456789abcdef";
+    let server = Server::start(vec![Answer::Status(
+        401,
+        vec![("Content-Type", "application/json".into())],
+        format!("{{\"error\":\"bad key Bearer {KEY}\"}}"),
+    )]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = qbank()
+        .args([
+            "generate",
+            "--model",
+            "m",
+            "--base-url",
+            &server.url,
+            "--no-stream",
+        ])
+        .args(["--api-key-env", "QBANK_TEST_KEY"])
+        .env("QBANK_TEST_KEY", KEY)
+        .arg("-o")
+        .arg(&out)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(all.contains("refused the credentials"), "{all}");
+    assert!(!all.contains(KEY), "the key leaked: {all}");
+    assert!(
+        server.requests()[0].0.contains(&format!("Bearer {KEY}")),
+        "the key was sent"
+    );
+    for e in walk(&out) {
+        assert!(
+            !std::fs::read_to_string(&e)
+                .unwrap_or_default()
+                .contains(KEY)
+        );
+    }
+    // A provider whose variable is unset: a clear error before any request.
+    let o = qbank()
+        .args(["generate", "--model", "gpt-4o"])
+        .env_remove("OPENAI_API_KEY")
+        .arg("-o")
+        .arg(dir.path().join("other"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no API key: OPENAI_API_KEY is not set"));
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn generate_help_explains_every_flag() {
+    let o = qbank().args(["generate", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&o.stdout);
+    for flag in [
+        "--out",
+        "--model",
+        "--base-url",
+        "--api-key-env",
+        "--rounds",
+        "--strict",
+        "--merge",
+        "--max-total-tokens",
+        "--max-tokens",
+        "--timeout",
+        "--retries",
+        "--max-retry-after",
+        "--no-stream",
+        "--rubric",
+        "--bank",
+        "--as-of",
+        "--online",
+        "--force",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from help");
+    }
+}
+
+#[test]
+fn a_round_that_fixes_nothing_ends_the_loop() {
+    let doc = fenced(&read("defects.md"));
+    let server = Server::start(vec![
+        Answer::Whole(doc.clone(), 10, 10),
+        Answer::Whole(doc, 10, 10),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = generate(
+        &server,
+        &dir.path().join("out"),
+        &["--no-stream", "--rounds", "5"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(server.requests().len(), 2);
+    assert!(
+        stderr.contains("stopped: round 2 fixed nothing"),
+        "{stderr}"
+    );
+    // Same FAIL count; round 2 has fewer diagnostics (no Validation Results claims), so it is best.
+    assert!(stderr.contains("best round: 2"), "{stderr}");
+    assert!(stdout.contains("| 10 | Quantified Impact | FAIL"));
+}
+
+#[test]
+fn bank_level_failures_ask_for_the_missing_items() {
+    // A rubric that wants at least 29 questions: the 28 of the document fail gate 1.
+    let default = qbank()
+        .args(["rubric", "--default"])
+        .output()
+        .unwrap()
+        .stdout;
+    let rubric = String::from_utf8(default)
+        .unwrap()
+        .replace("quantity:\n  min: 25\n", "quantity:\n  min: 29\n");
+    assert!(rubric.contains("  min: 29\n"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rubric.yaml");
+    std::fs::write(&path, rubric).unwrap();
+    let o = qbank()
+        .arg("repair")
+        .arg(fixture("repaired.md"))
+        .args(["--as-of", "2026-11-25", "--questions-only", "--rubric"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("### Gate 1 · Quantity: FAIL"), "{text}");
+    assert!(text.contains("Requirement: 29-30 Q&A pairs"));
+    assert!(text.contains("add the missing items"));
+    assert!(text.contains("## The document now"));
+    assert!(text.contains("| Q28 | "));
+    assert!(text.contains("## Format of a new question"));
+    assert!(
+        !text.contains("## Questions to replace"),
+        "no question holds a finding"
+    );
+}
