@@ -11,6 +11,7 @@ mod schema;
 mod completions;
 mod init;
 mod packet;
+mod pdf;
 mod stats;
 mod watch;
 
@@ -80,6 +81,8 @@ pub enum Command {
     Links(links::Args),
     /// Turn a markdown document in the spec's format into a bank folder (YAML).
     Import(import::Args),
+    /// Print a bank, its document or any markdown file to PDF, diagrams drawn (needs Chromium).
+    Pdf(pdf::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -120,6 +123,7 @@ pub fn main() -> ExitCode {
         Command::Man(args) => completions::man(args),
         Command::Links(args) => links::run(args, &cli),
         Command::Import(args) => import::run(args, &cli),
+        Command::Pdf(args) => pdf::run_pdf(args, &cli),
     };
     let _ = std::io::stdout().flush();
     ExitCode::from(code)

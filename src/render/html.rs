@@ -18,10 +18,50 @@ pub(crate) const MERMAID_VERSION: &str = "11.17.2";
 /// `dist/mermaid.min.js` from `npm pack mermaid@11.17.2`, unchanged.
 const MERMAID_JS: &str = include_str!("../../vendor/mermaid/mermaid.min.js");
 
-/// Runs once the library above has defined `mermaid`; `startOnLoad` draws every
-/// `pre.mermaid` when the page has loaded, and `strict` keeps diagram text from running
-/// scripts or adding click handlers.
-const MERMAID_INIT: &str = "mermaid.initialize({startOnLoad: true, securityLevel: 'strict'});";
+/// The id of the element the page adds once every diagram has been tried: a JSON list
+/// of the diagrams that could not be drawn (`qbank pdf` waits for it and reports them).
+pub(crate) const MERMAID_REPORT_ID: &str = "qbank-mermaid-report";
+
+/// Runs once the library above has defined `mermaid`. Draws every `pre.mermaid` in
+/// turn (`strict` keeps diagram text from running scripts or adding click handlers);
+/// a diagram that does not parse keeps its source, gets the parser's message below it
+/// and is listed, with the heading it sits under, in the report element.
+const MERMAID_INIT: &str = r#"mermaid.initialize({startOnLoad: false, securityLevel: 'strict'});
+(async () => {
+  const failed = [];
+  const pres = Array.from(document.querySelectorAll('pre.mermaid'));
+  const headingOf = (el) => {
+    for (let n = el; n; n = n.previousElementSibling || n.parentElement) {
+      if (/^H[1-6]$/.test(n.tagName)) return n.textContent.trim();
+    }
+    return '';
+  };
+  for (let i = 0; i < pres.length; i++) {
+    const pre = pres[i];
+    const source = pre.textContent;
+    const id = 'qbank-mermaid-' + (i + 1);
+    try {
+      await mermaid.parse(source);
+      const { svg } = await mermaid.render(id, source);
+      pre.innerHTML = svg;
+      pre.setAttribute('data-processed', 'true');
+    } catch (e) {
+      for (const stray of document.querySelectorAll('#' + id + ', #d' + id)) stray.remove();
+      const message = String((e && e.message) || e).trim();
+      pre.classList.add('mermaid-error');
+      const note = document.createElement('div');
+      note.className = 'mermaid-error-message';
+      note.textContent = 'This diagram could not be drawn: ' + message;
+      pre.after(note);
+      failed.push({ diagram: i + 1, heading: headingOf(pre), message: message });
+    }
+  }
+  const report = document.createElement('script');
+  report.type = 'application/json';
+  report.id = 'qbank-mermaid-report';
+  report.textContent = JSON.stringify({ diagrams: pres.length, failed: failed }).replace(/</g, '\u003c');
+  document.body.append(report);
+})();"#;
 
 /// Inline scripts and styles, `data:` images and fonts, nothing else: no request leaves
 /// the page, even one a diagram or a stray tag would have made.
@@ -61,6 +101,9 @@ pre code { padding: 0; background: none; border-radius: 0; font-size: 1em; white
 pre.mermaid { background: #fff; border: 1px solid var(--line); text-align: center; font-family: inherit;
   font-size: 1em; white-space: pre; }
 pre.mermaid svg { max-width: 100%; height: auto; }
+pre.mermaid.mermaid-error { text-align: left; font-family: ui-monospace, "DejaVu Sans Mono", monospace; border-color: #d1242f; }
+.mermaid-error-message { margin: -0.5em 0 1em; padding: 0.5em 1em; color: #82071e; background: #ffebe9;
+  border: 1px solid #d1242f; border-radius: 6px; white-space: pre-wrap; font-size: 0.875em; }
 table { border-collapse: collapse; display: block; width: max-content; max-width: 100%; overflow: auto; }
 th, td { padding: 0.4em 0.8em; border: 1px solid var(--line); vertical-align: top; }
 th { font-weight: 600; background: var(--code-bg); }
@@ -78,7 +121,7 @@ sup.footnote-reference, .footnote-definition { font-size: 0.875em; }
   body { max-width: none; padding: 0; font-size: 10.5pt; line-height: 1.45; }
   nav, .no-print, .anchor { display: none !important; }
   a { color: inherit; }
-  h1, h2, h3, h4, h5, h6 { break-after: avoid; page-break-after: avoid; }
+  h1, h2, h3, h4, h5, h6 { break-after: avoid; page-break-after: avoid; break-inside: avoid; page-break-inside: avoid; }
   h2.page-break, h3.page-break { break-before: page; page-break-before: always; }
   pre, blockquote, table, tr, img, pre.mermaid, details { break-inside: avoid; page-break-inside: avoid; }
   pre { white-space: pre-wrap; border: 1px solid var(--line); }
@@ -203,7 +246,22 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 let (text, id) = headings.next().expect("one id per heading");
                 let mut classes = Vec::new();
                 if breaks_page(level, text) {
-                    classes.push(CowStr::Borrowed(PAGE_BREAK_CLASS));
+                    // A heading right below a larger one (`## Q&A by Cluster` then
+                    // `### Cluster 1`) moves the break up to that one, so no printed page
+                    // ends with a heading alone.
+                    let start = out.len().checked_sub(1).and_then(|end| {
+                        matches!(out[end], Event::End(TagEnd::Heading(above)) if above < level)
+                            .then(|| heading_start(&out, end))
+                            .flatten()
+                    });
+                    match start.map(|i| &mut out[i]) {
+                        Some(Event::Start(Tag::Heading { classes: above, .. })) => {
+                            if !above.iter().any(|c| c.as_ref() == PAGE_BREAK_CLASS) {
+                                above.push(CowStr::Borrowed(PAGE_BREAK_CLASS));
+                            }
+                        }
+                        _ => classes.push(CowStr::Borrowed(PAGE_BREAK_CLASS)),
+                    }
                 }
                 out.push(Event::Start(Tag::Heading {
                     level,
@@ -269,6 +327,13 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
         }
     }
     out
+}
+
+/// The index of the `Start` of the heading whose `End` is at `end`.
+fn heading_start(events: &[Event<'_>], end: usize) -> Option<usize> {
+    (0..end)
+        .rev()
+        .find(|&i| matches!(events[i], Event::Start(Tag::Heading { .. })))
 }
 
 fn breaks_page(level: HeadingLevel, text: &str) -> bool {
@@ -487,7 +552,7 @@ mod tests {
     #[test]
     fn headings_get_github_ids() {
         let html = body_of(
-            "# Q&A by Cluster\n\n## Context & Coverage\n\n### Cluster 1: Caching (Q1-Q3)\n\n\
+            "# Q&A by Cluster\n\n## Context & Coverage\n\ntext\n\n### Cluster 1: Caching (Q1-Q3)\n\n\
              #### Q1: Why is `p99` high?\n\n## Notes\n\n## Notes\n\n[go](#context--coverage)\n",
         );
         assert!(html.contains(r#"<h1 id="qa-by-cluster">"#), "{html}");
@@ -517,7 +582,7 @@ mod tests {
     #[test]
     fn print_breaks_before_clusters_references_and_validation() {
         let html = body_of(
-            "## Q&A by Cluster\n\n### Cluster 2: Databases\n\n### Clusters overview\n\n\
+            "## Q&A by Cluster\n\nintro\n\n### Cluster 2: Databases\n\n### Clusters overview\n\n\
              ## References\n\n### Glossary\n\n## Validation Results\n",
         );
         assert!(
@@ -535,6 +600,19 @@ mod tests {
         assert!(html.contains(r#"<h2 id="qa-by-cluster">"#), "{html}");
         assert!(html.contains(r#"<h3 id="clusters-overview">"#), "{html}");
         assert!(html.contains(r#"<h3 id="glossary">"#), "{html}");
+        // Directly below its h2, the first cluster moves the break up to the h2.
+        let html = body_of(
+            "# T\n\n## Q&A by Cluster\n\n### Cluster 1: Caching\n\ntext\n\n### Cluster 2: Queues\n",
+        );
+        assert!(
+            html.contains(r#"<h2 id="qa-by-cluster" class="page-break">"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<h3 id="cluster-1-caching">"#), "{html}");
+        assert!(
+            html.contains(r#"<h3 id="cluster-2-queues" class="page-break">"#),
+            "{html}"
+        );
         let css_rule = "h2.page-break, h3.page-break { break-before: page;";
         assert!(page("t", "").contains(css_rule));
     }
@@ -591,8 +669,9 @@ mod tests {
         let init = format!("</script>\n<script>\n{MERMAID_INIT}\n</script>\n</body>\n</html>\n");
         assert!(html.ends_with(&init));
         assert!(
-            MERMAID_INIT.contains("startOnLoad: true")
+            MERMAID_INIT.contains("startOnLoad: false")
                 && MERMAID_INIT.contains("securityLevel: 'strict'")
+                && MERMAID_INIT.contains(MERMAID_REPORT_ID)
         );
     }
 

@@ -28,10 +28,13 @@ pub const TEMPLATES: [(&str, &str); 2] = [
     ),
 ];
 
-/// Print rules of both sheets: every question (an h2) starts a new printed page.
+/// Print rules of both sheets: every question (an h2) after the first starts a new
+/// printed page, so the sheet's heading and the first question share page 1 instead of
+/// the heading standing alone on it.
 pub const PACKET_CSS: &str = "
 @media print {
   main > h2 { break-before: page; page-break-before: always; }
+  main > h2:first-of-type { break-before: auto; page-break-before: auto; }
 }
 ";
 
