@@ -182,7 +182,7 @@ fn body(markdown: &str) -> String {
     let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, rewrite(events).into_iter());
-    html
+    sanitize(&html)
 }
 
 /// Plain text of each heading, in document order, as GitHub reads it for the slug.
@@ -213,8 +213,7 @@ fn heading_texts(events: &[Event<'_>]) -> Vec<String> {
 /// - headings get GitHub's ids (so `#anchor` links from the markdown work) and the
 ///   print page-break class;
 /// - ```` ```mermaid ```` blocks become `<pre class="mermaid">` with escaped text;
-/// - raw HTML is escaped, except a few attribute-free tags and `<a id|name>` anchors;
-///   comments are dropped;
+/// - raw HTML is left to [`sanitize`], which runs over the whole body afterwards;
 /// - links with a `javascript:`, `vbscript:` or `data:` target lose the target;
 /// - images that are not `data:` become links, so the page never fetches them.
 fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
@@ -224,7 +223,6 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut out = Vec::with_capacity(events.len());
     let mut mermaid: Option<String> = None;
     let mut images_as_links: Vec<bool> = Vec::new();
-    let mut raw = RawHtml::default();
 
     for event in events {
         if let Some(diagram) = mermaid.as_mut() {
@@ -275,8 +273,6 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
             {
                 mermaid = Some(String::new());
             }
-            Event::Html(h) => out.push(Event::Html(raw.sanitize(&h).into())),
-            Event::InlineHtml(h) => out.push(Event::InlineHtml(raw.sanitize(&h).into())),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -377,9 +373,12 @@ fn is_data_image(url: &str) -> bool {
         })
 }
 
-/// Attribute-free tags that raw HTML in the markdown may keep; everything else is shown
-/// as text. None of these can run a script or load anything.
+/// Tags the page may hold: what pulldown-cmark writes for GitHub-flavoured markdown,
+/// plus the harmless ones raw HTML in answers uses (`details`, `kbd`, `mark`, ...).
+/// Everything else (`script`, `style`, `iframe`, `svg`, `math`, `form`, ...) goes; the
+/// text inside a dropped tag stays, except in `script` and `style`.
 const ALLOWED_TAGS: &[&str] = &[
+    "a",
     "b",
     "blockquote",
     "br",
@@ -391,14 +390,23 @@ const ALLOWED_TAGS: &[&str] = &[
     "dl",
     "dt",
     "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
     "hr",
     "i",
+    "img",
+    "input",
     "ins",
     "kbd",
     "li",
     "mark",
     "ol",
     "p",
+    "pre",
     "s",
     "small",
     "span",
@@ -406,106 +414,94 @@ const ALLOWED_TAGS: &[&str] = &[
     "sub",
     "summary",
     "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
     "u",
     "ul",
 ];
 
-/// Raw HTML from the markdown, made safe. Keeps state across events because a block's
-/// lines arrive one event each and a comment may span them.
-#[derive(Default)]
-struct RawHtml {
-    in_comment: bool,
-}
+/// Classes the page's stylesheet and script use; `language-*` on code is also kept.
+const ALLOWED_CLASSES: &[&str] = &[
+    PAGE_BREAK_CLASS,
+    "mermaid",
+    "footnote-definition",
+    "footnote-definition-label",
+    "footnote-reference",
+    "markdown-alert-caution",
+    "markdown-alert-important",
+    "markdown-alert-note",
+    "markdown-alert-tip",
+    "markdown-alert-warning",
+];
 
-impl RawHtml {
-    fn sanitize(&mut self, html: &str) -> String {
-        let mut out = String::with_capacity(html.len() + 16);
-        let mut rest = html;
-        while !rest.is_empty() {
-            if self.in_comment {
-                match rest.find("-->") {
-                    Some(end) => {
-                        rest = &rest[end + 3..];
-                        self.in_comment = false;
-                    }
-                    None => rest = "",
+/// The body HTML made safe by ammonia (html5ever's parser, so what is kept is what a
+/// browser would build): only [`ALLOWED_TAGS`], ids and known classes, `href` with a
+/// web, mail or in-page target, `src` only for `data:image/` images, table alignment,
+/// and task-list checkboxes. No event handler, `style` (but `text-align`), `javascript:`
+/// or `data:` link, or comment survives.
+fn sanitize(html: &str) -> String {
+    use std::borrow::Cow;
+    use std::collections::{HashMap, HashSet};
+    let tag_attributes: HashMap<&str, HashSet<&str>> = [
+        ("a", ["href", "title", "name"].as_slice()),
+        ("img", &["src", "alt", "title"]),
+        ("th", &["style"]),
+        ("td", &["style"]),
+        ("input", &["type", "checked", "disabled"]),
+        ("ol", &["start"]),
+    ]
+    .into_iter()
+    .map(|(tag, attrs)| (tag, attrs.iter().copied().collect()))
+    .collect();
+    ammonia::Builder::default()
+        .tags(ALLOWED_TAGS.iter().copied().collect())
+        .generic_attributes(["id", "class"].into_iter().collect())
+        .tag_attributes(tag_attributes)
+        .url_schemes(["http", "https", "mailto", "data"].into_iter().collect())
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .link_rel(None)
+        .strip_comments(true)
+        .attribute_filter(|tag, attr, value| -> Option<Cow<'_, str>> {
+            match (tag, attr) {
+                (_, "id") | ("a", "name") => is_token(value).then_some(Cow::Borrowed(value)),
+                (_, "class") => {
+                    let kept: Vec<&str> = value
+                        .split_whitespace()
+                        .filter(|c| {
+                            ALLOWED_CLASSES.contains(c)
+                                || (tag == "code"
+                                    && c.strip_prefix("language-").is_some_and(is_token))
+                        })
+                        .collect();
+                    (!kept.is_empty()).then(|| Cow::Owned(kept.join(" ")))
                 }
-                continue;
+                ("a", "href") => {
+                    (scheme(value).as_deref() != Some("data")).then_some(Cow::Borrowed(value))
+                }
+                ("img", "src") => is_data_image(value).then_some(Cow::Borrowed(value)),
+                ("th" | "td", "style") => matches!(
+                    value.trim().trim_end_matches(';'),
+                    "text-align: left" | "text-align: center" | "text-align: right"
+                )
+                .then_some(Cow::Borrowed(value)),
+                ("input", "type") => (value == "checkbox").then_some(Cow::Borrowed(value)),
+                _ => Some(Cow::Borrowed(value)),
             }
-            if let Some(after) = rest.strip_prefix("<!--") {
-                self.in_comment = true;
-                rest = after;
-                continue;
-            }
-            if rest.starts_with('<')
-                && let Some((tag, len)) = allowed_tag(rest)
-            {
-                out.push_str(&tag);
-                rest = &rest[len..];
-                continue;
-            }
-            let c = rest.chars().next().expect("rest is not empty");
-            if c == '&' && is_entity(rest) {
-                out.push('&');
-            } else {
-                escape_char(&mut out, c);
-            }
-            rest = &rest[c.len_utf8()..];
-        }
-        out
-    }
+        })
+        .clean(html)
+        .to_string()
 }
 
-/// `&amp;`, `&#39;`, `&#x27;`: a character reference, which is safe to keep.
-fn is_entity(s: &str) -> bool {
-    let body = &s[1..];
-    let body = body.strip_prefix('#').unwrap_or(body);
-    let name_len = body.bytes().take_while(u8::is_ascii_alphanumeric).count();
-    (1..=32).contains(&name_len) && body.as_bytes().get(name_len) == Some(&b';')
-}
-
-/// If `s` starts with an allowed tag, the tag written back in a normal form and the
-/// number of bytes it took. `<a id="x">` and `<a name="x">` anchors are allowed when the
-/// value is a plain token, so in-page links to them work.
-fn allowed_tag(s: &str) -> Option<(String, usize)> {
-    let end = s.find('>')?;
-    let inner = &s[1..end];
-    let (closing, inner) = match inner.strip_prefix('/') {
-        Some(rest) => (true, rest),
-        None => (false, inner),
-    };
-    let inner = inner.strip_suffix('/').unwrap_or(inner).trim_end();
-    let name_len = inner.bytes().take_while(u8::is_ascii_alphanumeric).count();
-    if name_len == 0 {
-        return None;
-    }
-    let name = inner[..name_len].to_ascii_lowercase();
-    let attrs = inner[name_len..].trim();
-    if closing {
-        return (attrs.is_empty() && (name == "a" || ALLOWED_TAGS.contains(&name.as_str())))
-            .then(|| (format!("</{name}>"), end + 1));
-    }
-    if attrs.is_empty() {
-        return ALLOWED_TAGS
-            .contains(&name.as_str())
-            .then(|| (format!("<{name}>"), end + 1));
-    }
-    if name != "a" {
-        return None;
-    }
-    let (key, value) = attrs.split_once('=')?;
-    let key = key.trim().to_ascii_lowercase();
-    let value = value.trim();
-    let value = value
-        .strip_prefix('"')
-        .and_then(|v| v.strip_suffix('"'))
-        .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
-        .unwrap_or(value);
-    let token = !value.is_empty()
+/// A value made of letters, digits and `-_.:`, as ids and class suffixes are.
+fn is_token(value: &str) -> bool {
+    !value.is_empty()
         && value
             .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
-    ((key == "id" || key == "name") && token).then(|| (format!("<a {key}=\"{value}\">"), end + 1))
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
 }
 
 fn escape_char(out: &mut String, c: char) {
@@ -622,7 +618,7 @@ mod tests {
         let md = "```mermaid\nflowchart LR\n  A[\"a & b\"] -->|<x>| B\n```\n\n```rust\nfn main() {}\n```\n";
         let html = body_of(md);
         assert!(
-            html.contains("<pre class=\"mermaid\">flowchart LR\n  A[&quot;a &amp; b&quot;] --&gt;|&lt;x&gt;| B\n</pre>"),
+            html.contains("<pre class=\"mermaid\">flowchart LR\n  A[\"a &amp; b\"] --&gt;|&lt;x&gt;| B\n</pre>"),
             "{html}"
         );
         assert!(
@@ -693,7 +689,11 @@ mod tests {
         assert_eq!(html.matches("<script").count(), 2);
         assert!(!html.contains("<script src"));
         assert!(!html.contains("<link"));
-        assert!(!html.contains("<img"));
+        // The raw remote <img> lost its source: nothing to fetch.
+        assert!(
+            !html.contains("<img src") && !html.contains("evil.example"),
+            "{html}"
+        );
         assert!(!html.contains("@import") && !html.contains("url("));
         // The remote image is now a plain link with its alt text.
         assert!(
@@ -725,21 +725,16 @@ mod tests {
         );
         let body = &html[html.find("<main>").unwrap()..html.find("</main>").unwrap()];
         assert!(body.contains("1 &lt; 2 &amp; 3 &gt; 2</h1>"), "{body}");
+        // Scripts go with their text; handlers and unsafe sources go, the tags stay.
         assert!(
-            body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            !body.contains("<script") && !body.contains("alert(1)"),
             "{body}"
         );
-        assert!(
-            body.contains("&lt;img src=x onerror=alert(1)&gt;"),
-            "{body}"
-        );
+        assert!(body.contains("Text with  and <img> and"), "{body}");
         assert!(body.contains("<code>&lt;code&gt;</code>"), "{body}");
+        assert!(body.contains("<div>raw block</div>"), "{body}");
         assert!(
-            body.contains("&lt;div onclick=&quot;x()&quot;&gt;raw block"),
-            "{body}"
-        );
-        assert!(
-            !body.contains("<script") && !body.contains("<img") && !body.contains("<div"),
+            !body.contains("onclick") && !body.contains("onerror"),
             "{body}"
         );
         assert!(!body.to_ascii_lowercase().contains("javascript:"), "{body}");
@@ -765,10 +760,10 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("Body with a<br>break"), "{html}");
-        assert!(html.contains("<p>&copy; &#169; &amp; more</p>"), "{html}");
+        assert!(html.contains("<p>© © &amp; more</p>"), "{html}");
         assert!(html.contains("<a id=\"q1\"></a>"), "{html}");
         assert!(
-            html.contains("&lt;a href=&quot;https://x.example&quot;&gt;x"),
+            html.contains("<a href=\"https://x.example\">x</a>"),
             "{html}"
         );
         assert!(html.contains("<sup>2</sup>"), "{html}");
@@ -779,11 +774,65 @@ mod tests {
         let html =
             body_of("![a](data:image/png;base64,AAAA) ![b](DATA:text/html,x) ![c](pic.png)\n");
         assert!(
-            html.contains(r#"<img src="data:image/png;base64,AAAA" alt="a" />"#),
+            html.contains(r#"<img src="data:image/png;base64,AAAA" alt="a">"#),
             "{html}"
         );
         assert!(html.contains(r##"<a href="#">b</a>"##), "{html}");
         assert!(html.contains(r#"<a href="pic.png">c</a>"#), "{html}");
+    }
+
+    #[test]
+    fn xss_payloads_in_raw_html_are_removed() {
+        let md = "<a href=\"javascript:alert(1)\">j</a> <a href=\" JAVA\tSCRIPT:alert(1)\">j2</a> \
+                  <a href=\"data:text/html;base64,PHNjcmlwdD4=\">d</a> <a href=\"vbscript:x\">v</a>\n\n\
+                  <p onmouseover=\"alert(1)\" style=\"background:url(https://x.example/t)\">p</p>\n\n\
+                  <svg onload=\"alert(1)\"><script>alert(2)</script><a xlink:href=\"javascript:alert(3)\">s</a></svg>\n\n\
+                  <math><mtext><table><mglyph><style><img src=x onerror=alert(4)></style></mglyph></table></mtext></math>\n\n\
+                  <iframe src=\"https://x.example\"></iframe><object data=\"x.swf\"></object>\
+                  <form action=\"https://x.example\"><input type=\"text\" onfocus=\"alert(5)\" autofocus></form>\n\n\
+                  <details open ontoggle=\"alert(6)\"><summary>s</summary></details>\n\n\
+                  <div id=\"x\" class=\"evil mermaid\">c</div>\n\n- [x] done\n\n| a |\n|:-:|\n| b |\n";
+        let html = body_of(md);
+        let lower = html.to_ascii_lowercase();
+        for bad in [
+            "javascript",
+            "vbscript",
+            "data:text",
+            "alert(",
+            "<svg",
+            "<math",
+            "<script",
+            "<style",
+            "<iframe",
+            "<object",
+            "<form",
+            "onload",
+            "onmouseover",
+            "onerror",
+            "onfocus",
+            "ontoggle",
+            "url(",
+            "xlink",
+        ] {
+            assert!(!lower.contains(bad), "{bad} in {html}");
+        }
+        // What is safe stays: the link texts, a known class, the checkbox, the alignment.
+        assert!(
+            html.contains("<a>j</a>") && html.contains("<a>d</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<div id="x" class="mermaid">c</div>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<input disabled="" type="checkbox" checked="">"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<td style="text-align: center">b</td>"#),
+            "{html}"
+        );
     }
 
     #[test]
