@@ -23,7 +23,8 @@ const MERMAID_JS: &str = include_str!("../../vendor/mermaid/mermaid.min.js");
 pub(crate) const MERMAID_REPORT_ID: &str = "qbank-mermaid-report";
 
 /// Runs once the library above has defined `mermaid`. Draws every `pre.mermaid` in
-/// turn (`strict` keeps diagram text from running scripts or adding click handlers);
+/// turn (`strict` keeps diagram text from running scripts or adding click handlers),
+/// a left-to-right flowchart over 1.5 times the page's width top-down instead;
 /// a diagram that does not parse keeps its source, gets the parser's message below it
 /// and is listed, with the heading it sits under, in the report element.
 const MERMAID_INIT: &str = r#"mermaid.initialize({startOnLoad: false, securityLevel: 'strict'});
@@ -44,6 +45,15 @@ const MERMAID_INIT: &str = r#"mermaid.initialize({startOnLoad: false, securityLe
       await mermaid.parse(source);
       const { svg } = await mermaid.render(id, source);
       pre.innerHTML = svg;
+      // A left-to-right flowchart far wider than the page would shrink until its
+      // labels cannot be read: lay it out top-down instead.
+      const across = /^\s*(flowchart|graph)\s+(LR|RL)\b/m.exec(source);
+      const drawn = pre.querySelector('svg');
+      if (across && drawn && drawn.viewBox.baseVal.width > pre.clientWidth * 1.5) {
+        const down = source.replace(across[0], across[0].replace(/(LR|RL)$/, 'TD'));
+        pre.innerHTML = (await mermaid.render(id + '-td', down)).svg;
+        pre.setAttribute('data-direction', 'TD');
+      }
       pre.setAttribute('data-processed', 'true');
     } catch (e) {
       for (const stray of document.querySelectorAll('#' + id + ', #d' + id)) stray.remove();
@@ -77,7 +87,8 @@ const CSS: &str = r#"
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
 body { margin: 0 auto; max-width: 60rem; padding: 2rem 1.5rem 4rem; color: var(--fg); background: #fff;
-  font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif,
+  font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans", Helvetica, Arial,
+    "Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif,
     "Apple Color Emoji", "Segoe UI Emoji";
   font-size: 16px; line-height: 1.6; overflow-wrap: break-word; }
 h1, h2, h3, h4, h5, h6 { line-height: 1.25; margin: 1.6em 0 0.6em; font-weight: 600; }
@@ -108,6 +119,18 @@ table { border-collapse: collapse; display: block; width: max-content; max-width
 th, td { padding: 0.4em 0.8em; border: 1px solid var(--line); vertical-align: top; }
 th { font-weight: 600; background: var(--code-bg); }
 tr:nth-child(2n) td { background: #fafbfc; }
+td { min-width: 5em; }
+td:last-child { min-width: 12em; }
+.status { display: inline-block; padding: 0 0.5em; border-radius: 1em; font-weight: 600; font-size: 0.875em;
+  border: 1px solid; }
+.status-pass { color: #116329; background: #dafbe1; border-color: #4ac26b; }
+.status-warn { color: #7d4e00; background: #fff8c5; border-color: #d4a72c; }
+.status-fail { color: #82071e; background: #ffebe9; border-color: #ff8182; }
+.status-pass::before { content: "\2713\00a0"; }
+.status-warn::before { content: "!\00a0"; }
+.status-fail::before { content: "\2717\00a0"; }
+.entry-label { color: var(--muted); }
+pre.mermaid { overflow-x: auto; }
 img { max-width: 100%; }
 del { color: var(--muted); }
 sup.footnote-reference, .footnote-definition { font-size: 0.875em; }
@@ -128,6 +151,7 @@ sup.footnote-reference, .footnote-definition { font-size: 0.875em; }
   pre code { white-space: pre-wrap; }
   table { display: table; width: auto; overflow: visible; }
   th, tr:nth-child(2n) td { background: none; }
+  .status { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
   pre.mermaid { border: 0; }
 }
 "#;
@@ -179,9 +203,11 @@ fn options() -> Options {
 
 /// The document body: markdown to HTML with the rewrites `rewrite` describes.
 fn body(markdown: &str) -> String {
-    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    let events: Vec<Event<'_>> =
+        pulldown_cmark::TextMergeStream::new(Parser::new_ext(markdown, options())).collect();
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, rewrite(events).into_iter());
+    let events = reader_aids(rewrite(events));
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
     sanitize(&html)
 }
 
@@ -325,6 +351,224 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     out
 }
 
+/// Labels of a glossary entry's parts, each shown on a line of its own on the page.
+const ENTRY_LABELS: [&str; 5] = [
+    "Definition:",
+    "Formula:",
+    "Targets:",
+    "Distinctions:",
+    "When to use:",
+];
+
+/// `^G1. ` / `^L12.` at the start of a reference entry's bold label: its id.
+fn entry_code(label: &str) -> Option<(&str, &str)> {
+    let letters = label.bytes().take_while(u8::is_ascii_uppercase).count();
+    let digits = label[letters..]
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    let rest = label[letters + digits..].strip_prefix('.')?;
+    (letters > 0 && digits > 0).then(|| (&label[..letters + digits], rest.trim()))
+}
+
+fn entry_id(code: &str) -> String {
+    format!("ref-{}", code.to_ascii_lowercase())
+}
+
+/// What the page shows a reader better than the markdown text does (the markdown is
+/// unchanged):
+/// - each reference entry (a paragraph opening with **G1.**, **T3.**, **L2.**, **A1.**)
+///   gets an anchor, and `[Ref: G1, T2]` and `[G: Term]` in the text link to it, the
+///   text still as the spec writes it;
+/// - a glossary entry shows its parts (definition, formula, ...) as labelled lines;
+/// - table headers lose the template's slot marks (`Formula [G: ID]` shows `Formula`);
+/// - PASS, FAIL and WARN cells are marked so the stylesheet tells them apart.
+fn reader_aids(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    // Entries first, so a reference before its entry (all of them) resolves.
+    let mut ids: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut terms: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut entry_at = std::collections::HashSet::new();
+    for (i, w) in events.windows(3).enumerate() {
+        if let [
+            Event::Start(Tag::Paragraph),
+            Event::Start(Tag::Strong),
+            Event::Text(label),
+        ] = w
+            && let Some((code, term)) = entry_code(label)
+        {
+            ids.insert(code.to_owned(), entry_id(code));
+            if code.starts_with('G') {
+                for t in std::iter::once(term).chain(term.split('/')) {
+                    terms
+                        .entry(t.trim().to_lowercase())
+                        .or_insert_with(|| entry_id(code));
+                }
+            }
+            entry_at.insert(i);
+        }
+    }
+    let mut out = Vec::with_capacity(events.len() + 16);
+    let (mut in_head, mut in_cell, mut literal) = (false, false, 0usize);
+    let mut in_glossary_entry = false;
+    for (i, event) in events.into_iter().enumerate() {
+        match &event {
+            Event::Start(Tag::TableHead) => in_head = true,
+            Event::End(TagEnd::TableHead) => in_head = false,
+            Event::Start(Tag::TableCell) => in_cell = true,
+            Event::End(TagEnd::TableCell) => in_cell = false,
+            Event::Start(Tag::Link { .. } | Tag::CodeBlock(_) | Tag::Heading { .. }) => {
+                literal += 1;
+            }
+            Event::End(TagEnd::Link | TagEnd::CodeBlock | TagEnd::Heading(_)) => {
+                literal = literal.saturating_sub(1);
+            }
+            Event::End(TagEnd::Paragraph) => in_glossary_entry = false,
+            _ => {}
+        }
+        if entry_at.contains(&i) {
+            out.push(event);
+            continue;
+        }
+        let Event::Text(text) = event else {
+            out.push(event);
+            continue;
+        };
+        // The entry's bold label: anchor before the paragraph's first word.
+        if i >= 2 && entry_at.contains(&(i - 2)) {
+            if let Some((code, _)) = entry_code(&text) {
+                in_glossary_entry = code.starts_with('G');
+                let strong = out.pop();
+                out.push(Event::InlineHtml(
+                    format!("<a id=\"{}\"></a>", entry_id(code)).into(),
+                ));
+                out.extend(strong);
+            }
+            out.push(Event::Text(text));
+            continue;
+        }
+        if literal > 0 {
+            out.push(Event::Text(text));
+            continue;
+        }
+        if in_cell
+            && !in_head
+            && matches!(out.last(), Some(Event::Start(Tag::TableCell)))
+            && matches!(text.as_ref(), "PASS" | "FAIL" | "WARN")
+        {
+            let word = text.as_ref();
+            out.push(Event::InlineHtml(
+                format!(
+                    "<span class=\"status status-{}\">{word}</span>",
+                    word.to_ascii_lowercase()
+                )
+                .into(),
+            ));
+            continue;
+        }
+        let text: CowStr<'_> = if in_head {
+            strip_slots(&text).into()
+        } else {
+            text
+        };
+        let mut html = String::new();
+        let mut at = 0;
+        let mut changed = false;
+        let uses = text::refs(&text);
+        let mut spans: Vec<std::ops::Range<usize>> = uses.iter().map(|r| r.span.clone()).collect();
+        spans.dedup();
+        for span in spans {
+            let targets: Vec<&text::RefTarget> = uses
+                .iter()
+                .filter(|r| r.span == span)
+                .map(|r| &r.target)
+                .collect();
+            let linked = link_refs(&text[span.clone()], &targets, &ids, &terms);
+            if let Some(linked) = linked {
+                glossary_lines_into(&mut html, &text[at..span.start], in_glossary_entry);
+                html.push_str(&linked);
+                at = span.end;
+                changed = true;
+            }
+        }
+        if !changed && !(in_glossary_entry && ENTRY_LABELS.iter().any(|l| text.contains(l))) {
+            out.push(Event::Text(text));
+            continue;
+        }
+        glossary_lines_into(&mut html, &text[at..], in_glossary_entry);
+        out.push(Event::InlineHtml(html.into()));
+    }
+    out
+}
+
+/// `text` escaped into `html`, with a line break and a bold label before each of
+/// [`ENTRY_LABELS`] when `labelled`.
+fn glossary_lines_into(html: &mut String, text: &str, labelled: bool) {
+    if !labelled {
+        escape_into(html, text);
+        return;
+    }
+    let mut rest = text;
+    loop {
+        let next = ENTRY_LABELS
+            .iter()
+            .filter_map(|l| rest.find(l).map(|i| (i, *l)))
+            .filter(|(i, _)| *i == 0 || rest[..*i].ends_with(' '))
+            .min();
+        match next {
+            Some((i, label)) => {
+                escape_into(html, rest[..i].trim_end());
+                html.push_str("<br><strong class=\"entry-label\">");
+                escape_into(html, label);
+                html.push_str("</strong>");
+                rest = &rest[i + label.len()..];
+            }
+            None => {
+                escape_into(html, rest);
+                return;
+            }
+        }
+    }
+}
+
+/// The bracket `whole` (`[Ref: G1, T2]`, `[G: Hot Path]`) with each target that names an
+/// entry as a link to it; `None` when none does.
+fn link_refs(
+    whole: &str,
+    targets: &[&text::RefTarget],
+    ids: &std::collections::HashMap<String, String>,
+    terms: &std::collections::HashMap<String, String>,
+) -> Option<String> {
+    let mut html = String::new();
+    let mut rest = whole;
+    let mut any = false;
+    for target in targets {
+        let (name, id) = match target {
+            text::RefTarget::Id(code) => (code.as_str(), ids.get(code)),
+            text::RefTarget::Term(term) => (term.as_str(), terms.get(&term.trim().to_lowercase())),
+        };
+        let (Some(id), Some(i)) = (id, rest.find(name)) else {
+            continue;
+        };
+        escape_into(&mut html, &rest[..i]);
+        let _ = std::fmt::Write::write_fmt(&mut html, format_args!("<a href=\"#{id}\">"));
+        escape_into(&mut html, name);
+        html.push_str("</a>");
+        rest = &rest[i + name.len()..];
+        any = true;
+    }
+    escape_into(&mut html, rest);
+    any.then_some(html)
+}
+
+/// A table header without the template's slot marks: `Formula [G: ID]` is `Formula`.
+fn strip_slots(text: &str) -> String {
+    let mut out = text.to_owned();
+    for slot in ["[G: ID]", "[Ref: ID]", "[G: Term]"] {
+        out = out.replace(slot, "");
+    }
+    out.trim_end().to_owned()
+}
+
 /// The index of the `Start` of the heading whose `End` is at `end`.
 fn heading_start(events: &[Event<'_>], end: usize) -> Option<usize> {
     (0..end)
@@ -436,6 +680,11 @@ const ALLOWED_CLASSES: &[&str] = &[
     "markdown-alert-note",
     "markdown-alert-tip",
     "markdown-alert-warning",
+    "status",
+    "status-pass",
+    "status-fail",
+    "status-warn",
+    "entry-label",
 ];
 
 /// The body HTML made safe by ammonia (html5ever's parser, so what is kept is what a
@@ -833,6 +1082,72 @@ mod tests {
             html.contains(r#"<td style="text-align: center">b</td>"#),
             "{html}"
         );
+    }
+
+    #[test]
+    fn references_link_to_their_entries_and_glossary_parts_get_lines() {
+        let md = "## Q&A by Cluster\n\n| Metric | Formula [G: ID] | Rationale [Ref: ID] |\n|---|---|---|\n\
+                  | p99 | x [G: p99] | why [Ref: G1] |\n\n\
+                  Text [Ref: G1, T2, Z9] and [G: Hot Path] and [G: unknown].\n\n\
+                  ## References\n\n**G1. p50/p95/p99** [EN]: Definition: Percentiles. Formula: `pq`. \
+                  Targets: p99 < 100 ms. Distinctions: not averages. When to use: SLOs.\n\n\
+                  **G11. Hot Path** [EN]: Definition: The busiest path.\n\n\
+                  **T2. k6** (load-testing): Purpose: load tests. Definition: not split here.\n\n\
+                  | # | Gate | Result |\n|---|---|---|\n| 1 | Quantity | PASS |\n| 2 | Links | WARN |\n| 3 | Refs | FAIL |\n";
+        let html = body_of(md);
+        assert!(
+            html.contains("<th>Formula</th><th>Rationale</th>"),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                r##"Text [Ref: <a href="#ref-g1">G1</a>, <a href="#ref-t2">T2</a>, Z9]"##
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains(r##"[G: <a href="#ref-g11">Hot Path</a>]"##),
+            "{html}"
+        );
+        assert!(
+            html.contains(r##"x [G: <a href="#ref-g1">p99</a>]"##),
+            "{html}"
+        );
+        assert!(html.contains("[G: unknown]"), "{html}");
+        assert!(
+            html.contains(r#"<p><a id="ref-g1"></a><strong>G1. p50/p95/p99</strong>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<a id="ref-t2"></a><strong>T2. k6</strong>"#),
+            "{html}"
+        );
+        for label in [
+            "Definition:",
+            "Formula:",
+            "Targets:",
+            "Distinctions:",
+            "When to use:",
+        ] {
+            assert!(
+                html.contains(&format!(
+                    "<br><strong class=\"entry-label\">{label}</strong>"
+                )),
+                "{label} in {html}"
+            );
+        }
+        assert!(
+            html.contains("Purpose: load tests. Definition: not split here."),
+            "{html}"
+        );
+        for (word, class) in [("PASS", "pass"), ("WARN", "warn"), ("FAIL", "fail")] {
+            assert!(
+                html.contains(&format!(
+                    "<td><span class=\"status status-{class}\">{word}</span></td>"
+                )),
+                "{word} in {html}"
+            );
+        }
     }
 
     #[test]
