@@ -152,7 +152,10 @@ sup.footnote-reference, .footnote-definition { font-size: 0.875em; }
   table { display: table; width: auto; overflow: visible; }
   th, tr:nth-child(2n) td { background: none; }
   .status { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
-  pre.mermaid { border: 0; }
+  pre.mermaid { border: 0; padding: 0.25em 0; }
+  /* A diagram taller than a page would be pushed to a page of its own and leave a blank
+     one behind: scale it to fit the page's height (letter's included). */
+  pre.mermaid svg { max-height: 215mm; width: auto; max-width: 100%; }
 }
 "#;
 
