@@ -493,7 +493,8 @@ fn reader_aids(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 changed = true;
             }
         }
-        if !changed && !(in_glossary_entry && ENTRY_LABELS.iter().any(|l| text.contains(l))) {
+        let labelled = in_glossary_entry && ENTRY_LABELS.iter().any(|l| text.contains(l));
+        if !changed && !labelled {
             out.push(Event::Text(text));
             continue;
         }
