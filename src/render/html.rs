@@ -109,6 +109,8 @@ code, kbd, pre { font-family: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Co
 code { padding: 0.15em 0.35em; background: var(--code-bg); border-radius: 6px; }
 pre { padding: 1em; overflow: auto; line-height: 1.45; background: var(--code-bg); border-radius: 6px; }
 pre code { padding: 0; background: none; border-radius: 0; font-size: 1em; white-space: pre; }
+pre[data-lang]::before { content: attr(data-lang); display: block; margin: -0.5em 0 0.5em; color: var(--muted);
+  font-size: 0.8em; font-family: inherit; letter-spacing: 0.02em; }
 pre.mermaid { background: #fff; border: 1px solid var(--line); text-align: center; font-family: inherit;
   font-size: 1em; white-space: pre; }
 pre.mermaid svg { max-width: 100%; height: auto; }
@@ -251,6 +253,7 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut headings = texts.iter().zip(ids);
     let mut out = Vec::with_capacity(events.len());
     let mut mermaid: Option<String> = None;
+    let mut code_block_open = false;
     let mut images_as_links: Vec<bool> = Vec::new();
 
     for event in events {
@@ -301,6 +304,29 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 if info.split_whitespace().next() == Some("mermaid") =>
             {
                 mermaid = Some(String::new());
+            }
+            // A code block with a language says which above it (`data-lang`, shown by
+            // the stylesheet); pulldown-cmark still writes the text and the closing tags.
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info)))
+                if info.split_whitespace().next().is_some_and(is_token) =>
+            {
+                let lang = info.split_whitespace().next().unwrap_or_default();
+                let mut open = String::from("<pre data-lang=\"");
+                escape_into(&mut open, lang);
+                open.push_str("\"><code class=\"language-");
+                escape_into(&mut open, lang);
+                open.push_str("\">");
+                out.push(Event::Html(open.into()));
+                code_block_open = true;
+            }
+            Event::Text(t) if code_block_open => {
+                let mut text = String::new();
+                escape_into(&mut text, &t);
+                out.push(Event::Html(text.into()));
+            }
+            Event::End(TagEnd::CodeBlock) if code_block_open => {
+                out.push(Event::Html("</code></pre>\n".into()));
+                code_block_open = false;
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -706,6 +732,7 @@ fn sanitize(html: &str) -> String {
         ("td", &["style"]),
         ("input", &["type", "checked", "disabled"]),
         ("ol", &["start"]),
+        ("pre", &["data-lang"]),
     ]
     .into_iter()
     .map(|(tag, attrs)| (tag, attrs.iter().copied().collect()))
@@ -720,7 +747,9 @@ fn sanitize(html: &str) -> String {
         .strip_comments(true)
         .attribute_filter(|tag, attr, value| -> Option<Cow<'_, str>> {
             match (tag, attr) {
-                (_, "id") | ("a", "name") => is_token(value).then_some(Cow::Borrowed(value)),
+                (_, "id") | ("a", "name") | ("pre", "data-lang") => {
+                    is_token(value).then_some(Cow::Borrowed(value))
+                }
                 (_, "class") => {
                     let kept: Vec<&str> = value
                         .split_whitespace()
@@ -875,7 +904,9 @@ mod tests {
             "{html}"
         );
         assert!(
-            html.contains("<pre><code class=\"language-rust\">fn main() {}\n</code></pre>"),
+            html.contains(
+                "<pre data-lang=\"rust\"><code class=\"language-rust\">fn main() {}\n</code></pre>"
+            ),
             "{html}"
         );
         assert_eq!(html.matches("class=\"mermaid\"").count(), 1);

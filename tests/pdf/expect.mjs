@@ -2,7 +2,8 @@
 // Checks a PDF's extracted text against the markdown it was printed from:
 //   - every question heading (`#### Q<n>: title`) is in the text;
 //   - the labels drawn inside each mermaid diagram (node labels, edge labels, sequence
-//     participants and messages) are in the text;
+//     participants and messages) are in the text (a wrapped label may come back in up
+//     to three pieces);
 //   - no mermaid source keyword is (`sequenceDiagram`, `flowchart`, `graph TD`,
 //     `participant X as Y`): those only appear when a diagram was printed as source.
 //
@@ -70,11 +71,29 @@ function labels(source) {
   return out;
 }
 
+/**
+ * Whether a drawn label is in the text. Mermaid wraps long labels over lines, and
+ * pdftotext may read two lines of neighbouring shapes interleaved, so a label also
+ * counts when it splits at word boundaries into at most three pieces that each are.
+ */
+function drawn(label) {
+  if (text.includes(flat(label))) return true;
+  const words = label.split(/\s+/).filter(Boolean);
+  const has = (ws) => ws.length > 0 && text.includes(flat(ws.join(' ')));
+  for (let i = 1; i < words.length; i++) {
+    if (has(words.slice(0, i)) && has(words.slice(i))) return true;
+    for (let j = i + 1; j < words.length; j++) {
+      if (has(words.slice(0, i)) && has(words.slice(i, j)) && has(words.slice(j))) return true;
+    }
+  }
+  return false;
+}
+
 const diagrams = [...md.matchAll(/^```mermaid[^\n]*\n([\s\S]*?)^```/gm)].map((m) => m[1]);
 let checked = 0;
 diagrams.forEach((source, i) => {
   const want = labels(source);
-  const missing = want.filter((l) => !text.includes(flat(l)));
+  const missing = want.filter((l) => !drawn(l));
   checked += want.length;
   missing.forEach((l) => fail(`diagram ${i + 1}: label not in the PDF: ${l}`));
 });
