@@ -374,10 +374,58 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                     out.push(Event::End(TagEnd::Image));
                 }
             }
+            Event::Html(h) if h.starts_with("<!-- qbank: ") => {
+                question_anchor(&mut out, &h);
+                out.push(Event::Html(h));
+            }
             other => out.push(other),
         }
     }
     out
+}
+
+/// A question heading (`#### Q3: ...`) directly followed by its `<!-- qbank: {"id": ...}
+/// -->` comment takes `q-<id>` as its id, which stays the same when questions are added
+/// or reordered (the Q number and the title's slug do not); the GitHub slug the markdown
+/// uses stays as an anchor inside the heading, so links to it still work.
+fn question_anchor(out: &mut Vec<Event<'_>>, comment: &str) {
+    let Some(json) = comment
+        .strip_prefix("<!-- qbank: ")
+        .and_then(|c| c.trim_end().strip_suffix("-->"))
+    else {
+        return;
+    };
+    let Some(id) = serde_json::from_str::<serde_json::Value>(json.trim())
+        .ok()
+        .and_then(|v| v.get("id")?.as_str().map(str::to_owned))
+        .filter(|id| is_token(id))
+    else {
+        return;
+    };
+    let mut end = out.len();
+    while end > 0 && matches!(out[end - 1], Event::Start(Tag::HtmlBlock)) {
+        end -= 1;
+    }
+    if end == 0 || !matches!(out[end - 1], Event::End(TagEnd::Heading(_))) {
+        return;
+    }
+    let Some(start) = heading_start(out, end - 1) else {
+        return;
+    };
+    let is_question = matches!(out.get(start + 1), Some(Event::Text(t))
+        if t.strip_prefix('Q').is_some_and(|r| r.split(':').next().is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))));
+    if !is_question {
+        return;
+    }
+    if let Event::Start(Tag::Heading { id: heading_id, .. }) = &mut out[start] {
+        let slug = heading_id.replace(CowStr::from(format!("q-{id}")));
+        if let Some(slug) = slug {
+            let mut anchor = String::from("<a id=\"");
+            escape_into(&mut anchor, &slug);
+            anchor.push_str("\"></a>");
+            out.insert(start + 1, Event::InlineHtml(anchor.into()));
+        }
+    }
 }
 
 /// Labels of a glossary entry's parts, each shown on a line of its own on the page.
@@ -1183,6 +1231,22 @@ mod tests {
                 "{word} in {html}"
             );
         }
+    }
+
+    #[test]
+    fn question_headings_take_ids_from_the_question_id() {
+        let md = "#### Q3: Why is p99 high?\n\n<!-- qbank: {\"id\":\"p99-gap\",\"roles\":[\"sre\"]} -->\n\ntext\n\n\
+                  #### Not a question\n\n<!-- qbank: {\"id\":\"x\"} -->\n\n\
+                  #### Q4: Bad id\n\n<!-- qbank: {\"id\":\"a b\\\"\"} -->\n";
+        let html = body_of(md);
+        assert!(
+            html.contains(
+                r#"<h4 id="q-p99-gap"><a id="q3-why-is-p99-high"></a>Q3: Why is p99 high?</h4>"#
+            ),
+            "{html}"
+        );
+        assert!(html.contains(r#"<h4 id="not-a-question">"#), "{html}");
+        assert!(html.contains(r#"<h4 id="q4-bad-id">"#), "{html}");
     }
 
     #[test]
