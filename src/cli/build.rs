@@ -35,6 +35,11 @@ pub struct BuildArgs {
     pub online: bool,
     #[command(flatten)]
     pub link: super::links::LinkArgs,
+    /// Also print each bank to <slug>.pdf, diagrams drawn (needs Chromium; see `qbank pdf`).
+    #[arg(long)]
+    pub pdf: bool,
+    #[command(flatten)]
+    pub print: super::pdf::PrintArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -137,6 +142,7 @@ pub fn build(args: &BuildArgs, cli: &super::Cli) -> u8 {
     let (mut report, banks) = check::collect_banks_with(&paths, args.as_of, links);
     report.strict = args.strict;
     let mut written = Vec::new();
+    let mut diagram_failed = false;
     for (i, bank) in &banks {
         let gates = report.banks[*i].gates.clone();
         for format in [RenderFormat::Md, RenderFormat::Html] {
@@ -145,7 +151,27 @@ pub fn build(args: &BuildArgs, cli: &super::Cli) -> u8 {
                 .join(format!("{}.{}", bank.meta.slug.value, extension(format)));
             match document(bank, &gates, format, args.templates.as_deref()) {
                 Ok(text) => match super::write_atomic(&path, text.as_bytes()) {
-                    Ok(()) => written.push(path),
+                    Ok(()) => {
+                        written.push(path);
+                        if args.pdf && format == RenderFormat::Html {
+                            let pdf = args.out.join(format!("{}.pdf", bank.meta.slug.value));
+                            match super::pdf::print(
+                                &text,
+                                &bank.meta.title.value,
+                                &args.print,
+                                &pdf,
+                            ) {
+                                Ok(printed) => {
+                                    let warnings =
+                                        super::pdf::diagram_warnings(&printed, &bank.root, &[]);
+                                    diagram_failed |= !warnings.is_empty();
+                                    report.general.extend(warnings);
+                                    written.push(pdf);
+                                }
+                                Err(e) => report.general.push(e.diagnostic(&pdf)),
+                            }
+                        }
+                    }
                     Err(e) => report.general.push(
                         Diagnostic::error("io", format!("could not write: {e}"))
                             .at(Location::file(&path)),
@@ -174,7 +200,8 @@ pub fn build(args: &BuildArgs, cli: &super::Cli) -> u8 {
             );
         }
     }
-    report.exit_code()
+    let code = report.exit_code();
+    if diagram_failed { code.max(1) } else { code }
 }
 
 pub fn render(args: &RenderArgs) -> u8 {

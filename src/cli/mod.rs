@@ -12,6 +12,7 @@ mod schema;
 mod completions;
 mod init;
 mod packet;
+mod pdf;
 mod stats;
 mod watch;
 // The generator half (issue 13).
@@ -100,6 +101,8 @@ pub enum Command {
     Generate(generate::Args),
     /// The gates side by side, a column per document (one per model, say).
     Compare(compare::Args),
+    /// Print a bank, its document or any markdown file to PDF, diagrams drawn (needs Chromium).
+    Pdf(pdf::Args),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -145,6 +148,7 @@ pub fn main() -> ExitCode {
         Command::Repair(args) => repair::run(args, &cli),
         Command::Generate(args) => generate::run(args, &cli),
         Command::Compare(args) => compare::run(args),
+        Command::Pdf(args) => pdf::run_pdf(args, &cli),
     };
     if !stdout_closed() {
         let _ = std::io::stdout().flush();

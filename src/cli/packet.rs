@@ -42,6 +42,11 @@ pub struct Args {
     /// A folder whose templates override the built-in packet-*.md.j2, by file name.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Also print candidate.pdf and interviewer.pdf, diagrams drawn (needs Chromium).
+    #[arg(long)]
+    pub pdf: bool,
+    #[command(flatten)]
+    pub print: super::pdf::PrintArgs,
 }
 
 /// `1:2:2` (or `20/40/40`, `1,2,2`) as three weights.
@@ -219,6 +224,39 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
             return super::fail(&format!("could not write {}: {e}", path.display()), None);
         }
     }
+    let mut code = 0;
+    let mut pdfs = Vec::new();
+    if args.pdf {
+        let sheets = [
+            ("candidate.pdf", &packet.candidate_html, "candidate sheet"),
+            (
+                "interviewer.pdf",
+                &packet.interviewer_html,
+                "interviewer sheet",
+            ),
+        ];
+        for (name, html, what) in sheets {
+            let path = out.join(name);
+            let title = format!("{} · {what}", bank.meta.title.value);
+            match super::pdf::print(html, &title, &args.print, &path) {
+                Ok(printed) => {
+                    let warnings = super::pdf::diagram_warnings(&printed, &bank.root, &[]);
+                    let texts = std::collections::HashMap::new();
+                    for d in &warnings {
+                        anstream::eprintln!(
+                            "{}\n",
+                            crate::report::human::diagnostic(d, &texts, true)
+                        );
+                    }
+                    if !warnings.is_empty() {
+                        code = 1;
+                    }
+                    pdfs.push(name);
+                }
+                Err(e) => return e.report(&path),
+            }
+        }
+    }
     if !cli.quiet {
         let sel = &packet.selection;
         let qs: Vec<String> = sel
@@ -241,10 +279,15 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
             std::io::stdout(),
             "wrote {} ({})",
             crate::diagnostic::display_path(&out),
-            packet::FILES.join(", ")
+            packet::FILES
+                .iter()
+                .chain(pdfs.iter())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
-    0
+    code
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -147,9 +147,64 @@ struct Stats {
     tolerance_points: f64,
     clusters: Vec<Named>,
     roles: Vec<Named>,
+    /// Questions per role and difficulty, and whether each role fills a
+    /// [`PACKET_MINUTES`]-minute packet with the rubric's mix.
+    role_difficulty: Vec<RoleRow>,
     references: References,
     #[serde(skip_serializing_if = "Option::is_none")]
     answer_words: Option<Words>,
+}
+
+/// The packet length `stats` checks every role against.
+const PACKET_MINUTES: u32 = 60;
+
+#[derive(Serialize)]
+struct RoleRow {
+    id: String,
+    /// Foundational, intermediate, advanced.
+    counts: [usize; 3],
+    total: usize,
+    fills_packet: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shortfall: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<String>,
+}
+
+/// Each rubric role's questions by difficulty, and what `qbank packet --role R
+/// --minutes 60` would say (the same selection, not an estimate).
+fn role_rows(bank: &Bank) -> Vec<RoleRow> {
+    bank.rubric
+        .roles
+        .iter()
+        .map(|role| {
+            let counts = Difficulty::ALL.map(|d| {
+                bank.questions
+                    .iter()
+                    .filter(|q| {
+                        q.difficulty.value == d && q.roles.iter().any(|x| x.value == role.id)
+                    })
+                    .count()
+            });
+            let req = crate::render::packet::Request {
+                role: role.id.clone(),
+                minutes: PACKET_MINUTES,
+                seed: 0,
+                mix: super::packet::default_mix(bank),
+                clusters: Vec::new(),
+                exclude: Vec::new(),
+            };
+            let result = crate::render::packet::select::select(bank, &req);
+            RoleRow {
+                id: role.id.clone(),
+                counts,
+                total: counts.iter().sum(),
+                fills_packet: result.is_ok(),
+                shortfall: result.as_ref().err().map(|s| s.message.clone()),
+                help: result.err().map(|s| s.help),
+            }
+        })
+        .collect()
 }
 
 fn stats(bank: &Bank) -> Stats {
@@ -321,6 +376,7 @@ fn stats(bank: &Bank) -> Stats {
         tolerance_points: tol,
         clusters,
         roles,
+        role_difficulty: role_rows(bank),
         references,
         answer_words,
     }
@@ -409,6 +465,7 @@ fn terminal(s: &Stats) -> String {
     };
     let _ = writeln!(o, "clusters     {}", named(&s.clusters));
     let _ = writeln!(o, "roles        {}", named(&s.roles));
+    role_table(&mut o, s);
     let rf = &s.references;
     let list = |name: &str, l: &RefList| {
         let unused = if l.unused.is_empty() {
@@ -462,12 +519,55 @@ fn terminal(s: &Stats) -> String {
     o
 }
 
+/// The role x difficulty table, with each role's verdict for a 60-minute packet.
+fn role_table(o: &mut String, s: &Stats) {
+    let first = s
+        .role_difficulty
+        .iter()
+        .map(|r| r.id.chars().count())
+        .chain(["role \\ difficulty".len()])
+        .max()
+        .unwrap_or(10);
+    let heads = ["foundational", "intermediate", "advanced", "total"];
+    let _ = write!(o, "\n{:<first$}", "role \\ difficulty");
+    for h in heads {
+        let _ = write!(o, "  {h:>12}");
+    }
+    let _ = writeln!(o, "  {PACKET_MINUTES}-minute packet");
+    for r in &s.role_difficulty {
+        let _ = write!(o, "{:<first$}", r.id);
+        for c in r.counts.iter().chain([&r.total]) {
+            let _ = write!(o, "  {c:>12}");
+        }
+        let _ = writeln!(o, "  {}", if r.fills_packet { "yes" } else { "no" });
+    }
+    let _ = writeln!(o);
+}
+
+/// A warning on standard error for each role that cannot fill a 60-minute packet.
+fn role_warnings(all: &[Stats]) {
+    for s in all {
+        for r in s.role_difficulty.iter().filter(|r| !r.fills_packet) {
+            anstream::eprintln!(
+                "warning: {}: role `{}` cannot fill a {PACKET_MINUTES}-minute packet: {}",
+                s.path,
+                r.id,
+                r.shortfall.as_deref().unwrap_or("")
+            );
+            if let Some(h) = &r.help {
+                anstream::eprintln!("  help: {h}");
+            }
+        }
+    }
+}
+
 pub fn run(args: &Args) -> u8 {
     let banks = match load(&super::paths_or_default(&args.paths)) {
         Ok(b) => b,
         Err(code) => return code,
     };
     let all: Vec<Stats> = banks.iter().map(stats).collect();
+    role_warnings(&all);
     let text = if args.json {
         let doc = serde_json::json!({ "banks": all });
         serde_json::to_string_pretty(&doc).expect("serializes") + "\n"

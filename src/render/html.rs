@@ -18,10 +18,60 @@ pub(crate) const MERMAID_VERSION: &str = "11.17.2";
 /// `dist/mermaid.min.js` from `npm pack mermaid@11.17.2`, unchanged.
 const MERMAID_JS: &str = include_str!("../../vendor/mermaid/mermaid.min.js");
 
-/// Runs once the library above has defined `mermaid`; `startOnLoad` draws every
-/// `pre.mermaid` when the page has loaded, and `strict` keeps diagram text from running
-/// scripts or adding click handlers.
-const MERMAID_INIT: &str = "mermaid.initialize({startOnLoad: true, securityLevel: 'strict'});";
+/// The id of the element the page adds once every diagram has been tried: a JSON list
+/// of the diagrams that could not be drawn (`qbank pdf` waits for it and reports them).
+pub(crate) const MERMAID_REPORT_ID: &str = "qbank-mermaid-report";
+
+/// Runs once the library above has defined `mermaid`. Draws every `pre.mermaid` in
+/// turn (`strict` keeps diagram text from running scripts or adding click handlers),
+/// a left-to-right flowchart over 1.5 times the page's width top-down instead;
+/// a diagram that does not parse keeps its source, gets the parser's message below it
+/// and is listed, with the heading it sits under, in the report element.
+const MERMAID_INIT: &str = r#"mermaid.initialize({startOnLoad: false, securityLevel: 'strict'});
+(async () => {
+  const failed = [];
+  const pres = Array.from(document.querySelectorAll('pre.mermaid'));
+  const headingOf = (el) => {
+    for (let n = el; n; n = n.previousElementSibling || n.parentElement) {
+      if (/^H[1-6]$/.test(n.tagName)) return n.textContent.trim();
+    }
+    return '';
+  };
+  for (let i = 0; i < pres.length; i++) {
+    const pre = pres[i];
+    const source = pre.textContent;
+    const id = 'qbank-mermaid-' + (i + 1);
+    try {
+      await mermaid.parse(source);
+      const { svg } = await mermaid.render(id, source);
+      pre.innerHTML = svg;
+      // A left-to-right flowchart far wider than the page would shrink until its
+      // labels cannot be read: lay it out top-down instead.
+      const across = /^\s*(flowchart|graph)\s+(LR|RL)\b/m.exec(source);
+      const drawn = pre.querySelector('svg');
+      if (across && drawn && drawn.viewBox.baseVal.width > pre.clientWidth * 1.5) {
+        const down = source.replace(across[0], across[0].replace(/(LR|RL)$/, 'TD'));
+        pre.innerHTML = (await mermaid.render(id + '-td', down)).svg;
+        pre.setAttribute('data-direction', 'TD');
+      }
+      pre.setAttribute('data-processed', 'true');
+    } catch (e) {
+      for (const stray of document.querySelectorAll('#' + id + ', #d' + id)) stray.remove();
+      const message = String((e && e.message) || e).trim();
+      pre.classList.add('mermaid-error');
+      const note = document.createElement('div');
+      note.className = 'mermaid-error-message';
+      note.textContent = 'This diagram could not be drawn: ' + message;
+      pre.after(note);
+      failed.push({ diagram: i + 1, heading: headingOf(pre), message: message });
+    }
+  }
+  const report = document.createElement('script');
+  report.type = 'application/json';
+  report.id = 'qbank-mermaid-report';
+  report.textContent = JSON.stringify({ diagrams: pres.length, failed: failed }).replace(/</g, '\u003c');
+  document.body.append(report);
+})();"#;
 
 /// Inline scripts and styles, `data:` images and fonts, nothing else: no request leaves
 /// the page, even one a diagram or a stray tag would have made.
@@ -37,7 +87,8 @@ const CSS: &str = r#"
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
 body { margin: 0 auto; max-width: 60rem; padding: 2rem 1.5rem 4rem; color: var(--fg); background: #fff;
-  font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif,
+  font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans", Helvetica, Arial,
+    "Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif,
     "Apple Color Emoji", "Segoe UI Emoji";
   font-size: 16px; line-height: 1.6; overflow-wrap: break-word; }
 h1, h2, h3, h4, h5, h6 { line-height: 1.25; margin: 1.6em 0 0.6em; font-weight: 600; }
@@ -58,13 +109,30 @@ code, kbd, pre { font-family: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Co
 code { padding: 0.15em 0.35em; background: var(--code-bg); border-radius: 6px; }
 pre { padding: 1em; overflow: auto; line-height: 1.45; background: var(--code-bg); border-radius: 6px; }
 pre code { padding: 0; background: none; border-radius: 0; font-size: 1em; white-space: pre; }
+pre[data-lang]::before { content: attr(data-lang); display: block; margin: -0.5em 0 0.5em; color: var(--muted);
+  font-size: 0.8em; font-family: inherit; letter-spacing: 0.02em; }
 pre.mermaid { background: #fff; border: 1px solid var(--line); text-align: center; font-family: inherit;
   font-size: 1em; white-space: pre; }
 pre.mermaid svg { max-width: 100%; height: auto; }
+pre.mermaid.mermaid-error { text-align: left; font-family: ui-monospace, "DejaVu Sans Mono", monospace; border-color: #d1242f; }
+.mermaid-error-message { margin: -0.5em 0 1em; padding: 0.5em 1em; color: #82071e; background: #ffebe9;
+  border: 1px solid #d1242f; border-radius: 6px; white-space: pre-wrap; font-size: 0.875em; }
 table { border-collapse: collapse; display: block; width: max-content; max-width: 100%; overflow: auto; }
 th, td { padding: 0.4em 0.8em; border: 1px solid var(--line); vertical-align: top; }
 th { font-weight: 600; background: var(--code-bg); }
 tr:nth-child(2n) td { background: #fafbfc; }
+td { min-width: 5em; }
+td:last-child { min-width: 12em; }
+.status { display: inline-block; padding: 0 0.5em; border-radius: 1em; font-weight: 600; font-size: 0.875em;
+  border: 1px solid; }
+.status-pass { color: #116329; background: #dafbe1; border-color: #4ac26b; }
+.status-warn { color: #7d4e00; background: #fff8c5; border-color: #d4a72c; }
+.status-fail { color: #82071e; background: #ffebe9; border-color: #ff8182; }
+.status-pass::before { content: "\2713\00a0"; }
+.status-warn::before { content: "!\00a0"; }
+.status-fail::before { content: "\2717\00a0"; }
+.entry-label { color: var(--muted); }
+pre.mermaid { overflow-x: auto; }
 img { max-width: 100%; }
 del { color: var(--muted); }
 sup.footnote-reference, .footnote-definition { font-size: 0.875em; }
@@ -78,14 +146,18 @@ sup.footnote-reference, .footnote-definition { font-size: 0.875em; }
   body { max-width: none; padding: 0; font-size: 10.5pt; line-height: 1.45; }
   nav, .no-print, .anchor { display: none !important; }
   a { color: inherit; }
-  h1, h2, h3, h4, h5, h6 { break-after: avoid; page-break-after: avoid; }
+  h1, h2, h3, h4, h5, h6 { break-after: avoid; page-break-after: avoid; break-inside: avoid; page-break-inside: avoid; }
   h2.page-break, h3.page-break { break-before: page; page-break-before: always; }
   pre, blockquote, table, tr, img, pre.mermaid, details { break-inside: avoid; page-break-inside: avoid; }
   pre { white-space: pre-wrap; border: 1px solid var(--line); }
   pre code { white-space: pre-wrap; }
   table { display: table; width: auto; overflow: visible; }
   th, tr:nth-child(2n) td { background: none; }
-  pre.mermaid { border: 0; }
+  .status { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+  pre.mermaid { border: 0; padding: 0.25em 0; }
+  /* A diagram taller than a page would be pushed to a page of its own and leave a blank
+     one behind: scale it to fit the page's height (letter's included). */
+  pre.mermaid svg { max-height: 215mm; width: auto; max-width: 100%; }
 }
 "#;
 
@@ -136,10 +208,12 @@ fn options() -> Options {
 
 /// The document body: markdown to HTML with the rewrites `rewrite` describes.
 fn body(markdown: &str) -> String {
-    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    let events: Vec<Event<'_>> =
+        pulldown_cmark::TextMergeStream::new(Parser::new_ext(markdown, options())).collect();
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, rewrite(events).into_iter());
-    html
+    let events = reader_aids(rewrite(events));
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    sanitize(&html)
 }
 
 /// Plain text of each heading, in document order, as GitHub reads it for the slug.
@@ -170,8 +244,7 @@ fn heading_texts(events: &[Event<'_>]) -> Vec<String> {
 /// - headings get GitHub's ids (so `#anchor` links from the markdown work) and the
 ///   print page-break class;
 /// - ```` ```mermaid ```` blocks become `<pre class="mermaid">` with escaped text;
-/// - raw HTML is escaped, except a few attribute-free tags and `<a id|name>` anchors;
-///   comments are dropped;
+/// - raw HTML is left to [`sanitize`], which runs over the whole body afterwards;
 /// - links with a `javascript:`, `vbscript:` or `data:` target lose the target;
 /// - images that are not `data:` become links, so the page never fetches them.
 fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
@@ -180,8 +253,8 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut headings = texts.iter().zip(ids);
     let mut out = Vec::with_capacity(events.len());
     let mut mermaid: Option<String> = None;
+    let mut code_block_open = false;
     let mut images_as_links: Vec<bool> = Vec::new();
-    let mut raw = RawHtml::default();
 
     for event in events {
         if let Some(diagram) = mermaid.as_mut() {
@@ -203,7 +276,22 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 let (text, id) = headings.next().expect("one id per heading");
                 let mut classes = Vec::new();
                 if breaks_page(level, text) {
-                    classes.push(CowStr::Borrowed(PAGE_BREAK_CLASS));
+                    // A heading right below a larger one (`## Q&A by Cluster` then
+                    // `### Cluster 1`) moves the break up to that one, so no printed page
+                    // ends with a heading alone.
+                    let start = out.len().checked_sub(1).and_then(|end| {
+                        matches!(out[end], Event::End(TagEnd::Heading(above)) if above < level)
+                            .then(|| heading_start(&out, end))
+                            .flatten()
+                    });
+                    match start.map(|i| &mut out[i]) {
+                        Some(Event::Start(Tag::Heading { classes: above, .. })) => {
+                            if !above.iter().any(|c| c.as_ref() == PAGE_BREAK_CLASS) {
+                                above.push(CowStr::Borrowed(PAGE_BREAK_CLASS));
+                            }
+                        }
+                        _ => classes.push(CowStr::Borrowed(PAGE_BREAK_CLASS)),
+                    }
                 }
                 out.push(Event::Start(Tag::Heading {
                     level,
@@ -217,8 +305,29 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
             {
                 mermaid = Some(String::new());
             }
-            Event::Html(h) => out.push(Event::Html(raw.sanitize(&h).into())),
-            Event::InlineHtml(h) => out.push(Event::InlineHtml(raw.sanitize(&h).into())),
+            // A code block with a language says which above it (`data-lang`, shown by
+            // the stylesheet); pulldown-cmark still writes the text and the closing tags.
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info)))
+                if info.split_whitespace().next().is_some_and(is_token) =>
+            {
+                let lang = info.split_whitespace().next().unwrap_or_default();
+                let mut open = String::from("<pre data-lang=\"");
+                escape_into(&mut open, lang);
+                open.push_str("\"><code class=\"language-");
+                escape_into(&mut open, lang);
+                open.push_str("\">");
+                out.push(Event::Html(open.into()));
+                code_block_open = true;
+            }
+            Event::Text(t) if code_block_open => {
+                let mut text = String::new();
+                escape_into(&mut text, &t);
+                out.push(Event::Html(text.into()));
+            }
+            Event::End(TagEnd::CodeBlock) if code_block_open => {
+                out.push(Event::Html("</code></pre>\n".into()));
+                code_block_open = false;
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -265,10 +374,284 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                     out.push(Event::End(TagEnd::Image));
                 }
             }
+            Event::Html(h) if h.starts_with("<!-- qbank: ") => {
+                question_anchor(&mut out, &h);
+                out.push(Event::Html(h));
+            }
             other => out.push(other),
         }
     }
     out
+}
+
+/// A question heading (`#### Q3: ...`) directly followed by its `<!-- qbank: {"id": ...}
+/// -->` comment takes `q-<id>` as its id, which stays the same when questions are added
+/// or reordered (the Q number and the title's slug do not); the GitHub slug the markdown
+/// uses stays as an anchor inside the heading, so links to it still work.
+fn question_anchor(out: &mut Vec<Event<'_>>, comment: &str) {
+    let Some(json) = comment
+        .strip_prefix("<!-- qbank: ")
+        .and_then(|c| c.trim_end().strip_suffix("-->"))
+    else {
+        return;
+    };
+    let Some(id) = serde_json::from_str::<serde_json::Value>(json.trim())
+        .ok()
+        .and_then(|v| v.get("id")?.as_str().map(str::to_owned))
+        .filter(|id| is_token(id))
+    else {
+        return;
+    };
+    let mut end = out.len();
+    while end > 0 && matches!(out[end - 1], Event::Start(Tag::HtmlBlock)) {
+        end -= 1;
+    }
+    if end == 0 || !matches!(out[end - 1], Event::End(TagEnd::Heading(_))) {
+        return;
+    }
+    let Some(start) = heading_start(out, end - 1) else {
+        return;
+    };
+    let is_question = matches!(out.get(start + 1), Some(Event::Text(t))
+        if t.strip_prefix('Q').is_some_and(|r| r.split(':').next().is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))));
+    if !is_question {
+        return;
+    }
+    if let Event::Start(Tag::Heading { id: heading_id, .. }) = &mut out[start] {
+        let slug = heading_id.replace(CowStr::from(format!("q-{id}")));
+        if let Some(slug) = slug {
+            let mut anchor = String::from("<a id=\"");
+            escape_into(&mut anchor, &slug);
+            anchor.push_str("\"></a>");
+            out.insert(start + 1, Event::InlineHtml(anchor.into()));
+        }
+    }
+}
+
+/// Labels of a glossary entry's parts, each shown on a line of its own on the page.
+const ENTRY_LABELS: [&str; 5] = [
+    "Definition:",
+    "Formula:",
+    "Targets:",
+    "Distinctions:",
+    "When to use:",
+];
+
+/// `^G1. ` / `^L12.` at the start of a reference entry's bold label: its id.
+fn entry_code(label: &str) -> Option<(&str, &str)> {
+    let letters = label.bytes().take_while(u8::is_ascii_uppercase).count();
+    let digits = label[letters..]
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    let rest = label[letters + digits..].strip_prefix('.')?;
+    (letters > 0 && digits > 0).then(|| (&label[..letters + digits], rest.trim()))
+}
+
+fn entry_id(code: &str) -> String {
+    format!("ref-{}", code.to_ascii_lowercase())
+}
+
+/// What the page shows a reader better than the markdown text does (the markdown is
+/// unchanged):
+/// - each reference entry (a paragraph opening with **G1.**, **T3.**, **L2.**, **A1.**)
+///   gets an anchor, and `[Ref: G1, T2]` and `[G: Term]` in the text link to it, the
+///   text still as the spec writes it;
+/// - a glossary entry shows its parts (definition, formula, ...) as labelled lines;
+/// - table headers lose the template's slot marks (`Formula [G: ID]` shows `Formula`);
+/// - PASS, FAIL and WARN cells are marked so the stylesheet tells them apart.
+fn reader_aids(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    // Entries first, so a reference before its entry (all of them) resolves.
+    let mut ids: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut terms: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut entry_at = std::collections::HashSet::new();
+    for (i, w) in events.windows(3).enumerate() {
+        if let [
+            Event::Start(Tag::Paragraph),
+            Event::Start(Tag::Strong),
+            Event::Text(label),
+        ] = w
+            && let Some((code, term)) = entry_code(label)
+        {
+            ids.insert(code.to_owned(), entry_id(code));
+            if code.starts_with('G') {
+                for t in std::iter::once(term).chain(term.split('/')) {
+                    terms
+                        .entry(t.trim().to_lowercase())
+                        .or_insert_with(|| entry_id(code));
+                }
+            }
+            entry_at.insert(i);
+        }
+    }
+    let mut out = Vec::with_capacity(events.len() + 16);
+    let (mut in_head, mut in_cell, mut literal) = (false, false, 0usize);
+    let mut in_glossary_entry = false;
+    for (i, event) in events.into_iter().enumerate() {
+        match &event {
+            Event::Start(Tag::TableHead) => in_head = true,
+            Event::End(TagEnd::TableHead) => in_head = false,
+            Event::Start(Tag::TableCell) => in_cell = true,
+            Event::End(TagEnd::TableCell) => in_cell = false,
+            Event::Start(Tag::Link { .. } | Tag::CodeBlock(_) | Tag::Heading { .. }) => {
+                literal += 1;
+            }
+            Event::End(TagEnd::Link | TagEnd::CodeBlock | TagEnd::Heading(_)) => {
+                literal = literal.saturating_sub(1);
+            }
+            Event::End(TagEnd::Paragraph) => in_glossary_entry = false,
+            _ => {}
+        }
+        if entry_at.contains(&i) {
+            out.push(event);
+            continue;
+        }
+        let Event::Text(text) = event else {
+            out.push(event);
+            continue;
+        };
+        // The entry's bold label: anchor before the paragraph's first word.
+        if i >= 2 && entry_at.contains(&(i - 2)) {
+            if let Some((code, _)) = entry_code(&text) {
+                in_glossary_entry = code.starts_with('G');
+                let strong = out.pop();
+                out.push(Event::InlineHtml(
+                    format!("<a id=\"{}\"></a>", entry_id(code)).into(),
+                ));
+                out.extend(strong);
+            }
+            out.push(Event::Text(text));
+            continue;
+        }
+        if literal > 0 {
+            out.push(Event::Text(text));
+            continue;
+        }
+        if in_cell
+            && !in_head
+            && matches!(out.last(), Some(Event::Start(Tag::TableCell)))
+            && matches!(text.as_ref(), "PASS" | "FAIL" | "WARN")
+        {
+            let word = text.as_ref();
+            out.push(Event::InlineHtml(
+                format!(
+                    "<span class=\"status status-{}\">{word}</span>",
+                    word.to_ascii_lowercase()
+                )
+                .into(),
+            ));
+            continue;
+        }
+        let text: CowStr<'_> = if in_head {
+            strip_slots(&text).into()
+        } else {
+            text
+        };
+        let mut html = String::new();
+        let mut at = 0;
+        let mut changed = false;
+        let uses = text::refs(&text);
+        let mut spans: Vec<std::ops::Range<usize>> = uses.iter().map(|r| r.span.clone()).collect();
+        spans.dedup();
+        for span in spans {
+            let targets: Vec<&text::RefTarget> = uses
+                .iter()
+                .filter(|r| r.span == span)
+                .map(|r| &r.target)
+                .collect();
+            let linked = link_refs(&text[span.clone()], &targets, &ids, &terms);
+            if let Some(linked) = linked {
+                glossary_lines_into(&mut html, &text[at..span.start], in_glossary_entry);
+                html.push_str(&linked);
+                at = span.end;
+                changed = true;
+            }
+        }
+        let labelled = in_glossary_entry && ENTRY_LABELS.iter().any(|l| text.contains(l));
+        if !changed && !labelled {
+            out.push(Event::Text(text));
+            continue;
+        }
+        glossary_lines_into(&mut html, &text[at..], in_glossary_entry);
+        out.push(Event::InlineHtml(html.into()));
+    }
+    out
+}
+
+/// `text` escaped into `html`, with a line break and a bold label before each of
+/// [`ENTRY_LABELS`] when `labelled`.
+fn glossary_lines_into(html: &mut String, text: &str, labelled: bool) {
+    if !labelled {
+        escape_into(html, text);
+        return;
+    }
+    let mut rest = text;
+    loop {
+        let next = ENTRY_LABELS
+            .iter()
+            .filter_map(|l| rest.find(l).map(|i| (i, *l)))
+            .filter(|(i, _)| *i == 0 || rest[..*i].ends_with(' '))
+            .min();
+        match next {
+            Some((i, label)) => {
+                escape_into(html, rest[..i].trim_end());
+                html.push_str("<br><strong class=\"entry-label\">");
+                escape_into(html, label);
+                html.push_str("</strong>");
+                rest = &rest[i + label.len()..];
+            }
+            None => {
+                escape_into(html, rest);
+                return;
+            }
+        }
+    }
+}
+
+/// The bracket `whole` (`[Ref: G1, T2]`, `[G: Hot Path]`) with each target that names an
+/// entry as a link to it; `None` when none does.
+fn link_refs(
+    whole: &str,
+    targets: &[&text::RefTarget],
+    ids: &std::collections::HashMap<String, String>,
+    terms: &std::collections::HashMap<String, String>,
+) -> Option<String> {
+    let mut html = String::new();
+    let mut rest = whole;
+    let mut any = false;
+    for target in targets {
+        let (name, id) = match target {
+            text::RefTarget::Id(code) => (code.as_str(), ids.get(code)),
+            text::RefTarget::Term(term) => (term.as_str(), terms.get(&term.trim().to_lowercase())),
+        };
+        let (Some(id), Some(i)) = (id, rest.find(name)) else {
+            continue;
+        };
+        escape_into(&mut html, &rest[..i]);
+        let _ = std::fmt::Write::write_fmt(&mut html, format_args!("<a href=\"#{id}\">"));
+        escape_into(&mut html, name);
+        html.push_str("</a>");
+        rest = &rest[i + name.len()..];
+        any = true;
+    }
+    escape_into(&mut html, rest);
+    any.then_some(html)
+}
+
+/// A table header without the template's slot marks: `Formula [G: ID]` is `Formula`.
+fn strip_slots(text: &str) -> String {
+    let mut out = text.to_owned();
+    for slot in ["[G: ID]", "[Ref: ID]", "[G: Term]"] {
+        out = out.replace(slot, "");
+    }
+    out.trim_end().to_owned()
+}
+
+/// The index of the `Start` of the heading whose `End` is at `end`.
+fn heading_start(events: &[Event<'_>], end: usize) -> Option<usize> {
+    (0..end)
+        .rev()
+        .find(|&i| matches!(events[i], Event::Start(Tag::Heading { .. })))
 }
 
 fn breaks_page(level: HeadingLevel, text: &str) -> bool {
@@ -312,9 +695,12 @@ fn is_data_image(url: &str) -> bool {
         })
 }
 
-/// Attribute-free tags that raw HTML in the markdown may keep; everything else is shown
-/// as text. None of these can run a script or load anything.
+/// Tags the page may hold: what pulldown-cmark writes for GitHub-flavoured markdown,
+/// plus the harmless ones raw HTML in answers uses (`details`, `kbd`, `mark`, ...).
+/// Everything else (`script`, `style`, `iframe`, `svg`, `math`, `form`, ...) goes; the
+/// text inside a dropped tag stays, except in `script` and `style`.
 const ALLOWED_TAGS: &[&str] = &[
+    "a",
     "b",
     "blockquote",
     "br",
@@ -326,14 +712,23 @@ const ALLOWED_TAGS: &[&str] = &[
     "dl",
     "dt",
     "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
     "hr",
     "i",
+    "img",
+    "input",
     "ins",
     "kbd",
     "li",
     "mark",
     "ol",
     "p",
+    "pre",
     "s",
     "small",
     "span",
@@ -341,106 +736,102 @@ const ALLOWED_TAGS: &[&str] = &[
     "sub",
     "summary",
     "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
     "u",
     "ul",
 ];
 
-/// Raw HTML from the markdown, made safe. Keeps state across events because a block's
-/// lines arrive one event each and a comment may span them.
-#[derive(Default)]
-struct RawHtml {
-    in_comment: bool,
-}
+/// Classes the page's stylesheet and script use; `language-*` on code is also kept.
+const ALLOWED_CLASSES: &[&str] = &[
+    PAGE_BREAK_CLASS,
+    "mermaid",
+    "footnote-definition",
+    "footnote-definition-label",
+    "footnote-reference",
+    "markdown-alert-caution",
+    "markdown-alert-important",
+    "markdown-alert-note",
+    "markdown-alert-tip",
+    "markdown-alert-warning",
+    "status",
+    "status-pass",
+    "status-fail",
+    "status-warn",
+    "entry-label",
+];
 
-impl RawHtml {
-    fn sanitize(&mut self, html: &str) -> String {
-        let mut out = String::with_capacity(html.len() + 16);
-        let mut rest = html;
-        while !rest.is_empty() {
-            if self.in_comment {
-                match rest.find("-->") {
-                    Some(end) => {
-                        rest = &rest[end + 3..];
-                        self.in_comment = false;
-                    }
-                    None => rest = "",
+/// The body HTML made safe by ammonia (html5ever's parser, so what is kept is what a
+/// browser would build): only [`ALLOWED_TAGS`], ids and known classes, `href` with a
+/// web, mail or in-page target, `src` only for `data:image/` images, table alignment,
+/// and task-list checkboxes. No event handler, `style` (but `text-align`), `javascript:`
+/// or `data:` link, or comment survives.
+fn sanitize(html: &str) -> String {
+    use std::borrow::Cow;
+    use std::collections::{HashMap, HashSet};
+    let tag_attributes: HashMap<&str, HashSet<&str>> = [
+        ("a", ["href", "title", "name"].as_slice()),
+        ("img", &["src", "alt", "title"]),
+        ("th", &["style"]),
+        ("td", &["style"]),
+        ("input", &["type", "checked", "disabled"]),
+        ("ol", &["start"]),
+        ("pre", &["data-lang"]),
+    ]
+    .into_iter()
+    .map(|(tag, attrs)| (tag, attrs.iter().copied().collect()))
+    .collect();
+    ammonia::Builder::default()
+        .tags(ALLOWED_TAGS.iter().copied().collect())
+        .generic_attributes(["id", "class"].into_iter().collect())
+        .tag_attributes(tag_attributes)
+        .url_schemes(["http", "https", "mailto", "data"].into_iter().collect())
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .link_rel(None)
+        .strip_comments(true)
+        .attribute_filter(|tag, attr, value| -> Option<Cow<'_, str>> {
+            match (tag, attr) {
+                (_, "id") | ("a", "name") | ("pre", "data-lang") => {
+                    is_token(value).then_some(Cow::Borrowed(value))
                 }
-                continue;
+                (_, "class") => {
+                    let kept: Vec<&str> = value
+                        .split_whitespace()
+                        .filter(|c| {
+                            ALLOWED_CLASSES.contains(c)
+                                || (tag == "code"
+                                    && c.strip_prefix("language-").is_some_and(is_token))
+                        })
+                        .collect();
+                    (!kept.is_empty()).then(|| Cow::Owned(kept.join(" ")))
+                }
+                ("a", "href") => {
+                    (scheme(value).as_deref() != Some("data")).then_some(Cow::Borrowed(value))
+                }
+                ("img", "src") => is_data_image(value).then_some(Cow::Borrowed(value)),
+                ("th" | "td", "style") => matches!(
+                    value.trim().trim_end_matches(';'),
+                    "text-align: left" | "text-align: center" | "text-align: right"
+                )
+                .then_some(Cow::Borrowed(value)),
+                ("input", "type") => (value == "checkbox").then_some(Cow::Borrowed(value)),
+                _ => Some(Cow::Borrowed(value)),
             }
-            if let Some(after) = rest.strip_prefix("<!--") {
-                self.in_comment = true;
-                rest = after;
-                continue;
-            }
-            if rest.starts_with('<')
-                && let Some((tag, len)) = allowed_tag(rest)
-            {
-                out.push_str(&tag);
-                rest = &rest[len..];
-                continue;
-            }
-            let c = rest.chars().next().expect("rest is not empty");
-            if c == '&' && is_entity(rest) {
-                out.push('&');
-            } else {
-                escape_char(&mut out, c);
-            }
-            rest = &rest[c.len_utf8()..];
-        }
-        out
-    }
+        })
+        .clean(html)
+        .to_string()
 }
 
-/// `&amp;`, `&#39;`, `&#x27;`: a character reference, which is safe to keep.
-fn is_entity(s: &str) -> bool {
-    let body = &s[1..];
-    let body = body.strip_prefix('#').unwrap_or(body);
-    let name_len = body.bytes().take_while(u8::is_ascii_alphanumeric).count();
-    (1..=32).contains(&name_len) && body.as_bytes().get(name_len) == Some(&b';')
-}
-
-/// If `s` starts with an allowed tag, the tag written back in a normal form and the
-/// number of bytes it took. `<a id="x">` and `<a name="x">` anchors are allowed when the
-/// value is a plain token, so in-page links to them work.
-fn allowed_tag(s: &str) -> Option<(String, usize)> {
-    let end = s.find('>')?;
-    let inner = &s[1..end];
-    let (closing, inner) = match inner.strip_prefix('/') {
-        Some(rest) => (true, rest),
-        None => (false, inner),
-    };
-    let inner = inner.strip_suffix('/').unwrap_or(inner).trim_end();
-    let name_len = inner.bytes().take_while(u8::is_ascii_alphanumeric).count();
-    if name_len == 0 {
-        return None;
-    }
-    let name = inner[..name_len].to_ascii_lowercase();
-    let attrs = inner[name_len..].trim();
-    if closing {
-        return (attrs.is_empty() && (name == "a" || ALLOWED_TAGS.contains(&name.as_str())))
-            .then(|| (format!("</{name}>"), end + 1));
-    }
-    if attrs.is_empty() {
-        return ALLOWED_TAGS
-            .contains(&name.as_str())
-            .then(|| (format!("<{name}>"), end + 1));
-    }
-    if name != "a" {
-        return None;
-    }
-    let (key, value) = attrs.split_once('=')?;
-    let key = key.trim().to_ascii_lowercase();
-    let value = value.trim();
-    let value = value
-        .strip_prefix('"')
-        .and_then(|v| v.strip_suffix('"'))
-        .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
-        .unwrap_or(value);
-    let token = !value.is_empty()
+/// A value made of letters, digits and `-_.:`, as ids and class suffixes are.
+fn is_token(value: &str) -> bool {
+    !value.is_empty()
         && value
             .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
-    ((key == "id" || key == "name") && token).then(|| (format!("<a {key}=\"{value}\">"), end + 1))
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
 }
 
 fn escape_char(out: &mut String, c: char) {
@@ -487,7 +878,7 @@ mod tests {
     #[test]
     fn headings_get_github_ids() {
         let html = body_of(
-            "# Q&A by Cluster\n\n## Context & Coverage\n\n### Cluster 1: Caching (Q1-Q3)\n\n\
+            "# Q&A by Cluster\n\n## Context & Coverage\n\ntext\n\n### Cluster 1: Caching (Q1-Q3)\n\n\
              #### Q1: Why is `p99` high?\n\n## Notes\n\n## Notes\n\n[go](#context--coverage)\n",
         );
         assert!(html.contains(r#"<h1 id="qa-by-cluster">"#), "{html}");
@@ -517,7 +908,7 @@ mod tests {
     #[test]
     fn print_breaks_before_clusters_references_and_validation() {
         let html = body_of(
-            "## Q&A by Cluster\n\n### Cluster 2: Databases\n\n### Clusters overview\n\n\
+            "## Q&A by Cluster\n\nintro\n\n### Cluster 2: Databases\n\n### Clusters overview\n\n\
              ## References\n\n### Glossary\n\n## Validation Results\n",
         );
         assert!(
@@ -535,6 +926,19 @@ mod tests {
         assert!(html.contains(r#"<h2 id="qa-by-cluster">"#), "{html}");
         assert!(html.contains(r#"<h3 id="clusters-overview">"#), "{html}");
         assert!(html.contains(r#"<h3 id="glossary">"#), "{html}");
+        // Directly below its h2, the first cluster moves the break up to the h2.
+        let html = body_of(
+            "# T\n\n## Q&A by Cluster\n\n### Cluster 1: Caching\n\ntext\n\n### Cluster 2: Queues\n",
+        );
+        assert!(
+            html.contains(r#"<h2 id="qa-by-cluster" class="page-break">"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<h3 id="cluster-1-caching">"#), "{html}");
+        assert!(
+            html.contains(r#"<h3 id="cluster-2-queues" class="page-break">"#),
+            "{html}"
+        );
         let css_rule = "h2.page-break, h3.page-break { break-before: page;";
         assert!(page("t", "").contains(css_rule));
     }
@@ -544,11 +948,13 @@ mod tests {
         let md = "```mermaid\nflowchart LR\n  A[\"a & b\"] -->|<x>| B\n```\n\n```rust\nfn main() {}\n```\n";
         let html = body_of(md);
         assert!(
-            html.contains("<pre class=\"mermaid\">flowchart LR\n  A[&quot;a &amp; b&quot;] --&gt;|&lt;x&gt;| B\n</pre>"),
+            html.contains("<pre class=\"mermaid\">flowchart LR\n  A[\"a &amp; b\"] --&gt;|&lt;x&gt;| B\n</pre>"),
             "{html}"
         );
         assert!(
-            html.contains("<pre><code class=\"language-rust\">fn main() {}\n</code></pre>"),
+            html.contains(
+                "<pre data-lang=\"rust\"><code class=\"language-rust\">fn main() {}\n</code></pre>"
+            ),
             "{html}"
         );
         assert_eq!(html.matches("class=\"mermaid\"").count(), 1);
@@ -591,8 +997,9 @@ mod tests {
         let init = format!("</script>\n<script>\n{MERMAID_INIT}\n</script>\n</body>\n</html>\n");
         assert!(html.ends_with(&init));
         assert!(
-            MERMAID_INIT.contains("startOnLoad: true")
+            MERMAID_INIT.contains("startOnLoad: false")
                 && MERMAID_INIT.contains("securityLevel: 'strict'")
+                && MERMAID_INIT.contains(MERMAID_REPORT_ID)
         );
     }
 
@@ -614,7 +1021,11 @@ mod tests {
         assert_eq!(html.matches("<script").count(), 2);
         assert!(!html.contains("<script src"));
         assert!(!html.contains("<link"));
-        assert!(!html.contains("<img"));
+        // The raw remote <img> lost its source: nothing to fetch.
+        assert!(
+            !html.contains("<img src") && !html.contains("evil.example"),
+            "{html}"
+        );
         assert!(!html.contains("@import") && !html.contains("url("));
         // The remote image is now a plain link with its alt text.
         assert!(
@@ -646,21 +1057,16 @@ mod tests {
         );
         let body = &html[html.find("<main>").unwrap()..html.find("</main>").unwrap()];
         assert!(body.contains("1 &lt; 2 &amp; 3 &gt; 2</h1>"), "{body}");
+        // Scripts go with their text; handlers and unsafe sources go, the tags stay.
         assert!(
-            body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            !body.contains("<script") && !body.contains("alert(1)"),
             "{body}"
         );
-        assert!(
-            body.contains("&lt;img src=x onerror=alert(1)&gt;"),
-            "{body}"
-        );
+        assert!(body.contains("Text with  and <img> and"), "{body}");
         assert!(body.contains("<code>&lt;code&gt;</code>"), "{body}");
+        assert!(body.contains("<div>raw block</div>"), "{body}");
         assert!(
-            body.contains("&lt;div onclick=&quot;x()&quot;&gt;raw block"),
-            "{body}"
-        );
-        assert!(
-            !body.contains("<script") && !body.contains("<img") && !body.contains("<div"),
+            !body.contains("onclick") && !body.contains("onerror"),
             "{body}"
         );
         assert!(!body.to_ascii_lowercase().contains("javascript:"), "{body}");
@@ -686,10 +1092,10 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("Body with a<br>break"), "{html}");
-        assert!(html.contains("<p>&copy; &#169; &amp; more</p>"), "{html}");
+        assert!(html.contains("<p>© © &amp; more</p>"), "{html}");
         assert!(html.contains("<a id=\"q1\"></a>"), "{html}");
         assert!(
-            html.contains("&lt;a href=&quot;https://x.example&quot;&gt;x"),
+            html.contains("<a href=\"https://x.example\">x</a>"),
             "{html}"
         );
         assert!(html.contains("<sup>2</sup>"), "{html}");
@@ -700,11 +1106,147 @@ mod tests {
         let html =
             body_of("![a](data:image/png;base64,AAAA) ![b](DATA:text/html,x) ![c](pic.png)\n");
         assert!(
-            html.contains(r#"<img src="data:image/png;base64,AAAA" alt="a" />"#),
+            html.contains(r#"<img src="data:image/png;base64,AAAA" alt="a">"#),
             "{html}"
         );
         assert!(html.contains(r##"<a href="#">b</a>"##), "{html}");
         assert!(html.contains(r#"<a href="pic.png">c</a>"#), "{html}");
+    }
+
+    #[test]
+    fn xss_payloads_in_raw_html_are_removed() {
+        let md = "<a href=\"javascript:alert(1)\">j</a> <a href=\" JAVA\tSCRIPT:alert(1)\">j2</a> \
+                  <a href=\"data:text/html;base64,PHNjcmlwdD4=\">d</a> <a href=\"vbscript:x\">v</a>\n\n\
+                  <p onmouseover=\"alert(1)\" style=\"background:url(https://x.example/t)\">p</p>\n\n\
+                  <svg onload=\"alert(1)\"><script>alert(2)</script><a xlink:href=\"javascript:alert(3)\">s</a></svg>\n\n\
+                  <math><mtext><table><mglyph><style><img src=x onerror=alert(4)></style></mglyph></table></mtext></math>\n\n\
+                  <iframe src=\"https://x.example\"></iframe><object data=\"x.swf\"></object>\
+                  <form action=\"https://x.example\"><input type=\"text\" onfocus=\"alert(5)\" autofocus></form>\n\n\
+                  <details open ontoggle=\"alert(6)\"><summary>s</summary></details>\n\n\
+                  <div id=\"x\" class=\"evil mermaid\">c</div>\n\n- [x] done\n\n| a |\n|:-:|\n| b |\n";
+        let html = body_of(md);
+        let lower = html.to_ascii_lowercase();
+        for bad in [
+            "javascript",
+            "vbscript",
+            "data:text",
+            "alert(",
+            "<svg",
+            "<math",
+            "<script",
+            "<style",
+            "<iframe",
+            "<object",
+            "<form",
+            "onload",
+            "onmouseover",
+            "onerror",
+            "onfocus",
+            "ontoggle",
+            "url(",
+            "xlink",
+        ] {
+            assert!(!lower.contains(bad), "{bad} in {html}");
+        }
+        // What is safe stays: the link texts, a known class, the checkbox, the alignment.
+        assert!(
+            html.contains("<a>j</a>") && html.contains("<a>d</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<div id="x" class="mermaid">c</div>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<input disabled="" type="checkbox" checked="">"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<td style="text-align: center">b</td>"#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn references_link_to_their_entries_and_glossary_parts_get_lines() {
+        let md = "## Q&A by Cluster\n\n| Metric | Formula [G: ID] | Rationale [Ref: ID] |\n|---|---|---|\n\
+                  | p99 | x [G: p99] | why [Ref: G1] |\n\n\
+                  Text [Ref: G1, T2, Z9] and [G: Hot Path] and [G: unknown].\n\n\
+                  ## References\n\n**G1. p50/p95/p99** [EN]: Definition: Percentiles. Formula: `pq`. \
+                  Targets: p99 < 100 ms. Distinctions: not averages. When to use: SLOs.\n\n\
+                  **G11. Hot Path** [EN]: Definition: The busiest path.\n\n\
+                  **T2. k6** (load-testing): Purpose: load tests. Definition: not split here.\n\n\
+                  | # | Gate | Result |\n|---|---|---|\n| 1 | Quantity | PASS |\n| 2 | Links | WARN |\n| 3 | Refs | FAIL |\n";
+        let html = body_of(md);
+        assert!(
+            html.contains("<th>Formula</th><th>Rationale</th>"),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                r##"Text [Ref: <a href="#ref-g1">G1</a>, <a href="#ref-t2">T2</a>, Z9]"##
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains(r##"[G: <a href="#ref-g11">Hot Path</a>]"##),
+            "{html}"
+        );
+        assert!(
+            html.contains(r##"x [G: <a href="#ref-g1">p99</a>]"##),
+            "{html}"
+        );
+        assert!(html.contains("[G: unknown]"), "{html}");
+        assert!(
+            html.contains(r#"<p><a id="ref-g1"></a><strong>G1. p50/p95/p99</strong>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<a id="ref-t2"></a><strong>T2. k6</strong>"#),
+            "{html}"
+        );
+        for label in [
+            "Definition:",
+            "Formula:",
+            "Targets:",
+            "Distinctions:",
+            "When to use:",
+        ] {
+            assert!(
+                html.contains(&format!(
+                    "<br><strong class=\"entry-label\">{label}</strong>"
+                )),
+                "{label} in {html}"
+            );
+        }
+        assert!(
+            html.contains("Purpose: load tests. Definition: not split here."),
+            "{html}"
+        );
+        for (word, class) in [("PASS", "pass"), ("WARN", "warn"), ("FAIL", "fail")] {
+            assert!(
+                html.contains(&format!(
+                    "<td><span class=\"status status-{class}\">{word}</span></td>"
+                )),
+                "{word} in {html}"
+            );
+        }
+    }
+
+    #[test]
+    fn question_headings_take_ids_from_the_question_id() {
+        let md = "#### Q3: Why is p99 high?\n\n<!-- qbank: {\"id\":\"p99-gap\",\"roles\":[\"sre\"]} -->\n\ntext\n\n\
+                  #### Not a question\n\n<!-- qbank: {\"id\":\"x\"} -->\n\n\
+                  #### Q4: Bad id\n\n<!-- qbank: {\"id\":\"a b\\\"\"} -->\n";
+        let html = body_of(md);
+        assert!(
+            html.contains(
+                r#"<h4 id="q-p99-gap"><a id="q3-why-is-p99-high"></a>Q3: Why is p99 high?</h4>"#
+            ),
+            "{html}"
+        );
+        assert!(html.contains(r#"<h4 id="not-a-question">"#), "{html}");
+        assert!(html.contains(r#"<h4 id="q4-bad-id">"#), "{html}");
     }
 
     #[test]

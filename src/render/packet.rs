@@ -28,10 +28,13 @@ pub const TEMPLATES: [(&str, &str); 2] = [
     ),
 ];
 
-/// Print rules of both sheets: every question (an h2) starts a new printed page.
+/// Print rules of both sheets: every question (an h2) after the first starts a new
+/// printed page, so the sheet's heading and the first question share page 1 instead of
+/// the heading standing alone on it.
 pub const PACKET_CSS: &str = "
 @media print {
   main > h2 { break-before: page; page-break-before: always; }
+  main > h2:first-of-type { break-before: auto; page-break-before: auto; }
 }
 ";
 
@@ -81,6 +84,65 @@ pub enum PacketError {
     /// The bank lacks questions for the request.
     Shortfall(Shortfall),
     Template(TemplateError),
+}
+
+/// The entries `md` cites (`[Ref: ID]`, `[ID]`, `[G: term]` by term or alias), each once
+/// in the bank's reference-list order, as a closing "References cited" section: glossary
+/// terms with their definition, tools with their purpose, sources in APA 7th. On the
+/// HTML sheet every mark then links to its entry. Empty when nothing is cited.
+fn cited_references(bank: &Bank, md: &str) -> String {
+    let mut ids = std::collections::BTreeSet::new();
+    for r in text::refs(md) {
+        match r.target {
+            text::RefTarget::Id(id) => {
+                ids.insert(id);
+            }
+            text::RefTarget::Term(t) => {
+                let t = t.trim();
+                if let Some(g) = bank.glossary.iter().find(|g| {
+                    g.term.value.eq_ignore_ascii_case(t)
+                        || g.aliases.iter().any(|a| a.eq_ignore_ascii_case(t))
+                }) {
+                    ids.insert(g.id.value.clone());
+                }
+            }
+        }
+    }
+    let mut out = String::new();
+    let text = |s: Option<&str>| one_line(s.unwrap_or(""));
+    for g in bank.glossary.iter().filter(|g| ids.contains(&g.id.value)) {
+        out.push_str(&format!(
+            "**{}. {}**: {}\n\n",
+            g.id.value,
+            one_line(&g.term.value),
+            text(g.definition.as_deref())
+        ));
+    }
+    for t in bank.tools.iter().filter(|t| ids.contains(&t.id.value)) {
+        out.push_str(&format!(
+            "**{}. {}**: {}\n\n",
+            t.id.value,
+            one_line(&t.name.value),
+            text(t.purpose.as_deref())
+        ));
+    }
+    let sources: Vec<&crate::model::Source> = bank
+        .literature
+        .iter()
+        .chain(&bank.citations)
+        .filter(|s| ids.contains(&s.id.value))
+        .collect();
+    let apa = super::apa::references(&sources);
+    for s in &sources {
+        if let Some(line) = apa.get(&s.id.value) {
+            out.push_str(&format!("**{}.** {line}\n\n", s.id.value));
+        }
+    }
+    if out.is_empty() {
+        return out;
+    }
+    let sep = if md.ends_with("\n\n") { "" } else { "\n" };
+    format!("{sep}## References cited\n\n{}", out.trim_end()) + "\n"
 }
 
 /// Text without reference markers: `[Ref: A1]` goes, `[G: p99]` becomes `p99`.
@@ -598,8 +660,9 @@ pub fn build(bank: &Bank, req: &Request, templates: Option<&Path>) -> Result<Pac
             })
             .collect(),
     };
-    let interviewer_md = render_template("packet-interviewer.md.j2", &interviewer, templates)
+    let mut interviewer_md = render_template("packet-interviewer.md.j2", &interviewer, templates)
         .map_err(PacketError::Template)?;
+    interviewer_md.push_str(&cited_references(bank, &interviewer_md));
 
     let candidate_html = super::html::page_with_css(&candidate.title, &candidate_md, PACKET_CSS);
     let interviewer_html =

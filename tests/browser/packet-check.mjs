@@ -4,8 +4,9 @@
 //   - the candidate sheet holds no answer text: no sentence of any key insight, model
 //     answer or "strong answer" point from the interviewer sheet, and no [Ref: ...];
 //   - both sheets have the same questions, and under print media each question (an h2
-//     "Question ...") has `break-before: page`;
-//   - printed to PDF, each sheet has at least one page per question plus its first page;
+//     "Question ...") after the first has `break-before: page`, while the first shares
+//     page 1 with the sheet's heading (no page holding only a title);
+//   - printed to PDF, each sheet has at least one page per question;
 //   - neither page made a request that left file:// or logged an error.
 //
 // usage: node packet-check.mjs PACKET_DIR        (holding candidate.html, interviewer.html)
@@ -125,11 +126,12 @@ async function main() {
     if (!answerSentences.every((s) => interviewerText.includes(s))) fail('interviewer sheet text lost answer sentences');
 
     for (const [name, sheet] of [['candidate', candidate], ['interviewer', interviewer]]) {
-      const wrong = sheet.breaks.filter((b) => !b.page);
-      if (wrong.length > 0) wrong.forEach((b) => fail(`${name}: "${b.text}" does not start a new printed page`));
-      else ok(`${name}: each of ${sheet.breaks.length} questions starts a new printed page (break-before: page)`);
-      if (sheet.pages >= sheet.breaks.length + 1) ok(`${name}: ${sheet.pages} PDF pages for ${sheet.breaks.length} questions`);
-      else fail(`${name}: ${sheet.pages} PDF pages for ${sheet.breaks.length} questions (want at least ${sheet.breaks.length + 1})`);
+      const wrong = sheet.breaks.filter((b, i) => b.page !== i > 0);
+      if (wrong.length > 0)
+        wrong.forEach((b) => fail(`${name}: "${b.text}" ${b.page ? 'starts a new printed page (the first question should share page 1)' : 'does not start a new printed page'}`));
+      else ok(`${name}: the first question shares page 1; each of the other ${sheet.breaks.length - 1} starts a new printed page`);
+      if (sheet.pages >= sheet.breaks.length) ok(`${name}: ${sheet.pages} PDF pages for ${sheet.breaks.length} questions`);
+      else fail(`${name}: ${sheet.pages} PDF pages for ${sheet.breaks.length} questions (want at least ${sheet.breaks.length})`);
     }
 
     if (external.size > 0) external.forEach((u) => fail(`a sheet requested ${u}`));

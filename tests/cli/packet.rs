@@ -429,3 +429,50 @@ fn templates_can_be_overridden() {
     assert_eq!(code, 2);
     assert!(err.contains("packet-interviewer.md.j2:1"), "{err}");
 }
+
+#[test]
+fn the_interviewer_sheet_lists_every_reference_it_cites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = qbank()
+        .args(["packet", "--role", "sre", "--minutes", "60", "-o"])
+        .arg(tmp.path())
+        .arg(shipped())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let md = read(&tmp.path().join("interviewer.md"));
+    let (body, refs) = md
+        .split_once("\n## References cited\n")
+        .expect("a references section");
+    let ids = regex::Regex::new(r"\[Ref: ([^\]]+)\]").unwrap();
+    let mut cited: Vec<String> = ids
+        .captures_iter(body)
+        .flat_map(|c| {
+            c[1].split(',')
+                .map(|s| s.trim().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    cited.sort();
+    cited.dedup();
+    assert!(!cited.is_empty());
+    for id in &cited {
+        assert!(
+            refs.contains(&format!("**{id}.")),
+            "{id} is not listed:\n{refs}"
+        );
+    }
+    // `[G: Hot Path]` resolves to its glossary entry too, and the page links each mark.
+    let html = read(&tmp.path().join("interviewer.html"));
+    for id in &cited {
+        let anchor = format!("id=\"ref-{}\"", id.to_ascii_lowercase());
+        assert!(html.contains(&anchor), "{anchor}");
+        assert!(
+            html.contains(&format!("href=\"#ref-{}\"", id.to_ascii_lowercase())),
+            "{id}"
+        );
+    }
+    if body.contains("[G: Hot Path]") {
+        assert!(refs.contains(". Hot Path**"), "{refs}");
+    }
+}

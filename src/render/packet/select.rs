@@ -158,6 +158,72 @@ fn eligible(q: &Question, req: &Request) -> bool {
         && !req.exclude.contains(&q.id.value)
 }
 
+/// Whether the bank's pool (`have`, per level) holds the plan for `mix` and `budget`.
+fn fits(mix: [u32; 3], minutes: [u32; 3], budget: u32, have: [usize; 3]) -> bool {
+    let levels = plan(mix, minutes, budget);
+    let mut need = [0usize; 3];
+    for d in &levels {
+        need[level(*d)] += 1;
+    }
+    !levels.is_empty() && (0..3).all(|k| need[k] <= have[k])
+}
+
+/// The help for a shortfall: the longest budget under the one asked for that the pool
+/// fills with the same mix, and the mix nearest to the one asked for (weights 0-4) that
+/// fills the budget asked for, each named only when there is one.
+fn nearest_that_works(req: &Request, minutes: [u32; 3], have: [usize; 3]) -> String {
+    let mix_text = |m: [u32; 3]| format!("{}:{}:{}", m[0], m[1], m[2]);
+    let mut ways = Vec::new();
+    if let Some(b) = (1..req.minutes)
+        .rev()
+        .find(|&b| fits(req.mix, minutes, b, have))
+    {
+        ways.push(format!("--minutes {b} (mix {})", mix_text(req.mix)));
+    }
+    let share = |m: [u32; 3]| {
+        let t = f64::from(m.iter().sum::<u32>().max(1));
+        m.map(|w| f64::from(w) / t)
+    };
+    let want = share(req.mix);
+    let mut best: Option<(f64, [u32; 3])> = None;
+    for f in 0..=4 {
+        for i in 0..=4 {
+            for a in 0..=4 {
+                let m = [f, i, a];
+                if m == [0, 0, 0] || !fits(m, minutes, req.minutes, have) {
+                    continue;
+                }
+                let g = [f, i, a].into_iter().filter(|w| *w > 0).fold(0, gcd);
+                if g > 1 {
+                    continue; // 2:2:4 is 1:1:2
+                }
+                let sm = share(m);
+                let d: f64 = (0..3).map(|k| (sm[k] - want[k]).abs()).sum();
+                if best.is_none_or(|(bd, _)| d < bd - 1e-9) {
+                    best = Some((d, m));
+                }
+            }
+        }
+    }
+    if let Some((_, m)) = best {
+        ways.push(format!(
+            "--difficulty-mix {} ({} minutes)",
+            mix_text(m),
+            req.minutes
+        ));
+    }
+    let tail = "or widen --cluster or --exclude, or write more questions tagged with the role";
+    if ways.is_empty() {
+        format!("no budget or mix fills it from this pool; {tail}")
+    } else {
+        format!("nearest that works: {}; {tail}", ways.join(", or "))
+    }
+}
+
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
 /// Chooses the packet, or says what the bank lacks for it.
 pub fn select(bank: &Bank, req: &Request) -> Result<Selection, Shortfall> {
     let m = &bank.rubric.difficulty.minutes;
@@ -217,7 +283,7 @@ pub fn select(bank: &Bank, req: &Request) -> Result<Selection, Shortfall> {
                 req.minutes,
                 short.join(", ")
             ),
-            help: "lower --minutes, change --difficulty-mix, widen --cluster or --exclude, or write more questions tagged with the role".to_owned(),
+            help: nearest_that_works(req, minutes, pool_counts),
         });
     }
 
@@ -307,6 +373,43 @@ pub fn select(bank: &Bank, req: &Request) -> Result<Selection, Shortfall> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shortfall_names_the_nearest_budget_and_mix_that_work() {
+        let req = Request {
+            role: "architect".into(),
+            minutes: 60,
+            seed: 0,
+            mix: [1, 2, 2],
+            clusters: Vec::new(),
+            exclude: Vec::new(),
+        };
+        let minutes = [8, 12, 15];
+        let have = [1, 1, 9];
+        assert!(!fits(req.mix, minutes, 60, have));
+        let help = nearest_that_works(&req, minutes, have);
+        let budget: u32 = help
+            .split("--minutes ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .expect(&help);
+        assert!(fits(req.mix, minutes, budget, have), "{help}");
+        assert!(
+            (budget + 1..60).all(|b| !fits(req.mix, minutes, b, have)),
+            "{help}"
+        );
+        let mix = help
+            .split("--difficulty-mix ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .expect(&help);
+        let m: Vec<u32> = mix.split(':').map(|w| w.parse().unwrap()).collect();
+        assert!(fits([m[0], m[1], m[2]], minutes, 60, have), "{help}");
+        // An empty pool has neither.
+        let none = nearest_that_works(&req, minutes, [0, 0, 0]);
+        assert!(none.starts_with("no budget or mix fills it"), "{none}");
+    }
 
     #[test]
     fn plan_keeps_the_mix_and_the_budget() {

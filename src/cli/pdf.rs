@@ -1,0 +1,784 @@
+//! `qbank pdf` (a bank, its rendered document or any markdown file as a PDF) and the
+//! printer that `build --pdf` and `packet --pdf` share: headless Chromium run twice as a
+//! subprocess, once to draw the diagrams and once to print the drawn page.
+//!
+//! 1. The HTML page is opened with `--dump-dom`. Its script draws every mermaid diagram
+//!    and then appends a JSON report (how many diagrams, which failed and why); the DOM is
+//!    only used when that report is in it, so "mermaid finished" is what the page says,
+//!    not a guess from a timer.
+//! 2. The drawn DOM, with every script removed and a CSP that forbids scripts, gets the
+//!    paper size, margins, running header (title) and footer (page numbers) as `@page`
+//!    rules and is printed with `--print-to-pdf`. Nothing is loaded from the network in
+//!    either run (the page's CSP, and Chromium's network features switched off).
+
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use clap::ValueEnum;
+use serde::Deserialize;
+
+use super::check::{self};
+use crate::diagnostic::{Diagnostic, Location, display_path};
+use crate::model::Day;
+use crate::render;
+
+/// How to install the browser this command drives.
+pub(crate) const INSTALL_HINT: &str = "install Chromium (`sudo apt-get install chromium` on Debian and Ubuntu), or name one with --chromium PATH or QBANK_CHROMIUM";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Paper {
+    /// 210 x 297 mm.
+    A4,
+    /// 8.5 x 11 in.
+    Letter,
+}
+
+impl Paper {
+    fn css(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::Letter => "letter",
+        }
+    }
+}
+
+/// Printing options shared by `pdf`, `build --pdf` and `packet --pdf`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PrintArgs {
+    /// Paper size of the PDF.
+    #[arg(long, value_enum, default_value_t = Paper::A4)]
+    pub paper: Paper,
+    /// Page margins: one to four lengths as in CSS (top, right, bottom, left), in mm,
+    /// cm, in or pt, e.g. `18mm` or `0.75in 0.6in`.
+    #[arg(long, default_value = "18mm 16mm", value_name = "LENGTHS", value_parser = parse_margin)]
+    pub margin: String,
+    /// The Chromium to drive (default: $QBANK_CHROMIUM, else `chromium` on PATH).
+    #[arg(long, value_name = "PATH")]
+    pub chromium: Option<PathBuf>,
+    /// Seconds each Chromium run may take (drawing the diagrams, then printing).
+    #[arg(long, default_value_t = 180, value_name = "SECONDS")]
+    pub pdf_timeout: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A bank folder, a document in the spec's format, or any markdown file.
+    #[arg(value_name = "INPUT")]
+    pub input: PathBuf,
+    /// The PDF to write (default: dist/<slug>.pdf for a bank, the markdown file's name
+    /// with .pdf beside it for a file).
+    #[arg(short, long, value_name = "OUT.pdf")]
+    pub out: Option<PathBuf>,
+    /// A folder whose templates override the built-in ones, by file name (banks only).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// The date recency is measured from (banks only; default: the bank's `as_of`).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = check::parse_day)]
+    pub as_of: Option<Day>,
+    #[command(flatten)]
+    pub print: PrintArgs,
+}
+
+/// `18mm`, `0.75in 0.6in`, ... as a CSS `margin` value.
+fn parse_margin(s: &str) -> Result<String, String> {
+    let parts: Vec<&str> = s.split_whitespace().collect();
+    let bad = || {
+        format!(
+            "`{s}` is not a margin: give one to four lengths with a unit (mm, cm, in, pt), e.g. 18mm or \"0.75in 0.6in\""
+        )
+    };
+    if parts.is_empty() || parts.len() > 4 {
+        return Err(bad());
+    }
+    for p in &parts {
+        let unit = ["mm", "cm", "in", "pt"]
+            .into_iter()
+            .find(|u| p.ends_with(u))
+            .ok_or_else(bad)?;
+        let number = &p[..p.len() - unit.len()];
+        match number.parse::<f64>() {
+            Ok(n) if n.is_finite() && n >= 0.0 && !number.starts_with('+') => {}
+            _ => return Err(bad()),
+        }
+    }
+    Ok(parts.join(" "))
+}
+
+/// A diagram the page could not draw, as its script reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub(crate) struct FailedDiagram {
+    /// 1-based, in document order.
+    pub diagram: usize,
+    /// The heading the diagram sits under ("" when none).
+    pub heading: String,
+    /// Mermaid's parse error.
+    pub message: String,
+}
+
+/// What the page reported once every diagram was tried.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub(crate) struct Printed {
+    pub diagrams: usize,
+    pub failed: Vec<FailedDiagram>,
+}
+
+/// Why no PDF was written.
+#[derive(Debug)]
+pub(crate) enum PdfError {
+    /// No Chromium to run (the path looked for).
+    NoChromium(String),
+    /// Chromium ran but did not give what was asked for.
+    Chromium(String),
+    Io(String),
+}
+
+impl PdfError {
+    /// Prints the error with a hint and returns exit code 2.
+    pub(crate) fn report(&self, out: &Path) -> u8 {
+        match self {
+            PdfError::NoChromium(what) => super::fail(
+                &format!("no Chromium to print {} with: {what}", display_path(out)),
+                Some(INSTALL_HINT),
+            ),
+            PdfError::Chromium(msg) => super::fail(
+                &format!("could not print {}: {msg}", display_path(out)),
+                Some(
+                    "run again with a larger --pdf-timeout, or check that Chromium starts: chromium --headless --version",
+                ),
+            ),
+            PdfError::Io(msg) => super::fail(
+                &format!("could not write {}: {msg}", display_path(out)),
+                None,
+            ),
+        }
+    }
+}
+
+impl PdfError {
+    /// The error as a diagnostic at `out`, for commands that collect their problems.
+    pub(crate) fn diagnostic(&self, out: &Path) -> Diagnostic {
+        let at = Location::file(out);
+        match self {
+            PdfError::NoChromium(what) => {
+                Diagnostic::error("pdf", format!("no Chromium to print with: {what}"))
+                    .at(at)
+                    .help(INSTALL_HINT)
+            }
+            PdfError::Chromium(msg) => Diagnostic::error("pdf", format!("could not print: {msg}"))
+                .at(at)
+                .help("run again with a larger --pdf-timeout, or check that Chromium starts"),
+            PdfError::Io(msg) => Diagnostic::error("io", format!("could not write: {msg}")).at(at),
+        }
+    }
+}
+
+impl From<std::io::Error> for PdfError {
+    fn from(e: std::io::Error) -> Self {
+        PdfError::Io(e.to_string())
+    }
+}
+
+/// The Chromium binary: `--chromium`, `$QBANK_CHROMIUM`, or `chromium` (then
+/// `chromium-browser`) on `PATH`.
+fn chromium(opts: &PrintArgs) -> Result<PathBuf, PdfError> {
+    let named = opts
+        .chromium
+        .clone()
+        .or_else(|| std::env::var_os("QBANK_CHROMIUM").map(PathBuf::from));
+    if let Some(p) = named {
+        return if p.is_file() {
+            Ok(p)
+        } else {
+            Err(PdfError::NoChromium(format!(
+                "{} does not exist",
+                p.display()
+            )))
+        };
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for name in ["chromium", "chromium-browser"] {
+        for dir in std::env::split_paths(&path) {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Ok(candidate);
+            }
+        }
+    }
+    Err(PdfError::NoChromium("`chromium` is not on PATH".into()))
+}
+
+/// Flags for every run: headless, no sandbox (containers), a fresh profile, and every
+/// feature that would reach the network switched off.
+fn base_command(chromium: &Path, profile: &Path) -> Command {
+    let mut cmd = Command::new(chromium);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--disable-dev-shm-usage",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+    ]);
+    cmd.arg(format!("--user-data-dir={}", profile.display()));
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+/// Runs `cmd` with its output in `stdout`/`stderr` files, killing it after `timeout`.
+fn run(
+    mut cmd: Command,
+    stdout: &Path,
+    stderr: &Path,
+    timeout: Duration,
+    what: &str,
+) -> Result<(), PdfError> {
+    cmd.stdout(File::create(stdout)?)
+        .stderr(File::create(stderr)?);
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| PdfError::NoChromium(format!("could not start it: {e}")))?;
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait()? {
+            if status.success() {
+                return Ok(());
+            }
+            return Err(PdfError::Chromium(format!(
+                "Chromium exited with {status} while {what}{}",
+                log_tail(stderr)
+            )));
+        }
+        if started.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(PdfError::Chromium(format!(
+                "Chromium took longer than {} s while {what}",
+                timeout.as_secs()
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The last lines of Chromium's log that are not its usual D-Bus noise.
+fn log_tail(path: &Path) -> String {
+    let mut text = String::new();
+    if File::open(path)
+        .and_then(|mut f| f.read_to_string(&mut text))
+        .is_err()
+    {
+        return String::new();
+    }
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.contains("dbus") && !l.trim().is_empty())
+        .collect();
+    let tail = &lines[lines.len().saturating_sub(5)..];
+    if tail.is_empty() {
+        String::new()
+    } else {
+        format!(":\n  {}", tail.join("\n  "))
+    }
+}
+
+/// The report the page's script appended, from the dumped DOM.
+fn mermaid_report(dom: &str) -> Option<Printed> {
+    let open = format!(
+        "<script type=\"application/json\" id=\"{}\">",
+        render::html::MERMAID_REPORT_ID
+    );
+    let start = dom.find(&open)? + open.len();
+    let end = start + dom[start..].find("</script>")?;
+    serde_json::from_str(&dom[start..end]).ok()
+}
+
+/// `dom` without any `<script>` element, its CSP forbidding scripts outright, and the
+/// print rules added at the end of its head.
+fn static_page(dom: &str, print_css: &str) -> String {
+    let mut out = String::with_capacity(dom.len());
+    let mut rest = dom;
+    while let Some(i) = find_ascii_ci(rest, "<script") {
+        out.push_str(&rest[..i]);
+        match find_ascii_ci(&rest[i..], "</script>") {
+            Some(j) => rest = &rest[i + j + "</script>".len()..],
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    let out = out.replace("script-src 'unsafe-inline'", "script-src 'none'");
+    let style = format!("<style>{print_css}</style>\n");
+    match find_ascii_ci(&out, "</head>") {
+        Some(i) => format!("{}{style}{}", &out[..i], &out[i..]),
+        None => format!("{style}{out}"),
+    }
+}
+
+fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
+    let n = needle.as_bytes();
+    haystack
+        .as_bytes()
+        .windows(n.len())
+        .position(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// `s` as a CSS string literal: quotes, backslashes, line breaks and `<` escaped (the
+/// last so the value can never close the `<style>` element).
+fn css_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' | '\\' | '<' | '>' => {
+                let _ = write!(out, "\\{:x} ", c as u32);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The page rules the print run adds: paper, margins, the title in the header and
+/// "page N of M" in the footer.
+fn print_css(title: &str, opts: &PrintArgs) -> String {
+    let title = css_string(title);
+    format!(
+        "@page {{ size: {paper}; margin: {margin};
+  @top-center {{ content: {title}; font: 8.5pt {FONTS}; color: #59636e; }}
+  @bottom-right {{ content: \"page \" counter(page) \" of \" counter(pages); font: 8.5pt {FONTS}; color: #59636e; }}
+}}
+@media print {{ @page {{ margin: {margin}; }} }}
+",
+        paper = opts.paper.css(),
+        margin = opts.margin,
+    )
+}
+
+/// The header and footer font: the page's sans-serif stack, with CJK coverage.
+const FONTS: &str =
+    "\"Noto Sans\", \"DejaVu Sans\", \"Noto Sans CJK SC\", \"WenQuanYi Micro Hei\", sans-serif";
+
+/// Prints the HTML page `html` (one of qbank's, with its mermaid script) titled `title`
+/// to the PDF `out`, written whole or not at all. Returns what the page reported about
+/// its diagrams.
+pub(crate) fn print(
+    html: &str,
+    title: &str,
+    opts: &PrintArgs,
+    out: &Path,
+) -> Result<Printed, PdfError> {
+    let browser = chromium(opts)?;
+    let work = tempfile::tempdir()?;
+    let timeout = Duration::from_secs(opts.pdf_timeout.max(1));
+    let page = work.path().join("page.html");
+    std::fs::write(&page, html)?;
+
+    // 1. Draw the diagrams: the DOM once the page's script has reported.
+    let dom_path = work.path().join("drawn.html");
+    let mut draw = base_command(&browser, &work.path().join("profile-draw"));
+    draw.arg(format!("--virtual-time-budget={}", timeout.as_millis()))
+        .arg("--dump-dom")
+        .arg(file_url(&page)?);
+    run(
+        draw,
+        &dom_path,
+        &work.path().join("draw.log"),
+        timeout,
+        "drawing the diagrams",
+    )?;
+    let dom = std::fs::read_to_string(&dom_path)?;
+    let printed = mermaid_report(&dom).ok_or_else(|| {
+        PdfError::Chromium(
+            "the page did not report that its diagrams were drawn (mermaid did not finish)".into(),
+        )
+    })?;
+
+    // 2. Print the drawn page, with no script left in it.
+    let still = work.path().join("print.html");
+    std::fs::write(&still, static_page(&dom, &print_css(title, opts)))?;
+    let pdf = work.path().join("out.pdf");
+    let mut print = base_command(&browser, &work.path().join("profile-print"));
+    print
+        .arg("--no-pdf-header-footer")
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(file_url(&still)?);
+    run(
+        print,
+        &work.path().join("print.out"),
+        &work.path().join("print.log"),
+        timeout,
+        "printing",
+    )?;
+    let bytes = std::fs::read(&pdf).map_err(|_| {
+        PdfError::Chromium(format!(
+            "Chromium wrote no PDF{}",
+            log_tail(&work.path().join("print.log"))
+        ))
+    })?;
+    if !bytes.starts_with(b"%PDF-") {
+        return Err(PdfError::Chromium("Chromium's output is not a PDF".into()));
+    }
+    super::write_atomic(out, &bytes)?;
+    Ok(printed)
+}
+
+fn file_url(path: &Path) -> Result<String, PdfError> {
+    let abs = std::path::absolute(path)?;
+    url::Url::from_file_path(&abs)
+        .map(String::from)
+        .map_err(|()| PdfError::Io(format!("{} has no file URL", abs.display())))
+}
+
+/// Warnings for the diagrams that could not be drawn; `lines` gives, when known, the
+/// file position of each diagram (1-based line, column) in document order.
+pub(crate) fn diagram_warnings(
+    printed: &Printed,
+    source: &Path,
+    lines: &[(u32, u32)],
+) -> Vec<Diagnostic> {
+    printed
+        .failed
+        .iter()
+        .map(|f| {
+            let first = f.message.lines().next().unwrap_or("").trim();
+            let under = if f.heading.is_empty() {
+                String::new()
+            } else {
+                format!(" (under \"{}\")", f.heading)
+            };
+            let location = match lines.get(f.diagram.wrapping_sub(1)) {
+                Some(&(line, col)) => Location::at(source, line, col),
+                None => Location::file(source),
+            };
+            let mut d = Diagnostic::warning(
+                "diagram",
+                format!(
+                    "diagram {} of {}{under} could not be drawn: {first}",
+                    f.diagram, printed.diagrams
+                ),
+            )
+            .at(location)
+            .help("the PDF shows its source and mermaid's message instead; fix the mermaid text");
+            let rest: Vec<&str> = f.message.lines().skip(1).collect();
+            if !rest.is_empty() {
+                d = d.note(rest.join("\n"), None);
+            }
+            d
+        })
+        .collect()
+}
+
+/// Prints `diags` and the "wrote" line; exit 1 when a diagram failed, else 0.
+pub(crate) fn finish(diags: &[Diagnostic], out: &Path, printed: &Printed, quiet: bool) -> u8 {
+    let texts = std::collections::HashMap::new();
+    for d in diags {
+        anstream::eprintln!("{}\n", crate::report::human::diagnostic(d, &texts, true));
+    }
+    if !quiet {
+        eprintln!(
+            "wrote {} ({} of {} diagrams drawn)",
+            display_path(out),
+            printed.diagrams - printed.failed.len(),
+            printed.diagrams
+        );
+    }
+    u8::from(!printed.failed.is_empty())
+}
+
+/// Line and column of each ```` ```mermaid ```` block in `markdown`, in order.
+fn mermaid_positions(markdown: &str) -> Vec<(u32, u32)> {
+    use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
+    let starts: Vec<usize> = Parser::new_ext(markdown, Options::all())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if info.split_whitespace().next() == Some("mermaid") =>
+            {
+                Some(range.start)
+            }
+            _ => None,
+        })
+        .collect();
+    starts
+        .into_iter()
+        .map(|at| {
+            let before = &markdown[..at];
+            let line = before.matches('\n').count() + 1;
+            let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            (
+                u32::try_from(line).unwrap_or(u32::MAX),
+                u32::try_from(col).unwrap_or(u32::MAX),
+            )
+        })
+        .collect()
+}
+
+/// The document's title: its first level-1 heading, else the file name.
+fn markdown_title(markdown: &str, path: &Path) -> String {
+    use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+    let mut title: Option<String> = None;
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) => title = Some(String::new()),
+            Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
+                if let Some(t) = title.take().filter(|t| !t.trim().is_empty()) {
+                    return t.trim().to_owned();
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(s) = title.as_mut() {
+                    s.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    path.file_stem()
+        .map_or_else(|| "document".into(), |s| s.to_string_lossy().into_owned())
+}
+
+pub fn run_pdf(args: &Args, cli: &super::Cli) -> u8 {
+    let input = &args.input;
+    if !input.exists() {
+        return super::fail(
+            &format!("{} does not exist", input.display()),
+            Some("pass a bank folder (with bank.yaml) or a markdown file"),
+        );
+    }
+    let is_markdown = input.is_file()
+        && input
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+    if is_markdown {
+        let markdown = match std::fs::read_to_string(input) {
+            Ok(m) => m,
+            Err(e) => {
+                return super::fail(&format!("could not read {}: {e}", input.display()), None);
+            }
+        };
+        let title = markdown_title(&markdown, input);
+        let out = args
+            .out
+            .clone()
+            .unwrap_or_else(|| input.with_extension("pdf"));
+        let html = render::html::page(&title, &markdown);
+        return match print(&html, &title, &args.print, &out) {
+            Ok(printed) => {
+                let diags = diagram_warnings(&printed, input, &mermaid_positions(&markdown));
+                finish(&diags, &out, &printed, cli.quiet)
+            }
+            Err(e) => e.report(&out),
+        };
+    }
+    let bank_dir = if input.is_file() {
+        match input.file_name().and_then(|n| n.to_str()) {
+            Some("bank.yaml" | "bank.yml") => {
+                input.parent().unwrap_or(Path::new(".")).to_path_buf()
+            }
+            _ => {
+                return super::fail(
+                    &format!("{} is neither a bank nor a markdown file", input.display()),
+                    Some("pass a bank folder (with bank.yaml), its bank.yaml, or a .md file"),
+                );
+            }
+        }
+    } else {
+        input.clone()
+    };
+    if let Some(d) = &args.templates
+        && !d.is_dir()
+    {
+        return super::fail(
+            &format!("--templates {} is not a folder", d.display()),
+            Some("name a folder holding document.md.j2 and/or question.md.j2"),
+        );
+    }
+    let (report, banks) = check::collect_banks(&[bank_dir], args.as_of);
+    let problems: Vec<&Diagnostic> = report
+        .general
+        .iter()
+        .chain(report.banks.iter().flat_map(|b| b.diagnostics.iter()))
+        .filter(|d| d.is_error())
+        .collect();
+    let load_failed = report.banks.iter().any(|b| !b.loaded) || !problems.is_empty();
+    if load_failed || banks.len() != 1 {
+        for d in &problems {
+            anstream::eprintln!(
+                "{}\n",
+                crate::report::human::diagnostic(d, &report.texts, true)
+            );
+        }
+        if !load_failed && banks.len() > 1 {
+            return super::fail(
+                &format!(
+                    "{} banks found under {}; name one",
+                    banks.len(),
+                    input.display()
+                ),
+                None,
+            );
+        }
+        if !load_failed {
+            return super::fail(
+                &format!("no bank under {}", input.display()),
+                Some("a bank is a folder with bank.yaml"),
+            );
+        }
+        return 2;
+    }
+    let (i, bank) = &banks[0];
+    let gates = &report.banks[*i].gates;
+    let markdown = match render::markdown::render(bank, gates, args.templates.as_deref()) {
+        Ok(m) => m,
+        Err(e) => {
+            return super::fail(
+                &e.to_string(),
+                Some("fix the template, or remove it from --templates to use the built-in one"),
+            );
+        }
+    };
+    let title = &bank.meta.title.value;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("dist").join(format!("{}.pdf", bank.meta.slug.value)));
+    let html = render::html::page(title, &markdown);
+    match print(&html, title, &args.print, &out) {
+        Ok(printed) => {
+            let diags = diagram_warnings(&printed, &bank.root, &[]);
+            finish(&diags, &out, &printed, cli.quiet)
+        }
+        Err(e) => e.report(&out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn margins_parse_as_css_lengths() {
+        assert_eq!(parse_margin("18mm").as_deref(), Ok("18mm"));
+        assert_eq!(
+            parse_margin(" 0.75in  0.6in ").as_deref(),
+            Ok("0.75in 0.6in")
+        );
+        assert_eq!(
+            parse_margin("1cm 2cm 3cm 4pt").as_deref(),
+            Ok("1cm 2cm 3cm 4pt")
+        );
+        for bad in [
+            "",
+            "18",
+            "18px",
+            "-1mm",
+            "1mm 1mm 1mm 1mm 1mm",
+            "amm",
+            "1mm;}",
+        ] {
+            assert!(parse_margin(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn css_strings_cannot_escape_their_rule() {
+        assert_eq!(css_string("Plain 标题"), "\"Plain 标题\"");
+        let s = css_string("a\"; } </style><script>x</script> \\ \n");
+        assert!(!s[1..s.len() - 1].contains(['"', '<', '>', '\n']), "{s}");
+        assert!(
+            s.contains("\\22 ") && s.contains("\\3c ") && s.contains("\\5c "),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn the_report_is_read_from_the_drawn_dom() {
+        let dom = format!(
+            "<html><body><pre class=\"mermaid\">x</pre><script>big()</script>\
+             <script type=\"application/json\" id=\"{}\">{{\"diagrams\":2,\"failed\":[\
+             {{\"diagram\":2,\"heading\":\"Q1: x\",\"message\":\"Parse error \\u003c\"}}]}}</script></body></html>",
+            render::html::MERMAID_REPORT_ID
+        );
+        let r = mermaid_report(&dom).expect("report");
+        assert_eq!(r.diagrams, 2);
+        assert_eq!(r.failed[0].diagram, 2);
+        assert_eq!(r.failed[0].message, "Parse error <");
+        assert_eq!(mermaid_report("<html><body></body></html>"), None);
+    }
+
+    #[test]
+    fn the_printed_page_keeps_no_script() {
+        let dom = "<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'\">\
+                   </head><body><p>a</p><SCRIPT>alert(1)</SCRIPT><script>x()</script>\
+                   <svg><text>drawn</text></svg></body></html>";
+        let page = static_page(dom, "@page { size: A4; }");
+        assert!(!page.to_ascii_lowercase().contains("<script"), "{page}");
+        assert!(page.contains("script-src 'none'"), "{page}");
+        assert!(
+            page.contains("<style>@page { size: A4; }</style>\n</head>"),
+            "{page}"
+        );
+        assert!(page.contains("<svg><text>drawn</text></svg>"), "{page}");
+    }
+
+    #[test]
+    fn mermaid_blocks_are_found_with_their_lines() {
+        let md = "# T\n\ntext\n\n```mermaid\nflowchart LR\nA-->B\n```\n\n- item\n\n  ```mermaid\n  x\n  ```\n\n```rust\n```\n";
+        assert_eq!(mermaid_positions(md), vec![(5, 1), (12, 3)]);
+    }
+
+    #[test]
+    fn titles_come_from_the_first_h1_or_the_file_name() {
+        assert_eq!(
+            markdown_title("intro\n\n# A `b` c\n\n# D\n", Path::new("x.md")),
+            "A b c"
+        );
+        assert_eq!(
+            markdown_title("## Only h2\n", Path::new("dir/notes.md")),
+            "notes"
+        );
+    }
+
+    #[test]
+    fn page_rules_carry_paper_margin_title_and_page_numbers() {
+        let opts = PrintArgs {
+            paper: Paper::Letter,
+            margin: "1in".into(),
+            chromium: None,
+            pdf_timeout: 1,
+        };
+        let css = print_css("Bank \"X\"", &opts);
+        assert!(css.contains("size: letter; margin: 1in;"), "{css}");
+        assert!(css.contains("content: \"Bank \\22 X\\22 \""), "{css}");
+        assert!(
+            css.contains("counter(page)") && css.contains("counter(pages)"),
+            "{css}"
+        );
+    }
+
+    #[test]
+    fn a_missing_chromium_is_named() {
+        let opts = PrintArgs {
+            paper: Paper::A4,
+            margin: "18mm".into(),
+            chromium: Some(PathBuf::from("/nonexistent/chromium")),
+            pdf_timeout: 1,
+        };
+        match chromium(&opts) {
+            Err(PdfError::NoChromium(m)) => assert!(m.contains("/nonexistent/chromium"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
