@@ -469,15 +469,19 @@ impl Ctx<'_> {
         format!("Q{} (`{}`)", self.q_number(q), q.id.value)
     }
 
-    /// Where bank-level findings point: bank.yaml's first key (not a leading comment such
-    /// as `# yaml-language-server: ...`).
-    pub fn bank_loc(&self) -> Location {
-        let text = self
-            .bank
+    /// The text of bank.yaml (empty for a bank without one, such as an imported document).
+    fn meta_text(&self) -> std::sync::Arc<str> {
+        self.bank
             .sources
             .get(self.bank.meta_file)
             .map(|s| s.text.clone())
-            .unwrap_or_default();
+            .unwrap_or_else(|| std::sync::Arc::from(""))
+    }
+
+    /// Where bank-level findings point: bank.yaml's first key (not a leading comment such
+    /// as `# yaml-language-server: ...`).
+    pub fn bank_loc(&self) -> Location {
+        let text = self.meta_text();
         let line = text
             .lines()
             .position(|l| {
@@ -495,12 +499,7 @@ impl Ctx<'_> {
     /// Where the top-level field `key` of bank.yaml is written (`as_of:`, `clusters:`),
     /// for findings about the bank as a whole; [`Ctx::bank_loc`] when it is absent.
     pub fn field_loc(&self, key: &str) -> Location {
-        let text = self
-            .bank
-            .sources
-            .get(self.bank.meta_file)
-            .map(|s| s.text.clone())
-            .unwrap_or_default();
+        let text = self.meta_text();
         let found = text.lines().position(|l| {
             l.strip_prefix(key)
                 .is_some_and(|rest| rest.trim_start().starts_with(':'))

@@ -418,3 +418,47 @@ fn qbank_toml_exclude_leaves_folders_out() {
     assert_eq!(code, 1, "{out}");
     assert!(!out.contains("drafts"), "{out}");
 }
+
+#[test]
+fn markdown_suppressions_count_and_unused_ones_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = std::fs::read_to_string(fixtures().join("generate/defects.md")).unwrap();
+    // The unresolved `L55` sits in Q12's key insight; the suppression goes on the line above.
+    let line = doc
+        .lines()
+        .position(|l| l.contains("[Ref: L55, G12]"))
+        .expect("the L55 line");
+    let mut lines: Vec<String> = doc.lines().map(str::to_owned).collect();
+    let before = lines.clone().join("\n") + "\n";
+    lines.insert(
+        line,
+        "<!-- qbank-ignore: cross-refs -- L55 is renumbered in the next edition -->".to_owned(),
+    );
+    lines.push(String::new());
+    lines.push("<!-- qbank-ignore: clarity -- nothing here to suppress -->".to_owned());
+    let path = dir.path().join("doc.md");
+    std::fs::write(dir.path().join("before.md"), before).unwrap();
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let unresolved = |j: &serde_json::Value| {
+        j["banks"][0]["gates"][6]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["message"].as_str().unwrap_or_default().contains("L55"))
+            .count()
+    };
+    let (_, before, _) = check_json(&dir.path().join("before.md"), &["--as-of", "2026-11-25"]);
+    assert_eq!(unresolved(&before), 1);
+    let (_, json, _) = check_json(&path, &["--as-of", "2026-11-25"]);
+    assert_eq!(unresolved(&json), 0, "{:#}", json["banks"][0]["gates"][6]);
+    assert!(
+        json["summary"]["suppressed"].as_u64().unwrap_or(0) >= 1,
+        "{}",
+        json["summary"]
+    );
+    let d = diagnostics(&json);
+    assert!(
+        d.iter().any(|d| d["code"] == "unused-suppression"),
+        "{d:#?}"
+    );
+}
