@@ -20,8 +20,11 @@ if (!mdPath || !textPath) {
   process.exit(2);
 }
 const md = readFileSync(mdPath, 'utf8');
-const text = readFileSync(textPath, 'utf8');
-const flat = (s) => s.replace(/\s+/g, '');
+// pdftotext joins a word that the page broke after its hyphen ("hit-" / "rate") without
+// the hyphen, so hyphens are left out on both sides of the comparison.
+const dehyphen = (s) => s.replace(/[-\u2010\u2011]/g, '');
+const text = dehyphen(readFileSync(textPath, 'utf8'));
+const flat = (s) => dehyphen(s.replace(/\s+/g, ''));
 const entities = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&nbsp;': ' ' };
 const decode = (s) => s.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (m) => entities[m]).replace(/#quot;/g, '"');
 // Inline markdown a heading may carry, as the page shows it.
