@@ -261,13 +261,8 @@ pub fn human_table(gates: &[GateResult], claims: &[Claim]) -> String {
         format!("| {} |\n", padded.join(" | "))
     };
     let mut out = line(&head);
-    out.push_str(&format!(
-        "|{}|\n",
-        w.iter()
-            .map(|n| "-".repeat(n + 2))
-            .collect::<Vec<_>>()
-            .join("|")
-    ));
+    out.push_str(&crate::report::table::separator(&w));
+    out.push('\n');
     for r in &rows {
         out.push_str(&line(r));
     }

@@ -71,6 +71,12 @@ fn pad(s: &str, w: usize) -> String {
     out
 }
 
+/// The `|----|---|` line under a padded table's header, for columns of widths `w`.
+pub fn separator(w: &[usize]) -> String {
+    let dashes: Vec<String> = w.iter().map(|n| "-".repeat(n + 2)).collect();
+    format!("|{}|", dashes.join("|"))
+}
+
 fn status_style(s: Status) -> Style {
     let color = match s {
         Status::Pass => AnsiColor::Green,
@@ -112,14 +118,7 @@ pub fn human(gates: &[GateResult]) -> String {
             .join(" | ")
     };
     let _ = writeln!(out, "| {} |", line(head.map(str::to_owned)));
-    let _ = writeln!(
-        out,
-        "|{}|",
-        w.iter()
-            .map(|n| "-".repeat(n + 2))
-            .collect::<Vec<_>>()
-            .join("|")
-    );
+    let _ = writeln!(out, "{}", separator(&w));
     for (g, r) in gates.iter().zip(rows) {
         let st = status_style(g.status);
         let status = format!("{st}{}{st:#}", pad(&r[3], w[3]));
@@ -236,14 +235,7 @@ pub fn human_fit(gates: &[GateResult], columns: Option<usize>) -> String {
         format!("| {} |", c.join(" | "))
     };
     let _ = writeln!(out, "{}", row(head));
-    let _ = writeln!(
-        out,
-        "|{}|",
-        w.iter()
-            .map(|n| "-".repeat(n + 2))
-            .collect::<Vec<_>>()
-            .join("|")
-    );
+    let _ = writeln!(out, "{}", separator(&w));
     for g in gates {
         let req = wrap_cut(&g.requirement, w[2]);
         let ev = wrap_cut(&g.evidence, w[4]);
