@@ -585,6 +585,19 @@ fn bank_links_with_a_doi_redirect_and_an_archive() {
     );
 }
 
+/// Gate 17 of `qbank check bank --format json ARGS` run in `dir`, DOIs resolved by `server`.
+fn check_gate_17(dir: &Path, server: &Server, args: &[&str], secs: u64) -> serde_json::Value {
+    let doi = format!("--doi-resolver={}", server.url("/doi/"));
+    let out = qbank()
+        .current_dir(dir)
+        .args(["check", "bank", "--format", "json", &doi])
+        .args(args)
+        .timeout(Duration::from_secs(secs))
+        .output()
+        .unwrap();
+    gate_17(&serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap())
+}
+
 /// Gate 17's row in a `check --format json` report.
 fn gate_17(json: &serde_json::Value) -> serde_json::Value {
     json["banks"][0]["gates"]
@@ -603,23 +616,12 @@ fn check_online_feeds_gate_17() {
         _ => standard(m, p, n),
     });
     let d = bank(&s, None);
-    let doi = format!("--doi-resolver={}", s.url("/doi/"));
-    let run = |extra: &[&str]| {
-        let out = qbank()
-            .current_dir(d.path())
-            .args(["check", "bank", "--format", "json", &doi])
-            .args(extra)
-            .timeout(Duration::from_secs(30))
-            .output()
-            .unwrap();
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
-    };
     // Offline: links that are neither DOI nor archived are WARN, and nothing is requested.
-    let offline = gate_17(&run(&[]));
+    let offline = check_gate_17(d.path(), &s, &[], 30);
     assert_eq!(offline["status"], "WARN", "{offline}");
     assert!(s.hits().is_empty());
     // Online: the tool URL and the answer's link answer 200: verified live.
-    let online = gate_17(&run(&["--online", "--allow-private"]));
+    let online = check_gate_17(d.path(), &s, &["--online", "--allow-private"], 30);
     assert_eq!(online["status"], "PASS", "{online}");
     assert!(
         online["evidence"]
@@ -635,16 +637,7 @@ fn check_online_feeds_gate_17() {
 fn check_online_fails_gate_17_on_a_dead_link() {
     let s = Server::start(standard);
     let d = bank(&s, None);
-    let doi = format!("--doi-resolver={}", s.url("/doi/"));
-    let out = qbank()
-        .current_dir(d.path())
-        .args(["check", "bank", "--format", "json", "--online", &doi])
-        .args(FAST)
-        .timeout(Duration::from_secs(30))
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let g = gate_17(&json);
+    let g = check_gate_17(d.path(), &s, &[&["--online"][..], &FAST].concat(), 30);
     assert_eq!(g["status"], "FAIL", "{g}");
     assert!(g["evidence"].as_str().unwrap().contains("1 dead"), "{g}");
 }
@@ -704,16 +697,7 @@ fn the_passing_bank_checked_live_passes_gate_17() {
             e.unset("archived");
         })
         .write();
-    let doi = format!("--doi-resolver={}", s.url("/doi/"));
-    let out = qbank()
-        .current_dir(d.path())
-        .args(["check", "bank", "--format", "json", "--online", &doi])
-        .args(FAST)
-        .timeout(Duration::from_secs(60))
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let g = gate_17(&json);
+    let g = check_gate_17(d.path(), &s, &[&["--online"][..], &FAST].concat(), 60);
     assert_eq!(g["status"], "PASS", "{g}");
     assert!(
         g["evidence"].as_str().unwrap().contains("checked live"),
@@ -757,16 +741,7 @@ fn pin_archives_writes_the_snapshot_a_partial_archive_url_resolved_to() {
     let before = std::fs::read_to_string(&tools).unwrap();
     assert!(before.contains(&partial), "{before}");
     let doi = format!("--doi-resolver={}", s.url("/doi/"));
-    let gate = |extra: &[&str]| {
-        let out = qbank()
-            .current_dir(d.path())
-            .args(["check", "bank", "--format", "json", &doi])
-            .args(extra)
-            .timeout(Duration::from_secs(30))
-            .output()
-            .unwrap();
-        gate_17(&serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap())
-    };
+    let gate = |extra: &[&str]| check_gate_17(d.path(), &s, extra, 30);
     // Before: the partial URL names no snapshot.
     let g = gate(&[]);
     assert!(
