@@ -51,7 +51,7 @@ fn main() {
         }
     }
     bank.glossary.truncate(16);
-    let (gates, _, _) = qbank::cli::check::gate_bank(&bank, None);
+    let (gates, _, _) = qbank::pipeline::gate_bank(&bank, None);
     let doc = qbank::render::markdown::render(&bank, &gates, None).expect("renders");
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("doc.md");
@@ -68,7 +68,7 @@ fn main() {
     let check = median(runs, || {
         let imported = qbank::import::import_file(&path, None);
         let bank = imported.bank.expect("imports");
-        std::hint::black_box(qbank::cli::check::gate_bank(&bank, Some(as_of)));
+        std::hint::black_box(qbank::pipeline::gate_bank(&bank, Some(as_of)));
     });
     let imported = qbank::import::import_file(&path, None).bank.unwrap();
     println!(

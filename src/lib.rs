@@ -1,7 +1,8 @@
 //! qbank: load, check, render and package technical interview question banks.
 //!
 //! The pipeline runs one way: `load` reads YAML into the `model`, the gates measure
-//! it, and `report` prints what they found.
+//! it, and `report` prints what they found. [`run`] is that pipeline as one call,
+//! streaming bank by bank; `cli` parses arguments, calls it and prints.
 
 // Loading returns `Result<T, Diagnostic>`: the error path is cold and each diagnostic is
 // moved once into a report, so boxing it would cost more clarity than it saves.
@@ -17,7 +18,10 @@ pub mod import;
 pub mod links;
 pub mod load;
 pub mod model;
+pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod schema;
 pub mod text;
+
+pub use pipeline::run;

@@ -13,6 +13,6 @@ fuzz_target!(|data: &[u8]| {
     let imported = qbank::import::import_str(Path::new("fuzz.md"), text, None);
     if let Some(bank) = &imported.bank {
         let day = qbank::model::Day::parse("2026-01-01").expect("valid date");
-        let _ = qbank::cli::check::gate_bank(bank, Some(day));
+        let _ = qbank::pipeline::gate_bank(bank, Some(day));
     }
 });

@@ -139,7 +139,11 @@ pub fn build(args: &BuildArgs, cli: &super::Cli) -> u8 {
         .online
         .then(|| super::links::live_results(&paths, &args.link, cli.quiet));
     let links = live.as_ref().map(|l| l as &dyn crate::gates::LinkStatus);
-    let (mut report, banks) = check::collect_banks_with(&paths, args.as_of, links);
+    let (mut report, banks) = crate::pipeline::collect(&crate::pipeline::Options {
+        as_of: args.as_of,
+        links,
+        ..crate::pipeline::Options::new(paths.clone())
+    });
     report.strict = args.strict;
     let mut written = Vec::new();
     let mut diagram_failed = false;
@@ -208,8 +212,10 @@ pub fn render(args: &RenderArgs) -> u8 {
     if let Some(code) = check_templates_dir(args.templates.as_deref()) {
         return code;
     }
-    let (mut report, banks) =
-        check::collect_banks(&super::paths_or_default(&args.paths), args.as_of);
+    let (mut report, banks) = crate::pipeline::collect(&crate::pipeline::Options {
+        as_of: args.as_of,
+        ..crate::pipeline::Options::new(super::paths_or_default(&args.paths))
+    });
     if args.out.is_none() && banks.len() > 1 {
         return super::fail(
             "several banks found; name one, or write them all with --out DIR",

@@ -1,15 +1,16 @@
-//! `qbank check`: load every bank under the given paths, run the gates, report.
+//! `qbank check`: the settings in force (qbank.toml and flags), then the pipeline
+//! (`crate::run`) streaming its report to standard output.
 
 use std::path::PathBuf;
 
-use clap::ValueEnum;
-use rayon::prelude::*;
-
 use crate::diagnostic::{Diagnostic, Location};
-use crate::gates::{self, Ctx};
-use crate::load::{self, Input, Loaded};
-use crate::model::{Bank, Day};
-use crate::report::{self, BankReport, Report};
+use crate::gates;
+use crate::load;
+use crate::model::Day;
+use crate::pipeline::{self, Options, Shard, cache::ResultCache};
+use crate::report::{self, Report, Style};
+
+pub use crate::report::Format;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -43,26 +44,12 @@ pub struct Args {
     /// Check every link live first and give gate 17 the results (default: its offline rule).
     #[arg(long)]
     pub online: bool,
+    /// Check only shard K of N (a deterministic split of the banks by path, for a CI job
+    /// matrix); `qbank merge` joins the shards' JSON reports.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
     #[command(flatten)]
     pub link: super::links::LinkArgs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// The validation table per bank, diagnostics like rustc's, a summary line.
-    Human,
-    /// One line per finding: `path:line:col: severity[code]: message`.
-    Concise,
-    /// JSON (documented in docs/json.md).
-    Json,
-    /// The table exactly as the spec's Validation Results section.
-    Markdown,
-    /// SARIF 2.1.0, for code scanning.
-    Sarif,
-    /// JUnit XML: a test case per gate per bank.
-    Junit,
-    /// GitHub Actions annotations.
-    Github,
 }
 
 pub(crate) fn parse_day(s: &str) -> Result<Day, String> {
@@ -233,10 +220,6 @@ fn bank_of_file(path: &std::path::Path) -> Option<(PathBuf, PathBuf)> {
     Some((given, abs))
 }
 
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    std::fs::canonicalize(a).is_ok_and(|a| a == b)
-}
-
 pub fn run(args: &Args, cli: &super::Cli) -> u8 {
     let given = super::paths_or_default(&args.paths);
     let settings = match settings(args, &given) {
@@ -268,332 +251,73 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
         .then(|| super::links::live_results(&paths, &link_args, cli.quiet));
     let links = live.as_ref().map(|l| l as &dyn gates::LinkStatus);
     let exclude = |p: &std::path::Path| settings.config.excludes(p);
-    let mut report = collect_filtered(
-        &paths,
-        args.as_of,
-        links,
-        settings.rubric.as_deref(),
-        &exclude,
-    )
-    .0;
-    report.strict = args.strict;
-    if !cli.verbose {
-        report.general.retain(|d| d.code != load::SKIPPED_LINK);
-    }
-    report::select::apply(&mut report, &settings.selection);
-    if !focus.is_empty() {
-        let keep = |d: &Diagnostic| {
-            d.location
-                .as_ref()
-                .is_some_and(|l| focus.iter().any(|f| same_file(&l.file, f)))
-        };
-        for b in &mut report.banks {
-            b.focused = true;
-            b.diagnostics.retain(|d| keep(d));
-            for g in &mut b.gates {
-                g.diagnostics.retain(|d| keep(d));
-            }
-        }
-    }
-    print(&report, args.format, cli.quiet);
-    report.exit_code()
-}
-
-/// Prints a report in `format` on standard output.
-pub fn print(report: &Report, format: Format, quiet: bool) {
-    let text = match format {
-        Format::Human => human(report, quiet),
-        Format::Concise => report::human::concise(report, quiet),
-        Format::Json => report::json::render(report),
-        Format::Markdown => markdown(report),
-        Format::Sarif => report::sarif::render(report),
-        Format::Junit => report::junit::render(report),
-        Format::Github => report::github::render(report),
-    };
-    super::print_out(&text);
-}
-
-fn human(report: &Report, quiet: bool) -> String {
-    let width = super::terminal_width();
-    let mut s = String::new();
-    for b in &report.banks {
-        if !b.gates.is_empty() && !quiet {
-            let title = b.title.as_deref().unwrap_or_default();
-            let as_of = b.as_of.as_deref().unwrap_or_default();
-            s.push_str(&format!(
-                "{}: {title} (as of {as_of})\n",
-                crate::diagnostic::display_path(&b.path)
-            ));
-            if b.focused {
-                // Checking one file: the bank-wide gates are context, in one line.
-                s.push_str("bank gates: ");
-                s.push_str(&report::table::summary_line(&b.gates));
-                s.push_str("\n\n");
-                continue;
-            }
-            if b.claims.is_empty() {
-                s.push_str(&report::table::human_fit(&b.gates, width));
-            } else {
-                s.push_str(&crate::import::claims::human_table(&b.gates, &b.claims));
-            }
-            s.push_str(&report::table::summary_line(&b.gates));
-            if !b.claims.is_empty() {
-                s.push('\n');
-                s.push_str(&crate::import::claims::summary(&b.claims));
-            }
-            for w in &b.waived {
-                s.push_str(&format!("\ngate {} waived: {}", w.gate, w.reason));
-            }
-            s.push_str("\n\n");
-        }
-    }
-    for d in report.all_diagnostics() {
-        s.push_str(&report::human::diagnostic(d, &report.texts, true));
-        s.push_str("\n\n");
-    }
-    if !quiet {
-        s.push_str(&report::human::summary(report));
-        s.push('\n');
-    }
-    s
-}
-
-fn markdown(report: &Report) -> String {
-    let mut s = String::new();
-    let many = report.banks.len() > 1;
-    for b in &report.banks {
-        if many {
-            s.push_str(&format!(
-                "### {}\n\n",
-                b.title.as_deref().unwrap_or(&b.path.display().to_string())
-            ));
-        }
-        if b.gates.is_empty() {
-            s.push_str("Not loaded: see the diagnostics (`--format human`).\n\n");
-            continue;
-        }
-        if b.claims.is_empty() {
-            s.push_str(&report::table::markdown(&b.gates));
-            s.push_str(&format!(
-                "\n**Summary**: {}\n\n",
-                report::table::summary_line(&b.gates)
-            ));
-        } else {
-            s.push_str(&crate::import::claims::markdown_table(&b.gates, &b.claims));
-            s.push_str(&format!(
-                "\n**Summary**: {} {}\n\n",
-                report::table::summary_line(&b.gates),
-                crate::import::claims::summary(&b.claims)
-            ));
-        }
-    }
-    s.trim_end().to_owned() + "\n"
-}
-
-/// Today's date in the local time zone.
-fn today() -> jiff::civil::Date {
-    jiff::Zoned::now().date()
-}
-
-/// Runs the gates on a loaded bank, measuring recency from `as_of` or the bank's date.
-pub fn gate_bank(
-    bank: &Bank,
-    as_of: Option<Day>,
-) -> (Vec<gates::GateResult>, Vec<Diagnostic>, Day) {
-    gate_bank_with(bank, as_of, None)
-}
-
-/// Like [`gate_bank`], with live link results for gate 17 (`--online`).
-pub fn gate_bank_with(
-    bank: &Bank,
-    as_of: Option<Day>,
-    links: Option<&dyn gates::LinkStatus>,
-) -> (Vec<gates::GateResult>, Vec<Diagnostic>, Day) {
-    let mut notes = Vec::new();
-    let date = match as_of {
-        Some(d) => d,
-        None => {
-            let d = bank.meta.as_of.value;
-            let months = bank.rubric.as_of_warn_months;
-            let limit = today()
-                .checked_sub(jiff::Span::new().months(i64::from(months)))
-                .unwrap_or(jiff::civil::Date::MIN);
-            if d.0 < limit {
-                notes.push(
-                    Diagnostic::warning("stale-as-of", format!("the bank's as_of date {d} is more than {months} months old; recency is measured from it"))
-                        .at(Location::of(&bank.sources, bank.meta_file, bank.meta.as_of.pos))
-                        .help("review the references and update `as_of`, or pin a date with --as-of"),
-                );
-            }
-            d
-        }
-    };
-    let ctx = Ctx::new(bank, date.0, links);
-    (gates::run(&ctx), notes, date)
-}
-
-/// Discovers, loads and gates every bank under `paths`.
-pub fn collect(paths: &[PathBuf], as_of: Option<Day>) -> Report {
-    collect_banks(paths, as_of).0
-}
-
-/// Like [`collect`], also handing back every bank that loaded, with the index of its
-/// entry in `report.banks` (whose `gates` hold its results).
-pub fn collect_banks(paths: &[PathBuf], as_of: Option<Day>) -> (Report, Vec<(usize, Bank)>) {
-    collect_banks_with(paths, as_of, None)
-}
-
-/// Like [`collect_banks`], with live link results for gate 17 (`--online`).
-pub fn collect_banks_with(
-    paths: &[PathBuf],
-    as_of: Option<Day>,
-    links: Option<&dyn gates::LinkStatus>,
-) -> (Report, Vec<(usize, Bank)>) {
-    collect_banks_opts(paths, as_of, links, None)
-}
-
-/// Like [`collect_banks_with`]; markdown documents are imported with `rubric` (a rubric
-/// YAML) or their own/the built-in one.
-pub fn collect_banks_opts(
-    paths: &[PathBuf],
-    as_of: Option<Day>,
-    links: Option<&dyn gates::LinkStatus>,
-    rubric: Option<&std::path::Path>,
-) -> (Report, Vec<(usize, Bank)>) {
-    collect_filtered(paths, as_of, links, rubric, &|_| false)
-}
-
-/// Like [`collect_banks_opts`], leaving out banks, documents and problems at paths for
-/// which `exclude` is true (qbank.toml's `exclude` globs).
-pub fn collect_filtered(
-    paths: &[PathBuf],
-    as_of: Option<Day>,
-    links: Option<&dyn gates::LinkStatus>,
-    rubric: Option<&std::path::Path>,
-    exclude: &(dyn Fn(&std::path::Path) -> bool + Sync),
-) -> (Report, Vec<(usize, Bank)>) {
-    let (mut inputs, mut general) = load::discover(paths);
-    inputs.retain(|i| match i {
-        Input::Bank(p) => !exclude(p) && !exclude(&p.join("bank.yaml")),
-        Input::Document(p) => !exclude(p),
+    let cache = (!args.link.no_cache).then(|| {
+        ResultCache::new(
+            pipeline::cache::DIR,
+            cache_key(args, &settings, &focus, &link_args).as_bytes(),
+        )
     });
-    general.retain(|d| d.location.as_ref().is_none_or(|l| !exclude(&l.file)));
-    let mut report = Report {
-        general,
-        ..Report::default()
+    let opts = Options {
+        as_of: args.as_of,
+        links,
+        rubric: settings.rubric.clone(),
+        exclude: Some(&exclude),
+        selection: Some(&settings.selection),
+        focus,
+        shard: args.shard,
+        cache: cache.as_ref(),
+        verbose: cli.verbose,
+        strict: args.strict,
+        ..Options::new(paths)
     };
-    let banks: Vec<PathBuf> = inputs
-        .iter()
-        .filter_map(|i| match i {
-            Input::Bank(p) => Some(p.clone()),
-            Input::Document(_) => None,
-        })
-        .collect();
-    let documents: Vec<PathBuf> = inputs
-        .iter()
-        .filter_map(|i| match i {
-            Input::Document(p) => Some(p.clone()),
-            Input::Bank(_) => None,
-        })
-        .collect();
-    let results: Vec<(Loaded, BankReport)> = banks
-        .par_iter()
-        .map(|root| {
-            let loaded = load::load_bank(root);
-            let report = bank_report(&loaded, as_of, links);
-            (loaded, report)
-        })
-        .collect();
-    let mut loaded_banks = Vec::new();
-    for (loaded, bank_report) in results {
-        report.add_sources(&loaded.sources);
-        if let Some(bank) = loaded.bank {
-            loaded_banks.push((report.banks.len(), bank));
-        }
-        report.banks.push(bank_report);
+    let mut format = args.format.formatter(Style {
+        quiet: cli.quiet,
+        width: super::terminal_width(),
+        strict: args.strict,
+    });
+    let totals = crate::run(&opts, format.as_mut(), &mut |text| super::print_out(text));
+    for w in cache.iter().flat_map(ResultCache::take_warnings) {
+        super::warn(&w);
     }
-    let imported: Vec<_> = documents
-        .par_iter()
-        .map(|p| document_report(p, as_of, links, rubric))
-        .collect();
-    for (bank_report, sources, bank) in imported {
-        report.add_sources(&sources);
-        if let Some(bank) = bank {
-            loaded_banks.push((report.banks.len(), bank));
-        }
-        report.banks.push(bank_report);
-    }
-    (report, loaded_banks)
+    totals.exit_code()
 }
 
-/// Imports a markdown document, gates it and audits its own Validation Results claims.
-fn document_report(
-    path: &std::path::Path,
-    as_of: Option<Day>,
-    links: Option<&dyn gates::LinkStatus>,
-    rubric: Option<&std::path::Path>,
-) -> (BankReport, crate::model::Sources, Option<Bank>) {
-    let imported = crate::import::import_file(path, rubric);
-    let mut diagnostics = imported.diagnostics.clone();
-    let mut claims = imported.claims.clone();
-    let mut report = BankReport {
-        path: path.to_path_buf(),
-        slug: None,
-        title: None,
-        loaded: imported.bank.is_some(),
-        as_of: None,
-        gates: Vec::new(),
-        diagnostics: Vec::new(),
-        claims: Vec::new(),
-        waived: Vec::new(),
-        suppressed: 0,
-        focused: false,
-    };
-    if let Some(b) = &imported.bank {
-        let (gates, notes, date) = gate_bank_with(b, as_of, links);
-        diagnostics.extend(notes);
-        diagnostics.extend(crate::import::claims::audit(&mut claims, &gates, path));
-        report.slug = Some(b.meta.slug.value.clone());
-        report.title = Some(b.meta.title.value.clone());
-        report.as_of = Some(date.to_string());
-        report.gates = gates;
-    }
-    crate::diagnostic::sort(&mut diagnostics);
-    report.diagnostics = diagnostics;
-    report.claims = claims;
-    (report, imported.sources, imported.bank)
+/// Everything besides the banks' own files that a check's results depend on, for the
+/// result cache's key: the settings file's text, the flags that change results, the
+/// rubric's text, the as-of date in force (today's, when the gates read it) and `--online`.
+fn cache_key(
+    args: &Args,
+    settings: &Settings,
+    focus: &[PathBuf],
+    links: &super::links::LinkArgs,
+) -> String {
+    let read = |p: &std::path::Path| std::fs::read_to_string(p).unwrap_or_default();
+    let config = settings
+        .config
+        .path
+        .as_ref()
+        .map(|p| format!("{}\n{}", p.display(), read(p)))
+        .unwrap_or_default();
+    let rubric = settings
+        .rubric
+        .as_ref()
+        .map(|p| format!("{}\n{}", p.display(), read(p)))
+        .unwrap_or_default();
+    let as_of = args
+        .as_of
+        .map_or_else(|| format!("today {}", pipeline::today()), |d| d.to_string());
+    format!(
+        "config={config}\0rubric={rubric}\0select={:?}\0ignore={:?}\0strict={}\0focus={focus:?}\0as_of={as_of}\0online={}\0links={links:?}",
+        args.select, args.ignore, args.strict, args.online
+    )
 }
 
-fn bank_report(
-    loaded: &Loaded,
-    as_of: Option<Day>,
-    links: Option<&dyn gates::LinkStatus>,
-) -> BankReport {
-    let mut diagnostics = loaded.diagnostics.clone();
-    let (slug, title, gates, date) = match &loaded.bank {
-        Some(b) => {
-            let (gates, notes, date) = gate_bank_with(b, as_of, links);
-            diagnostics.extend(notes);
-            (
-                Some(b.meta.slug.value.clone()),
-                Some(b.meta.title.value.clone()),
-                gates,
-                Some(date.to_string()),
-            )
-        }
-        None => (None, None, Vec::new(), None),
+/// Prints a collected report in `format` on standard output.
+pub fn print(report: &Report, format: Format, quiet: bool) {
+    let style = Style {
+        quiet,
+        width: super::terminal_width(),
+        strict: report.strict,
     };
-    BankReport {
-        path: loaded.root.clone(),
-        slug,
-        title,
-        loaded: loaded.bank.is_some(),
-        as_of: date,
-        gates,
-        diagnostics,
-        claims: Vec::new(),
-        waived: Vec::new(),
-        suppressed: 0,
-        focused: false,
-    }
+    super::print_out(&report.render(format, style));
 }

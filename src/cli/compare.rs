@@ -130,8 +130,11 @@ pub(crate) fn markdown(cols: &[Column], headers: &[String]) -> String {
 }
 
 pub fn run(args: &Args) -> u8 {
-    let (report, _) =
-        super::check::collect_banks_opts(&args.docs, args.as_of, None, args.rubric.as_deref());
+    let (report, _) = crate::pipeline::collect(&crate::pipeline::Options {
+        as_of: args.as_of,
+        rubric: args.rubric.clone(),
+        ..crate::pipeline::Options::new(args.docs.clone())
+    });
     if report.banks.is_empty() || report.general.iter().any(|d| d.is_error()) {
         super::check::print(&report, super::check::Format::Human, true);
         return 2;

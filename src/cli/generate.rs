@@ -188,8 +188,12 @@ fn measure(
     rubric: Option<&Path>,
     live: Option<&dyn LinkStatus>,
 ) -> (Report, Option<Bank>) {
-    let (report, mut banks) =
-        super::check::collect_banks_opts(&[path.to_path_buf()], args.as_of, live, rubric);
+    let (report, mut banks) = crate::pipeline::collect(&crate::pipeline::Options {
+        as_of: args.as_of,
+        links: live,
+        rubric: rubric.map(Path::to_path_buf),
+        ..crate::pipeline::Options::new(vec![path.to_path_buf()])
+    });
     let bank = banks.pop().map(|(_, b)| b);
     (report, bank)
 }
@@ -416,7 +420,7 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
             usage,
             attempts: reply.attempts,
             new_links,
-            report: serde_json::from_str(&crate::report::json::render(&report))
+            report: serde_json::from_str(&report.render(crate::report::Format::Json, Default::default()))
                 .unwrap_or(serde_json::Value::Null),
         };
         let mut body = serde_json::to_string_pretty(&json).expect("round report serializes");

@@ -46,7 +46,8 @@ pub struct LinkArgs {
     /// Reuse cached results younger than this (`0` checks everything again).
     #[arg(long, default_value = "1d", value_name = "DURATION", value_parser = cache::parse_age)]
     pub max_cache_age: Duration,
-    /// Neither read nor write the cache (.qbank/cache.json).
+    /// Neither read nor write the caches: the link cache (.qbank/cache.json) and, for
+    /// `check`, the result cache (.qbank/results/).
     #[arg(long)]
     pub no_cache: bool,
     /// Leave out links matching this regular expression (repeatable; matched against the
@@ -272,9 +273,7 @@ fn pin_archives(
     Ok((pinned, files))
 }
 
-fn warn(message: &str) {
-    let _ = writeln!(anstream::stderr(), "warning: {message}");
-}
+use super::warn;
 
 /// Reads the cache, or starts an empty one; a corrupt cache is reported and ignored.
 fn read_cache(args: &LinkArgs) -> cache::Cache {

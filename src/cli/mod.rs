@@ -17,6 +17,7 @@ mod stats;
 mod watch;
 // The generator half (issue 13).
 mod compare;
+mod merge;
 mod generate;
 mod prompt;
 mod repair;
@@ -101,6 +102,8 @@ pub enum Command {
     Generate(generate::Args),
     /// The gates side by side, a column per document (one per model, say).
     Compare(compare::Args),
+    /// Join the JSON reports of `check --shard K/N` runs into one report, in any format.
+    Merge(merge::Args),
     /// Print a bank, its document or any markdown file to PDF, diagrams drawn (needs Chromium).
     Pdf(pdf::Args),
 }
@@ -127,6 +130,7 @@ pub fn main() -> ExitCode {
     }
     let code = match &cli.command {
         Command::Check(args) => check::run(args, &cli),
+        Command::Merge(args) => merge::run(args, &cli),
         Command::Build(args) => build::build(args, &cli),
         Command::Render(args) => build::render(args),
         Command::Gates(args) => gates::list(args),
@@ -183,6 +187,11 @@ pub(crate) fn print_bytes(bytes: &[u8]) {
         let _ = e;
         STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
     }
+}
+
+/// Prints a warning on standard error, like cargo's.
+pub(crate) fn warn(message: &str) {
+    let _ = writeln!(anstream::stderr(), "warning: {message}");
 }
 
 /// Prints one diagnostic on standard error, like rustc.

@@ -605,7 +605,10 @@ pub fn run_pdf(args: &Args, cli: &super::Cli) -> u8 {
             Some("name a folder holding document.md.j2 and/or question.md.j2"),
         );
     }
-    let (report, banks) = check::collect_banks(&[bank_dir], args.as_of);
+    let (report, banks) = crate::pipeline::collect(&crate::pipeline::Options {
+        as_of: args.as_of,
+        ..crate::pipeline::Options::new(vec![bank_dir])
+    });
     let problems: Vec<&Diagnostic> = report
         .general
         .iter()

@@ -35,12 +35,11 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
         Ok(t) => t,
         Err(e) => return super::fail(&format!("could not read {}: {e}", args.doc.display()), None),
     };
-    let (report, banks) = super::check::collect_banks_opts(
-        std::slice::from_ref(&args.doc),
-        args.as_of,
-        None,
-        args.rubric.as_deref(),
-    );
+    let (report, banks) = crate::pipeline::collect(&crate::pipeline::Options {
+        as_of: args.as_of,
+        rubric: args.rubric.clone(),
+        ..crate::pipeline::Options::new(vec![args.doc.clone()])
+    });
     let Some(b) = report.banks.first().filter(|b| b.loaded) else {
         super::check::print(&report, super::check::Format::Human, true);
         return 2;

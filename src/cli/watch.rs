@@ -78,7 +78,11 @@ fn run_once(args: &Args, paths: &[PathBuf], cli: &super::Cli, run: usize, change
     let _ = out.flush();
     // A bug must not end the watch: report it and wait for the next save.
     let result = std::panic::catch_unwind(|| {
-        let mut report = check::collect(paths, args.as_of);
+        let mut report = crate::pipeline::collect(&crate::pipeline::Options {
+            as_of: args.as_of,
+            ..crate::pipeline::Options::new(paths.to_vec())
+        })
+        .0;
         report.strict = args.strict;
         check::print(&report, Format::Human, cli.quiet);
         report.exit_code()

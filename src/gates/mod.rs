@@ -9,7 +9,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use jiff::civil::Date;
 use regex::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::model::{Bank, FileId, Pos, Question, Rubric, Sp};
@@ -120,7 +120,7 @@ pub fn find(key: &str) -> Option<&'static Gate> {
     })
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Status {
     Pass,
@@ -218,6 +218,51 @@ pub struct GateResult {
     pub status: Status,
     pub evidence: String,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A [`GateResult`] read back (a cached or merged report), with owned names.
+#[derive(Deserialize)]
+struct StoredResult {
+    number: u8,
+    name: String,
+    title: String,
+    requirement: String,
+    status: Status,
+    evidence: String,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'de> Deserialize<'de> for GateResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<GateResult, D::Error> {
+        GateResult::try_from(StoredResult::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<StoredResult> for GateResult {
+    type Error = String;
+
+    /// The gate's own `&'static str`s, so reading results allocates nothing that
+    /// outlives them; a name no gate has is an error.
+    fn try_from(r: StoredResult) -> Result<GateResult, String> {
+        let gate = ALL
+            .iter()
+            .find(|g| g.name == r.name)
+            .ok_or_else(|| format!("no gate is named `{}`", r.name))?;
+        let title = ALL
+            .iter()
+            .map(|g| g.title)
+            .find(|t| *t == r.title)
+            .ok_or_else(|| format!("no gate is titled `{}`", r.title))?;
+        Ok(GateResult {
+            number: r.number,
+            name: gate.name,
+            title,
+            requirement: r.requirement,
+            status: r.status,
+            evidence: r.evidence,
+            diagnostics: r.diagnostics,
+        })
+    }
 }
 
 /// Live link results handed to gate 17 by `check --online`.

@@ -1,31 +1,31 @@
 //! The document's own "Validation Results" table: what it claims per gate, matched to
 //! the gates and compared with what was measured.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::gates::{ALL, GateResult, Status};
 use crate::model::Rubric;
 
 /// One row of the document's claims table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Claim {
     /// The gate the row was matched to by its name, if any; none means "not measured".
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<u8>,
     /// The gate or check name as the document wrote it.
     pub name: String,
     /// The status cell as written (`PASS`, `✅ PASS`, ...).
     pub status_text: String,
     /// The status it claims, when recognisable.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claimed: Option<Status>,
     /// The evidence cell as written.
     pub evidence: String,
     /// 1-based line of the row in the document.
     pub line: u32,
     /// What qbank measured for the matched gate.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measured: Option<Status>,
     /// The claim disagrees with the measurement (a SKIP measurement contradicts nothing).
     pub contradicted: bool,

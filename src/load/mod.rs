@@ -67,9 +67,28 @@ pub fn load_all(banks: &[PathBuf]) -> Vec<Loaded> {
     banks.par_iter().map(|b| load_bank(b)).collect()
 }
 
-/// Loads the bank in folder `root`: bank.yaml, questions/**, references/*.yaml.
-/// A problem in one file never hides problems in the others.
-pub fn load_bank(root: &Path) -> Loaded {
+/// The files a bank is loaded from: bank.yaml, references/*.yaml, questions/**.
+pub(crate) struct BankFiles {
+    meta: PathBuf,
+    /// glossary, tools, literature, citations: each when present.
+    refs: Vec<Option<PathBuf>>,
+    questions: Vec<PathBuf>,
+    /// A missing questions/ folder, unreadable folders.
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl BankFiles {
+    /// Every file, in the order they are read and numbered.
+    pub(crate) fn all(&self) -> Vec<PathBuf> {
+        let mut all = vec![self.meta.clone()];
+        all.extend(self.refs.iter().flatten().cloned());
+        all.extend(self.questions.iter().cloned());
+        all
+    }
+}
+
+/// Lists the files of the bank in folder `root` (reads none of them).
+pub(crate) fn bank_files(root: &Path) -> BankFiles {
     let mut diags = Vec::new();
     let meta_path = root.join("bank.yaml");
     let questions_dir = root.join("questions");
@@ -105,10 +124,26 @@ pub fn load_bank(root: &Path) -> Loaded {
         })
         .collect();
 
+    BankFiles {
+        meta: meta_path,
+        refs: ref_paths,
+        questions: question_paths,
+        diagnostics: diags,
+    }
+}
+
+/// Loads the bank in folder `root`: bank.yaml, questions/**, references/*.yaml.
+/// A problem in one file never hides problems in the others.
+pub fn load_bank(root: &Path) -> Loaded {
+    let files = bank_files(root);
+    let all_paths = files.all();
+    let BankFiles {
+        meta: meta_path,
+        refs: ref_paths,
+        diagnostics: mut diags,
+        ..
+    } = files;
     // Read every file in parallel, then number them in a fixed order.
-    let mut all_paths = vec![meta_path.clone()];
-    all_paths.extend(ref_paths.iter().flatten().cloned());
-    all_paths.extend(question_paths.iter().cloned());
     let texts: Vec<Result<Arc<str>, Diagnostic>> =
         all_paths.par_iter().map(|p| read_text(p)).collect();
     let mut sources = Sources::default();

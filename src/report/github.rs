@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::Report;
-use crate::diagnostic::Severity;
+use super::{BankReport, Formatter, Texts, Totals};
+use crate::diagnostic::{Diagnostic, Severity};
 
 /// Escapes a command's message (data).
 fn data(s: &str) -> String {
@@ -17,43 +17,26 @@ fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(report: &Report) -> String {
-    let mut out = String::new();
-    for d in report.all_diagnostics() {
-        let kind = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "notice",
-        };
-        let mut props = Vec::new();
-        if let Some(l) = &d.location {
-            props.push(format!(
-                "file={}",
-                property(&crate::diagnostic::display_path(&l.file))
-            ));
-            if l.line > 0 {
-                props.push(format!("line={}", l.line));
-            }
-            if l.col > 0 {
-                props.push(format!("col={}", l.col));
-            }
+/// Annotations as they come; a notice per bank with its summary, after all of them.
+#[derive(Default)]
+pub(crate) struct Github {
+    notices: String,
+}
+
+impl Formatter for Github {
+    fn start(&mut self, out: &mut String, general: &[Diagnostic], _banks: usize) {
+        for d in general {
+            annotation(out, d);
         }
-        let title = match d.gate {
-            Some(n) => format!("qbank gate {n} {}", d.code),
-            None => format!("qbank {}", d.code),
-        };
-        props.push(format!("title={}", property(&title)));
-        let mut msg = d.message.clone();
-        if let Some(h) = &d.help {
-            msg.push_str("\nhelp: ");
-            msg.push_str(h);
-        }
-        let _ = writeln!(out, "::{kind} {}::{}", props.join(","), data(&msg));
     }
-    for b in &report.banks {
+
+    fn bank(&mut self, out: &mut String, b: &BankReport, _texts: &Texts) {
+        for d in b.all_diagnostics() {
+            annotation(out, d);
+        }
         if !b.gates.is_empty() {
             let _ = writeln!(
-                out,
+                self.notices,
                 "::notice title={}::{}",
                 property(&format!(
                     "qbank {}",
@@ -63,5 +46,40 @@ pub fn render(report: &Report) -> String {
             );
         }
     }
-    out
+
+    fn finish(&mut self, out: &mut String, _totals: &Totals) {
+        out.push_str(&std::mem::take(&mut self.notices));
+    }
+}
+
+fn annotation(out: &mut String, d: &Diagnostic) {
+    let kind = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "notice",
+    };
+    let mut props = Vec::new();
+    if let Some(l) = &d.location {
+        props.push(format!(
+            "file={}",
+            property(&crate::diagnostic::display_path(&l.file))
+        ));
+        if l.line > 0 {
+            props.push(format!("line={}", l.line));
+        }
+        if l.col > 0 {
+            props.push(format!("col={}", l.col));
+        }
+    }
+    let title = match d.gate {
+        Some(n) => format!("qbank gate {n} {}", d.code),
+        None => format!("qbank {}", d.code),
+    };
+    props.push(format!("title={}", property(&title)));
+    let mut msg = d.message.clone();
+    if let Some(h) = &d.help {
+        msg.push_str("\nhelp: ");
+        msg.push_str(h);
+    }
+    let _ = writeln!(out, "::{kind} {}::{}", props.join(","), data(&msg));
 }

@@ -1,4 +1,5 @@
-//! Diagnostics for people, rendered like rustc's (annotate-snippets), and the summary line.
+//! `--format human`: per bank its validation table (or the document's claims audited),
+//! then every diagnostic rendered like rustc's (annotate-snippets), then the summary line.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -7,7 +8,7 @@ use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
-use super::Report;
+use super::{BankReport, Formatter, Style, Texts, Totals};
 use crate::diagnostic::{Diagnostic, Severity, display_path};
 
 /// Renders one diagnostic. `styled` adds ANSI colour (stripped later when not wanted).
@@ -93,21 +94,10 @@ fn byte_of_col(line: &str, col: u32) -> usize {
         .map_or(line.len(), |(i, _)| i)
 }
 
-/// All diagnostics of a report, then a one-line summary.
-pub fn render(report: &Report, styled: bool) -> String {
-    let mut out = String::new();
-    for d in report.all_diagnostics() {
-        out.push_str(&diagnostic(d, &report.texts, styled));
-        out.push_str("\n\n");
-    }
-    out.push_str(&summary(report));
-    out.push('\n');
-    out
-}
-
-pub fn summary(report: &Report) -> String {
-    let c = report.counts();
-    let failed = report.banks.iter().filter(|b| !b.loaded).count();
+/// The run's one-line summary: banks, gate results, findings.
+pub fn summary(totals: &Totals) -> String {
+    let c = totals.counts;
+    let failed = totals.not_loaded;
     let mut s = String::new();
     let _ = write!(
         s,
@@ -155,56 +145,78 @@ pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
-/// `--format concise`: one line per finding, `path:line:col: severity[code]: message`
-/// (as rustc's and clippy's `short` format, ruff's `concise`), plus a line per failing or
-/// warning gate that has no finding of its own, then the summary.
-pub fn concise(report: &Report, quiet: bool) -> String {
-    let mut out = String::new();
-    for d in report.all_diagnostics() {
-        let code = match d.gate {
-            Some(n) => format!("{n}:{}", d.code),
-            None => d.code.clone(),
-        };
-        let at = d
-            .location
-            .as_ref()
-            .map_or_else(|| "qbank".to_owned(), crate::diagnostic::Location::display);
-        let _ = writeln!(
-            out,
-            "{at}: {}[{code}]: {}",
-            d.severity.as_str(),
-            d.message.replace(['\r', '\n'], " ")
-        );
-    }
-    for b in &report.banks {
-        for g in &b.gates {
-            let severity = match g.status {
-                crate::gates::Status::Fail => "error",
-                crate::gates::Status::Warn => "warning",
-                _ => continue,
-            };
-            if !g.diagnostics.is_empty() || b.is_waived(g.number) || b.focused {
-                continue;
-            }
-            let _ = writeln!(
-                out,
-                "{}: {severity}[{}:{}]: {} {}: {}",
-                display_path(&if crate::load::is_markdown(&b.path) {
-                    b.path.clone()
-                } else {
-                    b.path.join("bank.yaml")
-                }),
-                g.number,
-                g.name,
-                g.title,
-                g.status.as_str(),
-                g.evidence
-            );
+
+/// The human format: tables as each bank arrives; diagnostics, which print under all the
+/// tables, kept rendered until the end.
+pub(crate) struct Human {
+    style: Style,
+    diagnostics: String,
+}
+
+impl Human {
+    pub(crate) fn new(style: Style) -> Human {
+        Human {
+            style,
+            diagnostics: String::new(),
         }
     }
-    if !quiet {
-        out.push_str(&summary(report));
-        out.push('\n');
+
+    fn push_diagnostic(&mut self, d: &Diagnostic, texts: &Texts) {
+        self.diagnostics.push_str(&diagnostic(d, texts, true));
+        self.diagnostics.push_str("\n\n");
     }
-    out
+}
+
+impl Formatter for Human {
+    fn start(&mut self, _out: &mut String, general: &[Diagnostic], _banks: usize) {
+        let none = Texts::new();
+        for d in general {
+            self.push_diagnostic(d, &none);
+        }
+    }
+
+    fn bank(&mut self, out: &mut String, b: &BankReport, texts: &Texts) {
+        if !b.gates.is_empty() && !self.style.quiet {
+            table(out, b, self.style.width);
+        }
+        for d in b.all_diagnostics() {
+            self.push_diagnostic(d, texts);
+        }
+    }
+
+    fn finish(&mut self, out: &mut String, totals: &Totals) {
+        out.push_str(&std::mem::take(&mut self.diagnostics));
+        if !self.style.quiet {
+            out.push_str(&summary(totals));
+            out.push('\n');
+        }
+    }
+}
+
+/// A bank's heading, validation table (with the document's claims, if any) and summary.
+fn table(s: &mut String, b: &BankReport, width: Option<usize>) {
+    let title = b.title.as_deref().unwrap_or_default();
+    let as_of = b.as_of.as_deref().unwrap_or_default();
+    s.push_str(&format!("{}: {title} (as of {as_of})\n", display_path(&b.path)));
+    if b.focused {
+        // Checking one file: the bank-wide gates are context, in one line.
+        s.push_str("bank gates: ");
+        s.push_str(&super::table::summary_line(&b.gates));
+        s.push_str("\n\n");
+        return;
+    }
+    if b.claims.is_empty() {
+        s.push_str(&super::table::human_fit(&b.gates, width));
+    } else {
+        s.push_str(&crate::import::claims::human_table(&b.gates, &b.claims));
+    }
+    s.push_str(&super::table::summary_line(&b.gates));
+    if !b.claims.is_empty() {
+        s.push('\n');
+        s.push_str(&crate::import::claims::summary(&b.claims));
+    }
+    for w in &b.waived {
+        s.push_str(&format!("\ngate {} waived: {}", w.gate, w.reason));
+    }
+    s.push_str("\n\n");
 }

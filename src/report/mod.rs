@@ -1,11 +1,17 @@
 //! Output: what a run found, printed for people (`human`) or machines (`json`, ...).
-//! Every format is a pure function of a [`Report`].
+//!
+//! Every format is a [`Formatter`]: it is handed the problems not tied to a bank, then
+//! each bank's results in order, then the run's [`Totals`], and writes its text as it
+//! goes. The streaming pipeline (`crate::run`) drops a bank once its formatter call
+//! returns; [`Report::render`] drives the same formatters over a collected report.
 
-pub mod github;
+mod concise;
+mod github;
 pub mod human;
 pub mod json;
-pub mod junit;
-pub mod sarif;
+mod junit;
+mod markdown;
+mod sarif;
 pub mod select;
 pub mod table;
 
@@ -13,40 +19,40 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::gates::{GateResult, Status};
 use crate::model::Sources;
 
 /// One bank's (or document's) results.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BankReport {
     pub path: PathBuf,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// False when the bank could not be loaded (exit code 2).
     pub loaded: bool,
     /// The date recency was measured from.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<String>,
     /// The twenty gates' results, in order (empty when the bank did not load).
     pub gates: Vec<GateResult>,
     /// Load problems and notes about the run (gate findings are under `gates`).
     pub diagnostics: Vec<Diagnostic>,
     /// A markdown document's own Validation Results rows, audited (empty for banks).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<crate::import::Claim>,
     /// Gates that do not fail the run (`--select`/`--ignore`, or every finding suppressed).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waived: Vec<select::Waived>,
     /// Findings hidden by `qbank-ignore` comments.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub suppressed: usize,
     /// Only the findings of the files named on the command line are kept.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub focused: bool,
 }
 
@@ -91,7 +97,7 @@ pub struct Report {
     pub strict: bool,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     pub banks: usize,
     pub pass: usize,
@@ -101,11 +107,160 @@ pub struct Counts {
     pub errors: usize,
     pub warnings: usize,
     /// Gates that would fail or warn but are waived.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub waived: usize,
     /// Findings hidden by inline suppressions.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub suppressed: usize,
+}
+
+/// What a run adds up to, accumulated bank by bank: the summary's figures and the exit
+/// code, without holding the banks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Totals {
+    pub counts: Counts,
+    /// Banks that could not be loaded.
+    pub not_loaded: usize,
+    /// A problem not tied to a bank was an error (a path that does not exist).
+    general_error: bool,
+    /// FAIL and WARN results that are not waived.
+    counted_fail: usize,
+    counted_warn: usize,
+    /// With `--strict`, a WARN fails like a FAIL.
+    pub strict: bool,
+}
+
+impl Totals {
+    pub fn new(strict: bool) -> Totals {
+        Totals {
+            strict,
+            ..Totals::default()
+        }
+    }
+
+    fn add_diagnostics<'a>(&mut self, diags: impl Iterator<Item = &'a Diagnostic>) {
+        for d in diags {
+            match d.severity {
+                Severity::Error => self.counts.errors += 1,
+                Severity::Warning => self.counts.warnings += 1,
+                Severity::Note => {}
+            }
+        }
+    }
+
+    /// Adds the problems not tied to one bank.
+    pub fn add_general(&mut self, general: &[Diagnostic]) {
+        self.general_error |= general.iter().any(Diagnostic::is_error);
+        self.add_diagnostics(general.iter());
+    }
+
+    /// Adds one bank's results.
+    pub fn add_bank(&mut self, b: &BankReport) {
+        let c = &mut self.counts;
+        c.banks += 1;
+        c.pass += b.count(Status::Pass);
+        c.warn += b.count(Status::Warn);
+        c.fail += b.count(Status::Fail);
+        c.skip += b.count(Status::Skip);
+        c.waived += b.waived.len();
+        c.suppressed += b.suppressed;
+        self.not_loaded += usize::from(!b.loaded);
+        self.counted_fail += b.counted(Status::Fail);
+        self.counted_warn += b.counted(Status::Warn);
+        self.add_diagnostics(b.all_diagnostics());
+    }
+
+    /// The totals of a collected report.
+    pub fn of(report: &Report) -> Totals {
+        let mut t = Totals::new(report.strict);
+        t.add_general(&report.general);
+        for b in &report.banks {
+            t.add_bank(b);
+        }
+        t
+    }
+
+    /// 2 when anything could not be loaded, 1 when a gate failed (or warned, with
+    /// `--strict`), else 0.
+    pub fn exit_code(&self) -> u8 {
+        if self.general_error || self.not_loaded > 0 {
+            2
+        } else if self.counted_fail > 0 || (self.strict && self.counted_warn > 0) {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// The file texts a bank's diagnostics quote, by path.
+pub type Texts = HashMap<PathBuf, Arc<str>>;
+
+/// The texts of the files in `sources`.
+pub fn texts_of(sources: &Sources) -> Texts {
+    sources
+        .iter()
+        .map(|f| (f.path.clone(), f.text.clone()))
+        .collect()
+}
+
+/// An output format, written as the run goes: [`start`](Formatter::start) once, then
+/// [`bank`](Formatter::bank) per bank in order, then [`finish`](Formatter::finish). Each
+/// call appends to `out`, which the caller writes out before the next call; what a
+/// format must print after every bank (a SARIF rule list, the human diagnostics under
+/// all tables) it keeps, as rendered text, until `finish`.
+pub trait Formatter {
+    /// Before the first bank: the problems not tied to a bank, and how many banks follow.
+    fn start(&mut self, _out: &mut String, _general: &[Diagnostic], _banks: usize) {}
+    /// One bank's results; `texts` holds its files, for quoting source lines.
+    fn bank(&mut self, out: &mut String, bank: &BankReport, texts: &Texts);
+    /// After the last bank.
+    fn finish(&mut self, out: &mut String, totals: &Totals);
+}
+
+/// The output formats of `check` (and of `merge`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// The validation table per bank, diagnostics like rustc's, a summary line.
+    Human,
+    /// One line per finding: `path:line:col: severity[code]: message`.
+    Concise,
+    /// JSON (documented in docs/json.md).
+    Json,
+    /// The table exactly as the spec's Validation Results section.
+    Markdown,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// JUnit XML: a test case per gate per bank.
+    Junit,
+    /// GitHub Actions annotations.
+    Github,
+}
+
+/// How a format presents itself beyond the results.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    /// Leave out tables and the summary line (`--quiet`).
+    pub quiet: bool,
+    /// The terminal's width, to fit the human table.
+    pub width: Option<usize>,
+    /// With `--strict`, a WARN fails like a FAIL (JUnit marks it failed).
+    pub strict: bool,
+}
+
+impl Format {
+    /// The formatter for this format.
+    pub fn formatter(self, style: Style) -> Box<dyn Formatter + Send> {
+        match self {
+            Format::Human => Box::new(human::Human::new(style)),
+            Format::Concise => Box::new(concise::Concise::new(style)),
+            Format::Json => Box::new(json::Json::default()),
+            Format::Markdown => Box::new(markdown::Markdown::default()),
+            Format::Sarif => Box::new(sarif::Sarif::default()),
+            Format::Junit => Box::new(junit::Junit::new(style)),
+            Format::Github => Box::new(github::Github::default()),
+        }
+    }
 }
 
 impl Report {
@@ -122,41 +277,27 @@ impl Report {
     }
 
     pub fn counts(&self) -> Counts {
-        let mut c = Counts {
-            banks: self.banks.len(),
-            ..Counts::default()
-        };
-        for b in &self.banks {
-            c.pass += b.count(Status::Pass);
-            c.warn += b.count(Status::Warn);
-            c.fail += b.count(Status::Fail);
-            c.skip += b.count(Status::Skip);
-            c.waived += b.waived.len();
-            c.suppressed += b.suppressed;
-        }
-        for d in self.all_diagnostics() {
-            match d.severity {
-                Severity::Error => c.errors += 1,
-                Severity::Warning => c.warnings += 1,
-                Severity::Note => {}
-            }
-        }
-        c
+        Totals::of(self).counts
     }
 
     /// 2 when anything could not be loaded, 1 when a gate failed (or warned, with
     /// `--strict`), else 0.
     pub fn exit_code(&self) -> u8 {
-        let load_failed =
-            self.general.iter().any(Diagnostic::is_error) || self.banks.iter().any(|b| !b.loaded);
-        let fail: usize = self.banks.iter().map(|b| b.counted(Status::Fail)).sum();
-        let warn: usize = self.banks.iter().map(|b| b.counted(Status::Warn)).sum();
-        if load_failed {
-            2
-        } else if fail > 0 || (self.strict && warn > 0) {
-            1
-        } else {
-            0
+        Totals::of(self).exit_code()
+    }
+
+    /// The whole report in `format`, through the same formatter a streaming run uses.
+    pub fn render(&self, format: Format, style: Style) -> String {
+        let mut f = format.formatter(Style {
+            strict: self.strict,
+            ..style
+        });
+        let mut out = String::new();
+        f.start(&mut out, &self.general, self.banks.len());
+        for b in &self.banks {
+            f.bank(&mut out, b, &self.texts);
         }
+        f.finish(&mut out, &Totals::of(self));
+        out
     }
 }

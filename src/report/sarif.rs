@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_sarif::sarif;
 
-use super::Report;
+use super::{BankReport, Formatter, Texts, Totals};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::gates::ALL;
 
@@ -83,8 +83,48 @@ fn result(d: &Diagnostic, rule_index: i64) -> sarif::Result {
         .build()
 }
 
-pub fn render(report: &Report) -> String {
-    // Rules: every gate (documented), then each load-problem code that occurs.
+/// Results kept as they come: the rule list, which precedes them, names every code that
+/// occurs, so it is known only at the end.
+#[derive(Default)]
+pub(crate) struct Sarif {
+    /// Load-problem codes in the order they first occur (gates' rules come first).
+    codes: Vec<String>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Sarif {
+    fn add(&mut self, d: &Diagnostic) {
+        if !ALL.iter().any(|g| g.name == d.code) && !self.codes.contains(&d.code) {
+            self.codes.push(d.code.clone());
+        }
+        self.diagnostics.push(d.clone());
+    }
+}
+
+impl Formatter for Sarif {
+    fn start(&mut self, _out: &mut String, general: &[Diagnostic], _banks: usize) {
+        for d in general {
+            self.add(d);
+        }
+    }
+
+    fn bank(&mut self, _out: &mut String, bank: &BankReport, _texts: &Texts) {
+        for d in bank.all_diagnostics() {
+            self.add(d);
+        }
+    }
+
+    fn finish(&mut self, out: &mut String, _totals: &Totals) {
+        out.push_str(&render(
+            std::mem::take(&mut self.codes),
+            std::mem::take(&mut self.diagnostics),
+        ));
+    }
+}
+
+/// One run: a rule per gate (documented), then per load-problem code that occurs, and the
+/// results pointing at them.
+fn render(codes: Vec<String>, diagnostics: Vec<Diagnostic>) -> String {
     let mut rules: Vec<sarif::ReportingDescriptor> = ALL
         .iter()
         .map(|g| {
@@ -109,23 +149,21 @@ pub fn render(report: &Report) -> String {
         .enumerate()
         .map(|(i, g)| (g.name.to_owned(), i as i64))
         .collect();
-    for d in report.all_diagnostics() {
-        if !index.contains_key(&d.code) {
-            index.insert(d.code.clone(), rules.len() as i64);
-            rules.push(
-                sarif::ReportingDescriptor::builder()
-                    .id(d.code.clone())
-                    .short_description(
-                        sarif::MultiformatMessageString::builder()
-                            .text(format!("qbank: {}", d.code))
-                            .build(),
-                    )
-                    .build(),
-            );
-        }
+    for code in codes {
+        index.insert(code.clone(), rules.len() as i64);
+        rules.push(
+            sarif::ReportingDescriptor::builder()
+                .id(code.clone())
+                .short_description(
+                    sarif::MultiformatMessageString::builder()
+                        .text(format!("qbank: {code}"))
+                        .build(),
+                )
+                .build(),
+        );
     }
-    let results: Vec<sarif::Result> = report
-        .all_diagnostics()
+    let results: Vec<sarif::Result> = diagnostics
+        .iter()
         .map(|d| result(d, index[&d.code]))
         .collect();
     let driver = sarif::ToolComponent::builder()

@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
-use super::Report;
+use super::{BankReport, Texts};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::gates::Status;
 
@@ -196,7 +196,7 @@ impl Selection {
 }
 
 /// A gate that no longer fails the run, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Waived {
     pub gate: u8,
     pub reason: String,
@@ -335,110 +335,88 @@ fn suppressor<'a>(
     })
 }
 
-/// Applies the selection and every suppression written in the files of `report`.
-pub fn apply(report: &mut Report, sel: &Selection) {
+/// Applies the selection to the problems not tied to one bank (errors always count).
+pub fn apply_general(general: &mut Vec<Diagnostic>, sel: &Selection) {
+    general.retain(|d| d.is_error() || sel.code_counts(d));
+    crate::diagnostic::sort(general);
+}
+
+/// Applies the selection and every suppression written in the bank's files (`texts`) to
+/// one bank's results; a suppression that matches nothing, or is malformed, becomes a
+/// finding of the bank.
+pub fn apply_bank(b: &mut BankReport, texts: &Texts, sel: &Selection) {
     let mut sups: HashMap<PathBuf, Vec<Suppression>> = HashMap::new();
     let mut problems = Vec::new();
-    let mut files: Vec<&PathBuf> = report.texts.keys().collect();
+    let mut files: Vec<&PathBuf> = texts.keys().collect();
     files.sort();
     for f in files {
-        let (s, p) = scan(f, &report.texts[f]);
+        let (s, p) = scan(f, &texts[f]);
         if !s.is_empty() {
             sups.insert(f.clone(), s);
         }
         problems.extend(p);
     }
-    report
-        .general
-        .retain(|d| d.is_error() || sel.code_counts(d));
-    for b in &mut report.banks {
-        let mut suppressed = 0;
-        let loaded = b.loaded;
-        b.diagnostics.retain(|d| {
-            if d.is_error() && !loaded {
-                return true;
+    let mut suppressed = 0;
+    let loaded = b.loaded;
+    b.diagnostics.retain(|d| {
+        if d.is_error() && !loaded {
+            return true;
+        }
+        if !sel.code_counts(d) {
+            return false;
+        }
+        match suppressor(d, &mut sups) {
+            Some(s) => {
+                s.used = true;
+                suppressed += 1;
+                false
             }
-            if !sel.code_counts(d) {
-                return false;
-            }
-            match suppressor(d, &mut sups) {
-                Some(s) => {
-                    s.used = true;
-                    suppressed += 1;
-                    false
-                }
-                None => true,
-            }
-        });
-        for g in &mut b.gates {
-            if let Some(reason) = sel.gate_waiver(g.number) {
-                g.diagnostics.clear();
-                if matches!(g.status, Status::Fail | Status::Warn) {
-                    b.waived.push(Waived {
-                        gate: g.number,
-                        reason: format!("{reason} (--select/--ignore)"),
-                    });
-                }
-                continue;
-            }
-            let before = g.diagnostics.len();
-            g.diagnostics.retain(|d| match suppressor(d, &mut sups) {
-                Some(s) => {
-                    s.used = true;
-                    false
-                }
-                None => true,
-            });
-            let gone = before - g.diagnostics.len();
-            suppressed += gone;
-            if gone > 0
-                && g.diagnostics.is_empty()
-                && matches!(g.status, Status::Fail | Status::Warn)
-            {
+            None => true,
+        }
+    });
+    for g in &mut b.gates {
+        if let Some(reason) = sel.gate_waiver(g.number) {
+            g.diagnostics.clear();
+            if matches!(g.status, Status::Fail | Status::Warn) {
                 b.waived.push(Waived {
                     gate: g.number,
-                    reason: format!(
-                        "{gone} {} suppressed",
-                        super::human::plural(gone, "finding", "findings")
-                    ),
+                    reason: format!("{reason} (--select/--ignore)"),
                 });
             }
-        }
-        b.suppressed += suppressed;
-    }
-    let mut unused: Vec<Diagnostic> = sups
-        .into_values()
-        .flatten()
-        .filter(|s| !s.used)
-        .map(|s| {
-            Diagnostic::warning("unused-suppression", "this suppression matches no finding")
-                .at(s.at)
-                .help("remove the comment, or name the gate or code the finding carries")
-        })
-        .collect();
-    unused.extend(problems);
-    for d in unused {
-        if !sel.code_counts(&d) {
             continue;
         }
-        let file = d
-            .location
-            .as_ref()
-            .map(|l| l.file.clone())
-            .unwrap_or_default();
-        match report
-            .banks
-            .iter_mut()
-            .find(|b| file.starts_with(&b.path) || file == b.path)
+        let before = g.diagnostics.len();
+        g.diagnostics.retain(|d| match suppressor(d, &mut sups) {
+            Some(s) => {
+                s.used = true;
+                false
+            }
+            None => true,
+        });
+        let gone = before - g.diagnostics.len();
+        suppressed += gone;
+        if gone > 0 && g.diagnostics.is_empty() && matches!(g.status, Status::Fail | Status::Warn)
         {
-            Some(b) => b.diagnostics.push(d),
-            None => report.general.push(d),
+            b.waived.push(Waived {
+                gate: g.number,
+                reason: format!(
+                    "{gone} {} suppressed",
+                    super::human::plural(gone, "finding", "findings")
+                ),
+            });
         }
     }
-    for b in &mut report.banks {
-        crate::diagnostic::sort(&mut b.diagnostics);
-    }
-    crate::diagnostic::sort(&mut report.general);
+    b.suppressed += suppressed;
+    let unused = sups.into_values().flatten().filter(|s| !s.used).map(|s| {
+        Diagnostic::warning("unused-suppression", "this suppression matches no finding")
+            .at(s.at)
+            .help("remove the comment, or name the gate or code the finding carries")
+    });
+    let mut extra: Vec<Diagnostic> = unused.collect();
+    extra.extend(problems);
+    b.diagnostics
+        .extend(extra.into_iter().filter(|d| sel.code_counts(d)));
+    crate::diagnostic::sort(&mut b.diagnostics);
 }
 
 #[cfg(test)]

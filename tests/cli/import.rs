@@ -16,7 +16,7 @@ fn shipped() -> Bank {
 }
 
 fn render(bank: &Bank) -> String {
-    let (gates, _, _) = qbank::cli::check::gate_bank(bank, None);
+    let (gates, _, _) = qbank::pipeline::gate_bank(bank, None);
     qbank::render::markdown::render(bank, &gates, None).expect("renders")
 }
 
@@ -365,7 +365,7 @@ proptest! {
         let bank = imported.bank.as_ref().expect("a partial import, never nothing");
         let changed = text != *DOC;
         prop_assert!(!changed || !imported.diagnostics.is_empty() || bank.questions.len() <= 24);
-        let (gates, _, _) = qbank::cli::check::gate_bank(bank, Some(Day::parse("2026-01-01").unwrap()));
+        let (gates, _, _) = qbank::pipeline::gate_bank(bank, Some(Day::parse("2026-01-01").unwrap()));
         prop_assert_eq!(gates.len(), 20);
         // What the importer writes must read back as YAML.
         let files = write::files(bank, Path::new("out")).expect("serializes");
@@ -404,7 +404,7 @@ fn reordered_sections_tables_of_references_and_other_names_are_read() {
 fn statuses_of(doc: &str) -> Vec<(u8, &'static str)> {
     let imported = import::import_str(Path::new("doc.md"), doc, None);
     let bank = imported.bank.expect("imports");
-    let (gates, _, _) = qbank::cli::check::gate_bank(&bank, None);
+    let (gates, _, _) = qbank::pipeline::gate_bank(&bank, None);
     gates
         .iter()
         .map(|g| (g.number, g.status.as_str()))
@@ -559,7 +559,7 @@ fn gate_of(doc: &str, n: u8) -> (String, String) {
     let bank = import::import_str(Path::new("doc.md"), doc, None)
         .bank
         .unwrap();
-    let (gates, _, _) = qbank::cli::check::gate_bank(&bank, None);
+    let (gates, _, _) = qbank::pipeline::gate_bank(&bank, None);
     let g = gates.iter().find(|g| g.number == n).unwrap();
     (g.status.as_str().to_owned(), g.evidence.clone())
 }

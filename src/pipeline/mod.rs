@@ -1,0 +1,357 @@
+//! The pipeline as one API: discovery → load → gates → report.
+//!
+//! [`run`] streams: it checks the inputs a bounded window at a time in parallel, hands
+//! each bank's results to a [`Formatter`] in discovery order and drops the bank (its
+//! model and file texts) as soon as the formatter returns, so memory stays flat however
+//! many banks a repository holds, and the output is the same as formatting a collected
+//! report. [`collect`] keeps every bank's model, for the commands that render them.
+
+pub mod cache;
+mod shard;
+
+pub use shard::Shard;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Location};
+use crate::gates::{self, Ctx, LinkStatus};
+use crate::load::{self, Input, Loaded};
+use crate::model::{Bank, Day};
+use crate::report::select::{self, Selection};
+use crate::report::{BankReport, Formatter, Report, Texts, Totals};
+
+/// What to check and how. [`Options::new`] gives the defaults of `qbank check PATH...`.
+pub struct Options<'a> {
+    pub paths: Vec<PathBuf>,
+    /// The date recency is measured from (default: each bank's `as_of`).
+    pub as_of: Option<Day>,
+    /// Live link results for gate 17 (`--online`).
+    pub links: Option<&'a dyn LinkStatus>,
+    /// The rubric markdown documents are imported with (default: their own or built-in).
+    pub rubric: Option<PathBuf>,
+    /// Leaves out banks, documents and problems at these paths (qbank.toml `exclude`).
+    pub exclude: Option<&'a (dyn Fn(&Path) -> bool + Sync)>,
+    /// `--select`/`--ignore` and inline suppressions (none: every finding counts).
+    pub selection: Option<&'a Selection>,
+    /// Files named on the command line inside a bank: only their findings are kept.
+    pub focus: Vec<PathBuf>,
+    /// Only this share of the inputs (`--shard K/N`).
+    pub shard: Option<Shard>,
+    /// Reuse and store each input's results (`.qbank/results/`).
+    pub cache: Option<&'a cache::ResultCache>,
+    /// Keep the notes on skipped symlinks (`--verbose`).
+    pub verbose: bool,
+    /// With `--strict`, a WARN fails like a FAIL.
+    pub strict: bool,
+}
+
+impl<'a> Options<'a> {
+    pub fn new(paths: Vec<PathBuf>) -> Options<'a> {
+        Options {
+            paths,
+            as_of: None,
+            links: None,
+            rubric: None,
+            exclude: None,
+            selection: None,
+            focus: Vec::new(),
+            shard: None,
+            cache: None,
+            verbose: true,
+            strict: false,
+        }
+    }
+
+    fn excluded(&self, p: &Path) -> bool {
+        self.exclude.is_some_and(|f| f(p))
+    }
+}
+
+/// One input's results, with the texts of its files and, when asked for, its model.
+pub struct Checked {
+    pub report: BankReport,
+    pub texts: Texts,
+    pub bank: Option<Bank>,
+}
+
+/// The inputs under `opts.paths` in report order (banks, then documents, each sorted by
+/// path), after `exclude` and `shard`, and the problems not tied to one of them.
+pub fn inputs(opts: &Options<'_>) -> (Vec<Input>, Vec<Diagnostic>) {
+    let (mut inputs, mut general) = load::discover(&opts.paths);
+    inputs.retain(|i| match i {
+        Input::Bank(p) => !opts.excluded(p) && !opts.excluded(&p.join("bank.yaml")),
+        Input::Document(p) => !opts.excluded(p),
+    });
+    general.retain(|d| d.location.as_ref().is_none_or(|l| !opts.excluded(&l.file)));
+    if let Some(shard) = opts.shard {
+        inputs = shard.take(inputs);
+        if !shard.is_first() {
+            // Shard 1 reports them, so the merged shards report each once.
+            general.clear();
+        }
+    }
+    (inputs, general)
+}
+
+/// Checks every input under `opts.paths`, writing `format`'s text through `write` as it
+/// goes, and returns the run's totals (their `exit_code` is the command's).
+pub fn run(
+    opts: &Options<'_>,
+    format: &mut dyn Formatter,
+    write: &mut dyn FnMut(&str),
+) -> Totals {
+    let (inputs, mut general) = inputs(opts);
+    if !opts.verbose {
+        general.retain(|d| d.code != load::SKIPPED_LINK);
+    }
+    if let Some(sel) = opts.selection {
+        select::apply_general(&mut general, sel);
+    }
+    let mut totals = Totals::new(opts.strict);
+    totals.add_general(&general);
+    let mut out = String::new();
+    format.start(&mut out, &general, inputs.len());
+    flush(&mut out, write);
+    // A window a few times the thread count keeps every core busy while holding only
+    // that many banks at once.
+    let window = (rayon::current_num_threads() * 4).max(4);
+    for chunk in inputs.chunks(window) {
+        let done: Vec<Checked> = chunk.par_iter().map(|i| check(i, opts, false)).collect();
+        for c in done {
+            totals.add_bank(&c.report);
+            format.bank(&mut out, &c.report, &c.texts);
+            flush(&mut out, write);
+        }
+    }
+    format.finish(&mut out, &totals);
+    flush(&mut out, write);
+    totals
+}
+
+fn flush(out: &mut String, write: &mut dyn FnMut(&str)) {
+    if !out.is_empty() {
+        write(out);
+        out.clear();
+    }
+}
+
+/// Checks every input and keeps it all: each bank's results, the texts of every file,
+/// and every model that loaded, with the index of its entry in `report.banks`.
+/// `selection`, `focus` and `cache` do not apply.
+pub fn collect(opts: &Options<'_>) -> (Report, Vec<(usize, Bank)>) {
+    let (inputs, general) = inputs(opts);
+    let mut report = Report {
+        general,
+        strict: opts.strict,
+        ..Report::default()
+    };
+    let plain = Options {
+        selection: None,
+        focus: Vec::new(),
+        cache: None,
+        ..Options::new(Vec::new())
+    };
+    let plain = Options {
+        as_of: opts.as_of,
+        links: opts.links,
+        rubric: opts.rubric.clone(),
+        ..plain
+    };
+    let checked: Vec<Checked> = inputs.par_iter().map(|i| check(i, &plain, true)).collect();
+    let mut banks = Vec::new();
+    for c in checked {
+        report.texts.extend(c.texts);
+        if let Some(bank) = c.bank {
+            banks.push((report.banks.len(), bank));
+        }
+        report.banks.push(c.report);
+    }
+    (report, banks)
+}
+
+/// Checks one input: from the result cache when it holds a valid entry, else loaded and
+/// gated (and stored); then the selection and the focus applied.
+pub fn check(input: &Input, opts: &Options<'_>, keep_bank: bool) -> Checked {
+    let cached = opts.cache.and_then(|c| c.lookup(input, opts.links));
+    if let Some(hit) = cached {
+        return Checked {
+            report: hit.report,
+            texts: hit.texts,
+            bank: None,
+        };
+    }
+    let recorder = opts.cache.map(|_| cache::Recorder::new(opts.links));
+    let links = match &recorder {
+        Some(r) if r.is_online() => Some(r as &dyn LinkStatus),
+        _ => opts.links,
+    };
+    let (mut report, texts, bank, extra) = match input {
+        Input::Bank(root) => {
+            let loaded = load::load_bank(root);
+            let report = bank_report(&loaded, opts.as_of, links);
+            let extra: Vec<PathBuf> = loaded.bank.as_ref().and_then(rubric_file).into_iter().collect();
+            (
+                report,
+                crate::report::texts_of(&loaded.sources),
+                loaded.bank,
+                extra,
+            )
+        }
+        Input::Document(path) => {
+            let (report, sources, bank) =
+                document_report(path, opts.as_of, links, opts.rubric.as_deref());
+            (report, crate::report::texts_of(&sources), bank, Vec::new())
+        }
+    };
+    if let Some(sel) = opts.selection {
+        select::apply_bank(&mut report, &texts, sel);
+    }
+    if !opts.focus.is_empty() {
+        focus(&mut report, &opts.focus);
+    }
+    if let (Some(c), Some(r)) = (opts.cache, recorder) {
+        c.store(input, &texts, &extra, r.into_seen(), &report);
+    }
+    Checked {
+        report,
+        texts,
+        bank: if keep_bank { bank } else { None },
+    }
+}
+
+/// The rubric file a bank names in `rubric:` (its results depend on its text).
+fn rubric_file(bank: &Bank) -> Option<PathBuf> {
+    let spec = bank.meta.rubric.as_ref()?.value.trim().to_owned();
+    if spec == "default" {
+        return None;
+    }
+    let meta = bank.sources.path(bank.meta_file);
+    let root = meta.parent().unwrap_or(Path::new("."));
+    Some(root.join(spec).components().collect())
+}
+
+/// Keeps only the findings located in `files` (canonical paths).
+fn focus(report: &mut BankReport, files: &[PathBuf]) {
+    let keep = |d: &Diagnostic| {
+        d.location.as_ref().is_some_and(|l| {
+            std::fs::canonicalize(&l.file).is_ok_and(|abs| files.iter().any(|f| *f == abs))
+        })
+    };
+    report.focused = true;
+    report.diagnostics.retain(|d| keep(d));
+    for g in &mut report.gates {
+        g.diagnostics.retain(|d| keep(d));
+    }
+}
+
+/// Today's date in the local time zone.
+pub(crate) fn today() -> jiff::civil::Date {
+    jiff::Zoned::now().date()
+}
+
+/// Runs the gates on a loaded bank, measuring recency from `as_of` or the bank's date.
+pub fn gate_bank(
+    bank: &Bank,
+    as_of: Option<Day>,
+) -> (Vec<gates::GateResult>, Vec<Diagnostic>, Day) {
+    gate_bank_with(bank, as_of, None)
+}
+
+/// Like [`gate_bank`], with live link results for gate 17 (`--online`).
+pub fn gate_bank_with(
+    bank: &Bank,
+    as_of: Option<Day>,
+    links: Option<&dyn LinkStatus>,
+) -> (Vec<gates::GateResult>, Vec<Diagnostic>, Day) {
+    let mut notes = Vec::new();
+    let date = match as_of {
+        Some(d) => d,
+        None => {
+            let d = bank.meta.as_of.value;
+            let months = bank.rubric.as_of_warn_months;
+            let limit = today()
+                .checked_sub(jiff::Span::new().months(i64::from(months)))
+                .unwrap_or(jiff::civil::Date::MIN);
+            if d.0 < limit {
+                notes.push(
+                    Diagnostic::warning("stale-as-of", format!("the bank's as_of date {d} is more than {months} months old; recency is measured from it"))
+                        .at(Location::of(&bank.sources, bank.meta_file, bank.meta.as_of.pos))
+                        .help("review the references and update `as_of`, or pin a date with --as-of"),
+                );
+            }
+            d
+        }
+    };
+    let ctx = Ctx::new(bank, date.0, links);
+    (gates::run(&ctx), notes, date)
+}
+
+/// Imports a markdown document, gates it and audits its own Validation Results claims.
+fn document_report(
+    path: &Path,
+    as_of: Option<Day>,
+    links: Option<&dyn LinkStatus>,
+    rubric: Option<&Path>,
+) -> (BankReport, crate::model::Sources, Option<Bank>) {
+    let imported = crate::import::import_file(path, rubric);
+    let mut diagnostics = imported.diagnostics.clone();
+    let mut claims = imported.claims.clone();
+    let mut report = BankReport {
+        path: path.to_path_buf(),
+        slug: None,
+        title: None,
+        loaded: imported.bank.is_some(),
+        as_of: None,
+        gates: Vec::new(),
+        diagnostics: Vec::new(),
+        claims: Vec::new(),
+        waived: Vec::new(),
+        suppressed: 0,
+        focused: false,
+    };
+    if let Some(b) = &imported.bank {
+        let (gates, notes, date) = gate_bank_with(b, as_of, links);
+        diagnostics.extend(notes);
+        diagnostics.extend(crate::import::claims::audit(&mut claims, &gates, path));
+        report.slug = Some(b.meta.slug.value.clone());
+        report.title = Some(b.meta.title.value.clone());
+        report.as_of = Some(date.to_string());
+        report.gates = gates;
+    }
+    crate::diagnostic::sort(&mut diagnostics);
+    report.diagnostics = diagnostics;
+    report.claims = claims;
+    (report, imported.sources, imported.bank)
+}
+
+fn bank_report(loaded: &Loaded, as_of: Option<Day>, links: Option<&dyn LinkStatus>) -> BankReport {
+    let mut diagnostics = loaded.diagnostics.clone();
+    let (slug, title, gates, date) = match &loaded.bank {
+        Some(b) => {
+            let (gates, notes, date) = gate_bank_with(b, as_of, links);
+            diagnostics.extend(notes);
+            (
+                Some(b.meta.slug.value.clone()),
+                Some(b.meta.title.value.clone()),
+                gates,
+                Some(date.to_string()),
+            )
+        }
+        None => (None, None, Vec::new(), None),
+    };
+    BankReport {
+        path: loaded.root.clone(),
+        slug,
+        title,
+        loaded: loaded.bank.is_some(),
+        as_of: date,
+        gates,
+        diagnostics,
+        claims: Vec::new(),
+        waived: Vec::new(),
+        suppressed: 0,
+        focused: false,
+    }
+}
