@@ -18,10 +18,12 @@ pub mod import;
 pub mod links;
 pub mod load;
 pub mod model;
+pub mod outline;
 pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod schema;
+pub mod table;
 pub mod text;
 
 pub use pipeline::run;

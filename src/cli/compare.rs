@@ -8,7 +8,7 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use crate::gates::Status;
-use crate::report::table::cell;
+use crate::table::cell;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

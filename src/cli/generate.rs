@@ -420,8 +420,10 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
             usage,
             attempts: reply.attempts,
             new_links,
-            report: serde_json::from_str(&report.render(crate::report::Format::Json, Default::default()))
-                .unwrap_or(serde_json::Value::Null),
+            report: serde_json::from_str(
+                &report.render(crate::report::Format::Json, Default::default()),
+            )
+            .unwrap_or(serde_json::Value::Null),
         };
         let mut body = serde_json::to_string_pretty(&json).expect("round report serializes");
         body.push('\n');

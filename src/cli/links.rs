@@ -684,7 +684,7 @@ fn human(
 }
 
 fn markdown(rows: &[Row], t: &Tally, problems: &[Diagnostic]) -> String {
-    let cell = crate::report::table::cell;
+    let cell = crate::table::cell;
     let mut s = String::from(
         "# Link check\n\n| ok | broken | unreachable | archived | unverified | excluded |\n|---|---|---|---|---|---|\n",
     );

@@ -17,8 +17,8 @@ mod stats;
 mod watch;
 // The generator half (issue 13).
 mod compare;
-mod merge;
 mod generate;
+mod merge;
 mod prompt;
 mod repair;
 

@@ -248,7 +248,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         }
     }
     // 9. Contents links.
-    let outline = crate::render::outline::outline(bank);
+    let outline = crate::outline::outline(bank);
     for l in outline.broken_links() {
         fail(
             8,

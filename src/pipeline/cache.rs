@@ -32,11 +32,7 @@ const SCHEMA: u32 = 1;
 
 /// The identity of this binary: its version and a hash of its sources (build.rs).
 pub fn build_id() -> String {
-    format!(
-        "{}+{}",
-        env!("CARGO_PKG_VERSION"),
-        env!("QBANK_BUILD_ID")
-    )
+    format!("{}+{}", env!("CARGO_PKG_VERSION"), env!("QBANK_BUILD_ID"))
 }
 
 /// The cache of one run.

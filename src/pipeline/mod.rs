@@ -97,11 +97,7 @@ pub fn inputs(opts: &Options<'_>) -> (Vec<Input>, Vec<Diagnostic>) {
 
 /// Checks every input under `opts.paths`, writing `format`'s text through `write` as it
 /// goes, and returns the run's totals (their `exit_code` is the command's).
-pub fn run(
-    opts: &Options<'_>,
-    format: &mut dyn Formatter,
-    write: &mut dyn FnMut(&str),
-) -> Totals {
+pub fn run(opts: &Options<'_>, format: &mut dyn Formatter, write: &mut dyn FnMut(&str)) -> Totals {
     let (inputs, mut general) = inputs(opts);
     if !opts.verbose {
         general.retain(|d| d.code != load::SKIPPED_LINK);
@@ -191,7 +187,12 @@ pub fn check(input: &Input, opts: &Options<'_>, keep_bank: bool) -> Checked {
         Input::Bank(root) => {
             let loaded = load::load_bank(root);
             let report = bank_report(&loaded, opts.as_of, links);
-            let extra: Vec<PathBuf> = loaded.bank.as_ref().and_then(rubric_file).into_iter().collect();
+            let extra: Vec<PathBuf> = loaded
+                .bank
+                .as_ref()
+                .and_then(rubric_file)
+                .into_iter()
+                .collect();
             (
                 report,
                 crate::report::texts_of(&loaded.sources),
@@ -211,7 +212,9 @@ pub fn check(input: &Input, opts: &Options<'_>, keep_bank: bool) -> Checked {
     if !opts.focus.is_empty() {
         focus(&mut report, &opts.focus);
     }
-    if let (Some(c), Some(r)) = (opts.cache, recorder) {
+    // A bank that did not load is quick to read again, and its error may be passing
+    // (a file being written): only loaded banks are stored.
+    if let (Some(c), Some(r), true) = (opts.cache, recorder, report.loaded) {
         c.store(input, &texts, &extra, r.into_seen(), &report);
     }
     Checked {

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
-use super::outline::{self, Outline};
 use crate::gates::GateResult;
 use crate::model::{Bank, Question, Source};
-use crate::report::table::{cell, summary_line};
+use crate::outline::{self, Outline};
+use crate::table::{cell, summary_line};
 
 /// The templates shipped in the binary, by name.
 pub const TEMPLATES: [(&str, &str); 2] = [

@@ -5,5 +5,4 @@
 pub mod apa;
 pub mod html;
 pub mod markdown;
-pub mod outline;
 pub mod packet;

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::markdown::{TemplateError, environment_with, one_line, template_error_with, tidy};
 use crate::model::{Bank, DiagramKind, Difficulty, Question, Rubric};
-use crate::report::table::cell;
+use crate::table::cell;
 use crate::text;
 pub use select::{Request, Selection, Shortfall};
 

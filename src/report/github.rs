@@ -42,7 +42,7 @@ impl Formatter for Github {
                     "qbank {}",
                     crate::diagnostic::display_path(&b.path)
                 )),
-                data(&super::table::summary_line(&b.gates))
+                data(&crate::table::summary_line(&b.gates))
             );
         }
     }

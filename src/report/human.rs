@@ -145,7 +145,6 @@ pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
-
 /// The human format: tables as each bank arrives; diagnostics, which print under all the
 /// tables, kept rendered until the end.
 pub(crate) struct Human {
@@ -197,23 +196,26 @@ impl Formatter for Human {
 fn table(s: &mut String, b: &BankReport, width: Option<usize>) {
     let title = b.title.as_deref().unwrap_or_default();
     let as_of = b.as_of.as_deref().unwrap_or_default();
-    s.push_str(&format!("{}: {title} (as of {as_of})\n", display_path(&b.path)));
+    s.push_str(&format!(
+        "{}: {title} (as of {as_of})\n",
+        display_path(&b.path)
+    ));
     if b.focused {
         // Checking one file: the bank-wide gates are context, in one line.
         s.push_str("bank gates: ");
-        s.push_str(&super::table::summary_line(&b.gates));
+        s.push_str(&crate::table::summary_line(&b.gates));
         s.push_str("\n\n");
         return;
     }
     if b.claims.is_empty() {
-        s.push_str(&super::table::human_fit(&b.gates, width));
+        s.push_str(&crate::table::human_fit(&b.gates, width));
     } else {
-        s.push_str(&crate::import::claims::human_table(&b.gates, &b.claims));
+        s.push_str(&super::claims::human_table(&b.gates, &b.claims));
     }
-    s.push_str(&super::table::summary_line(&b.gates));
+    s.push_str(&crate::table::summary_line(&b.gates));
     if !b.claims.is_empty() {
         s.push('\n');
-        s.push_str(&crate::import::claims::summary(&b.claims));
+        s.push_str(&super::claims::summary(&b.claims));
     }
     for w in &b.waived {
         s.push_str(&format!("\ngate {} waived: {}", w.gate, w.reason));

@@ -73,9 +73,7 @@ mod tests {
             loaded,
             as_of: None,
             gates: Vec::new(),
-            diagnostics: vec![
-                Diagnostic::warning("w", "a\nb").at(Location::at("b/q.yaml", 3, 4)),
-            ],
+            diagnostics: vec![Diagnostic::warning("w", "a\nb").at(Location::at("b/q.yaml", 3, 4))],
             claims: Vec::new(),
             waived: Vec::new(),
             suppressed: 0,

@@ -29,17 +29,17 @@ impl Formatter for Markdown {
         if b.gates.is_empty() {
             s.push_str("Not loaded: see the diagnostics (`--format human`).\n\n");
         } else if b.claims.is_empty() {
-            s.push_str(&super::table::markdown(&b.gates));
+            s.push_str(&crate::table::markdown(&b.gates));
             s.push_str(&format!(
                 "\n**Summary**: {}\n\n",
-                super::table::summary_line(&b.gates)
+                crate::table::summary_line(&b.gates)
             ));
         } else {
-            s.push_str(&crate::import::claims::markdown_table(&b.gates, &b.claims));
+            s.push_str(&super::claims::markdown_table(&b.gates, &b.claims));
             s.push_str(&format!(
                 "\n**Summary**: {} {}\n\n",
-                super::table::summary_line(&b.gates),
-                crate::import::claims::summary(&b.claims)
+                crate::table::summary_line(&b.gates),
+                super::claims::summary(&b.claims)
             ));
         }
         let body = s.trim_end().len();

@@ -2,9 +2,10 @@
 //!
 //! Every format is a [`Formatter`]: it is handed the problems not tied to a bank, then
 //! each bank's results in order, then the run's [`Totals`], and writes its text as it
-//! goes. The streaming pipeline (`crate::run`) drops a bank once its formatter call
+//! goes. The streaming pipeline drops a bank once its formatter call
 //! returns; [`Report::render`] drives the same formatters over a collected report.
 
+pub mod claims;
 mod concise;
 mod github;
 pub mod human;
@@ -13,7 +14,6 @@ mod junit;
 mod markdown;
 mod sarif;
 pub mod select;
-pub mod table;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -395,8 +395,7 @@ pub fn apply_bank(b: &mut BankReport, texts: &Texts, sel: &Selection) {
         });
         let gone = before - g.diagnostics.len();
         suppressed += gone;
-        if gone > 0 && g.diagnostics.is_empty() && matches!(g.status, Status::Fail | Status::Warn)
-        {
+        if gone > 0 && g.diagnostics.is_empty() && matches!(g.status, Status::Fail | Status::Warn) {
             b.waived.push(Waived {
                 gate: g.number,
                 reason: format!(

@@ -634,6 +634,27 @@ fn check_online_feeds_gate_17() {
 }
 
 #[test]
+fn a_changed_link_result_checks_the_bank_again() {
+    // The answer's link is live on its first request and dead afterwards.
+    let s = Server::start(|m, p, n| match p {
+        "/k6" => ok(),
+        "/ok" if n > 0 => Reply::Status(404, vec![]),
+        _ => standard(m, p, n),
+    });
+    let d = bank(&s, None);
+    let args = ["--online", "--allow-private"];
+    assert_eq!(check_gate_17(d.path(), &s, &args, 30)["status"], "PASS");
+    // Same link results (from the link cache): the stored result is valid.
+    let before = s.hits().len();
+    assert_eq!(check_gate_17(d.path(), &s, &args, 30)["status"], "PASS");
+    assert_eq!(s.hits().len(), before, "the link cache answered");
+    // The link cache is gone: the link is asked again and is now dead. The stored
+    // result was measured with other link results, so the bank is checked again.
+    std::fs::remove_file(d.path().join(".qbank/cache.json")).unwrap();
+    assert_eq!(check_gate_17(d.path(), &s, &args, 30)["status"], "FAIL");
+}
+
+#[test]
 fn check_online_fails_gate_17_on_a_dead_link() {
     let s = Server::start(standard);
     let d = bank(&s, None);

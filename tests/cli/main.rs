@@ -2,6 +2,7 @@
 
 mod authoring;
 mod bank;
+mod cache;
 mod cases;
 mod code;
 mod common;
@@ -16,4 +17,5 @@ mod packet;
 mod pdf;
 mod render;
 mod schema;
+mod shard;
 mod shipped;

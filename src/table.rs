@@ -1,5 +1,8 @@
 //! The validation table: `| # | Gate | Requirement | Status | Evidence |`, as the spec's
-//! Validation Results section writes it (`markdown`) and aligned for a terminal (`human`).
+//! Validation Results section writes it (`markdown`) and aligned for a terminal (`human`),
+//! and the cell helpers of every padded table. Shared by the rendered document
+//! (`render`), the check reports (`report`) and the claims audit, so none of them
+//! depends on another for it.
 
 use std::fmt::Write as _;
 

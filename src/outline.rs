@@ -1,4 +1,5 @@
-//! The rendered document's headings and its Contents links, in the spec's Output Format.
+//! The rendered document's headings and its Contents links, in the spec's Output Format:
+//! what `render` writes and what gate 20 (self-review) measures, outside both.
 
 use crate::model::Bank;
 use crate::text;

@@ -1,0 +1,137 @@
+//! The document's claims beside the measurement: the validation table with a Claimed
+//! column (terminal and markdown) and the audit's summary line. The claims themselves
+//! are read and audited by the importer (`import::claims`).
+
+use crate::gates::GateResult;
+use crate::import::Claim;
+
+/// What the document claimed for gate `n`, as shown in the Claimed column.
+fn claimed_cell(claims: &[Claim], n: u8) -> String {
+    let rows: Vec<&Claim> = claims.iter().filter(|c| c.gate == Some(n)).collect();
+    if rows.is_empty() {
+        return "-".to_owned();
+    }
+    rows.iter()
+        .map(|c| {
+            let st = c
+                .claimed
+                .map_or_else(|| c.status_text.clone(), |s| s.as_str().to_owned());
+            if c.contradicted {
+                format!("{st} ✗ contradicted (line {})", c.line)
+            } else {
+                st
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The summary of the audit: how many claims were contradicted.
+pub fn summary(claims: &[Claim]) -> String {
+    let contradicted = claims.iter().filter(|c| c.contradicted).count();
+    let unmeasured: Vec<String> = claims
+        .iter()
+        .filter(|c| c.measured.is_none())
+        .map(|c| format!("`{}` (line {})", c.name, c.line))
+        .collect();
+    let mut s = format!(
+        "Claims: {contradicted} of {} claims in the document's Validation Results contradicted by measurement",
+        claims.len()
+    );
+    if !unmeasured.is_empty() {
+        s.push_str(&format!(
+            "; {} not measured, no gate of this rubric has that name: {}",
+            unmeasured.len(),
+            unmeasured.join(", ")
+        ));
+    }
+    s.push('.');
+    s
+}
+
+/// Table rows for the claims no gate measured: the name as written, "not measured".
+fn unmeasured_rows(claims: &[Claim]) -> Vec<[String; 6]> {
+    claims
+        .iter()
+        .filter(|c| c.measured.is_none())
+        .map(|c| {
+            [
+                "-".to_owned(),
+                c.name.clone(),
+                "-".to_owned(),
+                "not measured".to_owned(),
+                c.claimed
+                    .map_or_else(|| c.status_text.clone(), |s| s.as_str().to_owned()),
+                format!("no gate of this rubric has this name (line {})", c.line),
+            ]
+        })
+        .collect()
+}
+
+/// The validation table with a Claimed column, aligned for a terminal.
+pub fn human_table(gates: &[GateResult], claims: &[Claim]) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    let width = |s: &str| s.graphemes(true).count();
+    let head = ["#", "Gate", "Requirement", "Status", "Claimed", "Evidence"].map(str::to_owned);
+    let rows: Vec<[String; 6]> = gates
+        .iter()
+        .map(|g| {
+            [
+                g.number.to_string(),
+                g.title.to_owned(),
+                g.requirement.clone(),
+                g.status.as_str().to_owned(),
+                claimed_cell(claims, g.number),
+                g.evidence.clone(),
+            ]
+        })
+        .chain(unmeasured_rows(claims))
+        .collect();
+    let mut w = head.clone().map(|h| width(&h));
+    for r in &rows {
+        for (i, c) in r.iter().enumerate() {
+            w[i] = w[i].max(width(c));
+        }
+    }
+    let line = |cells: &[String; 6]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c}{}", " ".repeat(w[i].saturating_sub(width(c)))))
+            .collect();
+        format!("| {} |\n", padded.join(" | "))
+    };
+    let mut out = line(&head);
+    out.push_str(&crate::table::separator(&w));
+    out.push('\n');
+    for r in &rows {
+        out.push_str(&line(r));
+    }
+    out
+}
+
+/// The spec's table with a Claimed column, for `--format markdown`.
+pub fn markdown_table(gates: &[GateResult], claims: &[Claim]) -> String {
+    use crate::table::cell;
+    let mut out = String::from(
+        "| # | Gate | Requirement | Status | Claimed | Evidence |\n|---|------|-------------|--------|---------|----------|\n",
+    );
+    for g in gates {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            g.number,
+            cell(g.title),
+            cell(&g.requirement),
+            g.status.as_str(),
+            cell(&claimed_cell(claims, g.number)),
+            cell(&g.evidence)
+        ));
+    }
+    for r in unmeasured_rows(claims) {
+        out.push_str(&format!(
+            "| {} |\n",
+            r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | ")
+        ));
+    }
+    out
+}
