@@ -253,7 +253,7 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut headings = texts.iter().zip(ids);
     let mut out = Vec::with_capacity(events.len());
     let mut mermaid: Option<String> = None;
-    let mut code_block_open = false;
+    let mut code_block_open: Option<(String, String)> = None;
     let mut images_as_links: Vec<bool> = Vec::new();
 
     for event in events {
@@ -317,16 +317,23 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 escape_into(&mut open, lang);
                 open.push_str("\">");
                 out.push(Event::Html(open.into()));
-                code_block_open = true;
+                code_block_open = Some((lang.to_owned(), String::new()));
             }
-            Event::Text(t) if code_block_open => {
-                let mut text = String::new();
-                escape_into(&mut text, &t);
-                out.push(Event::Html(text.into()));
+            Event::Text(t) if code_block_open.is_some() => {
+                if let Some((_, code)) = code_block_open.as_mut() {
+                    code.push_str(&t);
+                }
             }
-            Event::End(TagEnd::CodeBlock) if code_block_open => {
-                out.push(Event::Html("</code></pre>\n".into()));
-                code_block_open = false;
+            // The code, coloured at build time where a grammar knows the language.
+            Event::End(TagEnd::CodeBlock) if code_block_open.is_some() => {
+                let (lang, code) = code_block_open.take().unwrap_or_default();
+                let mut html = super::highlight::highlight(&lang, &code).unwrap_or_else(|| {
+                    let mut text = String::new();
+                    escape_into(&mut text, &code);
+                    text
+                });
+                html.push_str("</code></pre>\n");
+                out.push(Event::Html(html.into()));
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -805,6 +812,7 @@ fn sanitize(html: &str) -> String {
                             ALLOWED_CLASSES.contains(c)
                                 || (tag == "code"
                                     && c.strip_prefix("language-").is_some_and(is_token))
+                                || (tag == "span" && super::highlight::is_class(c))
                         })
                         .collect();
                     (!kept.is_empty()).then(|| Cow::Owned(kept.join(" ")))
@@ -846,7 +854,7 @@ fn escape_char(out: &mut String, c: char) {
 }
 
 /// Escapes text for an HTML element's content or a quoted attribute value.
-fn escape_into(out: &mut String, s: &str) {
+pub(crate) fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
         escape_char(out, c);
     }
@@ -953,7 +961,7 @@ mod tests {
         );
         assert!(
             html.contains(
-                "<pre data-lang=\"rust\"><code class=\"language-rust\">fn main() {}\n</code></pre>"
+                "<pre data-lang=\"rust\"><code class=\"language-rust\"><span class=\"hl-keyword\">fn</span> "
             ),
             "{html}"
         );

@@ -3,6 +3,7 @@
 //! gate 20's link check.
 
 pub mod apa;
+pub(crate) mod highlight;
 pub mod html;
 pub mod markdown;
 pub mod outline;
