@@ -76,10 +76,7 @@ fn document(
 ) -> Result<String, render::markdown::TemplateError> {
     match format {
         RenderFormat::Md => render::markdown::render(bank, gates, templates),
-        RenderFormat::Html => {
-            let md = render::markdown::render(bank, gates, templates)?;
-            Ok(render::html::page(&bank.meta.title.value, &md))
-        }
+        RenderFormat::Html => render::page::render(bank, gates, templates),
         RenderFormat::Json => {
             let doc = serde_json::json!({
                 "meta": bank.meta,

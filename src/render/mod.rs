@@ -8,3 +8,4 @@ pub mod html;
 pub mod markdown;
 pub mod outline;
 pub mod packet;
+pub mod page;
