@@ -17,6 +17,7 @@ pub mod import;
 pub mod links;
 pub mod load;
 pub mod model;
+pub mod packet;
 pub mod render;
 pub mod report;
 pub mod schema;

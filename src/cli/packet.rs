@@ -8,7 +8,8 @@ use clap::ValueEnum;
 
 use crate::diagnostic::{did_you_mean, one_of};
 use crate::model::{Bank, Difficulty};
-use crate::render::packet::{self, PacketError, Request};
+use crate::packet::Request;
+use crate::render::packet::{self, PacketError};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -4,7 +4,6 @@
 //! chosen and why, and exports for Anki and Moodle (`export`).
 
 pub mod export;
-pub mod select;
 
 use std::path::Path;
 
@@ -12,9 +11,10 @@ use serde::Serialize;
 
 use super::markdown::{TemplateError, environment_with, one_line, template_error_with, tidy};
 use crate::model::{Bank, DiagramKind, Difficulty, Question, Rubric};
+use crate::packet::select;
+pub(crate) use crate::packet::{Request, Selection, Shortfall};
 use crate::report::table::cell;
 use crate::text;
-pub use select::{Request, Selection, Shortfall};
 
 /// The packet templates shipped in the binary, by name; `--templates DIR` overrides them.
 pub const TEMPLATES: [(&str, &str); 2] = [
@@ -51,7 +51,7 @@ pub const FILES: [&str; 7] = [
 
 /// Every document of one packet.
 #[derive(Debug, Clone)]
-pub struct Packet {
+pub(crate) struct Packet {
     pub selection: Selection,
     pub candidate_md: String,
     pub candidate_html: String,
@@ -80,7 +80,7 @@ impl Packet {
 
 /// Why a packet could not be made.
 #[derive(Debug, Clone)]
-pub enum PacketError {
+pub(crate) enum PacketError {
     /// The bank lacks questions for the request.
     Shortfall(Shortfall),
     Template(TemplateError),
@@ -554,7 +554,11 @@ fn render_template(
 }
 
 /// Chooses and renders a packet.
-pub fn build(bank: &Bank, req: &Request, templates: Option<&Path>) -> Result<Packet, PacketError> {
+pub(crate) fn build(
+    bank: &Bank,
+    req: &Request,
+    templates: Option<&Path>,
+) -> Result<Packet, PacketError> {
     let sel = select::select(bank, req).map_err(PacketError::Shortfall)?;
     let r = &bank.rubric;
     let role = role_title(r, &req.role);
