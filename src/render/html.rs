@@ -808,6 +808,8 @@ const ALLOWED_CLASSES: &[&str] = &[
     "status-fail",
     "status-warn",
     "entry-label",
+    "answer-space",
+    "answer-line",
 ];
 
 /// The body HTML made safe by ammonia (html5ever's parser, so what is kept is what a
