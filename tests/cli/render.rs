@@ -239,6 +239,11 @@ fn the_page_comes_from_the_model_with_question_ids_links_and_badges() {
         main.contains(r#"<h4 id="q-api-percentile-gap-measurement"><a id="q1-an-orders-api-"#),
         "question id"
     );
+    // A title's inline markdown shows as the markdown shows it (code, not backticks).
+    assert!(
+        main.contains("you use <code>pg_stat_statements</code> and request traces"),
+        "inline code in a question title"
+    );
     // References link to their entries, which carry the ids.
     assert!(main.contains(r##"[Ref: <a href="#ref-g1">G1</a>"##));
     assert!(main.contains(r#"id="ref-g1""#) && main.contains(r#"<a id="ref-t1"></a>"#));
