@@ -5,6 +5,11 @@
 //! Nothing on the page loads from the network: the script and styles are inline, fonts
 //! are the reader's system fonts, remote images become links, and a Content Security
 //! Policy forbids every fetch the page did not bring with it.
+//!
+//! A markdown file (`qbank pdf notes.md`, packet sheets) becomes a page here whole
+//! ([`page`]); a bank's page is rendered from the model by `render::page`, which uses
+//! [`fragment`] and [`inline`] for the markdown inside its fields and the same
+//! stylesheet, scripts and sanitizer.
 
 use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
