@@ -602,7 +602,9 @@ pub fn run_pdf(args: &Args, cli: &super::Cli) -> u8 {
     {
         return super::fail(
             &format!("--templates {} is not a folder", d.display()),
-            Some("name a folder holding any of document.md.j2, question.md.j2, page.html.j2, page.css"),
+            Some(
+                "name a folder holding any of document.md.j2, question.md.j2, page.html.j2, page.css",
+            ),
         );
     }
     let (report, banks) = check::collect_banks(&[bank_dir], args.as_of);

@@ -307,3 +307,41 @@ fn a_page_template_error_names_its_line() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("page.html.j2:2:"), "{err}");
 }
+
+/// Markdown inside a bank's fields reaches the page through ammonia: no script, handler,
+/// `javascript:` or `data:` link, SVG or MathML payload survives, in an answer or
+/// a title.
+#[test]
+fn the_page_neutralises_markup_in_the_banks_fields() {
+    let bank = crate::bank::Bank::passing()
+        .question(0, |q| {
+            let answer = q.str("answer").to_owned();
+            q.answer(&format!(
+                "{answer}\n\nLinks [j](javascript:alert(3)) [d](data:text/html;base64,PHNjcmlwdD4=) \
+                 <img src=x onerror=alert(2)>\n\n<script>alert(1)</script>\n\n\
+                 <svg onload=\"alert(4)\"></svg><math><mtext><style><img src=x onerror=alert(5)></style></mtext></math>\n"
+            ));
+            q.replace("title", "Dashboards", "<b onmouseover=\"alert(6)\">Dashboards</b>");
+        })
+        .write();
+    let page = render(&bank.root, &["--format", "html"]);
+    let main = main_of(&page).to_ascii_lowercase();
+    for bad in [
+        "<script",
+        "onerror=",
+        "onload=",
+        "onmouseover=",
+        "javascript:",
+        "data:text",
+        "<svg",
+        "<math",
+        "<style",
+        "alert(",
+    ] {
+        let at = main
+            .find(bad)
+            .map(|i| &main[i.saturating_sub(200)..(i + 100).min(main.len())]);
+        assert!(at.is_none(), "{bad} on the page: {at:?}");
+    }
+    assert!(main.contains("<b>dashboards</b>"), "safe markup stays");
+}
