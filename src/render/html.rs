@@ -1303,6 +1303,42 @@ mod tests {
     }
 
     #[test]
+    fn code_blocks_are_labelled_and_coloured_where_a_grammar_knows_the_language() {
+        let rust = code_block("rust", "let x = 1;");
+        assert!(
+            rust.starts_with("<pre data-lang=\"rust\"><code class=\"language-rust\"><span class=\"hl-keyword\">let</span>"),
+            "{rust}"
+        );
+        let bash = body_of("```bash\necho \"hi\" # note\n```\n");
+        assert!(
+            bash.contains("<span class=\"hl-comment\"># note</span>"),
+            "{bash}"
+        );
+        let nginx = code_block("nginx", "server { listen 80; }\n");
+        assert_eq!(
+            nginx,
+            "<pre data-lang=\"nginx\"><code class=\"language-nginx\">server { listen 80; }\n</code></pre>\n"
+        );
+        let fenced = body_of("```nginx\nserver <x>\n```\n");
+        assert!(
+            fenced.contains("data-lang=\"nginx\"") && !fenced.contains("hl-"),
+            "{fenced}"
+        );
+        assert!(fenced.contains("server &lt;x&gt;"), "{fenced}");
+        assert_eq!(code_block("", "x"), "<pre><code>x\n</code></pre>\n");
+    }
+
+    #[test]
+    fn inline_text_never_opens_a_block() {
+        let a = Anchors::default();
+        assert_eq!(inline(">=1 risk", &a), "&gt;=1 risk");
+        assert_eq!(inline("# not a heading", &a), "# not a heading");
+        assert_eq!(inline("- not a list", &a), "- not a list");
+        assert_eq!(inline("1. not a list", &a), "1. not a list");
+        assert_eq!(inline("**Domain**: x", &a), "<strong>Domain</strong>: x");
+    }
+
+    #[test]
     fn output_is_deterministic() {
         let md = "# T\n\n## A\n\n## A\n\n```mermaid\nflowchart LR\nA-->B\n```\n";
         assert_eq!(page("T", md), page("T", md));
