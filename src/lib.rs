@@ -19,6 +19,7 @@ pub mod links;
 pub mod load;
 pub mod model;
 pub mod outline;
+pub mod packet;
 pub mod pipeline;
 pub mod render;
 pub mod report;

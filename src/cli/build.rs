@@ -76,10 +76,7 @@ fn document(
 ) -> Result<String, render::markdown::TemplateError> {
     match format {
         RenderFormat::Md => render::markdown::render(bank, gates, templates),
-        RenderFormat::Html => {
-            let md = render::markdown::render(bank, gates, templates)?;
-            Ok(render::html::page(&bank.meta.title.value, &md))
-        }
+        RenderFormat::Html => render::page::render(bank, gates, templates),
         RenderFormat::Json => {
             let doc = serde_json::json!({
                 "meta": bank.meta,
@@ -125,7 +122,7 @@ fn check_templates_dir(dir: Option<&Path>) -> Option<u8> {
     (!d.is_dir()).then(|| {
         super::fail(
             &format!("--templates {} is not a folder", d.display()),
-            Some("name a folder holding document.md.j2 and/or question.md.j2"),
+            Some("name a folder holding any of document.md.j2, question.md.j2, page.html.j2, page.css"),
         )
     })
 }

@@ -8,7 +8,8 @@ use clap::ValueEnum;
 
 use crate::diagnostic::{did_you_mean, one_of};
 use crate::model::{Bank, Difficulty};
-use crate::render::packet::{self, PacketError, Request};
+use crate::packet::Request;
+use crate::render::packet::{self, PacketError};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -42,6 +43,10 @@ pub struct Args {
     /// A folder whose templates override the built-in packet-*.md.j2, by file name.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Space for answers on the candidate sheet: `lines` (ruled lines, one per planned
+    /// minute) or `none` (compact).
+    #[arg(long, value_enum, default_value_t = packet::AnswerSpace::Lines, value_name = "SPACE")]
+    pub answer_space: packet::AnswerSpace,
     /// Also print candidate.pdf and interviewer.pdf, diagrams drawn (needs Chromium).
     #[arg(long)]
     pub pdf: bool,
@@ -202,7 +207,7 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
         clusters,
         exclude,
     };
-    let packet = match packet::build(&bank, &req, args.templates.as_deref()) {
+    let packet = match packet::build(&bank, &req, args.answer_space, args.templates.as_deref()) {
         Ok(p) => p,
         Err(PacketError::Shortfall(s)) => return super::fail(&s.message, Some(&s.help)),
         Err(PacketError::Template(e)) => {

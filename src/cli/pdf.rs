@@ -602,7 +602,9 @@ pub fn run_pdf(args: &Args, cli: &super::Cli) -> u8 {
     {
         return super::fail(
             &format!("--templates {} is not a folder", d.display()),
-            Some("name a folder holding document.md.j2 and/or question.md.j2"),
+            Some(
+                "name a folder holding any of document.md.j2, question.md.j2, page.html.j2, page.css",
+            ),
         );
     }
     let (report, banks) = crate::pipeline::collect(&crate::pipeline::Options {
@@ -643,8 +645,8 @@ pub fn run_pdf(args: &Args, cli: &super::Cli) -> u8 {
     }
     let (i, bank) = &banks[0];
     let gates = &report.banks[*i].gates;
-    let markdown = match render::markdown::render(bank, gates, args.templates.as_deref()) {
-        Ok(m) => m,
+    let html = match render::page::render(bank, gates, args.templates.as_deref()) {
+        Ok(h) => h,
         Err(e) => {
             return super::fail(
                 &e.to_string(),
@@ -657,7 +659,6 @@ pub fn run_pdf(args: &Args, cli: &super::Cli) -> u8 {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("dist").join(format!("{}.pdf", bank.meta.slug.value)));
-    let html = render::html::page(title, &markdown);
     match print(&html, title, &args.print, &out) {
         Ok(printed) => {
             let diags = diagram_warnings(&printed, &bank.root, &[]);

@@ -186,7 +186,7 @@ fn role_rows(bank: &Bank) -> Vec<RoleRow> {
                     })
                     .count()
             });
-            let req = crate::render::packet::Request {
+            let req = crate::packet::Request {
                 role: role.id.clone(),
                 minutes: PACKET_MINUTES,
                 seed: 0,
@@ -194,7 +194,7 @@ fn role_rows(bank: &Bank) -> Vec<RoleRow> {
                 clusters: Vec::new(),
                 exclude: Vec::new(),
             };
-            let result = crate::render::packet::select::select(bank, &req);
+            let result = crate::packet::select::select(bank, &req);
             RoleRow {
                 id: role.id.clone(),
                 counts,

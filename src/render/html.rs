@@ -5,6 +5,11 @@
 //! Nothing on the page loads from the network: the script and styles are inline, fonts
 //! are the reader's system fonts, remote images become links, and a Content Security
 //! Policy forbids every fetch the page did not bring with it.
+//!
+//! A markdown file (`qbank pdf notes.md`, packet sheets) becomes a page here whole
+//! ([`page`]); a bank's page is rendered from the model by `render::page`, which uses
+//! [`fragment`] and [`inline`] for the markdown inside its fields and the same
+//! stylesheet, scripts and sanitizer.
 
 use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
@@ -16,7 +21,7 @@ use crate::text;
 pub(crate) const MERMAID_VERSION: &str = "11.17.2";
 
 /// `dist/mermaid.min.js` from `npm pack mermaid@11.17.2`, unchanged.
-const MERMAID_JS: &str = include_str!("../../vendor/mermaid/mermaid.min.js");
+pub(crate) const MERMAID_JS: &str = include_str!("../../vendor/mermaid/mermaid.min.js");
 
 /// The id of the element the page adds once every diagram has been tried: a JSON list
 /// of the diagrams that could not be drawn (`qbank pdf` waits for it and reports them).
@@ -27,7 +32,7 @@ pub(crate) const MERMAID_REPORT_ID: &str = "qbank-mermaid-report";
 /// a left-to-right flowchart over 1.5 times the page's width top-down instead;
 /// a diagram that does not parse keeps its source, gets the parser's message below it
 /// and is listed, with the heading it sits under, in the report element.
-const MERMAID_INIT: &str = r#"mermaid.initialize({startOnLoad: false, securityLevel: 'strict'});
+pub(crate) const MERMAID_INIT: &str = r#"mermaid.initialize({startOnLoad: false, securityLevel: 'strict'});
 (async () => {
   const failed = [];
   const pres = Array.from(document.querySelectorAll('pre.mermaid'));
@@ -75,91 +80,16 @@ const MERMAID_INIT: &str = r#"mermaid.initialize({startOnLoad: false, securityLe
 
 /// Inline scripts and styles, `data:` images and fonts, nothing else: no request leaves
 /// the page, even one a diagram or a stray tag would have made.
-const CSP: &str = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
+pub(crate) const CSP: &str = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
                    img-src data:; font-src data:; base-uri 'none'; form-action 'none'";
 
 /// Headings that start a new printed page: every cluster (h3) and these h2s.
 const PAGE_BREAK_H2: [&str; 2] = ["References", "Validation Results"];
 const PAGE_BREAK_CLASS: &str = "page-break";
 
-const CSS: &str = r#"
-:root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --code-bg: #f6f8fa; --link: #0969da; }
-* { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; }
-body { margin: 0 auto; max-width: 60rem; padding: 2rem 1.5rem 4rem; color: var(--fg); background: #fff;
-  font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans", Helvetica, Arial,
-    "Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif,
-    "Apple Color Emoji", "Segoe UI Emoji";
-  font-size: 16px; line-height: 1.6; overflow-wrap: break-word; }
-h1, h2, h3, h4, h5, h6 { line-height: 1.25; margin: 1.6em 0 0.6em; font-weight: 600; }
-h1 { font-size: 2em; padding-bottom: 0.3em; border-bottom: 1px solid var(--line); }
-h2 { font-size: 1.5em; padding-bottom: 0.3em; border-bottom: 1px solid var(--line); }
-h3 { font-size: 1.25em; }
-h4 { font-size: 1.05em; }
-h5, h6 { font-size: 1em; color: var(--muted); }
-p, ul, ol, dl, table, pre, blockquote, details { margin: 0 0 1em; }
-ul, ol { padding-left: 2em; }
-li + li { margin-top: 0.25em; }
-a { color: var(--link); text-decoration: none; }
-a:hover { text-decoration: underline; }
-hr { border: 0; border-top: 1px solid var(--line); margin: 1.5em 0; }
-blockquote { margin-left: 0; padding: 0 1em; color: var(--muted); border-left: 0.25em solid var(--line); }
-code, kbd, pre { font-family: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace;
-  font-size: 0.875em; }
-code { padding: 0.15em 0.35em; background: var(--code-bg); border-radius: 6px; }
-pre { padding: 1em; overflow: auto; line-height: 1.45; background: var(--code-bg); border-radius: 6px; }
-pre code { padding: 0; background: none; border-radius: 0; font-size: 1em; white-space: pre; }
-pre[data-lang]::before { content: attr(data-lang); display: block; margin: -0.5em 0 0.5em; color: var(--muted);
-  font-size: 0.8em; font-family: inherit; letter-spacing: 0.02em; }
-pre.mermaid { background: #fff; border: 1px solid var(--line); text-align: center; font-family: inherit;
-  font-size: 1em; white-space: pre; }
-pre.mermaid svg { max-width: 100%; height: auto; }
-pre.mermaid.mermaid-error { text-align: left; font-family: ui-monospace, "DejaVu Sans Mono", monospace; border-color: #d1242f; }
-.mermaid-error-message { margin: -0.5em 0 1em; padding: 0.5em 1em; color: #82071e; background: #ffebe9;
-  border: 1px solid #d1242f; border-radius: 6px; white-space: pre-wrap; font-size: 0.875em; }
-table { border-collapse: collapse; display: block; width: max-content; max-width: 100%; overflow: auto; }
-th, td { padding: 0.4em 0.8em; border: 1px solid var(--line); vertical-align: top; }
-th { font-weight: 600; background: var(--code-bg); }
-tr:nth-child(2n) td { background: #fafbfc; }
-td { min-width: 5em; }
-td:last-child { min-width: 12em; }
-.status { display: inline-block; padding: 0 0.5em; border-radius: 1em; font-weight: 600; font-size: 0.875em;
-  border: 1px solid; }
-.status-pass { color: #116329; background: #dafbe1; border-color: #4ac26b; }
-.status-warn { color: #7d4e00; background: #fff8c5; border-color: #d4a72c; }
-.status-fail { color: #82071e; background: #ffebe9; border-color: #ff8182; }
-.status-pass::before { content: "\2713\00a0"; }
-.status-warn::before { content: "!\00a0"; }
-.status-fail::before { content: "\2717\00a0"; }
-.entry-label { color: var(--muted); }
-pre.mermaid { overflow-x: auto; }
-img { max-width: 100%; }
-del { color: var(--muted); }
-sup.footnote-reference, .footnote-definition { font-size: 0.875em; }
-.footnote-definition p { display: inline; }
-.markdown-alert-note, .markdown-alert-tip { border-left-color: #0969da; }
-.markdown-alert-important { border-left-color: #8250df; }
-.markdown-alert-warning { border-left-color: #9a6700; }
-.markdown-alert-caution { border-left-color: #d1242f; }
-@media print {
-  @page { margin: 18mm 16mm; }
-  body { max-width: none; padding: 0; font-size: 10.5pt; line-height: 1.45; }
-  nav, .no-print, .anchor { display: none !important; }
-  a { color: inherit; }
-  h1, h2, h3, h4, h5, h6 { break-after: avoid; page-break-after: avoid; break-inside: avoid; page-break-inside: avoid; }
-  h2.page-break, h3.page-break { break-before: page; page-break-before: always; }
-  pre, blockquote, table, tr, img, pre.mermaid, details { break-inside: avoid; page-break-inside: avoid; }
-  pre { white-space: pre-wrap; border: 1px solid var(--line); }
-  pre code { white-space: pre-wrap; }
-  table { display: table; width: auto; overflow: visible; }
-  th, tr:nth-child(2n) td { background: none; }
-  .status { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
-  pre.mermaid { border: 0; padding: 0.25em 0; }
-  /* A diagram taller than a page would be pushed to a page of its own and leave a blank
-     one behind: scale it to fit the page's height (letter's included). */
-  pre.mermaid svg { max-height: 215mm; width: auto; max-width: 100%; }
-}
-"#;
+/// The page's stylesheet, shared with the page rendered from the model
+/// (`templates/page.css`, which `--templates` can override there).
+pub(crate) const CSS: &str = include_str!("../../templates/page.css");
 
 /// A complete HTML5 document for `markdown` (GitHub-flavoured) titled `title`.
 /// The same input always gives the same bytes.
@@ -208,12 +138,125 @@ fn options() -> Options {
 
 /// The document body: markdown to HTML with the rewrites `rewrite` describes.
 fn body(markdown: &str) -> String {
+    convert(markdown, &Anchors::default())
+}
+
+fn convert(markdown: &str, known: &Anchors) -> String {
     let events: Vec<Event<'_>> =
         pulldown_cmark::TextMergeStream::new(Parser::new_ext(markdown, options())).collect();
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    let events = reader_aids(rewrite(events));
+    let events = reader_aids(rewrite(events), known);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     sanitize(&html)
+}
+
+/// Where `[Ref: G1]` and `[G: Term]` point on a page: each reference id and glossary
+/// term (its `/` parts and aliases too, lower-cased) to the id of its entry.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Anchors {
+    ids: std::collections::HashMap<String, String>,
+    terms: std::collections::HashMap<String, String>,
+}
+
+impl Anchors {
+    /// The entries of `bank`'s four reference lists, as the page renders them.
+    pub(crate) fn of_bank(bank: &crate::model::Bank) -> Self {
+        let mut a = Anchors::default();
+        for g in &bank.glossary {
+            let id = entry_id(&g.id.value);
+            let term = g.term.value.as_str();
+            for t in std::iter::once(term)
+                .chain(term.split('/'))
+                .chain(g.aliases.iter().map(String::as_str))
+            {
+                a.terms
+                    .entry(t.trim().to_lowercase())
+                    .or_insert_with(|| id.clone());
+            }
+            a.ids.insert(g.id.value.clone(), id);
+        }
+        let others = bank
+            .tools
+            .iter()
+            .map(|t| &t.id.value)
+            .chain(bank.literature.iter().map(|s| &s.id.value))
+            .chain(bank.citations.iter().map(|s| &s.id.value));
+        for code in others {
+            a.ids.insert(code.clone(), entry_id(code));
+        }
+        a
+    }
+}
+
+/// A markdown fragment of a page (an answer, a table cell) as safe HTML blocks, its
+/// references linked through `anchors`.
+pub(crate) fn fragment(markdown: &str, anchors: &Anchors) -> String {
+    convert(markdown, anchors)
+}
+
+/// Like [`fragment`] for text that sits inside a line (a cell, a labelled part): a single
+/// paragraph loses its `<p>`.
+pub(crate) fn inline(markdown: &str, anchors: &Anchors) -> String {
+    let html = convert(&as_inline(markdown), anchors);
+    let trimmed = html.trim_end();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|r| r.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_owned(),
+        _ => html,
+    }
+}
+
+/// `text` with a backslash before a mark that would open a block at its start (`>`,
+/// `# `, `- `, `1. `, a fence): in a line of the page it is text, as in a table cell
+/// of the markdown.
+fn as_inline(text: &str) -> std::borrow::Cow<'_, str> {
+    let t = text.trim_start();
+    let bytes = t.as_bytes();
+    let after = |i: usize| bytes.get(i).is_none_or(u8::is_ascii_whitespace);
+    let at = match bytes.first() {
+        Some(b'>') => Some(0),
+        Some(b'#') if after(bytes.iter().take_while(|b| **b == b'#').count()) => Some(0),
+        Some(b'-' | b'+' | b'*') if after(1) || bytes.iter().all(|b| *b == bytes[0]) => Some(0),
+        Some(b'`' | b'~') if t.starts_with("```") || t.starts_with("~~~") => Some(0),
+        Some(b'0'..=b'9') => {
+            let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+            (digits <= 9 && matches!(bytes.get(digits), Some(b'.' | b')')) && after(digits + 1))
+                .then_some(digits)
+        }
+        _ => None,
+    };
+    match at {
+        Some(i) => format!("{}\\{}", &t[..i], &t[i..]).into(),
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
+/// A code block with its language label above it (`data-lang`) and, where a grammar
+/// knows the language, coloured spans; the same markup a fenced block gets.
+pub(crate) fn code_block(lang: &str, code: &str) -> String {
+    let lang = lang.trim();
+    let mut out = String::new();
+    if is_token(lang) {
+        out.push_str("<pre data-lang=\"");
+        escape_into(&mut out, lang);
+        out.push_str("\"><code class=\"language-");
+        escape_into(&mut out, lang);
+        out.push_str("\">");
+    } else {
+        out.push_str("<pre><code>");
+    }
+    let mut code = code.to_owned();
+    if !code.ends_with('\n') {
+        code.push('\n');
+    }
+    match super::highlight::highlight(lang, &code) {
+        Some(h) => out.push_str(&h),
+        None => escape_into(&mut out, &code),
+    }
+    out.push_str("</code></pre>\n");
+    out
 }
 
 /// Plain text of each heading, in document order, as GitHub reads it for the slug.
@@ -253,7 +296,7 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut headings = texts.iter().zip(ids);
     let mut out = Vec::with_capacity(events.len());
     let mut mermaid: Option<String> = None;
-    let mut code_block_open = false;
+    let mut code_block_open: Option<(String, String)> = None;
     let mut images_as_links: Vec<bool> = Vec::new();
 
     for event in events {
@@ -317,16 +360,23 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 escape_into(&mut open, lang);
                 open.push_str("\">");
                 out.push(Event::Html(open.into()));
-                code_block_open = true;
+                code_block_open = Some((lang.to_owned(), String::new()));
             }
-            Event::Text(t) if code_block_open => {
-                let mut text = String::new();
-                escape_into(&mut text, &t);
-                out.push(Event::Html(text.into()));
+            Event::Text(t) if code_block_open.is_some() => {
+                if let Some((_, code)) = code_block_open.as_mut() {
+                    code.push_str(&t);
+                }
             }
-            Event::End(TagEnd::CodeBlock) if code_block_open => {
-                out.push(Event::Html("</code></pre>\n".into()));
-                code_block_open = false;
+            // The code, coloured at build time where a grammar knows the language.
+            Event::End(TagEnd::CodeBlock) if code_block_open.is_some() => {
+                let (lang, code) = code_block_open.take().unwrap_or_default();
+                let mut html = super::highlight::highlight(&lang, &code).unwrap_or_else(|| {
+                    let mut text = String::new();
+                    escape_into(&mut text, &code);
+                    text
+                });
+                html.push_str("</code></pre>\n");
+                out.push(Event::Html(html.into()));
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -448,7 +498,7 @@ fn entry_code(label: &str) -> Option<(&str, &str)> {
     (letters > 0 && digits > 0).then(|| (&label[..letters + digits], rest.trim()))
 }
 
-fn entry_id(code: &str) -> String {
+pub(crate) fn entry_id(code: &str) -> String {
     format!("ref-{}", code.to_ascii_lowercase())
 }
 
@@ -460,10 +510,10 @@ fn entry_id(code: &str) -> String {
 /// - a glossary entry shows its parts (definition, formula, ...) as labelled lines;
 /// - table headers lose the template's slot marks (`Formula [G: ID]` shows `Formula`);
 /// - PASS, FAIL and WARN cells are marked so the stylesheet tells them apart.
-fn reader_aids(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+fn reader_aids<'a>(events: Vec<Event<'a>>, known: &Anchors) -> Vec<Event<'a>> {
     // Entries first, so a reference before its entry (all of them) resolves.
-    let mut ids: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    let mut terms: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut ids = known.ids.clone();
+    let mut terms = known.terms.clone();
     let mut entry_at = std::collections::HashSet::new();
     for (i, w) in events.windows(3).enumerate() {
         if let [
@@ -763,6 +813,8 @@ const ALLOWED_CLASSES: &[&str] = &[
     "status-fail",
     "status-warn",
     "entry-label",
+    "answer-space",
+    "answer-line",
 ];
 
 /// The body HTML made safe by ammonia (html5ever's parser, so what is kept is what a
@@ -805,6 +857,7 @@ fn sanitize(html: &str) -> String {
                             ALLOWED_CLASSES.contains(c)
                                 || (tag == "code"
                                     && c.strip_prefix("language-").is_some_and(is_token))
+                                || (tag == "span" && super::highlight::is_class(c))
                         })
                         .collect();
                     (!kept.is_empty()).then(|| Cow::Owned(kept.join(" ")))
@@ -846,7 +899,7 @@ fn escape_char(out: &mut String, c: char) {
 }
 
 /// Escapes text for an HTML element's content or a quoted attribute value.
-fn escape_into(out: &mut String, s: &str) {
+pub(crate) fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
         escape_char(out, c);
     }
@@ -953,7 +1006,7 @@ mod tests {
         );
         assert!(
             html.contains(
-                "<pre data-lang=\"rust\"><code class=\"language-rust\">fn main() {}\n</code></pre>"
+                "<pre data-lang=\"rust\"><code class=\"language-rust\"><span class=\"hl-keyword\">fn</span> "
             ),
             "{html}"
         );
@@ -1247,6 +1300,42 @@ mod tests {
         );
         assert!(html.contains(r#"<h4 id="not-a-question">"#), "{html}");
         assert!(html.contains(r#"<h4 id="q4-bad-id">"#), "{html}");
+    }
+
+    #[test]
+    fn code_blocks_are_labelled_and_coloured_where_a_grammar_knows_the_language() {
+        let rust = code_block("rust", "let x = 1;");
+        assert!(
+            rust.starts_with("<pre data-lang=\"rust\"><code class=\"language-rust\"><span class=\"hl-keyword\">let</span>"),
+            "{rust}"
+        );
+        let bash = body_of("```bash\necho \"hi\" # note\n```\n");
+        assert!(
+            bash.contains("<span class=\"hl-comment\"># note</span>"),
+            "{bash}"
+        );
+        let nginx = code_block("nginx", "server { listen 80; }\n");
+        assert_eq!(
+            nginx,
+            "<pre data-lang=\"nginx\"><code class=\"language-nginx\">server { listen 80; }\n</code></pre>\n"
+        );
+        let fenced = body_of("```nginx\nserver <x>\n```\n");
+        assert!(
+            fenced.contains("data-lang=\"nginx\"") && !fenced.contains("hl-"),
+            "{fenced}"
+        );
+        assert!(fenced.contains("server &lt;x&gt;"), "{fenced}");
+        assert_eq!(code_block("", "x"), "<pre><code>x\n</code></pre>\n");
+    }
+
+    #[test]
+    fn inline_text_never_opens_a_block() {
+        let a = Anchors::default();
+        assert_eq!(inline(">=1 risk", &a), "&gt;=1 risk");
+        assert_eq!(inline("# not a heading", &a), "# not a heading");
+        assert_eq!(inline("- not a list", &a), "- not a list");
+        assert_eq!(inline("1. not a list", &a), "1. not a list");
+        assert_eq!(inline("**Domain**: x", &a), "<strong>Domain</strong>: x");
     }
 
     #[test]

@@ -138,128 +138,132 @@ pub(crate) fn template_error_with(
 }
 
 #[derive(Serialize)]
-struct Link {
-    label: String,
-    anchor: String,
+pub(super) struct Link {
+    pub(super) label: String,
+    pub(super) anchor: String,
 }
 
 #[derive(Serialize)]
-struct Toc {
-    context: Link,
-    qa: Link,
-    clusters: Vec<Link>,
-    references: Link,
-    reference_lists: Vec<Link>,
-    validation: Link,
+pub(super) struct Toc {
+    pub(super) context: Link,
+    pub(super) qa: Link,
+    pub(super) clusters: Vec<Link>,
+    pub(super) references: Link,
+    pub(super) reference_lists: Vec<Link>,
+    pub(super) validation: Link,
 }
 
 #[derive(Serialize)]
-struct Matrix {
-    heading: String,
-    cells: usize,
-    corner: String,
-    columns: Vec<String>,
-    rows: Vec<MatrixRow>,
+pub(super) struct Matrix {
+    pub(super) heading: String,
+    pub(super) cells: usize,
+    pub(super) corner: String,
+    pub(super) columns: Vec<String>,
+    pub(super) rows: Vec<MatrixRow>,
 }
 
 #[derive(Serialize)]
-struct MatrixRow {
-    label: String,
-    cells: Vec<String>,
+pub(super) struct MatrixRow {
+    pub(super) label: String,
+    pub(super) cells: Vec<String>,
 }
 
 #[derive(Serialize)]
-struct PracticalView {
-    lang: String,
-    caption: Option<String>,
-    code: String,
-    fence: String,
+pub(super) struct PracticalView {
+    pub(super) lang: String,
+    pub(super) caption: Option<String>,
+    pub(super) code: String,
+    pub(super) fence: String,
 }
 
 #[derive(Serialize)]
-struct MetricView {
-    metric: String,
-    formula: String,
-    baseline: String,
-    optimized: String,
-    improvement: String,
-    rationale: String,
+pub(super) struct MetricView {
+    pub(super) metric: String,
+    pub(super) formula: String,
+    pub(super) baseline: String,
+    pub(super) optimized: String,
+    pub(super) improvement: String,
+    pub(super) rationale: String,
 }
 
 #[derive(Serialize)]
-struct Named {
-    name: String,
-    text: String,
+pub(super) struct Named {
+    pub(super) name: String,
+    pub(super) text: String,
 }
 
 #[derive(Serialize)]
-struct RiskView {
-    risk: String,
-    mitigation: Option<String>,
+pub(super) struct RiskView {
+    pub(super) risk: String,
+    pub(super) mitigation: Option<String>,
 }
 
 #[derive(Serialize)]
-struct QuestionView {
-    number: usize,
+pub(super) struct QuestionView {
+    pub(super) number: usize,
+    /// The question's own id: `q-<id>` is its heading's id on the page.
+    pub(super) id: String,
+    /// GitHub's slug of the markdown heading, kept as an anchor on the page.
+    pub(super) anchor: String,
     /// `<!-- qbank: {...} -->`: the fields the format has no place for (id, roles, ...).
-    comment: String,
-    title: String,
-    difficulty: &'static str,
-    dimension_label: String,
-    dimensions: String,
-    phase_label: String,
-    phases: String,
-    key_insight: Option<String>,
-    answer: String,
-    practical: Vec<PracticalView>,
-    diagram: Option<String>,
-    metrics: Vec<MetricView>,
-    tradeoffs: Option<String>,
-    alternatives: Vec<Named>,
-    risks: Vec<RiskView>,
-    validation: Option<String>,
+    pub(super) comment: String,
+    pub(super) title: String,
+    pub(super) difficulty: &'static str,
+    pub(super) dimension_label: String,
+    pub(super) dimensions: String,
+    pub(super) phase_label: String,
+    pub(super) phases: String,
+    pub(super) key_insight: Option<String>,
+    pub(super) answer: String,
+    pub(super) practical: Vec<PracticalView>,
+    pub(super) diagram: Option<String>,
+    pub(super) metrics: Vec<MetricView>,
+    pub(super) tradeoffs: Option<String>,
+    pub(super) alternatives: Vec<Named>,
+    pub(super) risks: Vec<RiskView>,
+    pub(super) validation: Option<String>,
 }
 
 #[derive(Serialize)]
-struct ClusterView {
-    heading: String,
-    comment: String,
-    questions: Vec<QuestionView>,
+pub(super) struct ClusterView {
+    pub(super) heading: String,
+    pub(super) comment: String,
+    pub(super) questions: Vec<QuestionView>,
 }
 
 #[derive(Serialize)]
-struct GateRow {
-    number: u8,
-    title: String,
-    requirement: String,
-    status: &'static str,
-    evidence: String,
+pub(super) struct GateRow {
+    pub(super) number: u8,
+    pub(super) title: String,
+    pub(super) requirement: String,
+    pub(super) status: &'static str,
+    pub(super) evidence: String,
 }
 
 #[derive(Serialize)]
-struct Counts {
-    glossary: usize,
-    tools: usize,
-    literature: usize,
-    citations: usize,
+pub(super) struct Counts {
+    pub(super) glossary: usize,
+    pub(super) tools: usize,
+    pub(super) literature: usize,
+    pub(super) citations: usize,
 }
 
 #[derive(Serialize)]
-struct DocumentView {
-    title: String,
-    meta_comment: String,
-    toc: Toc,
-    scope: Vec<String>,
-    matrix: Matrix,
-    questions_total: usize,
-    clusters: Vec<ClusterView>,
-    counts: Counts,
-    glossary: Vec<String>,
-    tools: Vec<String>,
-    literature: Vec<String>,
-    citations: Vec<String>,
-    gates: Vec<GateRow>,
-    summary: String,
+pub(super) struct DocumentView {
+    pub(super) title: String,
+    pub(super) meta_comment: String,
+    pub(super) toc: Toc,
+    pub(super) scope: Vec<String>,
+    pub(super) matrix: Matrix,
+    pub(super) questions_total: usize,
+    pub(super) clusters: Vec<ClusterView>,
+    pub(super) counts: Counts,
+    pub(super) glossary: Vec<String>,
+    pub(super) tools: Vec<String>,
+    pub(super) literature: Vec<String>,
+    pub(super) citations: Vec<String>,
+    pub(super) gates: Vec<GateRow>,
+    pub(super) summary: String,
 }
 
 /// An HTML comment carrying model fields the spec's format has no place for, so that
@@ -297,7 +301,7 @@ fn link(o: &Outline, i: usize) -> Link {
     }
 }
 
-fn question_view(bank: &Bank, number: usize, q: &Question) -> QuestionView {
+fn question_view(bank: &Bank, number: usize, q: &Question, anchor: String) -> QuestionView {
     let r = &bank.rubric;
     let join = |axis: &crate::model::Axis, values: &[crate::model::Sp<String>]| -> String {
         values
@@ -323,6 +327,8 @@ fn question_view(bank: &Bank, number: usize, q: &Question) -> QuestionView {
     }
     QuestionView {
         number,
+        id: q.id.value.clone(),
+        anchor,
         comment: qbank_comment(&meta),
         title: one_line(&q.title.value),
         difficulty: q.difficulty.value.title(),
@@ -504,8 +510,16 @@ fn source_comment(s: &Source, visible: &str) -> Option<String> {
     (!out.is_empty()).then(|| qbank_comment(&serde_json::Value::Object(out)))
 }
 
-fn view(bank: &Bank, gates: &[GateResult]) -> DocumentView {
+pub(super) fn view(bank: &Bank, gates: &[GateResult]) -> DocumentView {
     let o = outline::outline(bank);
+    // The question headings' GitHub slugs, in document order.
+    let slugs = o.anchors();
+    let mut question_slugs = o
+        .headings
+        .iter()
+        .zip(slugs)
+        .filter(|(h, _)| h.level == 4)
+        .map(|(_, s)| s);
     // toc order: context, qa, clusters..., references, 4 lists, validation.
     let n_clusters = bank.meta.clusters.len();
     let toc = Toc {
@@ -593,7 +607,10 @@ fn view(bank: &Bank, gates: &[GateResult]) -> DocumentView {
                 comment: qbank_comment(&serde_json::json!({ "cluster": c.id.value })),
                 questions: qs
                     .into_iter()
-                    .map(|(n, q)| question_view(bank, n, q))
+                    .map(|(n, q)| {
+                        let anchor = question_slugs.next().unwrap_or_default();
+                        question_view(bank, n, q, anchor)
+                    })
                     .collect(),
             }
         })

@@ -3,6 +3,8 @@
 //! gate 20's link check.
 
 pub mod apa;
+pub(crate) mod highlight;
 pub mod html;
 pub mod markdown;
 pub mod packet;
+pub mod page;

@@ -4,7 +4,6 @@
 //! chosen and why, and exports for Anki and Moodle (`export`).
 
 pub mod export;
-pub mod select;
 
 use std::path::Path;
 
@@ -12,9 +11,10 @@ use serde::Serialize;
 
 use super::markdown::{TemplateError, environment_with, one_line, template_error_with, tidy};
 use crate::model::{Bank, DiagramKind, Difficulty, Question, Rubric};
+use crate::packet::select;
+pub(crate) use crate::packet::{Request, Selection, Shortfall};
 use crate::table::cell;
 use crate::text;
-pub use select::{Request, Selection, Shortfall};
 
 /// The packet templates shipped in the binary, by name; `--templates DIR` overrides them.
 pub const TEMPLATES: [(&str, &str); 2] = [
@@ -32,6 +32,8 @@ pub const TEMPLATES: [(&str, &str); 2] = [
 /// printed page, so the sheet's heading and the first question share page 1 instead of
 /// the heading standing alone on it.
 pub const PACKET_CSS: &str = "
+.answer-space { margin: 0.5em 0 1em; break-inside: avoid; page-break-inside: avoid; }
+.answer-line { height: 8.5mm; border-bottom: 1px solid #8c959f; }
 @media print {
   main > h2 { break-before: page; page-break-before: always; }
   main > h2:first-of-type { break-before: auto; page-break-before: auto; }
@@ -51,7 +53,7 @@ pub const FILES: [&str; 7] = [
 
 /// Every document of one packet.
 #[derive(Debug, Clone)]
-pub struct Packet {
+pub(crate) struct Packet {
     pub selection: Selection,
     pub candidate_md: String,
     pub candidate_html: String,
@@ -80,7 +82,7 @@ impl Packet {
 
 /// Why a packet could not be made.
 #[derive(Debug, Clone)]
-pub enum PacketError {
+pub(crate) enum PacketError {
     /// The bank lacks questions for the request.
     Shortfall(Shortfall),
     Template(TemplateError),
@@ -262,9 +264,57 @@ struct Point {
     text: String,
 }
 
-/// For each step of the rubric's chain, the model answer's sentence for it: the first
-/// sentence of a paragraph labelled `**Step**`, else the first sentence matching the
-/// step's lexicon.
+/// How long a step of "A strong answer contains" may be: a line to listen for, not the
+/// model answer again.
+const STEP_CHARS: usize = 110;
+
+/// `line` cut to [`STEP_CHARS`] at a word, never inside a code span or a `[Ref: ...]`
+/// mark (the cut moves before one it would split).
+fn shorten(line: &str) -> String {
+    let cut = export::cut_at_word(line, STEP_CHARS);
+    let Some(kept) = cut.strip_suffix('…') else {
+        return cut;
+    };
+    let mut end = kept.len();
+    if kept.matches('`').count() % 2 == 1 {
+        end = end.min(kept.rfind('`').unwrap_or(end));
+    }
+    if let Some(open) = kept.rfind('[')
+        && kept.rfind(']').is_none_or(|close| close < open)
+    {
+        end = end.min(open);
+    }
+    format!(
+        "{}…",
+        kept[..end].trim_end_matches(|c: char| c.is_whitespace() || ",;:(".contains(c))
+    )
+}
+
+/// What a strong answer contains: each step of the rubric's chain, shortened (see
+/// [`chain_points`]), then each metric by name with the target the model answer reaches.
+fn strong_answer(r: &Rubric, q: &Question) -> Vec<Point> {
+    let mut points = chain_points(r, &q.answer.value);
+    points.extend(q.metrics.iter().map(|m| {
+        let from = plain(&m.baseline.value);
+        let improvement = plain(&m.improvement.value);
+        let mut text = format!("target {}", plain(&m.optimized.value));
+        if !from.is_empty() {
+            text.push_str(&format!(", from {from}"));
+        }
+        if !improvement.is_empty() {
+            text.push_str(&format!(" ({improvement})"));
+        }
+        Point {
+            label: plain(&m.metric.value),
+            text: cell(&text),
+        }
+    }));
+    points
+}
+
+/// For each step of the rubric's chain, the model answer's line for it, cut to
+/// [`STEP_CHARS`] at a word: the first sentence of a paragraph labelled `**Step**`, else
+/// the first sentence matching the step's lexicon.
 fn chain_points(r: &Rubric, answer: &str) -> Vec<Point> {
     let paragraphs: Vec<&str> = answer.split("\n\n").map(str::trim).collect();
     r.chain
@@ -290,7 +340,7 @@ fn chain_points(r: &Rubric, answer: &str) -> Vec<Point> {
                     let first = text::sentences(&b)
                         .first()
                         .map_or_else(|| b.clone(), |s| b[s.clone()].to_owned());
-                    one_line(&first)
+                    shorten(&one_line(&first))
                 })
                 .filter(|t| !t.is_empty())
                 .unwrap_or_else(|| "(the model answer has no such step: probe for it)".to_owned());
@@ -410,10 +460,33 @@ struct MetricRow {
     improvement: String,
 }
 
+/// What a candidate sheet leaves below each question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum AnswerSpace {
+    /// Ruled lines, one per minute the question is planned for (at least 6, at most 16,
+    /// so a question and its lines share one A4 page).
+    #[default]
+    Lines,
+    /// No space: a compact sheet, for answers given aloud or on a whiteboard.
+    None,
+}
+
+impl AnswerSpace {
+    /// The number of ruled lines for a question planned for `minutes`.
+    fn lines(self, minutes: u32) -> u32 {
+        match self {
+            AnswerSpace::Lines => minutes.clamp(6, 16),
+            AnswerSpace::None => 0,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct CandidateQuestion {
     number: usize,
     minutes: u32,
+    /// Ruled lines to leave for the answer (0: none).
+    answer_lines: u32,
     scenario: String,
     task: String,
     produce: Vec<String>,
@@ -554,7 +627,12 @@ fn render_template(
 }
 
 /// Chooses and renders a packet.
-pub fn build(bank: &Bank, req: &Request, templates: Option<&Path>) -> Result<Packet, PacketError> {
+pub(crate) fn build(
+    bank: &Bank,
+    req: &Request,
+    answer_space: AnswerSpace,
+    templates: Option<&Path>,
+) -> Result<Packet, PacketError> {
     let sel = select::select(bank, req).map_err(PacketError::Shortfall)?;
     let r = &bank.rubric;
     let role = role_title(r, &req.role);
@@ -589,6 +667,7 @@ pub fn build(bank: &Bank, req: &Request, templates: Option<&Path>) -> Result<Pac
                 CandidateQuestion {
                     number: i + 1,
                     minutes: p.minutes,
+                    answer_lines: answer_space.lines(p.minutes),
                     scenario,
                     task,
                     produce: produce(r, q),
@@ -642,7 +721,7 @@ pub fn build(bank: &Bank, req: &Request, templates: Option<&Path>) -> Result<Pac
                         .key_insight
                         .as_ref()
                         .map_or_else(|| "(none written)".to_owned(), |k| one_line(&k.value)),
-                    must: chain_points(r, &q.answer.value),
+                    must: strong_answer(r, q),
                     answer: q.answer.value.trim().to_owned(),
                     metrics: q
                         .metrics
@@ -805,6 +884,19 @@ fn manifest(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shortened_steps_never_split_code_or_references() {
+        let long = "Buckets at 25, 50, 100, 150, 200, 250, 300, 500, 1000 and 2500 ms and then a long tail of text `sum by (le) across sixty pods` here";
+        let short = shorten(long);
+        assert!(short.chars().count() <= STEP_CHARS, "{short}");
+        assert_eq!(short.matches('`').count() % 2, 0, "{short}");
+        let refs = "A sentence that keeps going for quite a while with many words in it and then ends with a mark [Ref: G10, G15, T1, T2, L3] here";
+        let short = shorten(refs);
+        assert!(!short.contains('['), "{short}");
+        assert!(short.ends_with('…'));
+        assert_eq!(shorten("short one."), "short one.");
+    }
 
     #[test]
     fn plain_drops_ids_and_keeps_terms() {

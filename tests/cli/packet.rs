@@ -476,3 +476,100 @@ fn the_interviewer_sheet_lists_every_reference_it_cites() {
         assert!(refs.contains(". Hot Path**"), "{refs}");
     }
 }
+
+#[test]
+fn candidate_sheets_get_ruled_lines_by_minutes_or_none() {
+    let lines = tempfile::tempdir().unwrap();
+    let none = tempfile::tempdir().unwrap();
+    let args = ["--role", "sre", "--minutes", "60"];
+    assert_eq!(packet(&shipped(), lines.path(), &args).0, 0);
+    let mut compact = args.to_vec();
+    compact.extend(["--answer-space", "none"]);
+    assert_eq!(packet(&shipped(), none.path(), &compact).0, 0);
+    let m = manifest(lines.path());
+    let minutes: Vec<u64> = m["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["minutes"].as_u64().unwrap())
+        .collect();
+    let sheet = read(&lines.path().join("candidate.md"));
+    // Each question's block of lines: one per planned minute (6 to 16).
+    let blocks: Vec<usize> = sheet
+        .split("<div class=\"answer-space\">")
+        .skip(1)
+        .map(|b| {
+            b[..b.find("</div>\n\n").unwrap_or(b.len())]
+                .matches("answer-line")
+                .count()
+        })
+        .collect();
+    let wanted: Vec<usize> = minutes.iter().map(|m| (*m).clamp(6, 16) as usize).collect();
+    assert_eq!(blocks, wanted);
+    assert!(
+        read(&lines.path().join("candidate.html")).contains("<div class=\"answer-line\"></div>")
+    );
+    let compact = read(&none.path().join("candidate.md"));
+    assert!(!compact.contains("answer-space") && !compact.contains("**Your answer**"));
+    // The same questions either way: only the space differs.
+    assert_eq!(manifest(none.path())["questions"], m["questions"]);
+    let out = qbank()
+        .args(["packet", "--role", "sre", "--answer-space", "boxes"])
+        .arg(shipped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_strong_answer_is_the_chain_steps_shortened_and_the_metric_targets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let args = ["--role", "sre", "--minutes", "60", "--seed", "7"];
+    assert_eq!(packet(&shipped(), tmp.path(), &args).0, 0);
+    let sheet = read(&tmp.path().join("interviewer.md"));
+    let doc: serde_json::Value = serde_json::from_slice(
+        &qbank()
+            .args(["render", "--format", "json"])
+            .arg(shipped())
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    for q in manifest(tmp.path())["questions"].as_array().unwrap() {
+        let question = doc["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == q["id"])
+            .unwrap();
+        let id = q["id"].as_str().unwrap();
+        let section = &sheet[sheet.find(&format!("`{id}` | **Cluster**")).unwrap()..];
+        let strong = &section[section.find("### A strong answer contains").unwrap()..];
+        let strong = &strong[..strong.find("### Model answer").unwrap()];
+        let items: Vec<&str> = strong.lines().filter(|l| l.starts_with("- **")).collect();
+        // Every chain step, in order, each at most a short line.
+        for (item, step) in items.iter().zip([
+            "SLO",
+            "Measure",
+            "Bottleneck",
+            "Optimize",
+            "Validate",
+            "Impact",
+        ]) {
+            assert!(item.starts_with(&format!("- **{step}**: ")), "{id}: {item}");
+            let text = &item[step.len() + 8..];
+            assert!(text.chars().count() <= 110, "{id}: {text}");
+        }
+        // Then every metric by name with its target.
+        let metrics = question["metrics"].as_array().unwrap();
+        assert_eq!(items.len(), 6 + metrics.len(), "{id}");
+        for (item, m) in items[6..].iter().zip(metrics) {
+            let name = m["metric"].as_str().unwrap();
+            assert!(
+                item.contains(name) && item.contains("target "),
+                "{id}: {item}"
+            );
+        }
+    }
+}

@@ -214,3 +214,134 @@ fn build_exits_like_check() {
     assert_eq!(code(&fixtures().join("valid/minimal")), Some(1));
     assert_eq!(code(&fixtures().join("invalid/unknown-field")), Some(2));
 }
+
+/// The page's `<main>`: everything but the head (stylesheet) and the vendored scripts.
+fn main_of(page: &str) -> &str {
+    let start = page.find("<main>").expect("a <main>");
+    let end = page.find("</main>").expect("a </main>") + "</main>".len();
+    &page[start..end]
+}
+
+/// The page rendered from the builder's bank through `page.html.j2`.
+#[test]
+fn small_bank_page_snapshot() {
+    let bank = crate::bank::Bank::passing().write();
+    let page = render(&bank.root, &["--format", "html"]);
+    insta::assert_snapshot!("small_page", main_of(&page));
+}
+
+#[test]
+fn the_page_comes_from_the_model_with_question_ids_links_and_badges() {
+    let page = render(&shipped(), &["--format", "html"]);
+    let main = main_of(&page);
+    // Question headings take their ids from the question ids; GitHub's slug stays inside.
+    assert!(
+        main.contains(r#"<h4 id="q-api-percentile-gap-measurement"><a id="q1-an-orders-api-"#),
+        "question id"
+    );
+    // A title's inline markdown shows as the markdown shows it (code, not backticks).
+    assert!(
+        main.contains("you use <code>pg_stat_statements</code> and request traces"),
+        "inline code in a question title"
+    );
+    // References link to their entries, which carry the ids.
+    assert!(main.contains(r##"[Ref: <a href="#ref-g1">G1</a>"##));
+    assert!(main.contains(r#"id="ref-g1""#) && main.contains(r#"<a id="ref-t1"></a>"#));
+    // Glossary parts on lines of their own; metric headers without template slots.
+    assert!(main.contains(r#"<br><strong class="entry-label">Formula:</strong>"#));
+    assert!(main.contains("<th>Formula</th>") && !main.contains("[G: ID]"));
+    // Status badges, a label and colours on code, diagrams as mermaid blocks.
+    assert!(main.contains(r#"<span class="status status-pass">PASS</span>"#));
+    assert!(main.contains(r#"<pre data-lang="bash"><code class="language-bash"><span class="hl-"#));
+    assert_eq!(
+        main.matches(r#"<pre class="mermaid">"#).count(),
+        render(&shipped(), &[]).matches("```mermaid").count()
+    );
+    // A requirement opening with `>=` is text, not a quote.
+    assert!(
+        main.contains("<td>&gt;=1 risk per advanced Q&amp;A"),
+        "no blockquote"
+    );
+    assert!(!main.contains("<blockquote>"));
+    // Offline: the CSP and the inline scripts only.
+    assert!(page.contains("Content-Security-Policy"));
+    assert!(!page.contains("<script src") && !page.contains("<link"));
+}
+
+#[test]
+fn page_templates_can_be_overridden_and_the_markdown_stays_the_same() {
+    let tmp = tempfile::tempdir().unwrap();
+    let builtin = fs::read_to_string(root().join("templates/page.html.j2")).unwrap();
+    fs::write(
+        tmp.path().join("page.html.j2"),
+        builtin.replace(
+            "<h5 class=\"field-label\">Answer</h5>",
+            "<h5 class=\"field-label\">Model answer</h5>",
+        ),
+    )
+    .unwrap();
+    fs::write(tmp.path().join("page.css"), "body { color: #123456; }\n").unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let page = render(&shipped(), &["--format", "html", "--templates", dir]);
+    assert!(page.contains(">Model answer</h5>") && !page.contains(">Answer</h5>"));
+    assert!(page.contains("body { color: #123456; }") && !page.contains(".hl-keyword"));
+    // The markdown does not use the page's templates.
+    assert_eq!(
+        render(&shipped(), &["--templates", dir]),
+        render(&shipped(), &[])
+    );
+}
+
+#[test]
+fn a_page_template_error_names_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("page.html.j2"), "<html>\n{{ doc.nope }}\n").unwrap();
+    let out = qbank()
+        .env("NO_COLOR", "1")
+        .args(["render", "--format", "html", "--templates"])
+        .arg(tmp.path())
+        .arg(shipped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("page.html.j2:2:"), "{err}");
+}
+
+/// Markdown inside a bank's fields reaches the page through ammonia: no script, handler,
+/// `javascript:` or `data:` link, SVG or MathML payload survives, in an answer or
+/// a title.
+#[test]
+fn the_page_neutralises_markup_in_the_banks_fields() {
+    let bank = crate::bank::Bank::passing()
+        .question(0, |q| {
+            let answer = q.str("answer").to_owned();
+            q.answer(&format!(
+                "{answer}\n\nLinks [j](javascript:alert(3)) [d](data:text/html;base64,PHNjcmlwdD4=) \
+                 <img src=x onerror=alert(2)>\n\n<script>alert(1)</script>\n\n\
+                 <svg onload=\"alert(4)\"></svg><math><mtext><style><img src=x onerror=alert(5)></style></mtext></math>\n"
+            ));
+            q.replace("title", "Dashboards", "<b onmouseover=\"alert(6)\">Dashboards</b>");
+        })
+        .write();
+    let page = render(&bank.root, &["--format", "html"]);
+    let main = main_of(&page).to_ascii_lowercase();
+    for bad in [
+        "<script",
+        "onerror=",
+        "onload=",
+        "onmouseover=",
+        "javascript:",
+        "data:text",
+        "<svg",
+        "<math",
+        "<style",
+        "alert(",
+    ] {
+        let at = main
+            .find(bad)
+            .map(|i| &main[i.saturating_sub(200)..(i + 100).min(main.len())]);
+        assert!(at.is_none(), "{bad} on the page: {at:?}");
+    }
+    assert!(main.contains("<b>dashboards</b>"), "safe markup stays");
+}
