@@ -56,9 +56,8 @@ pub fn man(args: &ManArgs) -> u8 {
         pages.push((PathBuf::from(format!("{name}.1")), render(page)));
     }
     for (name, bytes) in &pages {
-        let path = dir.join(name);
-        if let Err(e) = super::write_atomic(&path, bytes) {
-            return super::fail(&format!("could not write {}: {e}", path.display()), None);
+        if let Err(e) = crate::fsutil::write_in(dir, name, bytes) {
+            return super::fail_write(&e);
         }
     }
     let _ = writeln!(

@@ -372,10 +372,14 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
                 Some("try another model, or a larger --max-tokens if the reply was cut off"),
             );
         };
-        let path = args.out.join(format!("round-{k}.md"));
-        if let Err(e) = super::write_atomic(&path, text.as_bytes()) {
-            return err(&format!("could not write {}: {e}", path.display()), None);
-        }
+        let path = match crate::fsutil::write_in(
+            &args.out,
+            Path::new(&format!("round-{k}.md")),
+            text.as_bytes(),
+        ) {
+            Ok(p) => p,
+            Err(e) => return err(&e.to_string(), e.help()),
+        };
         let live = link_args
             .as_ref()
             .map(|la| super::links::live_results(std::slice::from_ref(&path), la, true));
@@ -421,9 +425,9 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
         };
         let mut body = serde_json::to_string_pretty(&json).expect("round report serializes");
         body.push('\n');
-        let jpath = args.out.join(format!("round-{k}.json"));
-        if let Err(e) = super::write_atomic(&jpath, body.as_bytes()) {
-            return err(&format!("could not write {}: {e}", jpath.display()), None);
+        let jname = format!("round-{k}.json");
+        if let Err(e) = crate::fsutil::write_in(&args.out, Path::new(&jname), body.as_bytes()) {
+            return err(&e.to_string(), e.help());
         }
         let round = Round {
             number: k,
@@ -496,16 +500,29 @@ fn finish(args: &Args, cli: &super::Cli, rounds: &[Round], stop: &str, spent: u6
         .min_by_key(|r| (r.fails, r.diagnostics, std::cmp::Reverse(r.number)))
         .expect("a round");
     let mut wrote = Vec::new();
+    if best
+        .bank
+        .as_ref()
+        .is_some_and(|b| !crate::import::write::names_are_safe(b))
+    {
+        return err(
+            &format!(
+                "round {}: the bank's slug, a cluster id or a question id is not a safe name; nothing written",
+                best.number
+            ),
+            Some(
+                "safe names are lower-case letters, digits and hyphens; repair the document and run again",
+            ),
+        );
+    }
     if let Some(bank) = &best.bank {
         let dir = args.out.join("bank");
         match crate::import::write::files(bank, &dir) {
             Ok(files) => {
                 for (rel, body) in &files {
-                    if let Err(e) = super::write_atomic(&dir.join(rel), body.as_bytes()) {
-                        return err(
-                            &format!("could not write {}: {e}", dir.join(rel).display()),
-                            None,
-                        );
+                    let rel = Path::new("bank").join(rel);
+                    if let Err(e) = crate::fsutil::write_in(&args.out, &rel, body.as_bytes()) {
+                        return err(&e.to_string(), e.help());
                     }
                 }
                 wrote.push(format!("{}/", crate::diagnostic::display_path(&dir)));
@@ -515,10 +532,11 @@ fn finish(args: &Args, cli: &super::Cli, rounds: &[Round], stop: &str, spent: u6
         let gates: &[GateResult] = &best.report.gates;
         match crate::render::markdown::render(bank, gates, None) {
             Ok(md) => {
-                let p = args.out.join(format!("{}.md", bank.meta.slug.value));
-                if let Err(e) = super::write_atomic(&p, md.as_bytes()) {
-                    return err(&format!("could not write {}: {e}", p.display()), None);
-                }
+                let name = format!("{}.md", bank.meta.slug.value);
+                let p = match crate::fsutil::write_in(&args.out, Path::new(&name), md.as_bytes()) {
+                    Ok(p) => p,
+                    Err(e) => return err(&e.to_string(), e.help()),
+                };
                 wrote.push(crate::diagnostic::display_path(&p));
             }
             Err(e) => return err(&format!("could not render the best round: {e}"), None),
@@ -565,4 +583,5 @@ mod tests {
             ]
         );
     }
+
 }

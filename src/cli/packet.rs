@@ -212,16 +212,21 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
             );
         }
     };
-    let out = args.out.clone().unwrap_or_else(|| {
-        PathBuf::from("dist/packets").join(format!(
-            "{}-{role}-{}min-seed{}",
-            bank.meta.slug.value, args.minutes, args.seed
-        ))
-    });
+    // The folder named with --out, or one named after the packet in dist/packets.
+    let (root, folder) = match &args.out {
+        Some(o) => (o.clone(), PathBuf::new()),
+        None => (
+            PathBuf::from("dist/packets"),
+            PathBuf::from(format!(
+                "{}-{role}-{}min-seed{}",
+                bank.meta.slug.value, args.minutes, args.seed
+            )),
+        ),
+    };
+    let out = root.join(&folder);
     for (name, text) in packet.files() {
-        let path = out.join(name);
-        if let Err(e) = super::write_atomic(&path, text.as_bytes()) {
-            return super::fail(&format!("could not write {}: {e}", path.display()), None);
+        if let Err(e) = crate::fsutil::write_in(&root, &folder.join(name), text.as_bytes()) {
+            return super::fail_write(&e);
         }
     }
     let mut code = 0;
@@ -236,7 +241,10 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
             ),
         ];
         for (name, html, what) in sheets {
-            let path = out.join(name);
+            let path = match crate::fsutil::inside(&root, &folder.join(name)) {
+                Ok(p) => p,
+                Err(e) => return super::fail_write(&e),
+            };
             let title = format!("{} · {what}", bank.meta.title.value);
             match super::pdf::print(html, &title, &args.print, &path) {
                 Ok(printed) => {
@@ -339,8 +347,8 @@ pub fn export(args: &ExportArgs) -> u8 {
     };
     match &args.out {
         Some(path) => {
-            if let Err(e) = super::write_atomic(path, text.as_bytes()) {
-                return super::fail(&format!("could not write {}: {e}", path.display()), None);
+            if let Err(e) = crate::fsutil::write_named(path, text.as_bytes()) {
+                return super::fail_write(&e);
             }
             eprintln!(
                 "wrote {} ({} questions)",

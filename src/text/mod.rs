@@ -4,6 +4,9 @@
 
 pub mod archive;
 pub mod placeholder;
+mod slug;
+
+pub use slug::{is_safe_name, kebab, kebab_words, safe_name_help, slug, unique_slugs};
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -294,43 +297,6 @@ pub fn has_number(text: &str) -> bool {
     false
 }
 
-/// GitHub's heading anchor: lower-case, drop punctuation except `-` and `_`, spaces to `-`.
-pub fn slug(heading: &str) -> String {
-    heading
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| {
-            if c == ' ' {
-                Some('-')
-            } else if c.is_alphanumeric() || c == '-' || c == '_' {
-                Some(c)
-            } else {
-                None
-            }
-        })
-        .collect()
-}
-
-/// Slugs for a document's headings in order, with GitHub's `-1`, `-2` suffixes for repeats.
-pub fn unique_slugs<'a>(headings: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    headings
-        .into_iter()
-        .map(|h| {
-            let base = slug(h);
-            let mut candidate = base.clone();
-            while let Some(n) = seen.get(&candidate).copied() {
-                let next = n + 1;
-                seen.insert(candidate.clone(), next);
-                candidate = format!("{base}-{next}");
-            }
-            seen.insert(candidate.clone(), 0);
-            candidate
-        })
-        .collect()
-}
-
 /// 1-based line and column (in characters) of byte `offset` in `text`.
 pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let offset = offset.min(text.len());
@@ -471,18 +437,6 @@ mod tests {
         assert!(has_phrase("we profiled the hot path", "profil"));
         assert!(!has_phrase("unprofiled", "profil"));
         assert!(has_phrase("hit rate 95%", "%"));
-    }
-
-    #[test]
-    fn github_slugs() {
-        assert_eq!(slug("Context & Coverage"), "context--coverage");
-        assert_eq!(
-            slug("Cluster 5: Load Testing & Capacity Planning"),
-            "cluster-5-load-testing--capacity-planning"
-        );
-        assert_eq!(slug("Q&A by Cluster"), "qa-by-cluster");
-        assert_eq!(slug("Glossary [G#]"), "glossary-g");
-        assert_eq!(unique_slugs(["A", "A", "A"]), ["a", "a-1", "a-2"]);
     }
 
     #[test]
