@@ -100,8 +100,9 @@ fn estimate(text: &str) -> u64 {
     (text.len() as u64).div_ceil(4)
 }
 
-static URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"https?://[^\s<>\[\]()"'`|]+"#).expect("regex"));
+/// What also ends a link in a model's reply, beyond what ends one in a bank's text:
+/// quotes, a table's pipe, an opening bracket.
+const REPLY_URL_ENDS: [char; 6] = ['<', '[', '(', '"', '\'', '|'];
 static DOI: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"\b10\.\d{4,9}/[^\s<>\[\]()"'`|]+"#).expect("regex"));
 
@@ -111,8 +112,26 @@ fn links(text: &str) -> BTreeSet<String> {
         s.trim_end_matches(['.', ',', ';', ':', '*', '_'])
             .to_owned()
     };
-    let mut out: BTreeSet<String> = URL.find_iter(text).map(|m| trim(m.as_str())).collect();
-    let rest = URL.replace_all(text, " ");
+    let mut out = BTreeSet::new();
+    let mut rest = String::with_capacity(text.len());
+    let mut at = 0;
+    while let Some(m) = crate::text::urls(&text[at..]).next() {
+        let start = at + m.start();
+        // The address as far as a reply's own link ends go; at least one character
+        // after the scheme, or no address starts here.
+        let url = m.as_str();
+        let url = &url[..url.find(REPLY_URL_ENDS).unwrap_or(url.len())];
+        if url.len() <= url.find("://").map_or(0, |i| i + 3) {
+            rest.push_str(&text[at..=start]);
+            at = start + 1;
+            continue;
+        }
+        out.insert(trim(url));
+        rest.push_str(&text[at..start]);
+        rest.push(' ');
+        at = start + url.len();
+    }
+    rest.push_str(&text[at..]);
     out.extend(DOI.find_iter(&rest).map(|m| trim(m.as_str())));
     out
 }
@@ -584,4 +603,21 @@ mod tests {
         );
     }
 
+    #[test]
+    fn reply_links_end_at_quotes_pipes_and_brackets() {
+        let l = links(
+            "| \"https://a.example/x\" | https://b.example|https://c.example 'https://d.example' https://\"e <https://f.example/(g)>",
+        );
+        let v: Vec<_> = l.iter().map(String::as_str).collect();
+        assert_eq!(
+            v,
+            [
+                "https://a.example/x",
+                "https://b.example",
+                "https://c.example",
+                "https://d.example",
+                "https://f.example/"
+            ]
+        );
+    }
 }

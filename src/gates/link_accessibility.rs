@@ -43,8 +43,6 @@ declare_gate! {
 
 static DOI: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^10\.\d{4,9}/\S+$").expect("valid regex"));
-static TEXT_URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"https?://[^\s)>\]`]+").expect("valid regex"));
 
 /// A well-formed web address: http(s) with a host.
 pub fn well_formed_url(s: &str) -> bool {
@@ -205,7 +203,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     // Links written in question text.
     for q in &bank.questions {
         for (_, t) in question_texts(q) {
-            for m in TEXT_URL.find_iter(&t.value) {
+            for m in crate::text::urls(&t.value) {
                 links += 1;
                 let u = m.as_str().trim_end_matches(['.', ',', ';']);
                 let loc: Location = ctx.loc_in(q.file, t, m.range());

@@ -2,9 +2,6 @@
 //! links in question text) or of a markdown document, each with the place it was written.
 
 use std::path::Path;
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 use crate::diagnostic::Location;
 use crate::gates::{Ctx, question_texts};
@@ -12,10 +9,6 @@ use crate::model::{Bank, FileId, Sp};
 
 /// Where DOIs are resolved: `https://doi.org/<doi>`.
 pub const DOI_RESOLVER: &str = "https://doi.org/";
-
-/// A URL in prose: the same pattern gate 17 uses, so both see the same links.
-static TEXT_URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"https?://[^\s)>\]`]+").expect("valid regex"));
 
 /// What kind of field a link came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -142,7 +135,7 @@ pub fn from_bank(bank: &Bank, doi_resolver: &str) -> Vec<Link> {
     let ctx = Ctx::new(bank, jiff::civil::Date::MIN, None);
     for q in &bank.questions {
         for (_, t) in question_texts(q) {
-            for m in TEXT_URL.find_iter(&t.value) {
+            for m in crate::text::urls(&t.value) {
                 let u = m.as_str().trim_end_matches(['.', ',', ';']);
                 out.push(Link {
                     written: u.to_owned(),
@@ -195,7 +188,7 @@ pub fn from_markdown(path: &Path, text: &str) -> Vec<Link> {
             Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
             Event::Text(_) if in_link == 0 && in_code == 0 => {
                 let src = text.get(range.clone()).unwrap_or_default();
-                for m in TEXT_URL.find_iter(src) {
+                for m in crate::text::urls(src) {
                     let u = m.as_str().trim_end_matches(['.', ',', ';', ':', '!', '?']);
                     push(u, range.start + m.start());
                 }

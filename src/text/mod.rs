@@ -5,8 +5,10 @@
 pub mod archive;
 pub mod placeholder;
 mod slug;
+mod urls;
 
 pub use slug::{is_safe_name, kebab, kebab_words, safe_name_help, slug, unique_slugs};
+pub use urls::{URL_PATTERN, urls};
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -135,7 +137,7 @@ pub fn mask_code(text: &str) -> String {
     }
     // Inline code and URLs on what remains.
     static INLINE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"`[^`\n]*`|https?://[^\s)>\]]+").expect("valid regex"));
+        LazyLock::new(|| Regex::new(&format!("`[^`\n]*`|{URL_PATTERN}")).expect("valid regex"));
     let masked = String::from_utf8_lossy(&out).into_owned();
     let ranges: Vec<Range<usize>> = INLINE.find_iter(&masked).map(|m| m.range()).collect();
     for r in ranges {
