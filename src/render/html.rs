@@ -181,7 +181,7 @@ pub fn page_with_css(title: &str, markdown: &str, extra_css: &str) -> String {
     out.push_str("<meta name=\"generator\" content=\"qbank (mermaid ");
     out.push_str(MERMAID_VERSION);
     out.push_str(")\">\n<title>");
-    escape_into(&mut out, title);
+    text::escape_html_into(&mut out, title);
     out.push_str("</title>\n<style>");
     out.push_str(CSS);
     out.push_str(extra_css);
@@ -262,7 +262,7 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 Event::Text(t) => diagram.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     let mut pre = String::from("<pre class=\"mermaid\">");
-                    escape_into(&mut pre, diagram);
+                    text::escape_html_into(&mut pre, diagram);
                     pre.push_str("</pre>\n");
                     out.push(Event::Html(pre.into()));
                     mermaid = None;
@@ -312,16 +312,16 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
             {
                 let lang = info.split_whitespace().next().unwrap_or_default();
                 let mut open = String::from("<pre data-lang=\"");
-                escape_into(&mut open, lang);
+                text::escape_html_into(&mut open, lang);
                 open.push_str("\"><code class=\"language-");
-                escape_into(&mut open, lang);
+                text::escape_html_into(&mut open, lang);
                 open.push_str("\">");
                 out.push(Event::Html(open.into()));
                 code_block_open = true;
             }
             Event::Text(t) if code_block_open => {
                 let mut text = String::new();
-                escape_into(&mut text, &t);
+                text::escape_html_into(&mut text, &t);
                 out.push(Event::Html(text.into()));
             }
             Event::End(TagEnd::CodeBlock) if code_block_open => {
@@ -421,7 +421,7 @@ fn question_anchor(out: &mut Vec<Event<'_>>, comment: &str) {
         let slug = heading_id.replace(CowStr::from(format!("q-{id}")));
         if let Some(slug) = slug {
             let mut anchor = String::from("<a id=\"");
-            escape_into(&mut anchor, &slug);
+            text::escape_html_into(&mut anchor, &slug);
             anchor.push_str("\"></a>");
             out.insert(start + 1, Event::InlineHtml(anchor.into()));
         }
@@ -582,7 +582,7 @@ fn reader_aids(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
 /// [`ENTRY_LABELS`] when `labelled`.
 fn glossary_lines_into(html: &mut String, text: &str, labelled: bool) {
     if !labelled {
-        escape_into(html, text);
+        text::escape_html_into(html, text);
         return;
     }
     let mut rest = text;
@@ -594,14 +594,14 @@ fn glossary_lines_into(html: &mut String, text: &str, labelled: bool) {
             .min();
         match next {
             Some((i, label)) => {
-                escape_into(html, rest[..i].trim_end());
+                text::escape_html_into(html, rest[..i].trim_end());
                 html.push_str("<br><strong class=\"entry-label\">");
-                escape_into(html, label);
+                text::escape_html_into(html, label);
                 html.push_str("</strong>");
                 rest = &rest[i + label.len()..];
             }
             None => {
-                escape_into(html, rest);
+                text::escape_html_into(html, rest);
                 return;
             }
         }
@@ -627,14 +627,14 @@ fn link_refs(
         let (Some(id), Some(i)) = (id, rest.find(name)) else {
             continue;
         };
-        escape_into(&mut html, &rest[..i]);
+        text::escape_html_into(&mut html, &rest[..i]);
         let _ = std::fmt::Write::write_fmt(&mut html, format_args!("<a href=\"#{id}\">"));
-        escape_into(&mut html, name);
+        text::escape_html_into(&mut html, name);
         html.push_str("</a>");
         rest = &rest[i + name.len()..];
         any = true;
     }
-    escape_into(&mut html, rest);
+    text::escape_html_into(&mut html, rest);
     any.then_some(html)
 }
 
@@ -832,24 +832,6 @@ fn is_token(value: &str) -> bool {
         && value
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
-}
-
-fn escape_char(out: &mut String, c: char) {
-    match c {
-        '&' => out.push_str("&amp;"),
-        '<' => out.push_str("&lt;"),
-        '>' => out.push_str("&gt;"),
-        '"' => out.push_str("&quot;"),
-        '\'' => out.push_str("&#39;"),
-        _ => out.push(c),
-    }
-}
-
-/// Escapes text for an HTML element's content or a quoted attribute value.
-fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        escape_char(out, c);
-    }
 }
 
 #[cfg(test)]

@@ -3,10 +3,12 @@
 //! sentence splitting, lexicon matching, and GitHub heading slugs.
 
 pub mod archive;
+mod escape;
 pub mod placeholder;
 mod slug;
 mod urls;
 
+pub use escape::{escape_html_into, escape_xml};
 pub use slug::{is_safe_name, kebab, kebab_words, safe_name_help, slug, unique_slugs};
 pub use urls::{URL_PATTERN, urls};
 

@@ -5,6 +5,7 @@ use pulldown_cmark::{Event, Options, Parser};
 
 use crate::model::{Bank, Question};
 use crate::render::markdown::one_line;
+use crate::text::escape_xml;
 
 /// Markdown to an HTML fragment; raw HTML in the text is shown, not run.
 pub fn html_fragment(markdown: &str) -> String {
@@ -15,23 +16,6 @@ pub fn html_fragment(markdown: &str) -> String {
     });
     let mut out = String::new();
     pulldown_cmark::html::push_html(&mut out, events);
-    out
-}
-
-/// Escapes text for XML and HTML.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && !matches!(c, '\n' | '\t') => {}
-            c => out.push(c),
-        }
-    }
     out
 }
 
@@ -99,7 +83,7 @@ pub fn anki_tsv(bank: &Bank, questions: &[&Question]) -> String {
     out.push_str(&format!("#deck:qbank::{}\n", bank.meta.slug.value));
     for q in questions {
         let guid = guid(bank, q);
-        let front = one_field(&format!("<p>{}</p>", escape(&one_line(&q.title.value))));
+        let front = one_field(&format!("<p>{}</p>", escape_xml(&one_line(&q.title.value))));
         let back = one_field(&back(q));
         out.push_str(&format!(
             "{guid}\t{front}\t{back}\t{}\n",
@@ -149,7 +133,7 @@ pub fn cut_at_word(s: &str, max: usize) -> String {
 pub fn moodle_xml(bank: &Bank, questions: &[&Question]) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<quiz>\n");
     // `/` separates category levels in Moodle.
-    let level = |s: &str| escape(&one_line(s).replace('/', "-"));
+    let level = |s: &str| escape_xml(&one_line(s).replace('/', "-"));
     let top = level(&bank.meta.title.value);
     let mut category: Option<&str> = None;
     for q in questions {
@@ -176,23 +160,23 @@ pub fn moodle_xml(bank: &Bank, questions: &[&Question]) -> String {
         let field = |tag: &str, html: &str| {
             format!(
                 "    <{tag} format=\"html\">\n      <text>{}</text>\n    </{tag}>\n",
-                escape(html)
+                escape_xml(html)
             )
         };
         out.push_str("  <question type=\"essay\">\n");
         out.push_str(&format!(
             "    <name>\n      <text>Q{number} {}</text>\n    </name>\n",
-            escape(&name)
+            escape_xml(&name)
         ));
         out.push_str(&field(
             "questiontext",
-            &format!("<p>{}</p>", escape(&title)),
+            &format!("<p>{}</p>", escape_xml(&title)),
         ));
         out.push_str(&field("generalfeedback", ""));
         out.push_str("    <defaultgrade>4</defaultgrade>\n    <penalty>0</penalty>\n    <hidden>0</hidden>\n");
         out.push_str(&format!(
             "    <idnumber>{}</idnumber>\n",
-            escape(&q.id.value)
+            escape_xml(&q.id.value)
         ));
         out.push_str("    <responseformat>editor</responseformat>\n    <responserequired>1</responserequired>\n    <responsefieldlines>20</responsefieldlines>\n    <attachments>0</attachments>\n    <attachmentsrequired>0</attachmentsrequired>\n");
         out.push_str(&field("graderinfo", &back(q)));
@@ -201,7 +185,7 @@ pub fn moodle_xml(bank: &Bank, questions: &[&Question]) -> String {
         for t in tags(bank, q) {
             out.push_str(&format!(
                 "      <tag>\n        <text>{}</text>\n      </tag>\n",
-                escape(&t)
+                escape_xml(&t)
             ));
         }
         out.push_str("    </tags>\n  </question>\n");
