@@ -37,8 +37,6 @@ static REF_BRACKET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\[(?:Ref|Refs|ref|REF)\s*:\s*([^\]\n]*)\]|\[G\s*:\s*([^\]\n]+)\]|\[([GTLA][0-9]+(?:\s*,\s*[GTLA][0-9]+)*)\]")
         .expect("valid regex")
 });
-static REF_ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[A-Z][0-9]+$").expect("valid regex"));
 
 /// Every reference in `text`: `[Ref: A1, L2]` gives two uses, `[G1]` and `[G1, T2]` are
 /// bare ids, `[G: p99]` is a term. Items inside `[Ref: ...]` that are not ids are kept as
@@ -66,11 +64,6 @@ pub fn refs(text: &str) -> Vec<RefUse> {
         }
     }
     out
-}
-
-/// True for an id of the form `G12`.
-pub fn is_ref_id(s: &str) -> bool {
-    REF_ID.is_match(s)
 }
 
 /// CJK ideographs, kana and hangul: each counts as one word.
