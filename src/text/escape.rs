@@ -3,7 +3,7 @@
 
 /// Appends `s` to `out` escaped for an HTML element's content or a quoted attribute
 /// value: `&`, `<`, `>`, `"` and `'` become entities.
-pub fn escape_html_into(out: &mut String, s: &str) {
+pub(crate) fn escape_html_into(out: &mut String, s: &str) {
     for c in s.chars() {
         push_escaped(out, c);
     }
@@ -11,7 +11,7 @@ pub fn escape_html_into(out: &mut String, s: &str) {
 
 /// `s` escaped for XML (and HTML): as [`escape_html_into`], and control characters other
 /// than line breaks and tabs, which XML 1.0 does not allow, are dropped.
-pub fn escape_xml(s: &str) -> String {
+pub(crate) fn escape_xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if !c.is_control() || matches!(c, '\n' | '\t') {

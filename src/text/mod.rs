@@ -2,15 +2,15 @@
 //! with spans, word counts (each CJK character is a word), acronyms outside code,
 //! sentence splitting, lexicon matching, and GitHub heading slugs.
 
-pub mod archive;
+pub(crate) mod archive;
 mod escape;
-pub mod placeholder;
+pub(crate) mod placeholder;
 mod slug;
 mod urls;
 
-pub use escape::{escape_html_into, escape_xml};
-pub use slug::{is_safe_name, kebab, kebab_words, safe_name_help, slug, unique_slugs};
-pub use urls::{URL_PATTERN, urls};
+pub(crate) use escape::{escape_html_into, escape_xml};
+pub(crate) use slug::{is_safe_name, kebab, kebab_words, safe_name_help, slug, unique_slugs};
+pub(crate) use urls::{URL_PATTERN, urls};
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -41,7 +41,7 @@ static REF_BRACKET: LazyLock<Regex> = LazyLock::new(|| {
 /// Every reference in `text`: `[Ref: A1, L2]` gives two uses, `[G1]` and `[G1, T2]` are
 /// bare ids, `[G: p99]` is a term. Items inside `[Ref: ...]` that are not ids are kept as
 /// `Id` (so they fail to resolve and get reported).
-pub fn refs(text: &str) -> Vec<RefUse> {
+pub(crate) fn refs(text: &str) -> Vec<RefUse> {
     let mut out = Vec::new();
     for cap in REF_BRACKET.captures_iter(text) {
         let whole = cap.get(0).expect("match");
@@ -67,7 +67,7 @@ pub fn refs(text: &str) -> Vec<RefUse> {
 }
 
 /// CJK ideographs, kana and hangul: each counts as one word.
-pub fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF |
         0xAC00..=0xD7AF | 0x20000..=0x2FA1F)
@@ -75,7 +75,7 @@ pub fn is_cjk(c: char) -> bool {
 
 /// Words in `text`: runs of non-space characters that hold a letter or digit, with each
 /// CJK character counted as a word of its own. Markdown punctuation alone is not a word.
-pub fn word_count(text: &str) -> usize {
+pub(crate) fn word_count(text: &str) -> usize {
     let mut count = 0;
     for token in text.split_whitespace() {
         let mut in_word = false;
@@ -98,7 +98,7 @@ pub fn word_count(text: &str) -> usize {
 
 /// The text with fenced code blocks, inline code spans and URLs replaced by spaces,
 /// so offsets stay valid while code is ignored.
-pub fn mask_code(text: &str) -> String {
+pub(crate) fn mask_code(text: &str) -> String {
     if !text.contains('`') && !text.contains("~~~") && !text.contains("http") {
         return text.to_owned();
     }
@@ -149,7 +149,7 @@ static ACRONYM: LazyLock<Regex> =
     });
 
 /// Acronyms in an already-masked text, skipping matches inside `skip` (reference brackets).
-pub fn acronyms_outside(masked: &str, skip: &[RefUse]) -> Vec<(String, Range<usize>)> {
+pub(crate) fn acronyms_outside(masked: &str, skip: &[RefUse]) -> Vec<(String, Range<usize>)> {
     ACRONYM
         .find_iter(masked)
         .filter(|m| {
@@ -162,7 +162,7 @@ pub fn acronyms_outside(masked: &str, skip: &[RefUse]) -> Vec<(String, Range<usi
 }
 
 /// The singular of an acronym as written (`SLOs` -> `SLO`).
-pub fn acronym_stem(a: &str) -> &str {
+pub(crate) fn acronym_stem(a: &str) -> &str {
     if a.len() > 2 && a.ends_with('s') {
         &a[..a.len() - 1]
     } else {
@@ -173,7 +173,7 @@ pub fn acronym_stem(a: &str) -> &str {
 /// Sentences of `text` as byte ranges. A sentence ends at `.`, `!` or `?` followed by
 /// white space or the end (not inside numbers like `2.5` or after `e.g.`), at CJK
 /// full stops, and at blank lines or list items.
-pub fn sentences(text: &str) -> Vec<Range<usize>> {
+pub(crate) fn sentences(text: &str) -> Vec<Range<usize>> {
     const ABBREV: [&str; 8] = [
         "e.g.", "i.e.", "vs.", "etc.", "approx.", "cf.", "Fig.", "No.",
     ];
@@ -217,12 +217,12 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
 
 /// Whether `haystack_lower` (already lower-cased) holds `phrase` starting at a word start.
 /// A phrase may be a stem (`profil` matches `profiling`); symbols like `%` match anywhere.
-pub fn has_phrase(haystack_lower: &str, phrase: &str) -> bool {
+pub(crate) fn has_phrase(haystack_lower: &str, phrase: &str) -> bool {
     find_phrase(haystack_lower, phrase).is_some()
 }
 
 /// The byte offset of the first word-start occurrence of `phrase` (lower-cased) in `haystack_lower`.
-pub fn find_phrase(haystack_lower: &str, phrase: &str) -> Option<usize> {
+pub(crate) fn find_phrase(haystack_lower: &str, phrase: &str) -> Option<usize> {
     let phrase: std::borrow::Cow<'_, str> = if phrase.chars().any(char::is_uppercase) {
         phrase.to_lowercase().into()
     } else {
@@ -251,7 +251,7 @@ pub fn find_phrase(haystack_lower: &str, phrase: &str) -> Option<usize> {
 
 /// Whether the text holds a figure: a digit (ASCII or full-width) that does not follow a
 /// letter, so `p99 < 50 ms` has one and `p99 improved` has none.
-pub fn has_number(text: &str) -> bool {
+pub(crate) fn has_number(text: &str) -> bool {
     // Digits in a run that starts with a Latin letter belong to a name (p99, k6, EC2).
     let mut in_name = false;
     for c in text.chars() {
@@ -270,7 +270,7 @@ pub fn has_number(text: &str) -> bool {
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `text`.
-pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
@@ -284,7 +284,7 @@ pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
 
 /// Titles as sequences of word numbers (lower-cased alphanumeric words, numbered in
 /// order of first appearance), for [`title_similarity`].
-pub fn title_words(titles: &[&str]) -> Vec<Vec<u32>> {
+pub(crate) fn title_words(titles: &[&str]) -> Vec<Vec<u32>> {
     let mut ids: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
     titles
         .iter()
@@ -308,7 +308,7 @@ pub fn title_words(titles: &[&str]) -> Vec<Vec<u32>> {
 /// the shared words).
 // strsim's generic_levenshtein takes containers that `&C: IntoIterator`, which a slice is not.
 #[allow(clippy::ptr_arg)]
-pub fn title_similarity(a: &Vec<u32>, b: &Vec<u32>, floor: f64) -> f64 {
+pub(crate) fn title_similarity(a: &Vec<u32>, b: &Vec<u32>, floor: f64) -> f64 {
     let longest = a.len().max(b.len());
     if longest == 0 {
         return 1.0;
@@ -453,7 +453,7 @@ mod title_tests {
 /// become an Aho-Corasick search). Phrases starting with a letter or digit match at a word
 /// start; with `whole_words`, they must also end at a word end.
 #[derive(Debug)]
-pub struct Lexicon {
+pub(crate) struct Lexicon {
     re: Option<Regex>,
 }
 

@@ -5,7 +5,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 /// GitHub's heading anchor: lower-case, drop punctuation except `-` and `_`, spaces to `-`.
-pub fn slug(heading: &str) -> String {
+pub(crate) fn slug(heading: &str) -> String {
     heading
         .trim()
         .to_lowercase()
@@ -23,7 +23,7 @@ pub fn slug(heading: &str) -> String {
 }
 
 /// Slugs for a document's headings in order, with GitHub's `-1`, `-2` suffixes for repeats.
-pub fn unique_slugs<'a>(headings: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+pub(crate) fn unique_slugs<'a>(headings: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     headings
         .into_iter()
@@ -43,7 +43,7 @@ pub fn unique_slugs<'a>(headings: impl IntoIterator<Item = &'a str>) -> Vec<Stri
 
 /// True when `s` is a safe name: lower-case ASCII letters, digits and hyphens, neither
 /// starting nor ending with a hyphen. Such a name is one path component on every system.
-pub fn is_safe_name(s: &str) -> bool {
+pub(crate) fn is_safe_name(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('-')
         && !s.ends_with('-')
@@ -53,7 +53,7 @@ pub fn is_safe_name(s: &str) -> bool {
 
 /// The help for a `what` (slug, question id, ...) that is not a safe name: its safe
 /// name as the fix, or the rule when its text has none.
-pub fn safe_name_help(what: &str, name: &str) -> String {
+pub(crate) fn safe_name_help(what: &str, name: &str) -> String {
     let why = "lower-case letters, digits and hyphens, as it becomes part of a file name";
     match kebab(name) {
         fixed if fixed.is_empty() => format!("write the {what} in {why}"),
@@ -62,14 +62,14 @@ pub fn safe_name_help(what: &str, name: &str) -> String {
 }
 
 /// The safe name of free text: its words in lower case joined by `-` (see [`kebab_words`]).
-pub fn kebab(s: &str) -> String {
+pub(crate) fn kebab(s: &str) -> String {
     kebab_words(s, usize::MAX)
 }
 
 /// The safe name of the first `max` words of `s`. Accents are dropped (`Résumé` gives
 /// `resume`), other letters without an ASCII form are left out, and anything else
 /// separates words; the result passes [`is_safe_name`] or is empty.
-pub fn kebab_words(s: &str, max: usize) -> String {
+pub(crate) fn kebab_words(s: &str, max: usize) -> String {
     let mut words: Vec<String> = Vec::new();
     let mut word = String::new();
     for c in s.nfkd() {

@@ -7,13 +7,13 @@ use regex::{Match, Regex};
 
 /// An `http(s)://` address up to white space or a closing `)`, `>`, `]` or backtick:
 /// the characters that end a link in markdown (`[t](url)`, `<url>`, `` `url` ``).
-pub const URL_PATTERN: &str = r"https?://[^\s)>\]`]+";
+pub(crate) const URL_PATTERN: &str = r"https?://[^\s)>\]`]+";
 
 static URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(URL_PATTERN).expect("valid regex"));
 
 /// Every URL in `text`, in order, as written: callers trim the sentence punctuation
 /// that their kind of text puts after a link.
-pub fn urls(text: &str) -> impl Iterator<Item = Match<'_>> {
+pub(crate) fn urls(text: &str) -> impl Iterator<Item = Match<'_>> {
     URL.find_iter(text)
 }
 
