@@ -187,14 +187,6 @@ impl LiveResults {
     pub fn get(&self, url: &str) -> Option<&Outcome> {
         self.by_url.get(url.trim())
     }
-
-    pub fn len(&self) -> usize {
-        self.by_url.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_url.is_empty()
-    }
 }
 
 impl LinkStatus for LiveResults {
