@@ -8,12 +8,12 @@ use crate::gates::{Ctx, question_texts};
 use crate::model::{Bank, FileId, Sp};
 
 /// Where DOIs are resolved: `https://doi.org/<doi>`.
-pub const DOI_RESOLVER: &str = "https://doi.org/";
+pub(crate) const DOI_RESOLVER: &str = "https://doi.org/";
 
 /// What kind of field a link came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A reference's `url`.
     Url,
     /// A source's `doi`, checked through the DOI resolver.
@@ -28,7 +28,7 @@ pub enum Kind {
 
 /// One link, where it was written, and what to request for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
+pub(crate) struct Link {
     /// The link as written (a bare DOI for [`Kind::Doi`]).
     pub written: String,
     /// The URL to request, or why there is none (not http(s), malformed).
@@ -40,7 +40,7 @@ pub struct Link {
 }
 
 /// The URL to request for `s`: parsed and normalised; only http and https.
-pub fn target(s: &str) -> Result<String, String> {
+pub(crate) fn target(s: &str) -> Result<String, String> {
     let s = s.trim();
     let url = url::Url::parse(s).map_err(|e| format!("malformed URL: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -59,7 +59,7 @@ pub fn target(s: &str) -> Result<String, String> {
 
 /// The resolver URL of a DOI: `10.1145/x` → `https://doi.org/10.1145/x`. A DOI written
 /// as a resolver URL is taken as is.
-pub fn doi_target(doi: &str, resolver: &str) -> Result<String, String> {
+pub(crate) fn doi_target(doi: &str, resolver: &str) -> Result<String, String> {
     let doi = doi.trim();
     if doi.starts_with("http://") || doi.starts_with("https://") {
         return target(doi);
@@ -91,7 +91,7 @@ fn at(bank: &Bank, file: FileId, v: &Sp<String>) -> Location {
 }
 
 /// Every link of a bank, in file order. DOIs are requested through `doi_resolver`.
-pub fn from_bank(bank: &Bank, doi_resolver: &str) -> Vec<Link> {
+pub(crate) fn from_bank(bank: &Bank, doi_resolver: &str) -> Vec<Link> {
     let mut out = Vec::new();
     let mut reference = |file: FileId,
                          doi: Option<&Sp<String>>,
@@ -153,7 +153,7 @@ pub fn from_bank(bank: &Bank, doi_resolver: &str) -> Vec<Link> {
 /// Every absolute http(s) link of a markdown document: link and image destinations,
 /// autolinks and bare URLs in text; code is skipped. Relative links, anchors and other
 /// schemes are not web links and are left out.
-pub fn from_markdown(path: &Path, text: &str) -> Vec<Link> {
+pub(crate) fn from_markdown(path: &Path, text: &str) -> Vec<Link> {
     use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
     let mut out = Vec::new();
     let mut push = |url: &str, offset: usize| {
