@@ -169,7 +169,7 @@ pub fn page(title: &str, markdown: &str) -> String {
 
 /// Like [`page`], with `extra_css` appended to the page's stylesheet (packets add their
 /// own print rules this way).
-pub fn page_with_css(title: &str, markdown: &str, extra_css: &str) -> String {
+pub(crate) fn page_with_css(title: &str, markdown: &str, extra_css: &str) -> String {
     let body = body(markdown);
     let mut out =
         String::with_capacity(MERMAID_JS.len() + CSS.len() + extra_css.len() + body.len() + 1024);

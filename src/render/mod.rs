@@ -2,8 +2,8 @@
 //! from `apa`), and `outline`, the heading structure and Contents links shared with
 //! gate 20's link check.
 
-pub mod apa;
+pub(crate) mod apa;
 pub mod html;
 pub mod markdown;
-pub mod outline;
-pub mod packet;
+pub(crate) mod outline;
+pub(crate) mod packet;

@@ -3,8 +3,8 @@
 //! sheet, each as markdown and a printable HTML page, with a JSON manifest of what was
 //! chosen and why, and exports for Anki and Moodle (`export`).
 
-pub mod export;
-pub mod select;
+pub(crate) mod export;
+pub(crate) mod select;
 
 use std::path::Path;
 
@@ -14,10 +14,10 @@ use super::markdown::{TemplateError, environment_with, one_line, template_error_
 use crate::model::{Bank, DiagramKind, Difficulty, Question, Rubric};
 use crate::report::table::cell;
 use crate::text;
-pub use select::{Request, Selection, Shortfall};
+pub(crate) use select::{Request, Selection, Shortfall};
 
 /// The packet templates shipped in the binary, by name; `--templates DIR` overrides them.
-pub const TEMPLATES: [(&str, &str); 2] = [
+pub(crate) const TEMPLATES: [(&str, &str); 2] = [
     (
         "packet-candidate.md.j2",
         include_str!("../../templates/packet-candidate.md.j2"),
@@ -31,7 +31,7 @@ pub const TEMPLATES: [(&str, &str); 2] = [
 /// Print rules of both sheets: every question (an h2) after the first starts a new
 /// printed page, so the sheet's heading and the first question share page 1 instead of
 /// the heading standing alone on it.
-pub const PACKET_CSS: &str = "
+pub(crate) const PACKET_CSS: &str = "
 @media print {
   main > h2 { break-before: page; page-break-before: always; }
   main > h2:first-of-type { break-before: auto; page-break-before: auto; }
@@ -39,7 +39,7 @@ pub const PACKET_CSS: &str = "
 ";
 
 /// The names of a packet's files, in the order they are written.
-pub const FILES: [&str; 7] = [
+pub(crate) const FILES: [&str; 7] = [
     "candidate.md",
     "candidate.html",
     "interviewer.md",
@@ -51,7 +51,7 @@ pub const FILES: [&str; 7] = [
 
 /// Every document of one packet.
 #[derive(Debug, Clone)]
-pub struct Packet {
+pub(crate) struct Packet {
     pub selection: Selection,
     pub candidate_md: String,
     pub candidate_html: String,
@@ -80,7 +80,7 @@ impl Packet {
 
 /// Why a packet could not be made.
 #[derive(Debug, Clone)]
-pub enum PacketError {
+pub(crate) enum PacketError {
     /// The bank lacks questions for the request.
     Shortfall(Shortfall),
     Template(TemplateError),
@@ -146,7 +146,7 @@ fn cited_references(bank: &Bank, md: &str) -> String {
 }
 
 /// Text without reference markers: `[Ref: A1]` goes, `[G: p99]` becomes `p99`.
-pub fn plain(s: &str) -> String {
+pub(crate) fn plain(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut at = 0;
     let mut last_span = usize::MAX..usize::MAX;
@@ -169,7 +169,7 @@ pub fn plain(s: &str) -> String {
 
 /// The title split into its scenario (every sentence but the last) and the task (the
 /// last sentence, where the titles put the ask).
-pub fn scenario_and_task(title: &str) -> (String, String) {
+pub(crate) fn scenario_and_task(title: &str) -> (String, String) {
     let t = plain(title);
     let sentences = text::sentences(&t);
     match sentences.split_last() {
@@ -554,7 +554,7 @@ fn render_template(
 }
 
 /// Chooses and renders a packet.
-pub fn build(bank: &Bank, req: &Request, templates: Option<&Path>) -> Result<Packet, PacketError> {
+pub(crate) fn build(bank: &Bank, req: &Request, templates: Option<&Path>) -> Result<Packet, PacketError> {
     let sel = select::select(bank, req).map_err(PacketError::Shortfall)?;
     let r = &bank.rubric;
     let role = role_title(r, &req.role);

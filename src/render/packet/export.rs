@@ -8,7 +8,7 @@ use crate::render::markdown::one_line;
 use crate::text::escape_xml;
 
 /// Markdown to an HTML fragment; raw HTML in the text is shown, not run.
-pub fn html_fragment(markdown: &str) -> String {
+pub(crate) fn html_fragment(markdown: &str) -> String {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let events = Parser::new_ext(markdown, opts).map(|e| match e {
         Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
@@ -43,7 +43,7 @@ fn one_field(html: &str) -> String {
 }
 
 /// Tags for a question: bank, cluster, difficulty, dimensions, phases, roles.
-pub fn tags(bank: &Bank, q: &Question) -> Vec<String> {
+pub(crate) fn tags(bank: &Bank, q: &Question) -> Vec<String> {
     let mut t = vec![
         format!("qbank::{}", bank.meta.slug.value),
         format!("cluster::{}", q.cluster.value),
@@ -76,7 +76,7 @@ fn back(q: &Question) -> String {
 /// them; older versions skip `#` lines): separator, HTML fields, the GUID and tags
 /// columns. The GUID is stable (bank slug + question id), so importing an edited bank
 /// again updates its notes instead of duplicating them.
-pub fn anki_tsv(bank: &Bank, questions: &[&Question]) -> String {
+pub(crate) fn anki_tsv(bank: &Bank, questions: &[&Question]) -> String {
     let mut out = String::from(
         "#separator:tab\n#html:true\n#notetype:Basic\n#columns:GUID\tFront\tBack\tTags\n#guid column:1\n#tags column:4\n",
     );
@@ -94,7 +94,7 @@ pub fn anki_tsv(bank: &Bank, questions: &[&Question]) -> String {
 }
 
 /// A note's stable GUID: `qbank-<slug>-<id>` (kebab-case, so never a tab or quote).
-pub fn guid(bank: &Bank, q: &Question) -> String {
+pub(crate) fn guid(bank: &Bank, q: &Question) -> String {
     format!("qbank-{}-{}", bank.meta.slug.value, q.id.value)
         .chars()
         .map(|c| {
@@ -108,7 +108,7 @@ pub fn guid(bank: &Bank, q: &Question) -> String {
 }
 
 /// `s` cut to at most `max` characters at a word boundary, with an ellipsis when cut.
-pub fn cut_at_word(s: &str, max: usize) -> String {
+pub(crate) fn cut_at_word(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_owned();
     }
@@ -130,7 +130,7 @@ pub fn cut_at_word(s: &str, max: usize) -> String {
 
 /// Moodle XML: a category per cluster below one named after the bank, each followed by
 /// its essay questions with the answer as information for graders.
-pub fn moodle_xml(bank: &Bank, questions: &[&Question]) -> String {
+pub(crate) fn moodle_xml(bank: &Bank, questions: &[&Question]) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<quiz>\n");
     // `/` separates category levels in Moodle.
     let level = |s: &str| escape_xml(&one_line(s).replace('/', "-"));

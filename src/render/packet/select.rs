@@ -11,7 +11,7 @@ use crate::model::{Bank, Difficulty, Question};
 
 /// What the interviewer asked for.
 #[derive(Debug, Clone)]
-pub struct Request {
+pub(crate) struct Request {
     /// A rubric role id (`sre`).
     pub role: String,
     /// The time budget in minutes.
@@ -27,21 +27,21 @@ pub struct Request {
 
 /// Why the bank cannot give the packet asked for: what is missing, and what to change.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Shortfall {
+pub(crate) struct Shortfall {
     pub message: String,
     pub help: String,
 }
 
 /// What one chosen question adds to the packet's coverage (in interview order).
 #[derive(Debug, Clone, Default)]
-pub struct Adds {
+pub(crate) struct Adds {
     pub dimensions: Vec<String>,
     pub phases: Vec<String>,
     pub clusters: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Picked {
+pub(crate) struct Picked {
     /// Index in `bank.questions` (document order); its Q number is `index + 1`.
     pub index: usize,
     pub minutes: u32,
@@ -51,7 +51,7 @@ pub struct Picked {
 /// The chosen questions in interview order (foundational first), and the figures
 /// behind the choice.
 #[derive(Debug, Clone)]
-pub struct Selection {
+pub(crate) struct Selection {
     pub picked: Vec<Picked>,
     /// Questions per level in the packet (foundational, intermediate, advanced).
     pub counts: [usize; 3],
@@ -75,7 +75,7 @@ fn level(d: Difficulty) -> usize {
 /// the heavier weight, then the easier level), and adding stops at the first question
 /// that would overrun the budget. Adding one question at a time keeps the counts for
 /// a larger budget a superset of those for a smaller one.
-pub fn plan(mix: [u32; 3], minutes: [u32; 3], budget: u32) -> Vec<Difficulty> {
+pub(crate) fn plan(mix: [u32; 3], minutes: [u32; 3], budget: u32) -> Vec<Difficulty> {
     let total: u64 = mix.iter().map(|w| u64::from(*w)).sum();
     let mut out = Vec::new();
     if total == 0 {
@@ -143,7 +143,7 @@ fn covered<'a>(bank: &'a Bank, set: &[usize]) -> Covered<'a> {
 }
 
 /// The questions the request may draw from, in document order.
-pub fn pool(bank: &Bank, req: &Request) -> Vec<usize> {
+pub(crate) fn pool(bank: &Bank, req: &Request) -> Vec<usize> {
     bank.questions
         .iter()
         .enumerate()
@@ -225,7 +225,7 @@ fn gcd(a: u32, b: u32) -> u32 {
 }
 
 /// Chooses the packet, or says what the bank lacks for it.
-pub fn select(bank: &Bank, req: &Request) -> Result<Selection, Shortfall> {
+pub(crate) fn select(bank: &Bank, req: &Request) -> Result<Selection, Shortfall> {
     let m = &bank.rubric.difficulty.minutes;
     let minutes = Difficulty::ALL.map(|d| m.of(d));
     let levels = plan(req.mix, minutes, req.minutes);
