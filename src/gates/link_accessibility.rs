@@ -45,13 +45,13 @@ static DOI: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^10\.\d{4,9}/\S+$").expect("valid regex"));
 
 /// A well-formed web address: http(s) with a host.
-pub fn well_formed_url(s: &str) -> bool {
+pub(crate) fn well_formed_url(s: &str) -> bool {
     url::Url::parse(s.trim()).is_ok_and(|u| {
         matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
     })
 }
 
-pub fn well_formed_doi(s: &str) -> bool {
+pub(crate) fn well_formed_doi(s: &str) -> bool {
     DOI.is_match(s.trim())
 }
 
