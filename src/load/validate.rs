@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, Location, did_you_mean, one_of};
 use crate::model::{Bank, FileId, Pos, Rubric, Sp};
 use crate::text;
 
-pub fn bank(bank: &Bank) -> Vec<Diagnostic> {
+pub(crate) fn bank(bank: &Bank) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let src = &bank.sources;
     let at = |file: FileId, pos: Pos| Location::of(src, file, pos);
@@ -207,7 +207,7 @@ fn check_values(
 }
 
 /// A custom rubric must be usable: its regexes compile and its shares make sense.
-pub fn rubric(path: &Path, r: &Rubric) -> Result<(), Diagnostic> {
+pub(crate) fn rubric(path: &Path, r: &Rubric) -> Result<(), Diagnostic> {
     for pattern in r.impact_patterns.iter().chain(&r.recall_patterns) {
         if let Err(e) = regex::Regex::new(pattern) {
             return Err(Diagnostic::error(

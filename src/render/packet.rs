@@ -554,7 +554,11 @@ fn render_template(
 }
 
 /// Chooses and renders a packet.
-pub(crate) fn build(bank: &Bank, req: &Request, templates: Option<&Path>) -> Result<Packet, PacketError> {
+pub(crate) fn build(
+    bank: &Bank,
+    req: &Request,
+    templates: Option<&Path>,
+) -> Result<Packet, PacketError> {
     let sel = select::select(bank, req).map_err(PacketError::Shortfall)?;
     let r = &bank.rubric;
     let role = role_title(r, &req.role);
