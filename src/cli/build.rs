@@ -131,7 +131,7 @@ fn check_templates_dir(dir: Option<&Path>) -> Option<u8> {
     })
 }
 
-pub fn build(args: &BuildArgs, cli: &super::Cli) -> u8 {
+pub(crate) fn build(args: &BuildArgs, cli: &super::Cli) -> u8 {
     if let Some(code) = check_templates_dir(args.templates.as_deref()) {
         return code;
     }
@@ -207,7 +207,7 @@ pub fn build(args: &BuildArgs, cli: &super::Cli) -> u8 {
     if diagram_failed { code.max(1) } else { code }
 }
 
-pub fn render(args: &RenderArgs) -> u8 {
+pub(crate) fn render(args: &RenderArgs) -> u8 {
     if let Some(code) = check_templates_dir(args.templates.as_deref()) {
         return code;
     }

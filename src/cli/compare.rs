@@ -129,7 +129,7 @@ pub(crate) fn markdown(cols: &[Column], headers: &[String]) -> String {
     s
 }
 
-pub fn run(args: &Args) -> u8 {
+pub(crate) fn run(args: &Args) -> u8 {
     let (report, _) =
         super::check::collect_banks_opts(&args.docs, args.as_of, None, args.rubric.as_deref());
     if report.banks.is_empty() || report.general.iter().any(|d| d.is_error()) {

@@ -21,7 +21,7 @@ pub struct ManArgs {
     pub out: Option<PathBuf>,
 }
 
-pub fn completions(args: &Args) -> u8 {
+pub(crate) fn completions(args: &Args) -> u8 {
     let mut cmd = super::Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "qbank", &mut buf);
@@ -37,7 +37,7 @@ fn render(cmd: clap::Command) -> Vec<u8> {
     buf
 }
 
-pub fn man(args: &ManArgs) -> u8 {
+pub(crate) fn man(args: &ManArgs) -> u8 {
     let cmd = super::Cli::command();
     let Some(dir) = &args.out else {
         super::print_bytes(&render(cmd));

@@ -69,7 +69,7 @@ fn diff(path: &Path, fixes: &[load::QuoteFix], old: &str) -> String {
     out
 }
 
-pub fn run(args: &Args, quiet: bool) -> u8 {
+pub(crate) fn run(args: &Args, quiet: bool) -> u8 {
     let paths = super::paths_or_default(&args.paths);
     let (inputs, problems) = load::discover(&paths);
     let problems: Vec<_> = problems.into_iter().filter(|d| d.is_error()).collect();

@@ -217,7 +217,7 @@ fn err(msg: &str, help: Option<&str>) -> u8 {
     super::fail(msg, help)
 }
 
-pub fn run(args: &Args, cli: &super::Cli) -> u8 {
+pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
     if crate::import::write::is_non_empty(&args.out) && !args.force {
         return err(
             &format!("{} is not empty", args.out.display()),

@@ -23,7 +23,7 @@ pub struct Args {
     pub rubric: Option<PathBuf>,
 }
 
-pub fn run(args: &Args, cli: &super::Cli) -> u8 {
+pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
     if write::is_non_empty(&args.out) && !args.force {
         return super::fail(
             &format!("{} is not empty", args.out.display()),

@@ -317,7 +317,7 @@ const CITATIONS: &str = "- id: A1
   lang: EN
 ";
 
-pub fn init(args: &InitArgs, quiet: bool) -> u8 {
+pub(crate) fn init(args: &InitArgs, quiet: bool) -> u8 {
     let dir = &args.dir;
     if let Some(slug) = &args.slug
         && let Err(code) = safe_name("slug", slug)
@@ -497,7 +497,7 @@ fn number_prefix(name: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
-pub fn new(args: &NewArgs, quiet: bool) -> u8 {
+pub(crate) fn new(args: &NewArgs, quiet: bool) -> u8 {
     let NewWhat::Question(a) = &args.what;
     let root = match find_bank(a.bank.as_deref()) {
         Ok(r) => r,

@@ -475,7 +475,7 @@ struct Row {
     archived: Option<String>,
 }
 
-pub fn run(args: &Args, cli: &super::Cli) -> u8 {
+pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
     let paths = super::paths_or_default(&args.paths);
     let config = match crate::config::find(&paths[0]) {
         Ok(c) => c,

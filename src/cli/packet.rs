@@ -71,7 +71,7 @@ fn gcd(a: u32, b: u32) -> u32 {
 }
 
 /// The rubric's target shares as small whole weights (0.2/0.4/0.4 → 1:2:2).
-pub fn default_mix(bank: &Bank) -> [u32; 3] {
+pub(crate) fn default_mix(bank: &Bank) -> [u32; 3] {
     let w = Difficulty::ALL.map(|d| (bank.rubric.difficulty.share(d) * 100.0).round() as u32);
     let g = w.iter().copied().fold(0, gcd).max(1);
     w.map(|x| x / g)
@@ -169,7 +169,7 @@ pub(crate) fn one_bank(path: Option<&Path>) -> Result<Bank, u8> {
     Ok(banks.remove(0))
 }
 
-pub fn run(args: &Args, cli: &super::Cli) -> u8 {
+pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
     if let Some(d) = &args.templates
         && !d.is_dir()
     {
@@ -321,7 +321,7 @@ pub struct ExportArgs {
     pub out: Option<PathBuf>,
 }
 
-pub fn export(args: &ExportArgs) -> u8 {
+pub(crate) fn export(args: &ExportArgs) -> u8 {
     let bank = match one_bank(args.path.as_deref()) {
         Ok(b) => b,
         Err(code) => return code,

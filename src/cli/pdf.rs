@@ -555,7 +555,7 @@ fn markdown_title(markdown: &str, path: &Path) -> String {
         .map_or_else(|| "document".into(), |s| s.to_string_lossy().into_owned())
 }
 
-pub fn run_pdf(args: &Args, cli: &super::Cli) -> u8 {
+pub(crate) fn run_pdf(args: &Args, cli: &super::Cli) -> u8 {
     let input = &args.input;
     if !input.exists() {
         return super::fail(

@@ -10,7 +10,7 @@ pub struct Args {
     pub out: PathBuf,
 }
 
-pub fn run(args: &Args) -> u8 {
+pub(crate) fn run(args: &Args) -> u8 {
     let mut out = anstream::stdout();
     for (name, text) in crate::schema::all() {
         let path =
