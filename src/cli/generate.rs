@@ -526,7 +526,7 @@ fn finish(args: &Args, cli: &super::Cli, rounds: &[Round], stop: &str, spent: u6
     {
         return err(
             &format!(
-                "round {}: the bank's slug, a cluster id or a question id is not a safe name; nothing written",
+                "round {}: the bank's slug, a cluster id or a question id is not a safe name; the bank is not written",
                 best.number
             ),
             Some(
