@@ -145,6 +145,21 @@ pub(crate) fn build(args: &BuildArgs, cli: &super::Cli) -> u8 {
     let mut written = Vec::new();
     let mut diagram_failed = false;
     for (i, bank) in &banks {
+        // All of a bank's outputs are checked before the first is written.
+        let slug = &bank.meta.slug.value;
+        let names = [
+            format!("{slug}.md"),
+            format!("{slug}.html"),
+            format!("{slug}.pdf"),
+        ];
+        let refused = names
+            .iter()
+            .take(if args.pdf { 3 } else { 2 })
+            .find_map(|n| fsutil::inside(&args.out, Path::new(n)).err());
+        if let Some(e) = refused {
+            report.general.push(e.diagnostic());
+            continue;
+        }
         let gates = report.banks[*i].gates.clone();
         for format in [RenderFormat::Md, RenderFormat::Html] {
             let name = format!("{}.{}", bank.meta.slug.value, extension(format));

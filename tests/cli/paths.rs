@@ -109,6 +109,8 @@ fn build_and_render_do_not_follow_a_link_out_of_the_output_folder() {
     );
     assert_refused(code, &out, &elsewhere);
     assert!(out.contains("symbolic link"), "{out}");
+    // Neither of the bank's files is written when one is refused.
+    assert!(!tmp.path().join("out/fixture.html").exists());
 
     let (code, out) = run(tmp.path(), &["render", "bank", "-o", "out"]);
     assert_refused(code, &out, &elsewhere);
