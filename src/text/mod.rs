@@ -1,6 +1,7 @@
 //! Shared text analysis used by every gate and by the importer: reference extraction
 //! with spans, word counts (each CJK character is a word), acronyms outside code,
-//! sentence splitting, lexicon matching, and GitHub heading slugs.
+//! sentence splitting, lexicon matching, GitHub heading slugs and safe names (`slug`),
+//! the one URL pattern (`urls`) and the one HTML/XML escape (`escape`).
 
 pub(crate) mod archive;
 mod escape;
