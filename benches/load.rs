@@ -43,7 +43,7 @@ fn yaml_files(root: &Path) -> Vec<PathBuf> {
 
 /// `qbank check --format json` as the binary runs it: the streaming pipeline, the text
 /// written nowhere; returns the number of banks checked.
-fn check(roots: &[PathBuf], as_of: Option<qbank::model::Day>) -> usize {
+fn check_banks(roots: &[PathBuf], as_of: Option<qbank::model::Day>) -> usize {
     let opts = qbank::pipeline::Options {
         as_of,
         ..qbank::pipeline::Options::new(roots.to_vec())
@@ -109,13 +109,13 @@ fn main() {
     // The whole `check`: load plus the twenty gates per bank.
     let as_of = qbank::model::Day::parse("2026-11-25").ok();
     let check = median(runs, || {
-        assert_eq!(check(&roots, as_of), banks);
+        assert_eq!(check_banks(&roots, as_of), banks);
     });
     // The same check with the practical blocks not parsed (gate 5 then calls every block
     // "not verified"): what the parsers add.
     qbank::code::set_verification(false);
     let check_unparsed = median(runs, || {
-        assert_eq!(check(&roots, as_of), banks);
+        assert_eq!(check_banks(&roots, as_of), banks);
     });
     qbank::code::set_verification(true);
     // The shipped bank alone, as `qbank check content/performance-engineering` does it.
@@ -124,7 +124,7 @@ fn main() {
         qbank::code::set_verification(parse);
         let d = median(runs, || {
             for _ in 0..20 {
-                std::hint::black_box(check(&shipped_roots, as_of));
+                std::hint::black_box(check_banks(&shipped_roots, as_of));
             }
         });
         qbank::code::set_verification(true);

@@ -7,12 +7,12 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Diagnostic, Location};
 
 /// The file name searched for.
-pub const FILE: &str = "qbank.toml";
+pub(crate) const FILE: &str = "qbank.toml";
 
 /// What a `qbank.toml` may say (every key optional; see the README).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Config {
+pub(crate) struct Config {
     /// The rubric for markdown documents (and `qbank rubric`), relative to this file.
     pub rubric: Option<String>,
     /// Only these gates or diagnostic codes count (numbers or names); default all.
@@ -31,7 +31,7 @@ pub struct Config {
 /// The `[links]` table.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct LinkSettings {
+pub(crate) struct LinkSettings {
     /// Regular expressions of links to leave out (added to `--exclude`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclude: Vec<String>,
@@ -41,7 +41,7 @@ pub struct LinkSettings {
 
 /// The settings in force and the file they came from (none: built-in defaults).
 #[derive(Debug, Clone, Default)]
-pub struct Found {
+pub(crate) struct Found {
     pub path: Option<PathBuf>,
     pub config: Config,
     /// Compiled `exclude` globs.
@@ -81,7 +81,7 @@ fn absolute(p: &Path) -> PathBuf {
 
 /// Finds `qbank.toml` in `start` (a folder, or a file's folder) or the nearest folder
 /// above it, and reads it. A file that does not parse is an error at its line.
-pub fn find(start: &Path) -> Result<Found, Diagnostic> {
+pub(crate) fn find(start: &Path) -> Result<Found, Diagnostic> {
     let abs = absolute(start);
     let first = if abs.is_dir() {
         Some(abs.as_path())
@@ -124,7 +124,7 @@ pub fn find(start: &Path) -> Result<Found, Diagnostic> {
 }
 
 /// Parses the text of a `qbank.toml`.
-pub fn parse(path: &Path, text: &str) -> Result<Config, Diagnostic> {
+pub(crate) fn parse(path: &Path, text: &str) -> Result<Config, Diagnostic> {
     toml::from_str(text).map_err(|e| {
         let (line, col) = e
             .span()

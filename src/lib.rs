@@ -12,6 +12,7 @@ pub mod cli;
 pub mod code;
 pub mod config;
 pub mod diagnostic;
+mod fsutil;
 pub mod gates;
 pub mod generate;
 pub mod import;

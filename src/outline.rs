@@ -5,14 +5,14 @@ use crate::model::Bank;
 use crate::text;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Heading {
+pub(crate) struct Heading {
     pub level: u8,
     pub text: String,
 }
 
 /// A Contents entry: its label and the heading it points at (an index into `headings`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TocLink {
+pub(crate) struct TocLink {
     pub label: String,
     pub target: usize,
     /// The anchor written in the link: GitHub's slug of the target heading's text.
@@ -20,7 +20,7 @@ pub struct TocLink {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Outline {
+pub(crate) struct Outline {
     pub headings: Vec<Heading>,
     pub toc: Vec<TocLink>,
 }
@@ -42,7 +42,7 @@ impl Outline {
 }
 
 /// "Cluster 2: Throughput Scaling (Q6-Q10)".
-pub fn cluster_heading(index: usize, title: &str, first: usize, last: usize) -> String {
+pub(crate) fn cluster_heading(index: usize, title: &str, first: usize, last: usize) -> String {
     if first == 0 {
         format!("Cluster {index}: {title}")
     } else if first == last {
@@ -53,7 +53,7 @@ pub fn cluster_heading(index: usize, title: &str, first: usize, last: usize) -> 
 }
 
 /// "4×4 MECE Coverage Matrix" for the rubric's axes.
-pub fn matrix_heading(bank: &Bank) -> String {
+pub(crate) fn matrix_heading(bank: &Bank) -> String {
     format!(
         "{}×{} MECE Coverage Matrix",
         bank.rubric.dimensions.values.len(),
@@ -62,7 +62,7 @@ pub fn matrix_heading(bank: &Bank) -> String {
 }
 
 /// The outline of the document rendered for `bank`.
-pub fn outline(bank: &Bank) -> Outline {
+pub(crate) fn outline(bank: &Bank) -> Outline {
     let mut o = Outline::default();
     let push = |o: &mut Outline, level: u8, text: String| -> usize {
         o.headings.push(Heading { level, text });

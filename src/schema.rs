@@ -6,7 +6,7 @@ use schemars::{JsonSchema, Schema};
 use crate::model::{BankMeta, GlossaryEntry, Question, Rubric, Source, Tool};
 
 /// Every schema the project ships, as (file name, pretty JSON with a final newline).
-pub fn all() -> Vec<(&'static str, String)> {
+pub(crate) fn all() -> Vec<(&'static str, String)> {
     vec![
         ("bank.schema.json", render::<BankMeta>("qbank bank.yaml")),
         ("question.schema.json", render::<Question>("qbank question")),

@@ -7,6 +7,7 @@ use clap::ValueEnum;
 
 use super::check::{self, Format};
 use crate::diagnostic::{Diagnostic, Location};
+use crate::fsutil;
 use crate::model::{Bank, Day};
 use crate::render;
 
@@ -127,7 +128,7 @@ fn check_templates_dir(dir: Option<&Path>) -> Option<u8> {
     })
 }
 
-pub fn build(args: &BuildArgs, cli: &super::Cli) -> u8 {
+pub(crate) fn build(args: &BuildArgs, cli: &super::Cli) -> u8 {
     if let Some(code) = check_templates_dir(args.templates.as_deref()) {
         return code;
     }
@@ -145,17 +146,37 @@ pub fn build(args: &BuildArgs, cli: &super::Cli) -> u8 {
     let mut written = Vec::new();
     let mut diagram_failed = false;
     for (i, bank) in &banks {
+        // All of a bank's outputs are checked before the first is written.
+        let slug = &bank.meta.slug.value;
+        let names = [
+            format!("{slug}.md"),
+            format!("{slug}.html"),
+            format!("{slug}.pdf"),
+        ];
+        let refused = names
+            .iter()
+            .take(if args.pdf { 3 } else { 2 })
+            .find_map(|n| fsutil::inside(&args.out, Path::new(n)).err());
+        if let Some(e) = refused {
+            report.general.push(e.diagnostic());
+            continue;
+        }
         let gates = report.banks[*i].gates.clone();
         for format in [RenderFormat::Md, RenderFormat::Html] {
-            let path = args
-                .out
-                .join(format!("{}.{}", bank.meta.slug.value, extension(format)));
+            let name = format!("{}.{}", bank.meta.slug.value, extension(format));
             match document(bank, &gates, format, args.templates.as_deref()) {
-                Ok(text) => match super::write_atomic(&path, text.as_bytes()) {
-                    Ok(()) => {
+                Ok(text) => match fsutil::write_in(&args.out, Path::new(&name), text.as_bytes()) {
+                    Ok(path) => {
                         written.push(path);
                         if args.pdf && format == RenderFormat::Html {
-                            let pdf = args.out.join(format!("{}.pdf", bank.meta.slug.value));
+                            let name = format!("{}.pdf", bank.meta.slug.value);
+                            let pdf = match fsutil::inside(&args.out, Path::new(&name)) {
+                                Ok(p) => p,
+                                Err(e) => {
+                                    report.general.push(e.diagnostic());
+                                    continue;
+                                }
+                            };
                             match super::pdf::print(
                                 &text,
                                 &bank.meta.title.value,
@@ -173,10 +194,7 @@ pub fn build(args: &BuildArgs, cli: &super::Cli) -> u8 {
                             }
                         }
                     }
-                    Err(e) => report.general.push(
-                        Diagnostic::error("io", format!("could not write: {e}"))
-                            .at(Location::file(&path)),
-                    ),
+                    Err(e) => report.general.push(e.diagnostic()),
                 },
                 Err(e) => {
                     report.general.push(template_failure(&e));
@@ -205,7 +223,7 @@ pub fn build(args: &BuildArgs, cli: &super::Cli) -> u8 {
     if diagram_failed { code.max(1) } else { code }
 }
 
-pub fn render(args: &RenderArgs) -> u8 {
+pub(crate) fn render(args: &RenderArgs) -> u8 {
     if let Some(code) = check_templates_dir(args.templates.as_deref()) {
         return code;
     }
@@ -225,16 +243,9 @@ pub fn render(args: &RenderArgs) -> u8 {
         match document(bank, &gates, args.format, args.templates.as_deref()) {
             Ok(text) => match &args.out {
                 Some(dir) => {
-                    let path = dir.join(format!(
-                        "{}.{}",
-                        bank.meta.slug.value,
-                        extension(args.format)
-                    ));
-                    if let Err(e) = super::write_atomic(&path, text.as_bytes()) {
-                        report.general.push(
-                            Diagnostic::error("io", format!("could not write: {e}"))
-                                .at(Location::file(&path)),
-                        );
+                    let name = format!("{}.{}", bank.meta.slug.value, extension(args.format));
+                    if let Err(e) = fsutil::write_in(dir, Path::new(&name), text.as_bytes()) {
+                        report.general.push(e.diagnostic());
                         failed = true;
                     }
                 }

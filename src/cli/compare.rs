@@ -129,7 +129,7 @@ pub(crate) fn markdown(cols: &[Column], headers: &[String]) -> String {
     s
 }
 
-pub fn run(args: &Args) -> u8 {
+pub(crate) fn run(args: &Args) -> u8 {
     let (report, _) = crate::pipeline::collect(&crate::pipeline::Options {
         as_of: args.as_of,
         rubric: args.rubric.clone(),

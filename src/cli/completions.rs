@@ -21,7 +21,7 @@ pub struct ManArgs {
     pub out: Option<PathBuf>,
 }
 
-pub fn completions(args: &Args) -> u8 {
+pub(crate) fn completions(args: &Args) -> u8 {
     let mut cmd = super::Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "qbank", &mut buf);
@@ -37,7 +37,7 @@ fn render(cmd: clap::Command) -> Vec<u8> {
     buf
 }
 
-pub fn man(args: &ManArgs) -> u8 {
+pub(crate) fn man(args: &ManArgs) -> u8 {
     let cmd = super::Cli::command();
     let Some(dir) = &args.out else {
         super::print_bytes(&render(cmd));
@@ -56,9 +56,8 @@ pub fn man(args: &ManArgs) -> u8 {
         pages.push((PathBuf::from(format!("{name}.1")), render(page)));
     }
     for (name, bytes) in &pages {
-        let path = dir.join(name);
-        if let Err(e) = super::write_atomic(&path, bytes) {
-            return super::fail(&format!("could not write {}: {e}", path.display()), None);
+        if let Err(e) = crate::fsutil::write_in(dir, name, bytes) {
+            return super::fail_write(&e);
         }
     }
     let _ = writeln!(

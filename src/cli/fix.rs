@@ -69,7 +69,7 @@ fn diff(path: &Path, fixes: &[load::QuoteFix], old: &str) -> String {
     out
 }
 
-pub fn run(args: &Args, quiet: bool) -> u8 {
+pub(crate) fn run(args: &Args, quiet: bool) -> u8 {
     let paths = super::paths_or_default(&args.paths);
     let (inputs, problems) = load::discover(&paths);
     let problems: Vec<_> = problems.into_iter().filter(|d| d.is_error()).collect();
@@ -97,9 +97,13 @@ pub fn run(args: &Args, quiet: bool) -> u8 {
                 changes += fixes.len();
                 if args.diff {
                     out.push_str(&diff(&file, &fixes, &text));
-                } else if let Err(e) = super::write_atomic(&file, fixed.as_bytes()) {
+                } else if let Err(e) = crate::fsutil::write_in(
+                    &root,
+                    file.strip_prefix(&root).unwrap_or(&file),
+                    fixed.as_bytes(),
+                ) {
                     failed = true;
-                    super::fail(&format!("could not write {}: {e}", file.display()), None);
+                    super::fail_write(&e);
                     continue;
                 } else {
                     for f in &fixes {
@@ -122,6 +126,11 @@ pub fn run(args: &Args, quiet: bool) -> u8 {
                 crate::diagnostic::display_path(&file),
                 crate::diagnostic::display_path(&to),
             );
+            if let Err(e) = crate::fsutil::inside(&root, to.strip_prefix(&root).unwrap_or(&to)) {
+                super::fail_write(&e);
+                failed = true;
+                continue;
+            }
             if to.exists() {
                 super::fail(
                     &format!("cannot rename {from_s} after its id: {to_s} exists"),

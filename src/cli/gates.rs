@@ -21,7 +21,7 @@ pub struct ExplainArgs {
     pub gate: String,
 }
 
-pub fn list(args: &ListArgs) -> u8 {
+pub(crate) fn list(args: &ListArgs) -> u8 {
     let rubric = Rubric::default_rubric();
     let mut out = anstream::stdout();
     if args.markdown {
@@ -60,7 +60,7 @@ pub fn list(args: &ListArgs) -> u8 {
     0
 }
 
-pub fn explain(args: &ExplainArgs) -> u8 {
+pub(crate) fn explain(args: &ExplainArgs) -> u8 {
     match find(&args.gate) {
         Some(g) => {
             let _ = anstream::stdout().write_all(doc(g, &Rubric::default_rubric()).as_bytes());
@@ -107,7 +107,7 @@ Silence it with `--ignore {code}` or a `qbank-ignore: {code} -- reason` comment 
 }
 
 /// One gate's documentation as markdown.
-pub fn doc(g: &Gate, rubric: &Rubric) -> String {
+pub(crate) fn doc(g: &Gate, rubric: &Rubric) -> String {
     let body = g.doc_text();
     format!(
         "# {}. {} (`{}`)\n\nRequirement (default rubric): {}\n\n{}\n",
@@ -120,7 +120,7 @@ pub fn doc(g: &Gate, rubric: &Rubric) -> String {
 }
 
 /// docs/gates.md: every gate's documentation, generated from the registry.
-pub fn docs_page() -> String {
+pub(crate) fn docs_page() -> String {
     let rubric = Rubric::default_rubric();
     let mut s = String::from(
         "# Quality gates\n\n<!-- Generated from the gate registry by `qbank gates --markdown`; a test fails when it is stale. -->\n\n",

@@ -100,8 +100,9 @@ fn estimate(text: &str) -> u64 {
     (text.len() as u64).div_ceil(4)
 }
 
-static URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"https?://[^\s<>\[\]()"'`|]+"#).expect("regex"));
+/// What also ends a link in a model's reply, beyond what ends one in a bank's text:
+/// quotes, a table's pipe, an opening bracket.
+const REPLY_URL_ENDS: [char; 6] = ['<', '[', '(', '"', '\'', '|'];
 static DOI: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"\b10\.\d{4,9}/[^\s<>\[\]()"'`|]+"#).expect("regex"));
 
@@ -111,8 +112,26 @@ fn links(text: &str) -> BTreeSet<String> {
         s.trim_end_matches(['.', ',', ';', ':', '*', '_'])
             .to_owned()
     };
-    let mut out: BTreeSet<String> = URL.find_iter(text).map(|m| trim(m.as_str())).collect();
-    let rest = URL.replace_all(text, " ");
+    let mut out = BTreeSet::new();
+    let mut rest = String::with_capacity(text.len());
+    let mut at = 0;
+    while let Some(m) = crate::text::urls(&text[at..]).next() {
+        let start = at + m.start();
+        // The address as far as a reply's own link ends go; at least one character
+        // after the scheme, or no address starts here.
+        let url = m.as_str();
+        let url = &url[..url.find(REPLY_URL_ENDS).unwrap_or(url.len())];
+        if url.len() <= url.find("://").map_or(0, |i| i + 3) {
+            rest.push_str(&text[at..=start]);
+            at = start + 1;
+            continue;
+        }
+        out.insert(trim(url));
+        rest.push_str(&text[at..start]);
+        rest.push(' ');
+        at = start + url.len();
+    }
+    rest.push_str(&text[at..]);
     out.extend(DOI.find_iter(&rest).map(|m| trim(m.as_str())));
     out
 }
@@ -202,7 +221,7 @@ fn err(msg: &str, help: Option<&str>) -> u8 {
     super::fail(msg, help)
 }
 
-pub fn run(args: &Args, cli: &super::Cli) -> u8 {
+pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
     if crate::import::write::is_non_empty(&args.out) && !args.force {
         return err(
             &format!("{} is not empty", args.out.display()),
@@ -376,10 +395,14 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
                 Some("try another model, or a larger --max-tokens if the reply was cut off"),
             );
         };
-        let path = args.out.join(format!("round-{k}.md"));
-        if let Err(e) = super::write_atomic(&path, text.as_bytes()) {
-            return err(&format!("could not write {}: {e}", path.display()), None);
-        }
+        let path = match crate::fsutil::write_in(
+            &args.out,
+            Path::new(&format!("round-{k}.md")),
+            text.as_bytes(),
+        ) {
+            Ok(p) => p,
+            Err(e) => return err(&e.to_string(), e.help()),
+        };
         let live = link_args
             .as_ref()
             .map(|la| super::links::live_results(std::slice::from_ref(&path), la, true));
@@ -427,9 +450,9 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
         };
         let mut body = serde_json::to_string_pretty(&json).expect("round report serializes");
         body.push('\n');
-        let jpath = args.out.join(format!("round-{k}.json"));
-        if let Err(e) = super::write_atomic(&jpath, body.as_bytes()) {
-            return err(&format!("could not write {}: {e}", jpath.display()), None);
+        let jname = format!("round-{k}.json");
+        if let Err(e) = crate::fsutil::write_in(&args.out, Path::new(&jname), body.as_bytes()) {
+            return err(&e.to_string(), e.help());
         }
         let round = Round {
             number: k,
@@ -502,16 +525,29 @@ fn finish(args: &Args, cli: &super::Cli, rounds: &[Round], stop: &str, spent: u6
         .min_by_key(|r| (r.fails, r.diagnostics, std::cmp::Reverse(r.number)))
         .expect("a round");
     let mut wrote = Vec::new();
+    if best
+        .bank
+        .as_ref()
+        .is_some_and(|b| !crate::import::write::names_are_safe(b))
+    {
+        return err(
+            &format!(
+                "round {}: the bank's slug, a cluster id or a question id is not a safe name; the bank is not written",
+                best.number
+            ),
+            Some(
+                "safe names are lower-case letters, digits and hyphens; repair the document and run again",
+            ),
+        );
+    }
     if let Some(bank) = &best.bank {
         let dir = args.out.join("bank");
         match crate::import::write::files(bank, &dir) {
             Ok(files) => {
                 for (rel, body) in &files {
-                    if let Err(e) = super::write_atomic(&dir.join(rel), body.as_bytes()) {
-                        return err(
-                            &format!("could not write {}: {e}", dir.join(rel).display()),
-                            None,
-                        );
+                    let rel = Path::new("bank").join(rel);
+                    if let Err(e) = crate::fsutil::write_in(&args.out, &rel, body.as_bytes()) {
+                        return err(&e.to_string(), e.help());
                     }
                 }
                 wrote.push(format!("{}/", crate::diagnostic::display_path(&dir)));
@@ -521,10 +557,11 @@ fn finish(args: &Args, cli: &super::Cli, rounds: &[Round], stop: &str, spent: u6
         let gates: &[GateResult] = &best.report.gates;
         match crate::render::markdown::render(bank, gates, None) {
             Ok(md) => {
-                let p = args.out.join(format!("{}.md", bank.meta.slug.value));
-                if let Err(e) = super::write_atomic(&p, md.as_bytes()) {
-                    return err(&format!("could not write {}: {e}", p.display()), None);
-                }
+                let name = format!("{}.md", bank.meta.slug.value);
+                let p = match crate::fsutil::write_in(&args.out, Path::new(&name), md.as_bytes()) {
+                    Ok(p) => p,
+                    Err(e) => return err(&e.to_string(), e.help()),
+                };
                 wrote.push(crate::diagnostic::display_path(&p));
             }
             Err(e) => return err(&format!("could not render the best round: {e}"), None),
@@ -568,6 +605,24 @@ mod tests {
                 "10.1000/xyz123",
                 "https://doi.org/10.1145/1.2",
                 "https://k6.io"
+            ]
+        );
+    }
+
+    #[test]
+    fn reply_links_end_at_quotes_pipes_and_brackets() {
+        let l = links(
+            "| \"https://a.example/x\" | https://b.example|https://c.example 'https://d.example' https://\"e <https://f.example/(g)>",
+        );
+        let v: Vec<_> = l.iter().map(String::as_str).collect();
+        assert_eq!(
+            v,
+            [
+                "https://a.example/x",
+                "https://b.example",
+                "https://c.example",
+                "https://d.example",
+                "https://f.example/"
             ]
         );
     }

@@ -2,7 +2,7 @@
 //! bank folder, printing every line that was not recognised.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
 use crate::import::{self, write};
@@ -23,7 +23,7 @@ pub struct Args {
     pub rubric: Option<PathBuf>,
 }
 
-pub fn run(args: &Args, cli: &super::Cli) -> u8 {
+pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
     if write::is_non_empty(&args.out) && !args.force {
         return super::fail(
             &format!("{} is not empty", args.out.display()),
@@ -52,23 +52,29 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
     let Some(bank) = &imported.bank else {
         return 2;
     };
+    if !write::names_are_safe(bank) {
+        return super::fail(
+            &format!("nothing written to {}", args.out.display()),
+            Some(
+                "the document names the bank, a cluster or a question with a name that is not safe (see above); fix it there and import again",
+            ),
+        );
+    }
     let files = match write::files(bank, &args.out) {
         Ok(f) => f,
         Err(e) => return super::fail(&format!("could not serialize the bank: {e}"), None),
     };
     for (rel, body) in &files {
-        if let Err(e) = super::write_atomic(&args.out.join(rel), body.as_bytes()) {
-            return super::fail(
-                &format!("could not write {}: {e}", args.out.join(rel).display()),
-                None,
-            );
+        if let Err(e) = crate::fsutil::write_in(&args.out, rel, body.as_bytes()) {
+            return super::fail_write(&e);
         }
     }
     if let Some(r) = &args.rubric {
         match std::fs::read(r) {
             Ok(bytes) => {
-                if let Err(e) = super::write_atomic(&args.out.join("rubric.yaml"), &bytes) {
-                    return super::fail(&format!("could not write rubric.yaml: {e}"), None);
+                if let Err(e) = crate::fsutil::write_in(&args.out, Path::new("rubric.yaml"), &bytes)
+                {
+                    return super::fail_write(&e);
                 }
             }
             Err(e) => return super::fail(&format!("could not read {}: {e}", r.display()), None),

@@ -53,19 +53,6 @@ fn parse_difficulty(s: &str) -> Result<Difficulty, String> {
     })
 }
 
-/// A kebab-case slug of `s`.
-fn slugify(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_owned()
-}
-
 /// `to` relative to the folder `from` (both absolute), with `/` separators.
 fn relative(from: &Path, to: &Path) -> String {
     let f: Vec<Component<'_>> = from.components().collect();
@@ -115,15 +102,30 @@ fn schema_line(file_dir: &Path, schemas: &Path, name: &str) -> String {
     )
 }
 
-fn write_new(path: &Path, text: &str) -> Result<(), u8> {
+/// Exit code 2 with a suggestion unless `name` (a `what` given on the command line) is
+/// a safe name.
+fn safe_name(what: &str, name: &str) -> Result<(), u8> {
+    if crate::text::is_safe_name(name) {
+        return Ok(());
+    }
+    Err(super::fail(
+        &format!("{what} `{name}` is not a safe name"),
+        Some(&crate::text::safe_name_help(what, name)),
+    ))
+}
+
+/// Writes a new file at `rel` in the bank folder `root`; never overwrites one.
+fn write_new(root: &Path, rel: &Path, text: &str) -> Result<(), u8> {
+    let path = root.join(rel);
     if path.exists() {
         return Err(super::fail(
             &format!("{} already exists", path.display()),
             Some("qbank never overwrites a file: move it away or choose another folder"),
         ));
     }
-    super::write_atomic(path, text.as_bytes())
-        .map_err(|e| super::fail(&format!("could not write {}: {e}", path.display()), None))
+    crate::fsutil::write_in(root, rel, text.as_bytes())
+        .map(|_| ())
+        .map_err(|e| super::fail_write(&e))
 }
 
 /// Block-scalar lines indented by `n` spaces.
@@ -315,8 +317,13 @@ const CITATIONS: &str = "- id: A1
   lang: EN
 ";
 
-pub fn init(args: &InitArgs, quiet: bool) -> u8 {
+pub(crate) fn init(args: &InitArgs, quiet: bool) -> u8 {
     let dir = &args.dir;
+    if let Some(slug) = &args.slug
+        && let Err(code) = safe_name("slug", slug)
+    {
+        return code;
+    }
     if dir.join("bank.yaml").exists() {
         return super::fail(
             &format!("{} already holds a bank", dir.join("bank.yaml").display()),
@@ -332,7 +339,7 @@ pub fn init(args: &InitArgs, quiet: bool) -> u8 {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let s = slugify(&name);
+        let s = crate::text::kebab(&name);
         if s.is_empty() {
             "my-bank".to_owned()
         } else {
@@ -383,6 +390,19 @@ pub fn init(args: &InitArgs, quiet: bool) -> u8 {
             question_yaml(&r, &schema, &id, &c.id, d),
         ));
     }
+    // Every path is checked before the first file is written.
+    let abs = absolute(dir);
+    let mut checked = Vec::with_capacity(files.len());
+    for (path, text) in &files {
+        let rel = path
+            .strip_prefix(dir)
+            .or_else(|_| path.strip_prefix(&abs))
+            .unwrap_or(path);
+        match crate::fsutil::inside(dir, rel) {
+            Ok(_) => checked.push((rel, text)),
+            Err(e) => return super::fail_write(&e),
+        }
+    }
     for (path, _) in &files {
         if path.exists() && !path.starts_with(dir.join("schemas")) {
             return super::fail(
@@ -391,9 +411,9 @@ pub fn init(args: &InitArgs, quiet: bool) -> u8 {
             );
         }
     }
-    for (path, text) in &files {
-        if let Err(e) = super::write_atomic(path, text.as_bytes()) {
-            return super::fail(&format!("could not write {}: {e}", path.display()), None);
+    for (rel, text) in checked {
+        if let Err(e) = crate::fsutil::write_in(dir, rel, text.as_bytes()) {
+            return super::fail_write(&e);
         }
     }
     if quiet {
@@ -477,7 +497,7 @@ fn number_prefix(name: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
-pub fn new(args: &NewArgs, quiet: bool) -> u8 {
+pub(crate) fn new(args: &NewArgs, quiet: bool) -> u8 {
     let NewWhat::Question(a) = &args.what;
     let root = match find_bank(a.bank.as_deref()) {
         Ok(r) => r,
@@ -553,13 +573,10 @@ pub fn new(args: &NewArgs, quiet: bool) -> u8 {
     });
     let id = match &a.id {
         Some(id) => {
-            let s = slugify(id);
-            if s != *id || s.is_empty() {
-                return super::fail(
-                    &format!("`{id}` is not a kebab-case id"),
-                    Some(&format!("use lower-case words joined by `-`, e.g. `{s}`")),
-                );
+            if let Err(code) = safe_name("question id", id) {
+                return code;
             }
+            let s = id.clone();
             if existing_ids.contains(&s) {
                 return super::fail(
                     &format!("question id `{s}` is already used in the bank"),
@@ -589,20 +606,26 @@ pub fn new(args: &NewArgs, quiet: bool) -> u8 {
         None => {
             let s = absolute(&root).join("schemas");
             for (name, text) in crate::schema::all() {
-                let p = s.join(name);
-                if !p.exists() && super::write_atomic(&p, text.as_bytes()).is_ok() {
+                let rel = Path::new("schemas").join(name);
+                if !root.join(&rel).exists()
+                    && crate::fsutil::write_in(&root, &rel, text.as_bytes()).is_ok()
+                {
                     created_schemas = true;
                 }
             }
             s
         }
     };
+    let rel = path.strip_prefix(&root).unwrap_or(&path).to_path_buf();
+    if let Err(e) = crate::fsutil::inside(&root, &rel) {
+        return super::fail_write(&e);
+    }
     if let Err(e) = std::fs::create_dir_all(&folder) {
         return super::fail(&format!("could not create {}: {e}", folder.display()), None);
     }
     let schema = schema_line(&folder, &schemas, "question.schema.json");
     let text = question_yaml(&rubric, &schema, &id, &a.cluster, difficulty);
-    if let Err(code) = write_new(&path, &text) {
+    if let Err(code) = write_new(&root, &rel, &text) {
         return code;
     }
     if quiet {
@@ -642,8 +665,7 @@ mod tests {
     }
 
     #[test]
-    fn slugs() {
-        assert_eq!(slugify("My Bank (2026)"), "my-bank-2026");
+    fn number_prefixes() {
         assert_eq!(number_prefix("07-x.yaml"), Some(7));
     }
 

@@ -140,6 +140,8 @@ struct Found {
     problems: Vec<Diagnostic>,
     /// Archive hosts of every bank's rubric (gate 17's `archive_hosts`).
     archive_hosts: Vec<String>,
+    /// The bank folders read; `--pin-archives` writes only inside them.
+    roots: Vec<PathBuf>,
 }
 
 /// Markdown documents below a folder, sorted.
@@ -189,6 +191,7 @@ fn collect(paths: &[PathBuf], doi_resolver: &str, with_markdown: bool) -> Found 
     banks.dedup();
     docs.sort();
     docs.dedup();
+    found.roots.clone_from(&banks);
     for root in &banks {
         let loaded = load::load_bank(root);
         for f in loaded.sources.iter() {
@@ -227,7 +230,7 @@ fn pin_archives(
     found: &Found,
     checked: &links::Checked,
     args: &LinkArgs,
-) -> Result<(usize, usize), String> {
+) -> Result<(usize, usize), crate::fsutil::WriteError> {
     use crate::links::pin::{self, Pin};
     let mut pins: Vec<Pin> = Vec::new();
     for l in &found.links {
@@ -264,8 +267,14 @@ fn pin_archives(
             ));
         }
         if out != **text {
-            super::write_atomic(file, out.as_bytes())
-                .map_err(|e| format!("could not write {}: {e}", file.display()))?;
+            // A bank file inside its bank's folder; a markdown document in its own.
+            match found.roots.iter().find(|r| file.starts_with(r)) {
+                Some(root) => {
+                    let rel = file.strip_prefix(root).unwrap_or(file);
+                    crate::fsutil::write_in(root, rel, out.as_bytes())?
+                }
+                None => crate::fsutil::write_named(file, out.as_bytes())?,
+            };
             pinned += pins.len() - missed.len();
             files += 1;
         }
@@ -302,11 +311,12 @@ fn write_cache(args: &LinkArgs, c: &mut cache::Cache) {
         return;
     }
     c.prune(jiff::Timestamp::now(), cache::KEEP.max(args.max_cache_age));
-    if let Err(e) = super::write_atomic(Path::new(cache::PATH), c.to_json().as_bytes()) {
-        warn(&format!(
-            "could not write the link cache {}: {e}",
-            cache::PATH
-        ));
+    if let Err(e) = crate::fsutil::write_in(
+        Path::new("."),
+        Path::new(cache::PATH),
+        c.to_json().as_bytes(),
+    ) {
+        warn(&format!("the link cache was not saved: {e}"));
     }
 }
 
@@ -464,7 +474,7 @@ struct Row {
     archived: Option<String>,
 }
 
-pub fn run(args: &Args, cli: &super::Cli) -> u8 {
+pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
     let paths = super::paths_or_default(&args.paths);
     let config = match crate::config::find(&paths[0]) {
         Ok(c) => c,
@@ -619,7 +629,7 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
                     ));
                 }
             }
-            Err(e) => return super::fail(&e, None),
+            Err(e) => return super::fail_write(&e),
         }
     }
     if found.problems.iter().any(Diagnostic::is_error) || tally.network_unavailable {

@@ -76,7 +76,7 @@ fn gcd(a: u32, b: u32) -> u32 {
 }
 
 /// The rubric's target shares as small whole weights (0.2/0.4/0.4 → 1:2:2).
-pub fn default_mix(bank: &Bank) -> [u32; 3] {
+pub(crate) fn default_mix(bank: &Bank) -> [u32; 3] {
     let w = Difficulty::ALL.map(|d| (bank.rubric.difficulty.share(d) * 100.0).round() as u32);
     let g = w.iter().copied().fold(0, gcd).max(1);
     w.map(|x| x / g)
@@ -174,7 +174,7 @@ pub(crate) fn one_bank(path: Option<&Path>) -> Result<Bank, u8> {
     Ok(banks.remove(0))
 }
 
-pub fn run(args: &Args, cli: &super::Cli) -> u8 {
+pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
     if let Some(d) = &args.templates
         && !d.is_dir()
     {
@@ -217,16 +217,21 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
             );
         }
     };
-    let out = args.out.clone().unwrap_or_else(|| {
-        PathBuf::from("dist/packets").join(format!(
-            "{}-{role}-{}min-seed{}",
-            bank.meta.slug.value, args.minutes, args.seed
-        ))
-    });
+    // The folder named with --out, or one named after the packet in dist/packets.
+    let (root, folder) = match &args.out {
+        Some(o) => (o.clone(), PathBuf::new()),
+        None => (
+            PathBuf::from("dist/packets"),
+            PathBuf::from(format!(
+                "{}-{role}-{}min-seed{}",
+                bank.meta.slug.value, args.minutes, args.seed
+            )),
+        ),
+    };
+    let out = root.join(&folder);
     for (name, text) in packet.files() {
-        let path = out.join(name);
-        if let Err(e) = super::write_atomic(&path, text.as_bytes()) {
-            return super::fail(&format!("could not write {}: {e}", path.display()), None);
+        if let Err(e) = crate::fsutil::write_in(&root, &folder.join(name), text.as_bytes()) {
+            return super::fail_write(&e);
         }
     }
     let mut code = 0;
@@ -241,7 +246,10 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
             ),
         ];
         for (name, html, what) in sheets {
-            let path = out.join(name);
+            let path = match crate::fsutil::inside(&root, &folder.join(name)) {
+                Ok(p) => p,
+                Err(e) => return super::fail_write(&e),
+            };
             let title = format!("{} · {what}", bank.meta.title.value);
             match super::pdf::print(html, &title, &args.print, &path) {
                 Ok(printed) => {
@@ -318,7 +326,7 @@ pub struct ExportArgs {
     pub out: Option<PathBuf>,
 }
 
-pub fn export(args: &ExportArgs) -> u8 {
+pub(crate) fn export(args: &ExportArgs) -> u8 {
     let bank = match one_bank(args.path.as_deref()) {
         Ok(b) => b,
         Err(code) => return code,
@@ -344,8 +352,8 @@ pub fn export(args: &ExportArgs) -> u8 {
     };
     match &args.out {
         Some(path) => {
-            if let Err(e) = super::write_atomic(path, text.as_bytes()) {
-                return super::fail(&format!("could not write {}: {e}", path.display()), None);
+            if let Err(e) = crate::fsutil::write_named(path, text.as_bytes()) {
+                return super::fail_write(&e);
             }
             eprintln!(
                 "wrote {} ({} questions)",

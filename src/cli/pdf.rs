@@ -134,6 +134,8 @@ pub(crate) enum PdfError {
     /// Chromium ran but did not give what was asked for.
     Chromium(String),
     Io(String),
+    /// The output path was refused, or writing it failed.
+    Write(crate::fsutil::WriteError),
 }
 
 impl PdfError {
@@ -154,6 +156,7 @@ impl PdfError {
                 &format!("could not write {}: {msg}", display_path(out)),
                 None,
             ),
+            PdfError::Write(e) => super::fail_write(e),
         }
     }
 }
@@ -172,6 +175,7 @@ impl PdfError {
                 .at(at)
                 .help("run again with a larger --pdf-timeout, or check that Chromium starts"),
             PdfError::Io(msg) => Diagnostic::error("io", format!("could not write: {msg}")).at(at),
+            PdfError::Write(e) => e.diagnostic(),
         }
     }
 }
@@ -376,6 +380,8 @@ pub(crate) fn print(
     opts: &PrintArgs,
     out: &Path,
 ) -> Result<Printed, PdfError> {
+    // Refused before Chromium runs, not after.
+    crate::fsutil::check_named(out).map_err(PdfError::Write)?;
     let browser = chromium(opts)?;
     let work = tempfile::tempdir()?;
     let timeout = Duration::from_secs(opts.pdf_timeout.max(1));
@@ -427,7 +433,7 @@ pub(crate) fn print(
     if !bytes.starts_with(b"%PDF-") {
         return Err(PdfError::Chromium("Chromium's output is not a PDF".into()));
     }
-    super::write_atomic(out, &bytes)?;
+    crate::fsutil::write_named(out, &bytes).map_err(PdfError::Write)?;
     Ok(printed)
 }
 
@@ -549,7 +555,7 @@ fn markdown_title(markdown: &str, path: &Path) -> String {
         .map_or_else(|| "document".into(), |s| s.to_string_lossy().into_owned())
 }
 
-pub fn run_pdf(args: &Args, cli: &super::Cli) -> u8 {
+pub(crate) fn run_pdf(args: &Args, cli: &super::Cli) -> u8 {
     let input = &args.input;
     if !input.exists() {
         return super::fail(

@@ -46,7 +46,7 @@ fn print_diagnostic(d: &crate::diagnostic::Diagnostic) -> u8 {
     2
 }
 
-pub fn run(args: &Args) -> u8 {
+pub(crate) fn run(args: &Args) -> u8 {
     let bank = match &args.bank {
         None => None,
         Some(dir) => {

@@ -24,7 +24,7 @@ pub struct Args {
     pub as_of: Option<crate::model::Day>,
 }
 
-pub fn run(args: &Args, cli: &super::Cli) -> u8 {
+pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
     if !args.doc.is_file() {
         return super::fail(
             &format!("{} is not a file", args.doc.display()),

@@ -47,7 +47,7 @@ fn in_force(path: &Path) -> Result<Option<(PathBuf, String)>, crate::diagnostic:
     }))
 }
 
-pub fn run(args: &Args, quiet: bool) -> u8 {
+pub(crate) fn run(args: &Args, quiet: bool) -> u8 {
     if args.default {
         super::print_out(DEFAULT_RUBRIC_YAML);
         return 0;

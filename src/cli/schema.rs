@@ -10,13 +10,14 @@ pub struct Args {
     pub out: PathBuf,
 }
 
-pub fn run(args: &Args) -> u8 {
+pub(crate) fn run(args: &Args) -> u8 {
     let mut out = anstream::stdout();
     for (name, text) in crate::schema::all() {
-        let path = args.out.join(name);
-        if let Err(e) = super::write_atomic(&path, text.as_bytes()) {
-            return super::fail(&format!("could not write {}: {e}", path.display()), None);
-        }
+        let path =
+            match crate::fsutil::write_in(&args.out, std::path::Path::new(name), text.as_bytes()) {
+                Ok(p) => p,
+                Err(e) => return super::fail_write(&e),
+            };
         let _ = writeln!(out, "wrote {}", path.display());
     }
     0

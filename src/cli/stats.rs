@@ -561,7 +561,7 @@ fn role_warnings(all: &[Stats]) {
     }
 }
 
-pub fn run(args: &Args) -> u8 {
+pub(crate) fn run(args: &Args) -> u8 {
     let banks = match load(&super::paths_or_default(&args.paths)) {
         Ok(b) => b,
         Err(code) => return code,

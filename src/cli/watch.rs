@@ -100,7 +100,7 @@ fn run_once(args: &Args, paths: &[PathBuf], cli: &super::Cli, run: usize, change
     let _ = out.flush();
 }
 
-pub fn run(args: &Args, cli: &super::Cli) -> u8 {
+pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
     let paths = super::paths_or_default(&args.paths);
     for p in &paths {
         if !p.exists() {

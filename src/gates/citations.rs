@@ -41,7 +41,7 @@ declare_gate! {
 /// Distinct reference IDs a question cites: every ID inside `[Ref: ...]` (glossary IDs
 /// included) and every bare `[A1]`-style ID, in fields that hold content. A `[G: Term]`
 /// mark defines a term (gate 19); it is not a citation.
-pub fn cited(segments: &[Segment<'_>], index: &RefIndex) -> BTreeSet<String> {
+pub(crate) fn cited(segments: &[Segment<'_>], index: &RefIndex) -> BTreeSet<String> {
     let mut set = BTreeSet::new();
     for seg in segments.iter().filter(|s| s.is_content()) {
         for u in &seg.refs {

@@ -43,17 +43,15 @@ declare_gate! {
 
 static DOI: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^10\.\d{4,9}/\S+$").expect("valid regex"));
-static TEXT_URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"https?://[^\s)>\]`]+").expect("valid regex"));
 
 /// A well-formed web address: http(s) with a host.
-pub fn well_formed_url(s: &str) -> bool {
+pub(crate) fn well_formed_url(s: &str) -> bool {
     url::Url::parse(s.trim()).is_ok_and(|u| {
         matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
     })
 }
 
-pub fn well_formed_doi(s: &str) -> bool {
+pub(crate) fn well_formed_doi(s: &str) -> bool {
     DOI.is_match(s.trim())
 }
 
@@ -205,7 +203,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     // Links written in question text.
     for q in &bank.questions {
         for (_, t) in question_texts(q) {
-            for m in TEXT_URL.find_iter(&t.value) {
+            for m in crate::text::urls(&t.value) {
                 links += 1;
                 let u = m.as_str().trim_end_matches(['.', ',', ';']);
                 let loc: Location = ctx.loc_in(q.file, t, m.range());

@@ -27,7 +27,7 @@ declare_gate! {
 }
 
 /// The fields a literature entry lacks.
-pub fn missing_literature_fields(s: &Source) -> Vec<&'static str> {
+pub(crate) fn missing_literature_fields(s: &Source) -> Vec<&'static str> {
     let mut missing = Vec::new();
     if s.authors.is_empty() && s.editors.is_empty() {
         missing.push("authors or editors");

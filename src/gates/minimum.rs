@@ -5,7 +5,7 @@ use super::{Ctx, Level, Measurement, finding};
 use crate::model::{FileId, Sp};
 
 /// One entry of a reference list and the fields it lacks (empty when complete).
-pub struct Entry<'a> {
+pub(crate) struct Entry<'a> {
     pub id: &'a Sp<String>,
     pub file: FileId,
     /// How the entry is named in messages: "glossary entry `G3` (RPS/TPS/QPS)".
@@ -16,13 +16,13 @@ pub struct Entry<'a> {
 }
 
 /// What a list is called: "glossary entries", in `references/glossary.yaml`.
-pub struct List {
+pub(crate) struct List {
     pub plural: &'static str,
     pub file: &'static str,
 }
 
 /// Measures `entries` against `min`; returns the measurement and the complete count.
-pub fn measure(
+pub(crate) fn measure(
     ctx: &Ctx<'_>,
     list: &List,
     min: usize,
@@ -82,6 +82,6 @@ pub fn measure(
 }
 
 /// `missing` when the text is absent or blank.
-pub fn blank(s: Option<&str>) -> bool {
+pub(crate) fn blank(s: Option<&str>) -> bool {
     s.is_none_or(|s| s.trim().is_empty())
 }

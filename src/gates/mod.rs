@@ -138,20 +138,6 @@ impl Status {
             Status::Skip => "SKIP",
         }
     }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        let s = s
-            .trim()
-            .trim_matches(|c: char| !c.is_alphanumeric())
-            .to_ascii_uppercase();
-        match s.as_str() {
-            "PASS" | "PASSED" | "OK" => Some(Status::Pass),
-            "WARN" | "WARNING" | "PARTIAL" => Some(Status::Warn),
-            "FAIL" | "FAILED" => Some(Status::Fail),
-            "SKIP" | "SKIPPED" | "N/A" | "NA" => Some(Status::Skip),
-            _ => None,
-        }
-    }
 }
 
 /// Whether a check is a hard requirement or a preference ("preferred" in the spec).

@@ -14,7 +14,7 @@ static HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(#{1,6})\s").ex
 
 /// One question's lines: `start` is the heading's 0-based line, `end` is exclusive.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QuestionSpan {
+pub(crate) struct QuestionSpan {
     pub number: u32,
     pub heading: String,
     pub start: usize,
@@ -23,7 +23,7 @@ pub struct QuestionSpan {
 
 /// One reference entry line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EntrySpan {
+pub(crate) struct EntrySpan {
     /// `G3`, `T1`, ...
     pub id: String,
     pub line: usize,
@@ -31,7 +31,7 @@ pub struct EntrySpan {
 
 /// Where things are in a document.
 #[derive(Debug, Default)]
-pub struct Outline {
+pub(crate) struct Outline {
     pub lines: Vec<String>,
     pub questions: Vec<QuestionSpan>,
     pub entries: Vec<EntrySpan>,
@@ -180,7 +180,7 @@ impl Outline {
 
 /// What splicing a reply into a document did.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Spliced {
+pub(crate) struct Spliced {
     pub text: String,
     pub replaced: Vec<u32>,
     pub added: Vec<u32>,
@@ -192,7 +192,7 @@ pub struct Spliced {
 /// number exists replaces it, a new number goes after the last question; an entry whose
 /// id exists replaces that line, a new one goes at the end of its section.
 /// `None` when the reply holds neither a question nor an entry.
-pub fn splice(doc: &str, reply: &str) -> Option<Spliced> {
+pub(crate) fn splice(doc: &str, reply: &str) -> Option<Spliced> {
     let d = Outline::parse(doc);
     let r = Outline::parse(reply);
     if r.questions.is_empty() && r.entries.is_empty() {
@@ -267,7 +267,7 @@ pub fn splice(doc: &str, reply: &str) -> Option<Spliced> {
 /// The markdown document in a model's reply: the body of a `markdown` fence when the reply
 /// wraps one (its last closing fence of the same length, so inner fences survive), else
 /// the reply from its first heading. `None` when no question or entry is in it.
-pub fn extract(reply: &str) -> Option<String> {
+pub(crate) fn extract(reply: &str) -> Option<String> {
     let lines: Vec<&str> = reply.lines().collect();
     let opening = lines.iter().position(|l| {
         let t = l.trim();

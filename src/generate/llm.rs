@@ -13,7 +13,7 @@ use genai::{Client, ModelIden, ServiceTarget, WebConfig};
 
 /// How to reach the model.
 #[derive(Debug, Clone)]
-pub struct Config {
+pub(crate) struct Config {
     pub model: String,
     /// An OpenAI-compatible server (`http://127.0.0.1:11434/v1`); else the provider's own.
     pub base_url: Option<String>,
@@ -32,7 +32,7 @@ pub struct Config {
 
 /// What a request is sent to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
+pub(crate) struct Target {
     pub provider: String,
     pub endpoint: String,
     /// The variable the key is read from (its name only).
@@ -41,7 +41,7 @@ pub struct Target {
 
 /// The reply and what the server counted.
 #[derive(Debug, Clone, Default)]
-pub struct Reply {
+pub(crate) struct Reply {
     pub text: String,
     pub prompt_tokens: Option<u64>,
     pub completion_tokens: Option<u64>,
@@ -51,7 +51,7 @@ pub struct Reply {
 
 /// Why a request failed, each with a message fit to print.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Error {
+pub(crate) enum Error {
     /// No key in the variable the provider needs.
     MissingKey(String),
     /// 401/403.

@@ -366,7 +366,7 @@ fn bank_context(bank: &Bank) -> BankContext {
 }
 
 /// Renders the generation prompt for `rubric`, fitted to `bank` when one is given.
-pub fn render(rubric: &Rubric, bank: Option<&Bank>) -> Result<String, String> {
+pub(crate) fn render(rubric: &Rubric, bank: Option<&Bank>) -> Result<String, String> {
     let f = figures(rubric);
     let g = filled_generator(rubric, &f);
     let count = |share: f64| {

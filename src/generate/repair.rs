@@ -22,14 +22,14 @@ const NOT_TEXT: [&str; 1] = ["stale-as-of"];
 
 /// What to send back: the whole document, or only the questions to replace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     Whole,
     QuestionsOnly,
 }
 
 /// A repair prompt and what it asks for.
 #[derive(Debug, Clone, Default)]
-pub struct Repair {
+pub(crate) struct Repair {
     pub prompt: String,
     /// Gate numbers the prompt names.
     pub gates: Vec<u8>,
@@ -101,7 +101,7 @@ fn question_format(bank: Option<&Bank>) -> Option<String> {
 }
 
 /// Builds the repair prompt for the document `text` from its measured `report`.
-pub fn build(
+pub(crate) fn build(
     text: &str,
     report: &BankReport,
     bank: Option<&Bank>,

@@ -317,15 +317,9 @@ static RE_YEAR_MONTH: LazyLock<Regex> =
 static RE_QUARTER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\bQ([1-4])\s*(\d{4})\b").expect("valid regex"));
 
-/// A kebab-case id from free text: the first six words, lower case.
-pub fn kebab(s: &str) -> String {
-    let words: Vec<String> = s
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(6)
-        .map(|w| w.chars().flat_map(char::to_lowercase).collect())
-        .collect();
-    words.join("-")
+/// A kebab-case id from free text: the safe name of its first six words.
+fn kebab(s: &str) -> String {
+    crate::text::kebab_words(s, 6)
 }
 
 fn unique(base: String, seen: &mut HashSet<String>, fallback: &str) -> String {
@@ -1878,6 +1872,11 @@ impl<'t> Reader<'t> {
             }
         };
         let title_pos = title.pos;
+        // A slug from the qbank comment is reported where the comment is.
+        let slug_pos = match (&self.meta_comment.slug, self.meta_comment_at) {
+            (Some(_), Some(at)) => self.pos(at),
+            _ => title_pos,
+        };
         let slug = self.meta_comment.slug.clone().unwrap_or_else(|| {
             let k = kebab(&title.value);
             if k.is_empty() {
@@ -1961,7 +1960,7 @@ impl<'t> Reader<'t> {
         }
         let meta = BankMeta {
             title,
-            slug: Sp::new(slug, title_pos),
+            slug: Sp::new(slug, slug_pos),
             as_of: Sp::new(as_of, title_pos),
             rubric: rubric_value.map(|r| Sp::new(r, title_pos)),
             scope: std::mem::take(&mut self.scope),

@@ -19,6 +19,21 @@ fn yaml<T: Serialize>(value: &T) -> Result<String, String> {
     serde_saphyr::to_string(value).map_err(|e| e.to_string())
 }
 
+/// True when every name the files of `bank` are named after, and its slug, is a safe
+/// name; a bank with any other is not written (loading it reports each one).
+pub fn names_are_safe(bank: &Bank) -> bool {
+    crate::text::is_safe_name(&bank.meta.slug.value)
+        && bank
+            .meta
+            .clusters
+            .iter()
+            .all(|c| crate::text::is_safe_name(&c.id.value))
+        && bank
+            .questions
+            .iter()
+            .all(|q| crate::text::is_safe_name(&q.id.value))
+}
+
 /// The files of `bank` as (relative path, contents), in a fixed order.
 pub fn files(bank: &Bank, out: &Path) -> Result<Vec<(PathBuf, String)>, String> {
     let mut files = Vec::new();

@@ -10,17 +10,17 @@ use serde::{Deserialize, Serialize};
 use super::status::Outcome;
 
 /// Where the cache lives, relative to the working directory.
-pub const PATH: &str = ".qbank/cache.json";
+pub(crate) const PATH: &str = ".qbank/cache.json";
 
 /// The format version written in the file; another version is ignored like a corrupt file.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// Entries older than this are dropped when the cache is written.
-pub const KEEP: Duration = Duration::from_secs(30 * 24 * 3600);
+pub(crate) const KEEP: Duration = Duration::from_secs(30 * 24 * 3600);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Cache {
+pub(crate) struct Cache {
     pub version: u32,
     /// Keyed by the URL requested (DOIs as resolver URLs), sorted.
     pub entries: BTreeMap<String, Entry>,
@@ -36,7 +36,7 @@ impl Default for Cache {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// When the check was made: RFC 3339, UTC, whole seconds.
     pub checked: String,
     #[serde(flatten)]
@@ -107,7 +107,7 @@ fn stamp(now: Timestamp) -> String {
 /// Parses a duration: a number with a unit `ms`, `s`, `m`, `h`, `d` or `w` (`500ms`,
 /// `90s`, `12h`, `1d`); a bare number is seconds. As a cache age, `0` means every entry
 /// is stale.
-pub fn parse_age(s: &str) -> Result<Duration, String> {
+pub(crate) fn parse_age(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (num, unit) = s.split_at(split);

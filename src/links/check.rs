@@ -18,18 +18,18 @@ use tokio::time::Instant;
 use super::status::Outcome;
 
 /// The user agent every request carries.
-pub const USER_AGENT: &str = concat!(
+pub(crate) const USER_AGENT: &str = concat!(
     "qbank/",
     env!("CARGO_PKG_VERSION"),
     " (link checker; +https://crates.io/crates/qbank)"
 );
 
 /// At most this many bytes of a body are read (GET only), then the connection is dropped.
-pub const BODY_PREFIX: usize = 16 * 1024;
+pub(crate) const BODY_PREFIX: usize = 16 * 1024;
 
 /// How the checker behaves; the defaults are the command line's.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     /// Requests in flight at once, over all hosts.
     pub concurrency: usize,
     /// Requests in flight at once to one host (host:port).
@@ -65,7 +65,7 @@ impl Default for Options {
 }
 
 /// Something that can check one URL.
-pub trait Checker: Send + Sync + 'static {
+pub(crate) trait Checker: Send + Sync + 'static {
     fn check(&self, url: &str) -> impl Future<Output = Outcome> + Send;
 }
 
@@ -97,7 +97,7 @@ pub async fn check_all<C: Checker>(
 
 /// True for addresses that must not be requested without `--allow-private`: loopback,
 /// private, link-local, unspecified (and shared, broadcast, multicast, unique-local).
-pub fn is_private(ip: IpAddr) -> bool {
+pub(crate) fn is_private(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
             let o = v4.octets();
@@ -233,7 +233,7 @@ enum Failure {
 }
 
 /// The reqwest checker.
-pub struct HttpChecker {
+pub(crate) struct HttpChecker {
     client: reqwest::Client,
     opts: Options,
     global: Semaphore,
@@ -502,7 +502,7 @@ fn classify(e: reqwest::Error) -> Failure {
 }
 
 /// Parses `Retry-After`: delay seconds, or an HTTP date (RFC 9110) measured from `now`.
-pub fn parse_retry_after(v: &str, now: jiff::Timestamp) -> Option<Duration> {
+pub(crate) fn parse_retry_after(v: &str, now: jiff::Timestamp) -> Option<Duration> {
     let v = v.trim();
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));

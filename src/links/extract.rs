@@ -2,25 +2,18 @@
 //! links in question text) or of a markdown document, each with the place it was written.
 
 use std::path::Path;
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 use crate::diagnostic::Location;
 use crate::gates::{Ctx, question_texts};
 use crate::model::{Bank, FileId, Sp};
 
 /// Where DOIs are resolved: `https://doi.org/<doi>`.
-pub const DOI_RESOLVER: &str = "https://doi.org/";
-
-/// A URL in prose: the same pattern gate 17 uses, so both see the same links.
-static TEXT_URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"https?://[^\s)>\]`]+").expect("valid regex"));
+pub(crate) const DOI_RESOLVER: &str = "https://doi.org/";
 
 /// What kind of field a link came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A reference's `url`.
     Url,
     /// A source's `doi`, checked through the DOI resolver.
@@ -35,7 +28,7 @@ pub enum Kind {
 
 /// One link, where it was written, and what to request for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
+pub(crate) struct Link {
     /// The link as written (a bare DOI for [`Kind::Doi`]).
     pub written: String,
     /// The URL to request, or why there is none (not http(s), malformed).
@@ -47,7 +40,7 @@ pub struct Link {
 }
 
 /// The URL to request for `s`: parsed and normalised; only http and https.
-pub fn target(s: &str) -> Result<String, String> {
+pub(crate) fn target(s: &str) -> Result<String, String> {
     let s = s.trim();
     let url = url::Url::parse(s).map_err(|e| format!("malformed URL: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -66,7 +59,7 @@ pub fn target(s: &str) -> Result<String, String> {
 
 /// The resolver URL of a DOI: `10.1145/x` → `https://doi.org/10.1145/x`. A DOI written
 /// as a resolver URL is taken as is.
-pub fn doi_target(doi: &str, resolver: &str) -> Result<String, String> {
+pub(crate) fn doi_target(doi: &str, resolver: &str) -> Result<String, String> {
     let doi = doi.trim();
     if doi.starts_with("http://") || doi.starts_with("https://") {
         return target(doi);
@@ -98,7 +91,7 @@ fn at(bank: &Bank, file: FileId, v: &Sp<String>) -> Location {
 }
 
 /// Every link of a bank, in file order. DOIs are requested through `doi_resolver`.
-pub fn from_bank(bank: &Bank, doi_resolver: &str) -> Vec<Link> {
+pub(crate) fn from_bank(bank: &Bank, doi_resolver: &str) -> Vec<Link> {
     let mut out = Vec::new();
     let mut reference = |file: FileId,
                          doi: Option<&Sp<String>>,
@@ -142,7 +135,7 @@ pub fn from_bank(bank: &Bank, doi_resolver: &str) -> Vec<Link> {
     let ctx = Ctx::new(bank, jiff::civil::Date::MIN, None);
     for q in &bank.questions {
         for (_, t) in question_texts(q) {
-            for m in TEXT_URL.find_iter(&t.value) {
+            for m in crate::text::urls(&t.value) {
                 let u = m.as_str().trim_end_matches(['.', ',', ';']);
                 out.push(Link {
                     written: u.to_owned(),
@@ -160,7 +153,7 @@ pub fn from_bank(bank: &Bank, doi_resolver: &str) -> Vec<Link> {
 /// Every absolute http(s) link of a markdown document: link and image destinations,
 /// autolinks and bare URLs in text; code is skipped. Relative links, anchors and other
 /// schemes are not web links and are left out.
-pub fn from_markdown(path: &Path, text: &str) -> Vec<Link> {
+pub(crate) fn from_markdown(path: &Path, text: &str) -> Vec<Link> {
     use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
     let mut out = Vec::new();
     let mut push = |url: &str, offset: usize| {
@@ -195,7 +188,7 @@ pub fn from_markdown(path: &Path, text: &str) -> Vec<Link> {
             Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
             Event::Text(_) if in_link == 0 && in_code == 0 => {
                 let src = text.get(range.clone()).unwrap_or_default();
-                for m in TEXT_URL.find_iter(src) {
+                for m in crate::text::urls(src) {
                     let u = m.as_str().trim_end_matches(['.', ',', ';', ':', '!', '?']);
                     push(u, range.start + m.start());
                 }

@@ -2,22 +2,22 @@
 //! ([`cache`]) in front, and keep what was found ([`status`]). Format and behaviour:
 //! docs/links.md.
 
-pub mod cache;
-pub mod check;
-pub mod extract;
-pub mod pin;
-pub mod status;
+pub(crate) mod cache;
+pub(crate) mod check;
+pub(crate) mod extract;
+pub(crate) mod pin;
+pub(crate) mod status;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use check::Options;
-pub use status::{LiveResults, Outcome};
+pub(crate) use check::Options;
+pub(crate) use status::{LiveResults, Outcome};
 
 /// What one run found, per URL requested.
 #[derive(Debug, Default)]
-pub struct Checked {
+pub(crate) struct Checked {
     pub outcomes: HashMap<String, Outcome>,
     /// URLs answered from the cache.
     pub from_cache: usize,
@@ -32,7 +32,7 @@ pub struct Checked {
 /// less than `max_age` ago and recording the rest in it. `offline` sends no request:
 /// what the cache does not hold comes back [`Outcome::Unchecked`]. `tick` is called once
 /// per URL settled (for a progress bar).
-pub fn check_targets(
+pub(crate) fn check_targets(
     targets: &[String],
     opts: &Options,
     cache: &mut cache::Cache,

@@ -11,7 +11,7 @@ use crate::text::archive::{Snapshot, snapshot};
 /// One rewrite: in `file`, on 1-based `line`, the first `from` at or after column `col`
 /// becomes `to`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pin {
+pub(crate) struct Pin {
     pub file: PathBuf,
     pub line: u32,
     pub col: u32,
@@ -20,7 +20,7 @@ pub struct Pin {
 }
 
 /// Whether `written` is a partial archive URL that `resolved` pins: the rewrite to make.
-pub fn pin_for(written: &str, resolved: Option<&str>, hosts: &[String]) -> Option<String> {
+pub(crate) fn pin_for(written: &str, resolved: Option<&str>, hosts: &[String]) -> Option<String> {
     if !matches!(snapshot(written, hosts), Some(Snapshot::Partial(_))) {
         return None;
     }
@@ -30,7 +30,7 @@ pub fn pin_for(written: &str, resolved: Option<&str>, hosts: &[String]) -> Optio
 
 /// `text` with every pin of its file applied; pins whose URL is no longer where it was
 /// written are returned as not applied.
-pub fn apply(text: &str, pins: &[&Pin]) -> (String, Vec<Pin>) {
+pub(crate) fn apply(text: &str, pins: &[&Pin]) -> (String, Vec<Pin>) {
     let mut by_line: BTreeMap<u32, Vec<&Pin>> = BTreeMap::new();
     for p in pins {
         by_line.entry(p.line).or_default().push(p);

@@ -10,7 +10,7 @@ use crate::gates::LinkStatus;
 /// The result of checking one URL. This is also what the cache stores (docs/links.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "kebab-case")]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// A 2xx (or 3xx without a `Location`) answer; `url` is where redirects ended.
     Ok {
         code: u16,
@@ -162,7 +162,7 @@ impl Accept {
 }
 
 /// `404 Not Found`.
-pub fn status_text(code: u16) -> String {
+pub(crate) fn status_text(code: u16) -> String {
     match reqwest::StatusCode::from_u16(code)
         .ok()
         .and_then(|s| s.canonical_reason())
@@ -175,7 +175,7 @@ pub fn status_text(code: u16) -> String {
 /// Live results keyed by URL as written in the bank (and by the URL requested), which
 /// gate 17 reads through [`LinkStatus`].
 #[derive(Debug, Default, Clone)]
-pub struct LiveResults {
+pub(crate) struct LiveResults {
     by_url: HashMap<String, Outcome>,
 }
 
@@ -186,14 +186,6 @@ impl LiveResults {
 
     pub fn get(&self, url: &str) -> Option<&Outcome> {
         self.by_url.get(url.trim())
-    }
-
-    pub fn len(&self) -> usize {
-        self.by_url.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_url.is_empty()
     }
 }
 

@@ -22,7 +22,7 @@ fn skipped(name: &str) -> bool {
 
 /// Walks everything below `root` as discovery does: following links (loops come back as
 /// errors), sorted by name, skipping `.git`, `target`, `node_modules` and hidden folders.
-pub fn walk(root: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
+pub(crate) fn walk(root: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
     WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
@@ -109,7 +109,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
 
 /// The code of the note for a symlink that leads nowhere outside any bank (shown with
 /// `--verbose`).
-pub const SKIPPED_LINK: &str = "skipped-link";
+pub(crate) const SKIPPED_LINK: &str = "skipped-link";
 
 /// True for a symbolic link whose target does not exist.
 fn is_dangling(p: &Path) -> bool {
@@ -163,14 +163,14 @@ fn parent(p: &Path) -> PathBuf {
     }
 }
 
-pub fn is_markdown(p: &Path) -> bool {
+pub(crate) fn is_markdown(p: &Path) -> bool {
     p.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
 /// Every `.yaml`/`.yml` file below `dir`, sorted by path; unreadable entries are diagnostics.
-pub fn yaml_files(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+pub(crate) fn yaml_files(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut diags = Vec::new();
     let walker = WalkDir::new(dir)

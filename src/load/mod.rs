@@ -12,9 +12,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
-pub use discover::{Input, SKIPPED_LINK, discover, is_markdown, walk, yaml_files};
-pub use read::{MAX_FILE_BYTES, decode, read_text};
-pub use yaml::{QuoteFix, fix_quoting};
+pub use discover::{Input, discover};
+pub(crate) use discover::{SKIPPED_LINK, is_markdown, walk, yaml_files};
+pub(crate) use read::{decode, read_text};
+pub(crate) use yaml::{QuoteFix, fix_quoting};
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::{
@@ -40,7 +41,7 @@ pub fn parse_str<T: DeserializeOwned>(
 }
 
 /// Loads a rubric: `default` (or none) for the built-in one, else a path relative to `base`.
-pub fn load_rubric(spec: Option<&str>, base: &Path) -> Result<Arc<Rubric>, Diagnostic> {
+pub(crate) fn load_rubric(spec: Option<&str>, base: &Path) -> Result<Arc<Rubric>, Diagnostic> {
     match spec.map(str::trim) {
         None | Some("default") => Ok(Arc::new(Rubric::default_rubric())),
         Some(rel) => {
@@ -58,7 +59,7 @@ pub fn load_rubric(spec: Option<&str>, base: &Path) -> Result<Arc<Rubric>, Diagn
 }
 
 /// The cross-file checks of a bank built elsewhere (the markdown importer).
-pub fn validate(bank: &Bank) -> Vec<Diagnostic> {
+pub(crate) fn validate(bank: &Bank) -> Vec<Diagnostic> {
     validate::bank(bank)
 }
 

@@ -6,11 +6,11 @@ use std::sync::Arc;
 use crate::diagnostic::{Diagnostic, Location};
 
 /// Files larger than this are refused before they are read (a bank file is a few KB).
-pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Reads `path` as UTF-8 text. A leading byte-order mark is dropped; non-UTF-8 bytes,
 /// NUL bytes (binary files) and oversized files are errors pointing at the offending spot.
-pub fn read_text(path: &Path) -> Result<Arc<str>, Diagnostic> {
+pub(crate) fn read_text(path: &Path) -> Result<Arc<str>, Diagnostic> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
     if meta.is_dir() {
         return Err(Diagnostic::error("io", "expected a file, found a folder")
@@ -40,7 +40,7 @@ fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
 }
 
 /// Turns bytes into text with precise errors.
-pub fn decode(path: &Path, mut bytes: Vec<u8>) -> Result<Arc<str>, Diagnostic> {
+pub(crate) fn decode(path: &Path, mut bytes: Vec<u8>) -> Result<Arc<str>, Diagnostic> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }

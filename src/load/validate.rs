@@ -6,11 +6,31 @@ use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Location, did_you_mean, one_of};
 use crate::model::{Bank, FileId, Pos, Rubric, Sp};
+use crate::text;
 
-pub fn bank(bank: &Bank) -> Vec<Diagnostic> {
+pub(crate) fn bank(bank: &Bank) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let src = &bank.sources;
     let at = |file: FileId, pos: Pos| Location::of(src, file, pos);
+
+    // Names that become part of file names: safe on every system.
+    safe_name(
+        &mut diags,
+        "slug",
+        &bank.meta.slug,
+        at(bank.meta_file, bank.meta.slug.pos),
+    );
+    for c in &bank.meta.clusters {
+        safe_name(
+            &mut diags,
+            "cluster id",
+            &c.id,
+            at(bank.meta_file, c.id.pos),
+        );
+    }
+    for q in &bank.questions {
+        safe_name(&mut diags, "question id", &q.id, at(q.file, q.id.pos));
+    }
 
     // Clusters declared once each.
     let mut clusters: HashMap<&str, Pos> = HashMap::new();
@@ -148,6 +168,19 @@ pub fn bank(bank: &Bank) -> Vec<Diagnostic> {
     diags
 }
 
+/// An error unless `name` is a safe name (see [`text::is_safe_name`]).
+fn safe_name(diags: &mut Vec<Diagnostic>, what: &str, name: &Sp<String>, at: Location) {
+    let v = name.value.as_str();
+    if text::is_safe_name(v) {
+        return;
+    }
+    diags.push(
+        Diagnostic::error("invalid-id", format!("{what} `{v}` is not a safe name"))
+            .at(at.with_len(v.len()))
+            .help(text::safe_name_help(what, v)),
+    );
+}
+
 fn check_values(
     diags: &mut Vec<Diagnostic>,
     values: &[Sp<String>],
@@ -174,7 +207,7 @@ fn check_values(
 }
 
 /// A custom rubric must be usable: its regexes compile and its shares make sense.
-pub fn rubric(path: &Path, r: &Rubric) -> Result<(), Diagnostic> {
+pub(crate) fn rubric(path: &Path, r: &Rubric) -> Result<(), Diagnostic> {
     for pattern in r.impact_patterns.iter().chain(&r.recall_patterns) {
         if let Err(e) = regex::Regex::new(pattern) {
             return Err(Diagnostic::error(

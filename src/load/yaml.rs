@@ -20,7 +20,11 @@ fn options() -> serde_saphyr::Options {
 
 /// Parses one YAML document of type `T`. `what` names the file's role for messages
 /// ("a question", "the glossary").
-pub fn parse<T: DeserializeOwned>(path: &Path, text: &str, what: &str) -> Result<T, Diagnostic> {
+pub(crate) fn parse<T: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    what: &str,
+) -> Result<T, Diagnostic> {
     if is_blank(text) {
         return Err(Diagnostic::error(
             "empty-file",
@@ -64,7 +68,7 @@ pub fn parse<T: DeserializeOwned>(path: &Path, text: &str, what: &str) -> Result
 /// A plain `key: value` line whose value holds `: ` (as `[Ref: G1]` does), and the same
 /// line with the value quoted.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QuoteFix {
+pub(crate) struct QuoteFix {
     /// 1-based line, and the column where the value starts.
     pub line: u32,
     pub col: u32,
@@ -78,7 +82,7 @@ static PLAIN_PAIR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(
 });
 
 /// The fix for line `line` (1-based) of `text`, when it is such a line.
-pub fn quote_fix(text: &str, line: u32) -> Option<QuoteFix> {
+pub(crate) fn quote_fix(text: &str, line: u32) -> Option<QuoteFix> {
     let l = text.lines().nth(line.checked_sub(1)? as usize)?;
     let l = l.trim_end_matches('\r');
     let caps = PLAIN_PAIR.captures(l)?;
@@ -116,7 +120,7 @@ fn quoting_trap(text: &str, d: &Diagnostic) -> Option<QuoteFix> {
 /// the fixed text with the fixes made (none when nothing needed it). A line is only
 /// changed when the parser stops on it, so valid YAML (block scalars included) is never
 /// touched.
-pub fn fix_quoting(path: &Path, text: &str) -> (String, Vec<QuoteFix>) {
+pub(crate) fn fix_quoting(path: &Path, text: &str) -> (String, Vec<QuoteFix>) {
     let mut text = text.to_owned();
     let mut fixes: Vec<QuoteFix> = Vec::new();
     for _ in 0..10_000 {

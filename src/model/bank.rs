@@ -84,10 +84,6 @@ impl Sources {
     pub fn iter(&self) -> impl Iterator<Item = &SourceFile> {
         self.files.iter()
     }
-
-    pub fn total_bytes(&self) -> usize {
-        self.files.iter().map(|f| f.text.len()).sum()
-    }
 }
 
 /// A loaded, cross-checked bank: the input of gates, rendering, links and packets.

@@ -238,9 +238,9 @@ fn rubric_file(bank: &Bank) -> Option<PathBuf> {
 /// Keeps only the findings located in `files` (canonical paths).
 fn focus(report: &mut BankReport, files: &[PathBuf]) {
     let keep = |d: &Diagnostic| {
-        d.location.as_ref().is_some_and(|l| {
-            std::fs::canonicalize(&l.file).is_ok_and(|abs| files.iter().any(|f| *f == abs))
-        })
+        d.location
+            .as_ref()
+            .is_some_and(|l| std::fs::canonicalize(&l.file).is_ok_and(|abs| files.contains(&abs)))
     };
     report.focused = true;
     report.diagnostics.retain(|d| keep(d));

@@ -180,7 +180,7 @@ fn tidy_dates(s: &str) -> String {
 }
 
 /// APA 7th strings (markdown) for `sources`, by id.
-pub fn references(sources: &[&Source]) -> HashMap<String, String> {
+pub(crate) fn references(sources: &[&Source]) -> HashMap<String, String> {
     let mut out = HashMap::new();
     // Entries are rendered in groups of one author list: the year suffixes APA wants for
     // the same authors in the same year (2026a, 2026b) are given within a group, while

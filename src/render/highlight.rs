@@ -135,7 +135,7 @@ pub(crate) fn highlight(fence: &str, code: &str) -> Option<String> {
     for event in events {
         match event.ok()? {
             HighlightEvent::Source { start, end } => {
-                super::html::escape_into(&mut html, code.get(start..end)?);
+                crate::text::escape_html_into(&mut html, code.get(start..end)?);
             }
             HighlightEvent::HighlightStart(h) => {
                 html.push_str("<span class=\"");

@@ -99,7 +99,7 @@ pub fn page(title: &str, markdown: &str) -> String {
 
 /// Like [`page`], with `extra_css` appended to the page's stylesheet (packets add their
 /// own print rules this way).
-pub fn page_with_css(title: &str, markdown: &str, extra_css: &str) -> String {
+pub(crate) fn page_with_css(title: &str, markdown: &str, extra_css: &str) -> String {
     let body = body(markdown);
     let mut out =
         String::with_capacity(MERMAID_JS.len() + CSS.len() + extra_css.len() + body.len() + 1024);
@@ -111,7 +111,7 @@ pub fn page_with_css(title: &str, markdown: &str, extra_css: &str) -> String {
     out.push_str("<meta name=\"generator\" content=\"qbank (mermaid ");
     out.push_str(MERMAID_VERSION);
     out.push_str(")\">\n<title>");
-    escape_into(&mut out, title);
+    text::escape_html_into(&mut out, title);
     out.push_str("</title>\n<style>");
     out.push_str(CSS);
     out.push_str(extra_css);
@@ -240,9 +240,9 @@ pub(crate) fn code_block(lang: &str, code: &str) -> String {
     let mut out = String::new();
     if is_token(lang) {
         out.push_str("<pre data-lang=\"");
-        escape_into(&mut out, lang);
+        crate::text::escape_html_into(&mut out, lang);
         out.push_str("\"><code class=\"language-");
-        escape_into(&mut out, lang);
+        crate::text::escape_html_into(&mut out, lang);
         out.push_str("\">");
     } else {
         out.push_str("<pre><code>");
@@ -253,7 +253,7 @@ pub(crate) fn code_block(lang: &str, code: &str) -> String {
     }
     match super::highlight::highlight(lang, &code) {
         Some(h) => out.push_str(&h),
-        None => escape_into(&mut out, &code),
+        None => crate::text::escape_html_into(&mut out, &code),
     }
     out.push_str("</code></pre>\n");
     out
@@ -305,7 +305,7 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 Event::Text(t) => diagram.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     let mut pre = String::from("<pre class=\"mermaid\">");
-                    escape_into(&mut pre, diagram);
+                    text::escape_html_into(&mut pre, diagram);
                     pre.push_str("</pre>\n");
                     out.push(Event::Html(pre.into()));
                     mermaid = None;
@@ -355,9 +355,9 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
             {
                 let lang = info.split_whitespace().next().unwrap_or_default();
                 let mut open = String::from("<pre data-lang=\"");
-                escape_into(&mut open, lang);
+                text::escape_html_into(&mut open, lang);
                 open.push_str("\"><code class=\"language-");
-                escape_into(&mut open, lang);
+                text::escape_html_into(&mut open, lang);
                 open.push_str("\">");
                 out.push(Event::Html(open.into()));
                 code_block_open = Some((lang.to_owned(), String::new()));
@@ -372,7 +372,7 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 let (lang, code) = code_block_open.take().unwrap_or_default();
                 let mut html = super::highlight::highlight(&lang, &code).unwrap_or_else(|| {
                     let mut text = String::new();
-                    escape_into(&mut text, &code);
+                    crate::text::escape_html_into(&mut text, &code);
                     text
                 });
                 html.push_str("</code></pre>\n");
@@ -471,7 +471,7 @@ fn question_anchor(out: &mut Vec<Event<'_>>, comment: &str) {
         let slug = heading_id.replace(CowStr::from(format!("q-{id}")));
         if let Some(slug) = slug {
             let mut anchor = String::from("<a id=\"");
-            escape_into(&mut anchor, &slug);
+            text::escape_html_into(&mut anchor, &slug);
             anchor.push_str("\"></a>");
             out.insert(start + 1, Event::InlineHtml(anchor.into()));
         }
@@ -632,7 +632,7 @@ fn reader_aids<'a>(events: Vec<Event<'a>>, known: &Anchors) -> Vec<Event<'a>> {
 /// [`ENTRY_LABELS`] when `labelled`.
 fn glossary_lines_into(html: &mut String, text: &str, labelled: bool) {
     if !labelled {
-        escape_into(html, text);
+        text::escape_html_into(html, text);
         return;
     }
     let mut rest = text;
@@ -644,14 +644,14 @@ fn glossary_lines_into(html: &mut String, text: &str, labelled: bool) {
             .min();
         match next {
             Some((i, label)) => {
-                escape_into(html, rest[..i].trim_end());
+                text::escape_html_into(html, rest[..i].trim_end());
                 html.push_str("<br><strong class=\"entry-label\">");
-                escape_into(html, label);
+                text::escape_html_into(html, label);
                 html.push_str("</strong>");
                 rest = &rest[i + label.len()..];
             }
             None => {
-                escape_into(html, rest);
+                text::escape_html_into(html, rest);
                 return;
             }
         }
@@ -677,14 +677,14 @@ fn link_refs(
         let (Some(id), Some(i)) = (id, rest.find(name)) else {
             continue;
         };
-        escape_into(&mut html, &rest[..i]);
+        text::escape_html_into(&mut html, &rest[..i]);
         let _ = std::fmt::Write::write_fmt(&mut html, format_args!("<a href=\"#{id}\">"));
-        escape_into(&mut html, name);
+        text::escape_html_into(&mut html, name);
         html.push_str("</a>");
         rest = &rest[i + name.len()..];
         any = true;
     }
-    escape_into(&mut html, rest);
+    text::escape_html_into(&mut html, rest);
     any.then_some(html)
 }
 
@@ -885,24 +885,6 @@ fn is_token(value: &str) -> bool {
         && value
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
-}
-
-fn escape_char(out: &mut String, c: char) {
-    match c {
-        '&' => out.push_str("&amp;"),
-        '<' => out.push_str("&lt;"),
-        '>' => out.push_str("&gt;"),
-        '"' => out.push_str("&quot;"),
-        '\'' => out.push_str("&#39;"),
-        _ => out.push(c),
-    }
-}
-
-/// Escapes text for an HTML element's content or a quoted attribute value.
-pub(crate) fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        escape_char(out, c);
-    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::outline::{self, Outline};
 use crate::table::{cell, summary_line};
 
 /// The templates shipped in the binary, by name.
-pub const TEMPLATES: [(&str, &str); 2] = [
+pub(crate) const TEMPLATES: [(&str, &str); 2] = [
     (
         "document.md.j2",
         include_str!("../../templates/document.md.j2"),
@@ -268,13 +268,13 @@ pub(super) struct DocumentView {
 
 /// An HTML comment carrying model fields the spec's format has no place for, so that
 /// `qbank import` reads the rendered document back without loss (invisible on GitHub).
-pub fn qbank_comment(value: &serde_json::Value) -> String {
+pub(crate) fn qbank_comment(value: &serde_json::Value) -> String {
     let json = serde_json::to_string(value).unwrap_or_default();
     format!("<!-- qbank: {} -->", json.replace("-->", "--\\u003e"))
 }
 
 /// Folds a prose field onto one line (it is written after a bold label).
-pub fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -748,7 +748,7 @@ pub fn render(
 /// Normalises whitespace: one blank line between blocks, no trailing spaces except the
 /// two-space line breaks of the scope and question header lines, one final newline.
 /// Code blocks keep their inner blank lines.
-pub fn tidy(text: &str) -> String {
+pub(crate) fn tidy(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut fence: Option<String> = None;
     let mut blank_run = 0;

@@ -2,9 +2,9 @@
 //! from `apa`), and `outline`, the heading structure and Contents links shared with
 //! gate 20's link check.
 
-pub mod apa;
+pub(crate) mod apa;
 pub(crate) mod highlight;
 pub mod html;
 pub mod markdown;
-pub mod packet;
+pub(crate) mod packet;
 pub mod page;

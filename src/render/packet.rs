@@ -3,7 +3,7 @@
 //! sheet, each as markdown and a printable HTML page, with a JSON manifest of what was
 //! chosen and why, and exports for Anki and Moodle (`export`).
 
-pub mod export;
+pub(crate) mod export;
 
 use std::path::Path;
 
@@ -17,7 +17,7 @@ use crate::table::cell;
 use crate::text;
 
 /// The packet templates shipped in the binary, by name; `--templates DIR` overrides them.
-pub const TEMPLATES: [(&str, &str); 2] = [
+pub(crate) const TEMPLATES: [(&str, &str); 2] = [
     (
         "packet-candidate.md.j2",
         include_str!("../../templates/packet-candidate.md.j2"),
@@ -31,7 +31,7 @@ pub const TEMPLATES: [(&str, &str); 2] = [
 /// Print rules of both sheets: every question (an h2) after the first starts a new
 /// printed page, so the sheet's heading and the first question share page 1 instead of
 /// the heading standing alone on it.
-pub const PACKET_CSS: &str = "
+pub(crate) const PACKET_CSS: &str = "
 .answer-space { margin: 0.5em 0 1em; break-inside: avoid; page-break-inside: avoid; }
 .answer-line { height: 8.5mm; border-bottom: 1px solid #8c959f; }
 @media print {
@@ -41,7 +41,7 @@ pub const PACKET_CSS: &str = "
 ";
 
 /// The names of a packet's files, in the order they are written.
-pub const FILES: [&str; 7] = [
+pub(crate) const FILES: [&str; 7] = [
     "candidate.md",
     "candidate.html",
     "interviewer.md",
@@ -148,7 +148,7 @@ fn cited_references(bank: &Bank, md: &str) -> String {
 }
 
 /// Text without reference markers: `[Ref: A1]` goes, `[G: p99]` becomes `p99`.
-pub fn plain(s: &str) -> String {
+pub(crate) fn plain(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut at = 0;
     let mut last_span = usize::MAX..usize::MAX;
@@ -171,7 +171,7 @@ pub fn plain(s: &str) -> String {
 
 /// The title split into its scenario (every sentence but the last) and the task (the
 /// last sentence, where the titles put the ask).
-pub fn scenario_and_task(title: &str) -> (String, String) {
+pub(crate) fn scenario_and_task(title: &str) -> (String, String) {
     let t = plain(title);
     let sentences = text::sentences(&t);
     match sentences.split_last() {

@@ -110,6 +110,10 @@ pub const CODES: &[(&str, &str)] = &[
         "an input of a kind this command does not read",
     ),
     (
+        "unsafe-path",
+        "an output path that would leave the folder qbank was told to write in",
+    ),
+    (
         "unused-suppression",
         "a `qbank-ignore` comment that suppressed nothing",
     ),

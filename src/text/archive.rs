@@ -5,7 +5,7 @@
 
 /// What an archive URL says about its snapshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Snapshot {
+pub(crate) enum Snapshot {
     /// A full `YYYYMMDDhhmmss` timestamp: a snapshot anyone can check.
     Pinned(String),
     /// A partial timestamp (`2025`, `202503`) or `*`: resolved only by following it.
@@ -14,7 +14,7 @@ pub enum Snapshot {
 
 /// The snapshot part of `url` when it is a Wayback-style URL on one of `hosts`
 /// (`/web/<timestamp>[modifier_]/<original>`), else `None`.
-pub fn snapshot(url: &str, hosts: &[String]) -> Option<Snapshot> {
+pub(crate) fn snapshot(url: &str, hosts: &[String]) -> Option<Snapshot> {
     let u = url::Url::parse(url.trim()).ok()?;
     let host = u.host_str()?.to_ascii_lowercase();
     if !hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {

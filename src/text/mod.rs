@@ -1,9 +1,17 @@
 //! Shared text analysis used by every gate and by the importer: reference extraction
 //! with spans, word counts (each CJK character is a word), acronyms outside code,
-//! sentence splitting, lexicon matching, and GitHub heading slugs.
+//! sentence splitting, lexicon matching, GitHub heading slugs and safe names (`slug`),
+//! the one URL pattern (`urls`) and the one HTML/XML escape (`escape`).
 
-pub mod archive;
-pub mod placeholder;
+pub(crate) mod archive;
+mod escape;
+pub(crate) mod placeholder;
+mod slug;
+mod urls;
+
+pub(crate) use escape::{escape_html_into, escape_xml};
+pub(crate) use slug::{is_safe_name, kebab, kebab_words, safe_name_help, slug, unique_slugs};
+pub(crate) use urls::{URL_PATTERN, urls};
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -30,13 +38,11 @@ static REF_BRACKET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\[(?:Ref|Refs|ref|REF)\s*:\s*([^\]\n]*)\]|\[G\s*:\s*([^\]\n]+)\]|\[([GTLA][0-9]+(?:\s*,\s*[GTLA][0-9]+)*)\]")
         .expect("valid regex")
 });
-static REF_ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[A-Z][0-9]+$").expect("valid regex"));
 
 /// Every reference in `text`: `[Ref: A1, L2]` gives two uses, `[G1]` and `[G1, T2]` are
 /// bare ids, `[G: p99]` is a term. Items inside `[Ref: ...]` that are not ids are kept as
 /// `Id` (so they fail to resolve and get reported).
-pub fn refs(text: &str) -> Vec<RefUse> {
+pub(crate) fn refs(text: &str) -> Vec<RefUse> {
     let mut out = Vec::new();
     for cap in REF_BRACKET.captures_iter(text) {
         let whole = cap.get(0).expect("match");
@@ -61,13 +67,8 @@ pub fn refs(text: &str) -> Vec<RefUse> {
     out
 }
 
-/// True for an id of the form `G12`.
-pub fn is_ref_id(s: &str) -> bool {
-    REF_ID.is_match(s)
-}
-
 /// CJK ideographs, kana and hangul: each counts as one word.
-pub fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF |
         0xAC00..=0xD7AF | 0x20000..=0x2FA1F)
@@ -75,7 +76,7 @@ pub fn is_cjk(c: char) -> bool {
 
 /// Words in `text`: runs of non-space characters that hold a letter or digit, with each
 /// CJK character counted as a word of its own. Markdown punctuation alone is not a word.
-pub fn word_count(text: &str) -> usize {
+pub(crate) fn word_count(text: &str) -> usize {
     let mut count = 0;
     for token in text.split_whitespace() {
         let mut in_word = false;
@@ -98,7 +99,7 @@ pub fn word_count(text: &str) -> usize {
 
 /// The text with fenced code blocks, inline code spans and URLs replaced by spaces,
 /// so offsets stay valid while code is ignored.
-pub fn mask_code(text: &str) -> String {
+pub(crate) fn mask_code(text: &str) -> String {
     if !text.contains('`') && !text.contains("~~~") && !text.contains("http") {
         return text.to_owned();
     }
@@ -132,7 +133,7 @@ pub fn mask_code(text: &str) -> String {
     }
     // Inline code and URLs on what remains.
     static INLINE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"`[^`\n]*`|https?://[^\s)>\]]+").expect("valid regex"));
+        LazyLock::new(|| Regex::new(&format!("`[^`\n]*`|{URL_PATTERN}")).expect("valid regex"));
     let masked = String::from_utf8_lossy(&out).into_owned();
     let ranges: Vec<Range<usize>> = INLINE.find_iter(&masked).map(|m| m.range()).collect();
     for r in ranges {
@@ -148,14 +149,8 @@ static ACRONYM: LazyLock<Regex> =
         Regex::new(r"(?-u:\b)[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?(?-u:\b)").expect("valid regex")
     });
 
-/// Acronyms (two or more capitals, digits allowed, an optional plural `s`) outside code,
-/// URLs and reference brackets, with their byte ranges.
-pub fn acronyms(text: &str) -> Vec<(String, Range<usize>)> {
-    acronyms_in_masked(mask_code(text))
-}
-
 /// Acronyms in an already-masked text, skipping matches inside `skip` (reference brackets).
-pub fn acronyms_outside(masked: &str, skip: &[RefUse]) -> Vec<(String, Range<usize>)> {
+pub(crate) fn acronyms_outside(masked: &str, skip: &[RefUse]) -> Vec<(String, Range<usize>)> {
     ACRONYM
         .find_iter(masked)
         .filter(|m| {
@@ -167,27 +162,8 @@ pub fn acronyms_outside(masked: &str, skip: &[RefUse]) -> Vec<(String, Range<usi
         .collect()
 }
 
-/// [`acronyms`] for a text already passed through [`mask_code`].
-pub fn acronyms_in_masked(mut masked: String) -> Vec<(String, Range<usize>)> {
-    // Reference brackets hold ids and terms, not prose.
-    let spans: Vec<Range<usize>> = REF_BRACKET.find_iter(&masked).map(|m| m.range()).collect();
-    let mut bytes = std::mem::take(&mut masked).into_bytes();
-    for r in spans {
-        for b in &mut bytes[r] {
-            if *b != b'\n' {
-                *b = b' ';
-            }
-        }
-    }
-    let masked = String::from_utf8(bytes).unwrap_or_default();
-    ACRONYM
-        .find_iter(&masked)
-        .map(|m| (m.as_str().to_owned(), m.range()))
-        .collect()
-}
-
 /// The singular of an acronym as written (`SLOs` -> `SLO`).
-pub fn acronym_stem(a: &str) -> &str {
+pub(crate) fn acronym_stem(a: &str) -> &str {
     if a.len() > 2 && a.ends_with('s') {
         &a[..a.len() - 1]
     } else {
@@ -198,7 +174,7 @@ pub fn acronym_stem(a: &str) -> &str {
 /// Sentences of `text` as byte ranges. A sentence ends at `.`, `!` or `?` followed by
 /// white space or the end (not inside numbers like `2.5` or after `e.g.`), at CJK
 /// full stops, and at blank lines or list items.
-pub fn sentences(text: &str) -> Vec<Range<usize>> {
+pub(crate) fn sentences(text: &str) -> Vec<Range<usize>> {
     const ABBREV: [&str; 8] = [
         "e.g.", "i.e.", "vs.", "etc.", "approx.", "cf.", "Fig.", "No.",
     ];
@@ -242,12 +218,12 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
 
 /// Whether `haystack_lower` (already lower-cased) holds `phrase` starting at a word start.
 /// A phrase may be a stem (`profil` matches `profiling`); symbols like `%` match anywhere.
-pub fn has_phrase(haystack_lower: &str, phrase: &str) -> bool {
+pub(crate) fn has_phrase(haystack_lower: &str, phrase: &str) -> bool {
     find_phrase(haystack_lower, phrase).is_some()
 }
 
 /// The byte offset of the first word-start occurrence of `phrase` (lower-cased) in `haystack_lower`.
-pub fn find_phrase(haystack_lower: &str, phrase: &str) -> Option<usize> {
+pub(crate) fn find_phrase(haystack_lower: &str, phrase: &str) -> Option<usize> {
     let phrase: std::borrow::Cow<'_, str> = if phrase.chars().any(char::is_uppercase) {
         phrase.to_lowercase().into()
     } else {
@@ -276,7 +252,7 @@ pub fn find_phrase(haystack_lower: &str, phrase: &str) -> Option<usize> {
 
 /// Whether the text holds a figure: a digit (ASCII or full-width) that does not follow a
 /// letter, so `p99 < 50 ms` has one and `p99 improved` has none.
-pub fn has_number(text: &str) -> bool {
+pub(crate) fn has_number(text: &str) -> bool {
     // Digits in a run that starts with a Latin letter belong to a name (p99, k6, EC2).
     let mut in_name = false;
     for c in text.chars() {
@@ -294,45 +270,8 @@ pub fn has_number(text: &str) -> bool {
     false
 }
 
-/// GitHub's heading anchor: lower-case, drop punctuation except `-` and `_`, spaces to `-`.
-pub fn slug(heading: &str) -> String {
-    heading
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| {
-            if c == ' ' {
-                Some('-')
-            } else if c.is_alphanumeric() || c == '-' || c == '_' {
-                Some(c)
-            } else {
-                None
-            }
-        })
-        .collect()
-}
-
-/// Slugs for a document's headings in order, with GitHub's `-1`, `-2` suffixes for repeats.
-pub fn unique_slugs<'a>(headings: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    headings
-        .into_iter()
-        .map(|h| {
-            let base = slug(h);
-            let mut candidate = base.clone();
-            while let Some(n) = seen.get(&candidate).copied() {
-                let next = n + 1;
-                seen.insert(candidate.clone(), next);
-                candidate = format!("{base}-{next}");
-            }
-            seen.insert(candidate.clone(), 0);
-            candidate
-        })
-        .collect()
-}
-
 /// 1-based line and column (in characters) of byte `offset` in `text`.
-pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
@@ -346,7 +285,7 @@ pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
 
 /// Titles as sequences of word numbers (lower-cased alphanumeric words, numbered in
 /// order of first appearance), for [`title_similarity`].
-pub fn title_words(titles: &[&str]) -> Vec<Vec<u32>> {
+pub(crate) fn title_words(titles: &[&str]) -> Vec<Vec<u32>> {
     let mut ids: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
     titles
         .iter()
@@ -370,7 +309,7 @@ pub fn title_words(titles: &[&str]) -> Vec<Vec<u32>> {
 /// the shared words).
 // strsim's generic_levenshtein takes containers that `&C: IntoIterator`, which a slice is not.
 #[allow(clippy::ptr_arg)]
-pub fn title_similarity(a: &Vec<u32>, b: &Vec<u32>, floor: f64) -> f64 {
+pub(crate) fn title_similarity(a: &Vec<u32>, b: &Vec<u32>, floor: f64) -> f64 {
     let longest = a.len().max(b.len());
     if longest == 0 {
         return 1.0;
@@ -435,19 +374,25 @@ mod tests {
         assert_eq!(word_count("缓存命中率 95% hit rate"), 8);
     }
 
+    /// Acronyms as gate 19 finds them: in the masked text, outside reference brackets.
+    fn acronyms(t: &str) -> Vec<String> {
+        acronyms_outside(&mask_code(t), &refs(t))
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect()
+    }
+
     #[test]
     fn acronyms_skip_code_urls_and_refs() {
         let t = "The SLO and SLOs hold; `EXPLAIN ANALYZE` is code, https://EXAMPLE.COM/ABC too, [Ref: A12] [G: USL] is a ref; HikariCP is a name; P2P counts.";
-        let found: Vec<String> = acronyms(t).into_iter().map(|(a, _)| a).collect();
-        assert_eq!(found, ["SLO", "SLOs", "P2P"]);
+        assert_eq!(acronyms(t), ["SLO", "SLOs", "P2P"]);
         assert_eq!(acronym_stem("SLOs"), "SLO");
     }
 
     #[test]
     fn fenced_code_is_masked() {
         let t = "Before SLO\n```sql\nSELECT NOW()\n```\nAfter TTL";
-        let found: Vec<String> = acronyms(t).into_iter().map(|(a, _)| a).collect();
-        assert_eq!(found, ["SLO", "TTL"]);
+        assert_eq!(acronyms(t), ["SLO", "TTL"]);
     }
 
     #[test]
@@ -471,18 +416,6 @@ mod tests {
         assert!(has_phrase("we profiled the hot path", "profil"));
         assert!(!has_phrase("unprofiled", "profil"));
         assert!(has_phrase("hit rate 95%", "%"));
-    }
-
-    #[test]
-    fn github_slugs() {
-        assert_eq!(slug("Context & Coverage"), "context--coverage");
-        assert_eq!(
-            slug("Cluster 5: Load Testing & Capacity Planning"),
-            "cluster-5-load-testing--capacity-planning"
-        );
-        assert_eq!(slug("Q&A by Cluster"), "qa-by-cluster");
-        assert_eq!(slug("Glossary [G#]"), "glossary-g");
-        assert_eq!(unique_slugs(["A", "A", "A"]), ["a", "a-1", "a-2"]);
     }
 
     #[test]
@@ -521,7 +454,7 @@ mod title_tests {
 /// become an Aho-Corasick search). Phrases starting with a letter or digit match at a word
 /// start; with `whole_words`, they must also end at a word end.
 #[derive(Debug)]
-pub struct Lexicon {
+pub(crate) struct Lexicon {
     re: Option<Regex>,
 }
 

@@ -169,7 +169,7 @@ impl Detector {
 }
 
 /// `text` with reference marks and links replaced by spaces (offsets kept).
-pub fn mask_marks(text: &str) -> String {
+pub(crate) fn mask_marks(text: &str) -> String {
     if !text.contains('[') {
         return text.to_owned();
     }
@@ -191,7 +191,7 @@ fn truncate(s: &str, n: usize) -> String {
 }
 
 /// Words of prose in `text`: code, links and reference marks do not count.
-pub fn prose_words(text: &str) -> usize {
+pub(crate) fn prose_words(text: &str) -> usize {
     super::word_count(&mask_marks(&super::mask_code(text)))
 }
 

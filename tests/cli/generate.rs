@@ -845,3 +845,25 @@ fn bank_level_failures_ask_for_the_missing_items() {
         "no question holds a finding"
     );
 }
+
+#[test]
+fn a_reply_with_an_unsafe_slug_writes_no_bank() {
+    let doc = read("repaired.md").replace(
+        r#""slug":"performance-engineering""#,
+        r#""slug":"../../escaped""#,
+    );
+    let server = Server::start(vec![Answer::Whole(fenced(&doc), 9000, 70000)]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let (code, _, stderr) = generate(&server, &out, &["--no-stream", "--rounds", "1"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("not a safe name"), "{stderr}");
+    assert!(!out.join("bank").exists());
+    assert!(!dir.path().join("escaped.md").exists());
+    assert!(!out.join("../../escaped.md").exists());
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["out"], "written beside the output folder");
+}

@@ -732,8 +732,9 @@ fn the_passing_bank_checked_live_passes_gate_17() {
 /// snapshot is rewritten as that snapshot's URL, in place, and gate 17 then counts it as
 /// persistent offline. The archive here is a local server named in the rubric's
 /// `archive_hosts` (the real one is not reachable from tests).
-#[test]
-fn pin_archives_writes_the_snapshot_a_partial_archive_url_resolved_to() {
+/// A server whose archive redirects a year-only URL to a snapshot, and a bank citing
+/// that URL in references/tools.yaml with a rubric naming the server as an archive.
+fn pinnable_bank() -> (Server, Written, String) {
     let s = Server::start(|m, p, n| match p {
         "/k6" => ok(),
         p if p.starts_with("/web/2026/") => {
@@ -758,6 +759,12 @@ fn pin_archives_writes_the_snapshot_a_partial_archive_url_resolved_to() {
         format!("{text}rubric: ./rubric.yaml\n")
     };
     std::fs::write(&meta, text).unwrap();
+    (s, d, partial)
+}
+
+#[test]
+fn pin_archives_writes_the_snapshot_a_partial_archive_url_resolved_to() {
+    let (s, d, partial) = pinnable_bank();
     let tools = d.root.join("references/tools.yaml");
     let before = std::fs::read_to_string(&tools).unwrap();
     assert!(before.contains(&partial), "{before}");
@@ -802,6 +809,31 @@ fn pin_archives_writes_the_snapshot_a_partial_archive_url_resolved_to() {
         &[&["bank", &doi, "--pin-archives"][..], &FAST].concat(),
     );
     assert!(out.contains("pinned 0 archive URLs"), "{out}");
+}
+
+/// `--pin-archives` rewrites a bank's files in place, but never one that a symbolic link
+/// in the bank points to outside it.
+#[cfg(unix)]
+#[test]
+fn pin_archives_does_not_write_through_a_link_out_of_the_bank() {
+    let (s, d, partial) = pinnable_bank();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let outside = elsewhere.path().join("tools.yaml");
+    let tools = d.root.join("references/tools.yaml");
+    std::fs::rename(&tools, &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, &tools).unwrap();
+    let before = std::fs::read_to_string(&outside).unwrap();
+    assert!(before.contains(&partial), "{before}");
+    let doi = format!("--doi-resolver={}", s.url("/doi/"));
+    let (code, out, err, _) = links(
+        d.path(),
+        &[&["bank", &doi, "--pin-archives"][..], &FAST].concat(),
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("refusing to write"), "{err}");
+    assert!(err.contains("symbolic link"), "{err}");
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), before);
+    assert!(tools.is_symlink());
 }
 
 /// The built-in rubric with `host` added to its archive hosts.

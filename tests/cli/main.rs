@@ -14,6 +14,7 @@ mod import;
 mod links;
 mod load;
 mod packet;
+mod paths;
 mod pdf;
 mod render;
 mod schema;

@@ -5,9 +5,10 @@ use pulldown_cmark::{Event, Options, Parser};
 
 use crate::model::{Bank, Question};
 use crate::render::markdown::one_line;
+use crate::text::escape_xml;
 
 /// Markdown to an HTML fragment; raw HTML in the text is shown, not run.
-pub fn html_fragment(markdown: &str) -> String {
+pub(crate) fn html_fragment(markdown: &str) -> String {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let events = Parser::new_ext(markdown, opts).map(|e| match e {
         Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
@@ -15,23 +16,6 @@ pub fn html_fragment(markdown: &str) -> String {
     });
     let mut out = String::new();
     pulldown_cmark::html::push_html(&mut out, events);
-    out
-}
-
-/// Escapes text for XML and HTML.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && !matches!(c, '\n' | '\t') => {}
-            c => out.push(c),
-        }
-    }
     out
 }
 
@@ -59,7 +43,7 @@ fn one_field(html: &str) -> String {
 }
 
 /// Tags for a question: bank, cluster, difficulty, dimensions, phases, roles.
-pub fn tags(bank: &Bank, q: &Question) -> Vec<String> {
+pub(crate) fn tags(bank: &Bank, q: &Question) -> Vec<String> {
     let mut t = vec![
         format!("qbank::{}", bank.meta.slug.value),
         format!("cluster::{}", q.cluster.value),
@@ -92,14 +76,14 @@ fn back(q: &Question) -> String {
 /// them; older versions skip `#` lines): separator, HTML fields, the GUID and tags
 /// columns. The GUID is stable (bank slug + question id), so importing an edited bank
 /// again updates its notes instead of duplicating them.
-pub fn anki_tsv(bank: &Bank, questions: &[&Question]) -> String {
+pub(crate) fn anki_tsv(bank: &Bank, questions: &[&Question]) -> String {
     let mut out = String::from(
         "#separator:tab\n#html:true\n#notetype:Basic\n#columns:GUID\tFront\tBack\tTags\n#guid column:1\n#tags column:4\n",
     );
     out.push_str(&format!("#deck:qbank::{}\n", bank.meta.slug.value));
     for q in questions {
         let guid = guid(bank, q);
-        let front = one_field(&format!("<p>{}</p>", escape(&one_line(&q.title.value))));
+        let front = one_field(&format!("<p>{}</p>", escape_xml(&one_line(&q.title.value))));
         let back = one_field(&back(q));
         out.push_str(&format!(
             "{guid}\t{front}\t{back}\t{}\n",
@@ -110,7 +94,7 @@ pub fn anki_tsv(bank: &Bank, questions: &[&Question]) -> String {
 }
 
 /// A note's stable GUID: `qbank-<slug>-<id>` (kebab-case, so never a tab or quote).
-pub fn guid(bank: &Bank, q: &Question) -> String {
+pub(crate) fn guid(bank: &Bank, q: &Question) -> String {
     format!("qbank-{}-{}", bank.meta.slug.value, q.id.value)
         .chars()
         .map(|c| {
@@ -124,7 +108,7 @@ pub fn guid(bank: &Bank, q: &Question) -> String {
 }
 
 /// `s` cut to at most `max` characters at a word boundary, with an ellipsis when cut.
-pub fn cut_at_word(s: &str, max: usize) -> String {
+pub(crate) fn cut_at_word(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_owned();
     }
@@ -146,10 +130,10 @@ pub fn cut_at_word(s: &str, max: usize) -> String {
 
 /// Moodle XML: a category per cluster below one named after the bank, each followed by
 /// its essay questions with the answer as information for graders.
-pub fn moodle_xml(bank: &Bank, questions: &[&Question]) -> String {
+pub(crate) fn moodle_xml(bank: &Bank, questions: &[&Question]) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<quiz>\n");
     // `/` separates category levels in Moodle.
-    let level = |s: &str| escape(&one_line(s).replace('/', "-"));
+    let level = |s: &str| escape_xml(&one_line(s).replace('/', "-"));
     let top = level(&bank.meta.title.value);
     let mut category: Option<&str> = None;
     for q in questions {
@@ -176,23 +160,23 @@ pub fn moodle_xml(bank: &Bank, questions: &[&Question]) -> String {
         let field = |tag: &str, html: &str| {
             format!(
                 "    <{tag} format=\"html\">\n      <text>{}</text>\n    </{tag}>\n",
-                escape(html)
+                escape_xml(html)
             )
         };
         out.push_str("  <question type=\"essay\">\n");
         out.push_str(&format!(
             "    <name>\n      <text>Q{number} {}</text>\n    </name>\n",
-            escape(&name)
+            escape_xml(&name)
         ));
         out.push_str(&field(
             "questiontext",
-            &format!("<p>{}</p>", escape(&title)),
+            &format!("<p>{}</p>", escape_xml(&title)),
         ));
         out.push_str(&field("generalfeedback", ""));
         out.push_str("    <defaultgrade>4</defaultgrade>\n    <penalty>0</penalty>\n    <hidden>0</hidden>\n");
         out.push_str(&format!(
             "    <idnumber>{}</idnumber>\n",
-            escape(&q.id.value)
+            escape_xml(&q.id.value)
         ));
         out.push_str("    <responseformat>editor</responseformat>\n    <responserequired>1</responserequired>\n    <responsefieldlines>20</responsefieldlines>\n    <attachments>0</attachments>\n    <attachmentsrequired>0</attachmentsrequired>\n");
         out.push_str(&field("graderinfo", &back(q)));
@@ -201,7 +185,7 @@ pub fn moodle_xml(bank: &Bank, questions: &[&Question]) -> String {
         for t in tags(bank, q) {
             out.push_str(&format!(
                 "      <tag>\n        <text>{}</text>\n      </tag>\n",
-                escape(&t)
+                escape_xml(&t)
             ));
         }
         out.push_str("    </tags>\n  </question>\n");
