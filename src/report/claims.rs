@@ -135,3 +135,46 @@ pub fn markdown_table(gates: &[GateResult], claims: &[Claim]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gates::Status;
+
+    #[test]
+    fn a_claim_no_gate_measured_is_a_row_of_its_own() {
+        let claim = |gate: Option<u8>, name: &str, line: u32, contradicted: bool| Claim {
+            gate,
+            name: name.to_owned(),
+            status_text: "PASS".to_owned(),
+            claimed: Some(Status::Pass),
+            evidence: String::new(),
+            line,
+            measured: gate.map(|_| Status::Fail),
+            contradicted,
+        };
+        let claims = vec![claim(Some(1), "Quantity", 3, true), claim(None, "Word counts", 4, false)];
+        let gates = vec![GateResult {
+            number: 1,
+            name: "quantity",
+            title: "Quantity",
+            requirement: "25-30".to_owned(),
+            status: Status::Fail,
+            evidence: "3 questions".to_owned(),
+            diagnostics: Vec::new(),
+        }];
+        let table = markdown_table(&gates, &claims);
+        assert!(
+            table.contains("| 1 | Quantity | 25-30 | FAIL | PASS ✗ contradicted (line 3) | 3 questions |"),
+            "{table}"
+        );
+        assert!(
+            table.contains("| - | Word counts | - | not measured | PASS |"),
+            "{table}"
+        );
+        let s = summary(&claims);
+        assert!(s.starts_with("Claims: 1 of 2 claims"), "{s}");
+        assert!(s.contains("1 not measured"), "{s}");
+        assert_eq!(human_table(&gates, &claims).lines().count(), 4);
+    }
+}
