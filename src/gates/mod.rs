@@ -43,6 +43,7 @@ mod clarity;
 mod cross_refs;
 mod difficulty;
 mod diversity;
+mod generic;
 mod glossary_min;
 mod link_accessibility;
 mod literature_min;
@@ -110,6 +111,11 @@ impl Gate {
             .collect();
         lines.join("\n").trim().to_owned()
     }
+}
+
+/// The built-in gate function of a measure that is one of the spec's gates.
+pub fn built_in(name: &str) -> Option<&'static Gate> {
+    ALL.iter().copied().find(|g| g.name == name)
 }
 
 /// Finds a gate by number (`7`) or name (`cross-refs`, case-insensitive).
@@ -212,8 +218,8 @@ impl Measurement {
 #[derive(Debug, Clone, Serialize)]
 pub struct GateResult {
     pub number: u8,
-    pub name: &'static str,
-    pub title: &'static str,
+    pub name: String,
+    pub title: String,
     pub requirement: String,
     pub status: Status,
     pub evidence: String,
@@ -521,14 +527,46 @@ impl Ctx<'_> {
     }
 }
 
-/// Runs every gate on a bank.
+/// Runs the rubric's gates on a bank, in the rubric's order.
 pub fn run(ctx: &Ctx<'_>) -> Vec<GateResult> {
-    ALL.iter().map(|g| run_one(g, ctx)).collect()
+    ctx.rubric.gates.iter().map(|g| run_spec(g, ctx)).collect()
 }
 
+/// The requirement a gate of the rubric reports: its own text, or its measure's wording.
+pub fn requirement(spec: &crate::model::GateSpec, rubric: &Rubric) -> String {
+    match &spec.requirement {
+        Some(r) => r.clone(),
+        None => generic::requirement(&spec.measure, rubric),
+    }
+}
+
+/// Runs one gate of the rubric.
+pub fn run_spec(spec: &crate::model::GateSpec, ctx: &Ctx<'_>) -> GateResult {
+    let m = generic::measure(&spec.measure, ctx);
+    result(
+        spec.number,
+        &spec.name,
+        &spec.title,
+        requirement(spec, ctx.rubric),
+        m,
+    )
+}
+
+/// Runs a built-in gate as the spec numbers and names it.
 pub fn run_one(gate: &Gate, ctx: &Ctx<'_>) -> GateResult {
-    let m = (gate.check)(ctx);
-    let status = if m.skipped {
+    result(
+        gate.number,
+        gate.name,
+        gate.title,
+        (gate.requirement)(ctx.rubric),
+        (gate.check)(ctx),
+    )
+}
+
+/// The status of a measurement: SKIP, FAIL on a failed requirement, WARN on a failed
+/// preference, else PASS.
+pub fn status_of(m: &Measurement) -> Status {
+    if m.skipped {
         Status::Skip
     } else if m.checks.iter().any(|c| c.level == Level::Required && !c.ok) {
         Status::Fail
@@ -540,21 +578,25 @@ pub fn run_one(gate: &Gate, ctx: &Ctx<'_>) -> GateResult {
         Status::Warn
     } else {
         Status::Pass
-    };
+    }
+}
+
+fn result(number: u8, name: &str, title: &str, requirement: String, m: Measurement) -> GateResult {
+    let status = status_of(&m);
     let mut diagnostics = m.diagnostics;
     for d in &mut diagnostics {
-        d.gate = Some(gate.number);
+        d.gate = Some(number);
         // Findings of the gate itself carry its name; shared ones (`placeholder`) keep theirs.
         if d.code == "gate" {
-            d.code = gate.name.to_owned();
+            d.code = name.to_owned();
         }
     }
     crate::diagnostic::sort(&mut diagnostics);
     GateResult {
-        number: gate.number,
-        name: gate.name,
-        title: gate.title,
-        requirement: (gate.requirement)(ctx.rubric),
+        number,
+        name: name.to_owned(),
+        title: title.to_owned(),
+        requirement,
         status,
         evidence: m.evidence,
         diagnostics,

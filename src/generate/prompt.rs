@@ -48,10 +48,10 @@ pub(crate) fn figures(r: &Rubric) -> BTreeMap<&'static str, String> {
     f.insert("phases_count", np.to_string());
     f.insert("dimension_label", r.dimensions.label.clone());
     f.insert("phase_label", r.phases.label.clone());
-    f.insert("glossary_min", r.references.glossary.to_string());
-    f.insert("tools_min", r.references.tools.to_string());
-    f.insert("literature_min", r.references.literature.to_string());
-    f.insert("citations_min", r.references.citations.to_string());
+    f.insert("glossary_min", r.references.glossary().to_string());
+    f.insert("tools_min", r.references.tools().to_string());
+    f.insert("literature_min", r.references.literature().to_string());
+    f.insert("citations_min", r.references.citations().to_string());
     f.insert("recency_share", pct(r.recency.min_share));
     f.insert("recency_years", r.recency.years.to_string());
     f.insert("min_types", r.diversity.min_types.to_string());
@@ -466,7 +466,7 @@ mod tests {
         let mut r = Rubric::default_rubric();
         r.quantity.min = 12;
         r.quantity.max = 15;
-        r.references.glossary = 7;
+        r.references.glossary() = 7;
         let p = render(&r, None).unwrap();
         assert!(p.contains("Generate 12-15 interview Q&A pairs"));
         assert!(p.contains("**≥7 Glossary [G#]**"));

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::gates::{ALL, GateResult, Status};
+use crate::gates::{GateResult, Status};
 use crate::model::Rubric;
 
 /// One row of the document's claims table.
@@ -75,10 +75,14 @@ pub fn fold(s: &str) -> String {
 /// rubric's synonyms, folded, with the gate's number.
 pub fn gate_names(rubric: &Rubric) -> Vec<(String, u8)> {
     let mut out = Vec::new();
-    for g in ALL.iter() {
-        out.push((fold(g.title), g.number));
-        out.push((fold(g.name), g.number));
-        for s in rubric.gate_synonyms.get(g.name).into_iter().flatten() {
+    for g in &rubric.gates {
+        out.push((fold(&g.title), g.number));
+        out.push((fold(&g.name), g.number));
+        for s in g
+            .synonyms
+            .iter()
+            .chain(rubric.gate_synonyms.get(&g.name).into_iter().flatten())
+        {
             out.push((fold(s), g.number));
         }
     }
@@ -105,8 +109,9 @@ pub fn match_gate(rubric: &Rubric, name: &str) -> Option<u8> {
 /// gates answer to.
 pub fn check_synonyms(rubric: &Rubric) -> Result<(), String> {
     for k in rubric.gate_synonyms.keys() {
-        if !ALL.iter().any(|g| g.name == k) {
-            let hint = crate::diagnostic::did_you_mean(k, ALL.iter().map(|g| g.name))
+        if !rubric.gates.iter().any(|g| g.name == *k) {
+            let hint =
+                crate::diagnostic::did_you_mean(k, rubric.gates.iter().map(|g| g.name.as_str()))
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
             return Err(format!("gate_synonyms names no gate `{k}`{hint}"));
@@ -279,7 +284,7 @@ pub fn markdown_table(gates: &[GateResult], claims: &[Claim]) -> String {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} |\n",
             g.number,
-            cell(g.title),
+            cell(&g.title),
             cell(&g.requirement),
             g.status.as_str(),
             cell(&claimed_cell(claims, g.number)),

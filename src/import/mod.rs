@@ -1976,6 +1976,7 @@ impl<'t> Reader<'t> {
             tools: std::mem::take(&mut self.tools),
             literature: std::mem::take(&mut self.literature),
             citations: std::mem::take(&mut self.citations),
+            other_refs: Vec::new(),
             rubric,
             sources,
         };

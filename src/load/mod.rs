@@ -215,6 +215,7 @@ pub fn load_bank(root: &Path) -> Loaded {
                 tools,
                 literature,
                 citations,
+                other_refs: Vec::new(),
                 rubric,
                 sources: sources.clone(),
             };

@@ -7,7 +7,6 @@ use serde_sarif::sarif;
 
 use super::Report;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::gates::ALL;
 
 fn level(s: Severity) -> sarif::ResultLevel {
     match s {
@@ -85,29 +84,46 @@ fn result(d: &Diagnostic, rule_index: i64) -> sarif::Result {
 
 pub fn render(report: &Report) -> String {
     // Rules: every gate (documented), then each load-problem code that occurs.
-    let mut rules: Vec<sarif::ReportingDescriptor> = ALL
+    // The gates are the rubric's: those of the banks reported, in order (the built-in
+    // rubric's when no bank was gated).
+    let mut gates: Vec<(u8, String, String, String)> = Vec::new();
+    for g in report.banks.iter().flat_map(|b| &b.gates) {
+        if !gates.iter().any(|x| x.1 == g.name) {
+            let doc = crate::gates::built_in(&g.name)
+                .filter(|b| b.title == g.title)
+                .map_or_else(|| g.requirement.clone(), crate::gates::Gate::doc_text);
+            gates.push((g.number, g.name.clone(), g.title.clone(), doc));
+        }
+    }
+    if gates.is_empty() {
+        gates = crate::gates::ALL
+            .iter()
+            .map(|g| (g.number, g.name.to_owned(), g.title.to_owned(), g.doc_text()))
+            .collect();
+    }
+    let mut rules: Vec<sarif::ReportingDescriptor> = gates
         .iter()
-        .map(|g| {
+        .map(|(number, name, title, doc)| {
             sarif::ReportingDescriptor::builder()
-                .id(g.name)
-                .name(g.title)
+                .id(name.clone())
+                .name(title.clone())
                 .short_description(
                     sarif::MultiformatMessageString::builder()
-                        .text(format!("Gate {}: {}", g.number, g.title))
+                        .text(format!("Gate {number}: {title}"))
                         .build(),
                 )
                 .full_description(
                     sarif::MultiformatMessageString::builder()
-                        .text(g.doc_text())
+                        .text(doc.clone())
                         .build(),
                 )
                 .build()
         })
         .collect();
-    let mut index: BTreeMap<String, i64> = ALL
+    let mut index: BTreeMap<String, i64> = gates
         .iter()
         .enumerate()
-        .map(|(i, g)| (g.name.to_owned(), i as i64))
+        .map(|(i, g)| (g.1.clone(), i as i64))
         .collect();
     for d in report.all_diagnostics() {
         if !index.contains_key(&d.code) {
