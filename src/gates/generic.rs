@@ -87,12 +87,12 @@ pub fn requirement(m: &Measure, r: &Rubric) -> String {
             w.min,
             w.max
         ),
-        Measure::AllOf(a) => a
-            .of
-            .iter()
-            .map(|m| requirement(m, r))
-            .collect::<Vec<_>>()
-            .join("; "),
+        Measure::AllOf(a) => {
+            a.of.iter()
+                .map(|m| requirement(m, r))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
         Measure::Skip(s) => format!("not machine-measurable: {}", s.reason),
         _ => String::new(),
     }
@@ -323,10 +323,7 @@ fn other_kind(k: &crate::model::RefKind, ctx: &Ctx<'_>) -> Measurement {
             .help(format!("add entries under the {} heading", k.title)),
         );
     }
-    m.evidence = format!(
-        "{} entries, {complete} complete (min {min})",
-        entries.len()
-    );
+    m.evidence = format!("{} entries, {complete} complete (min {min})", entries.len());
     m
 }
 
@@ -346,13 +343,40 @@ fn text_of(ctx: &Ctx<'_>, i: usize, field: TextField) -> String {
         .join("\n")
 }
 
+/// A rubric lexicon compiled: each phrase and pattern on its own, to count distinct ones.
+struct Matcher {
+    words: Vec<std::sync::Arc<crate::text::Lexicon>>,
+    patterns: std::sync::Arc<Vec<regex::Regex>>,
+    min_distinct: usize,
+}
+
+impl Matcher {
+    fn new(x: &crate::model::Lexicon) -> Matcher {
+        Matcher {
+            words: x
+                .words
+                .iter()
+                .map(|w| crate::text::Lexicon::get(std::slice::from_ref(w), false))
+                .collect(),
+            patterns: super::compiled(&x.patterns),
+            min_distinct: x.min_distinct.max(1) as usize,
+        }
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        let n = self.words.iter().filter(|w| w.is_match(text)).count()
+            + self.patterns.iter().filter(|p| p.is_match(text)).count();
+        n >= self.min_distinct
+    }
+}
+
 /// Each question's text matches at least `min` lexicons, in `min_share` of the questions.
 fn lexicon_match(l: &LexiconMatch, ctx: &Ctx<'_>) -> Measurement {
     let qs = &ctx.bank.questions;
-    let lexicons: Vec<_> = l
+    let lexicons: Vec<(&str, Matcher)> = l
         .lexicons
         .iter()
-        .map(|x| (x.name.as_str(), crate::text::Lexicon::get(&x.words, false)))
+        .map(|x| (x.name.as_str(), Matcher::new(x)))
         .collect();
     let mut m = Measurement::default();
     let mut ok = 0;
@@ -443,7 +467,11 @@ fn field_matches(q: &Question, f: QuestionField, values: &[String], r: &Rubric) 
         QuestionField::Diagram => q.diagram.iter().map(|d| d.mermaid.value.clone()).collect(),
         QuestionField::Metrics => q.metrics.iter().map(|m| m.metric.value.clone()).collect(),
         QuestionField::Tradeoffs => q.tradeoffs.iter().map(|v| v.value.clone()).collect(),
-        QuestionField::Alternatives => q.alternatives.iter().map(|a| a.name.value.clone()).collect(),
+        QuestionField::Alternatives => q
+            .alternatives
+            .iter()
+            .map(|a| a.name.value.clone())
+            .collect(),
         QuestionField::Risks => q.risks.iter().map(|x| x.risk.value.clone()).collect(),
         QuestionField::Validation => q.validation.iter().map(|v| v.value.clone()).collect(),
     };
@@ -518,7 +546,10 @@ fn field_share(f: &FieldShare, ctx: &Ctx<'_>) -> Measurement {
                 ),
             )
             .at(ctx.bank_loc())
-            .help(format!("add the {} where the content has it", field_name(f.field))),
+            .help(format!(
+                "add the {} where the content has it",
+                field_name(f.field)
+            )),
         );
     }
     m

@@ -281,7 +281,7 @@ pub struct Ctx<'a> {
 }
 
 /// Compiled case-insensitive patterns, shared by every bank that uses the same list.
-fn compiled(patterns: &[String]) -> Arc<Vec<Regex>> {
+pub(crate) fn compiled(patterns: &[String]) -> Arc<Vec<Regex>> {
     type Cache = HashMap<Vec<String>, Arc<Vec<Regex>>>;
     static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
     let mut cache = CACHE

@@ -466,7 +466,9 @@ mod tests {
         let mut r = Rubric::default_rubric();
         r.quantity.min = 12;
         r.quantity.max = 15;
-        r.references.glossary() = 7;
+        if let Some(k) = r.references.0.iter_mut().find(|k| k.prefix == "G") {
+            k.min = 7;
+        }
         let p = render(&r, None).unwrap();
         assert!(p.contains("Generate 12-15 interview Q&A pairs"));
         assert!(p.contains("**≥7 Glossary [G#]**"));

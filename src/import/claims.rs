@@ -112,8 +112,8 @@ pub fn check_synonyms(rubric: &Rubric) -> Result<(), String> {
         if !rubric.gates.iter().any(|g| g.name == *k) {
             let hint =
                 crate::diagnostic::did_you_mean(k, rubric.gates.iter().map(|g| g.name.as_str()))
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
             return Err(format!("gate_synonyms names no gate `{k}`{hint}"));
         }
     }
@@ -363,8 +363,8 @@ mod tests {
         let mut claims = vec![claim("Quantity", 3), claim("Word counts", 4)];
         let gates = vec![GateResult {
             number: 1,
-            name: "quantity",
-            title: "Quantity",
+            name: "quantity".to_owned(),
+            title: "Quantity".to_owned(),
             requirement: "25-30".to_owned(),
             status: Status::Fail,
             evidence: "3 questions".to_owned(),

@@ -43,11 +43,22 @@ pub fn parse_str<T: DeserializeOwned>(
 pub fn load_rubric(spec: Option<&str>, base: &Path) -> Result<Arc<Rubric>, Diagnostic> {
     match spec.map(str::trim) {
         None | Some("default") => Ok(Arc::new(Rubric::default_rubric())),
+        Some(name) if shipped(name).is_some() && !base.join(name).exists() => {
+            let text = shipped(name).unwrap_or_default();
+            let path = PathBuf::from(format!("rubrics/{name}.yaml"));
+            let rubric: Rubric = yaml::parse(&path, text, "a rubric")?;
+            validate::rubric(&path, &rubric)?;
+            Ok(Arc::new(rubric))
+        }
         Some(rel) => {
             let path: PathBuf = base.join(rel).components().collect();
             if !path.exists() {
+                let names: Vec<&str> = crate::model::SHIPPED_RUBRICS
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect();
                 return Err(Diagnostic::error("io", format!("rubric file {} does not exist", path.display()))
-                    .help("write `rubric: default` for the built-in rubric, or a path relative to bank.yaml"));
+                    .help(format!("write `default`, the name of a shipped rubric ({}), or a path relative to bank.yaml", names.join(", "))));
             }
             let text = read_text(&path)?;
             let rubric: Rubric = yaml::parse(&path, &text, "a rubric")?;
@@ -55,6 +66,14 @@ pub fn load_rubric(spec: Option<&str>, base: &Path) -> Result<Arc<Rubric>, Diagn
             Ok(Arc::new(rubric))
         }
     }
+}
+
+/// The text of the rubric shipped in the binary under `name` (`performance-minimal`).
+pub fn shipped(name: &str) -> Option<&'static str> {
+    crate::model::SHIPPED_RUBRICS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| *t)
 }
 
 /// The cross-file checks of a bank built elsewhere (the markdown importer).

@@ -8,7 +8,10 @@ use serde::{Deserialize, Serialize};
 
 /// The rubrics shipped in the binary, by name: `--rubric performance-minimal`.
 pub const SHIPPED_RUBRICS: [(&str, &str); 3] = [
-    ("performance-engineering", super::rubric::DEFAULT_RUBRIC_YAML),
+    (
+        "performance-engineering",
+        super::rubric::DEFAULT_RUBRIC_YAML,
+    ),
     (
         "performance-minimal",
         include_str!("../../rubrics/performance-minimal.yaml"),
@@ -141,12 +144,24 @@ pub struct LexiconMatch {
     pub min_share: f64,
 }
 
-/// A named list of phrases, matched case-insensitively at the start of a word.
+/// A named list of phrases, matched case-insensitively at the start of a word, and of
+/// regular expressions (case-insensitive). It matches when at least `min_distinct` of
+/// its phrases and patterns occur.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Lexicon {
     pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub words: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patterns: Vec<String>,
+    /// Distinct phrases or patterns that must occur (default 1); `2` for "affects ≥2 roles".
+    #[serde(default = "one_u32")]
+    pub min_distinct: u32,
+}
+
+fn one_u32() -> u32 {
+    1
 }
 
 /// The prose a lexicon measure reads (code, inline code and URLs never count).

@@ -738,6 +738,56 @@ mod tests {
     }
 
     #[test]
+    fn shipped_rubrics_parse_and_list_their_gates() {
+        for (name, text) in super::super::SHIPPED_RUBRICS {
+            let r: Rubric = serde_saphyr::from_str(text).expect(name);
+            assert_eq!(r.name, name);
+        }
+        let pm: Rubric = serde_saphyr::from_str(super::super::SHIPPED_RUBRICS[1].1).unwrap();
+        assert_eq!(pm.gates.len(), 10);
+        assert_eq!(pm.references.glossary(), 4);
+        let qe: Rubric = serde_saphyr::from_str(super::super::SHIPPED_RUBRICS[2].1).unwrap();
+        assert_eq!(qe.gates.len(), 12);
+        assert_eq!(qe.references.min("S"), 3);
+        assert_eq!(
+            qe.references.kind_of_id("C1").map(|k| k.name.as_str()),
+            Some("code-metrics")
+        );
+    }
+
+    #[test]
+    fn the_older_map_of_minimums_still_reads() {
+        let start = DEFAULT_RUBRIC_YAML.find("\nreferences:\n").unwrap();
+        let end = DEFAULT_RUBRIC_YAML
+            .find("\n# Gate 14: citation languages")
+            .unwrap();
+        let text = format!(
+            "{}\nreferences: {{glossary: 1, tools: 2, literature: 3, citations: 4}}\n{}",
+            &DEFAULT_RUBRIC_YAML[..start],
+            &DEFAULT_RUBRIC_YAML[end..]
+        );
+        let r: Rubric = serde_saphyr::from_str(&text).unwrap();
+        assert_eq!(
+            (
+                r.references.glossary(),
+                r.references.tools(),
+                r.references.literature(),
+                r.references.citations()
+            ),
+            (1, 2, 3, 4)
+        );
+    }
+
+    #[test]
+    fn an_unknown_measure_is_an_error() {
+        let text = DEFAULT_RUBRIC_YAML.replace("measure: clarity}", "measure: clarty}");
+        let e = serde_saphyr::from_str::<Rubric>(&text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("clarty"), "{e}");
+    }
+
+    #[test]
     fn a_question_counts_in_at_most_two_cells_dimension_major() {
         let r = Rubric::default_rubric();
         let (counted, extra) = r.cells(&["latency", "throughput"], &["analyze", "optimize"]);

@@ -98,7 +98,14 @@ pub fn render(report: &Report) -> String {
     if gates.is_empty() {
         gates = crate::gates::ALL
             .iter()
-            .map(|g| (g.number, g.name.to_owned(), g.title.to_owned(), g.doc_text()))
+            .map(|g| {
+                (
+                    g.number,
+                    g.name.to_owned(),
+                    g.title.to_owned(),
+                    g.doc_text(),
+                )
+            })
             .collect();
     }
     let mut rules: Vec<sarif::ReportingDescriptor> = gates
