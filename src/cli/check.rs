@@ -26,8 +26,10 @@ pub struct Args {
     /// Fail (exit 1) on WARN as well as FAIL.
     #[arg(long)]
     pub strict: bool,
-    /// For markdown documents: a rubric YAML whose axis labels and values they use
-    /// (default: `rubric` in qbank.toml).
+    /// The rubric every input is measured against: a shipped rubric's name
+    /// (`performance-minimal`, `quality-engineering`) or a rubric YAML. Without it: a bank's
+    /// own `rubric:`, then `rubric` in qbank.toml, then (documents) the shipped rubric
+    /// whose gates the document's Validation Results name, then the built-in one.
     #[arg(long, value_name = "FILE")]
     pub rubric: Option<PathBuf>,
     /// Only these gates (numbers or names) and diagnostic codes count; replaces `select`
@@ -152,7 +154,7 @@ fn show_settings(s: &Settings, args: &Args) -> String {
     let mut ignore = s.config.config.ignore.clone();
     ignore.extend(args.ignore.iter().cloned());
     let rubric = s.rubric.as_ref().map_or_else(
-        || "default (built-in; banks use their own `rubric:`)".to_owned(),
+        || "default (built-in; banks use their own `rubric:`, documents the shipped rubric their Validation Results name)".to_owned(),
         |p| p.display().to_string(),
     );
     let mut link_exclude: Vec<String> = s.config.config.links.exclude.clone();
@@ -268,14 +270,13 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
         .then(|| super::links::live_results(&paths, &link_args, cli.quiet));
     let links = live.as_ref().map(|l| l as &dyn gates::LinkStatus);
     let exclude = |p: &std::path::Path| settings.config.excludes(p);
-    let mut report = collect_filtered(
-        &paths,
-        args.as_of,
-        links,
-        settings.rubric.as_deref(),
-        &exclude,
-    )
-    .0;
+    let config_rubric = settings.config.rubric();
+    let choice = crate::import::RubricChoice {
+        flag: args.rubric.as_deref(),
+        config: config_rubric.as_deref(),
+        detect: true,
+    };
+    let mut report = collect_filtered(&paths, args.as_of, links, &choice, &exclude).0;
     report.strict = args.strict;
     if !cli.verbose {
         report.general.retain(|d| d.code != load::SKIPPED_LINK);
@@ -460,16 +461,21 @@ pub fn collect_banks_opts(
     links: Option<&dyn gates::LinkStatus>,
     rubric: Option<&std::path::Path>,
 ) -> (Report, Vec<(usize, Bank)>) {
-    collect_filtered(paths, as_of, links, rubric, &|_| false)
+    let choice = crate::import::RubricChoice {
+        flag: rubric,
+        ..crate::import::RubricChoice::default()
+    };
+    collect_filtered(paths, as_of, links, &choice, &|_| false)
 }
 
 /// Like [`collect_banks_opts`], leaving out banks, documents and problems at paths for
-/// which `exclude` is true (qbank.toml's `exclude` globs).
+/// which `exclude` is true (qbank.toml's `exclude` globs). `choice.flag` (`--rubric`)
+/// replaces every input's own rubric; the rest of `choice` applies to documents.
 pub fn collect_filtered(
     paths: &[PathBuf],
     as_of: Option<Day>,
     links: Option<&dyn gates::LinkStatus>,
-    rubric: Option<&std::path::Path>,
+    choice: &crate::import::RubricChoice<'_>,
     exclude: &(dyn Fn(&std::path::Path) -> bool + Sync),
 ) -> (Report, Vec<(usize, Bank)>) {
     let (mut inputs, mut general) = load::discover(paths);
@@ -499,7 +505,22 @@ pub fn collect_filtered(
     let results: Vec<(Loaded, BankReport)> = banks
         .par_iter()
         .map(|root| {
-            let loaded = load::load_bank(root);
+            let mut loaded = load::load_bank(root);
+            // `--rubric` replaces the bank's own; qbank.toml's applies to a bank that
+            // names none.
+            let replace = loaded.bank.as_ref().and_then(|b| {
+                choice
+                    .flag
+                    .or(choice.config.filter(|_| b.meta.rubric.is_none()))
+            });
+            if let Some(spec) = replace
+                && let Some(bank) = loaded.bank.as_mut()
+            {
+                match load::load_rubric(spec.to_str(), std::path::Path::new("")) {
+                    Ok(r) => bank.rubric = r,
+                    Err(d) => loaded.diagnostics.push(d),
+                }
+            }
             let report = bank_report(&loaded, as_of, links);
             (loaded, report)
         })
@@ -514,9 +535,15 @@ pub fn collect_filtered(
     }
     let imported: Vec<_> = documents
         .par_iter()
-        .map(|p| document_report(p, as_of, links, rubric))
+        .map(|p| document_report(p, as_of, links, choice))
         .collect();
-    for (bank_report, sources, bank) in imported {
+    for (bank_report, sources, bank, note) in imported {
+        if let Some(note) = note {
+            anstream::eprintln!(
+                "note: {}: {note}",
+                crate::diagnostic::display_path(&bank_report.path)
+            );
+        }
         report.add_sources(&sources);
         if let Some(bank) = bank {
             loaded_banks.push((report.banks.len(), bank));
@@ -531,9 +558,14 @@ fn document_report(
     path: &std::path::Path,
     as_of: Option<Day>,
     links: Option<&dyn gates::LinkStatus>,
-    rubric: Option<&std::path::Path>,
-) -> (BankReport, crate::model::Sources, Option<Bank>) {
-    let imported = crate::import::import_file(path, rubric);
+    choice: &crate::import::RubricChoice<'_>,
+) -> (
+    BankReport,
+    crate::model::Sources,
+    Option<Bank>,
+    Option<String>,
+) {
+    let imported = crate::import::import_file_with(path, choice);
     let mut diagnostics = imported.diagnostics.clone();
     let mut claims = imported.claims.clone();
     let mut report = BankReport {
@@ -561,7 +593,12 @@ fn document_report(
     crate::diagnostic::sort(&mut diagnostics);
     report.diagnostics = diagnostics;
     report.claims = claims;
-    (report, imported.sources, imported.bank)
+    (
+        report,
+        imported.sources,
+        imported.bank,
+        imported.rubric_note,
+    )
 }
 
 fn bank_report(

@@ -236,9 +236,14 @@ fn reference_floors(prefixes: &[String], ctx: &Ctx<'_>) -> Measurement {
             "A" => super::built_in("citations-min"),
             _ => None,
         };
+        let default_fields = crate::model::Rubric::default_rubric()
+            .references
+            .kind(&k.prefix)
+            .map(|d| d.fields.clone());
+        // A built-in kind keeps its typed check unless the rubric asks other fields of it.
         let one = match built {
-            Some(g) => (g.check)(ctx),
-            None => other_kind(k, ctx),
+            Some(g) if default_fields.as_ref() == Some(&k.fields) => (g.check)(ctx),
+            _ => other_kind(k, ctx),
         };
         evidence.push(format!("{}: {}", k.prefix, one.evidence));
         m.checks.extend(one.checks);
@@ -248,17 +253,12 @@ fn reference_floors(prefixes: &[String], ctx: &Ctx<'_>) -> Measurement {
     m
 }
 
-/// A kind the model has no typed fields for: an entry is complete when it is no
-/// placeholder, holds a URL when `URL` is among its fields, and has as many non-empty
+/// A kind measured by its `fields`: an entry is complete when it is no placeholder, holds
+/// a URL (or DOI) when `URL` is among its fields, and has as many non-empty
 /// parts (`|`- or `;`-separated, or `Label:` fields) as its other fields.
 fn other_kind(k: &crate::model::RefKind, ctx: &Ctx<'_>) -> Measurement {
     let min = ctx.scaled(k.min) as usize;
-    let entries: Vec<&crate::model::OtherRef> = ctx
-        .bank
-        .other_refs
-        .iter()
-        .filter(|e| e.kind == k.prefix)
-        .collect();
+    let entries = entries_of(ctx, &k.prefix);
     let wants_url = k.fields.iter().any(|f| f.eq_ignore_ascii_case("url"));
     let prose_fields = k
         .fields
@@ -268,12 +268,19 @@ fn other_kind(k: &crate::model::RefKind, ctx: &Ctx<'_>) -> Measurement {
     let mut m = Measurement::default();
     let mut complete = 0;
     for e in &entries {
-        let text = e.text.value.as_str();
+        let text = e.text.as_str();
         let mut missing = Vec::new();
         if let Some(p) = ctx.placeholders.find(text) {
             missing.push(format!("content (placeholder: {})", p.what));
         }
-        if wants_url && !text.contains("http://") && !text.contains("https://") {
+        static DOI: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"\b10\.\d{4,9}/\S+").expect("valid regex")
+        });
+        if wants_url
+            && !text.contains("http://")
+            && !text.contains("https://")
+            && !DOI.is_match(text)
+        {
             missing.push("a URL".to_owned());
         }
         let masked = crate::text::mask_code(text);
@@ -325,6 +332,54 @@ fn other_kind(k: &crate::model::RefKind, ctx: &Ctx<'_>) -> Measurement {
     }
     m.evidence = format!("{} entries, {complete} complete (min {min})", entries.len());
     m
+}
+
+/// One entry of a reference kind, as text: its id, where it is, and its fields joined.
+struct KindEntry<'a> {
+    id: &'a crate::model::Sp<String>,
+    file: crate::model::FileId,
+    text: String,
+}
+
+/// The entries of the kind with this prefix: the typed lists for G/T/L/A (their fields
+/// joined by `|`), the other kinds' entries as written.
+fn entries_of<'a>(ctx: &Ctx<'a>, prefix: &str) -> Vec<KindEntry<'a>> {
+    use crate::model::EntryTexts;
+    fn typed<'a, E: EntryTexts>(
+        list: &'a [E],
+        id: impl Fn(&'a E) -> (&'a crate::model::Sp<String>, crate::model::FileId),
+    ) -> Vec<KindEntry<'a>> {
+        list.iter()
+            .map(|e| {
+                let (id, file) = id(e);
+                let text = e
+                    .texts()
+                    .iter()
+                    .map(|(_, t)| *t)
+                    .filter(|t| !t.trim().is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                KindEntry { id, file, text }
+            })
+            .collect()
+    }
+    let b = ctx.bank;
+    match prefix {
+        "G" => typed(&b.glossary, |g| (&g.id, g.file)),
+        "T" => typed(&b.tools, |t| (&t.id, t.file)),
+        "L" => typed(&b.literature, |s| (&s.id, s.file)),
+        "A" => typed(&b.citations, |s| (&s.id, s.file)),
+        _ => b
+            .other_refs
+            .iter()
+            .filter(|e| e.kind == prefix)
+            .map(|e| KindEntry {
+                id: &e.id,
+                file: e.file,
+                text: e.text.value.clone(),
+            })
+            .collect(),
+    }
 }
 
 /// The masked prose of a question that a lexicon measure reads.

@@ -49,6 +49,8 @@ pub struct Imported {
     pub diagnostics: Vec<Diagnostic>,
     /// The document's own Validation Results rows.
     pub claims: Vec<Claim>,
+    /// Why the rubric was chosen, when it was detected from the Validation Results.
+    pub rubric_note: Option<String>,
     pub sources: Sources,
 }
 
@@ -71,6 +73,7 @@ pub fn import_file(path: &Path, rubric: Option<&Path>) -> Imported {
                 diagnostics: vec![d],
                 claims: Vec::new(),
                 sources: Sources::default(),
+                rubric_note: None,
             };
         }
     };
@@ -79,6 +82,117 @@ pub fn import_file(path: &Path, rubric: Option<&Path>) -> Imported {
 
 /// Imports a document given as text (the path is used for diagnostics and as the root).
 pub fn import_str(path: &Path, text: &str, rubric: Option<&Path>) -> Imported {
+    import_str_with(
+        path,
+        text,
+        &RubricChoice {
+            flag: rubric,
+            ..RubricChoice::default()
+        },
+    )
+}
+
+/// Where a document's rubric comes from, in order of precedence: `flag` (`--rubric`),
+/// the document's own `<!-- qbank: {"rubric": ...} -->`, `config` (qbank.toml), then,
+/// with `detect`, the shipped rubric whose gate names best match the document's own
+/// Validation Results, then the built-in one.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RubricChoice<'a> {
+    pub flag: Option<&'a Path>,
+    pub config: Option<&'a Path>,
+    pub detect: bool,
+}
+
+/// Imports a markdown file, its rubric chosen as `choice` says.
+pub fn import_file_with(path: &Path, choice: &RubricChoice<'_>) -> Imported {
+    match crate::load::read_text(path) {
+        Ok(t) => import_str_with(path, &t, choice),
+        Err(d) => Imported {
+            path: path.to_path_buf(),
+            bank: None,
+            diagnostics: vec![d],
+            claims: Vec::new(),
+            sources: Sources::default(),
+            rubric_note: None,
+        },
+    }
+}
+
+/// The shipped rubric whose gates the document's Validation Results rows name best, when
+/// it names more of them than the built-in rubric does: (name, the note saying why).
+pub fn detect_rubric(claims: &[Claim]) -> Option<(&'static str, String)> {
+    static SHIPPED: std::sync::LazyLock<Vec<(&'static str, Rubric)>> =
+        std::sync::LazyLock::new(|| {
+            crate::model::SHIPPED_RUBRICS
+                .iter()
+                .filter_map(|(n, t)| serde_saphyr::from_str(t).ok().map(|r| (*n, r)))
+                .collect()
+        });
+    if claims.is_empty() {
+        return None;
+    }
+    let scores: Vec<(&str, usize, usize)> = SHIPPED
+        .iter()
+        .map(|(n, r)| {
+            let matched = claims
+                .iter()
+                .filter(|c| claims::match_gate(r, &c.name).is_some())
+                .count();
+            (*n, matched, r.gates.len())
+        })
+        .collect();
+    let default = scores.first().map_or(0, |s| s.1);
+    // The first of the best: the built-in rubric wins a tie.
+    let best = scores
+        .iter()
+        .fold(None::<&(&str, usize, usize)>, |b, s| match b {
+            Some(b) if b.1 >= s.1 => Some(b),
+            _ => Some(s),
+        })?;
+    if best.1 <= default {
+        return None;
+    }
+    Some((
+        best.0,
+        format!(
+            "rubric `{}` chosen: {} of the {} rows of the document's Validation Results name its {} gates (built-in rubric: {}); pass --rubric to choose another",
+            best.0,
+            best.1,
+            claims.len(),
+            best.2,
+            default
+        ),
+    ))
+}
+
+/// The reference kinds beyond G/T/L/A whose entries the reader keeps: those of the
+/// rubric given, else of every shipped rubric (the final rubric keeps its own).
+fn candidate_kinds(given: Option<&Rubric>) -> Vec<crate::model::RefKind> {
+    let mut out: Vec<crate::model::RefKind> = Vec::new();
+    let mut add = |r: &Rubric| {
+        for k in r.references.iter() {
+            if !matches!(k.prefix.as_str(), "G" | "T" | "L" | "A")
+                && !out.iter().any(|o| o.prefix == k.prefix)
+            {
+                out.push(k.clone());
+            }
+        }
+    };
+    match given {
+        Some(r) => add(r),
+        None => {
+            for (_, text) in crate::model::SHIPPED_RUBRICS {
+                if let Ok(r) = serde_saphyr::from_str::<Rubric>(text) {
+                    add(&r);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Imports a document given as text, its rubric chosen as `choice` says.
+pub fn import_str_with(path: &Path, text: &str, choice: &RubricChoice<'_>) -> Imported {
     let text: Arc<str> = if text.contains('\r') {
         Arc::from(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
@@ -88,23 +202,30 @@ pub fn import_str(path: &Path, text: &str, rubric: Option<&Path>) -> Imported {
     let file = sources.add(path.to_path_buf(), text.clone());
     let mut r = Reader::new(path, &text, file);
     let mut diags = Vec::new();
-    let rubric_arc = match rubric {
-        Some(p) => match crate::load::load_rubric(p.to_str(), Path::new("")) {
+    let load =
+        |p: &Path, diags: &mut Vec<crate::diagnostic::Diagnostic>| match crate::load::load_rubric(
+            p.to_str(),
+            Path::new(""),
+        ) {
             Ok(r) => Some(r),
             Err(d) => {
                 diags.push(d);
                 None
             }
-        },
-        None => None,
-    };
+        };
+    let flag_rubric = choice.flag.and_then(|p| load(p, &mut diags));
+    r.kinds = candidate_kinds(flag_rubric.as_deref());
     r.read();
     let rubric_spec = r.meta_comment.rubric.clone();
-    let rubric_final = match rubric_arc {
-        Some(r) => r,
-        None => {
+    let mut rubric_note = None;
+    let rubric_final = match (flag_rubric, &rubric_spec) {
+        (Some(r), _) => r,
+        (None, Some(_)) | (None, None) if choice.flag.is_some() => {
+            Arc::new(Rubric::default_rubric())
+        }
+        (None, Some(spec)) => {
             let base = path.parent().unwrap_or(Path::new(""));
-            match crate::load::load_rubric(rubric_spec.as_deref(), base) {
+            match crate::load::load_rubric(Some(spec), base) {
                 Ok(r) => r,
                 Err(d) => {
                     diags.push(d.at(Location::file(path)));
@@ -112,10 +233,27 @@ pub fn import_str(path: &Path, text: &str, rubric: Option<&Path>) -> Imported {
                 }
             }
         }
+        (None, None) => {
+            let configured = choice.config.and_then(|p| load(p, &mut diags));
+            match configured {
+                Some(r) => r,
+                None if choice.config.is_some() => Arc::new(Rubric::default_rubric()),
+                None => match choice.detect.then(|| detect_rubric(&r.claims)).flatten() {
+                    Some((name, note)) => {
+                        rubric_note = Some(note);
+                        crate::load::load_rubric(Some(name), Path::new(""))
+                            .unwrap_or_else(|_| Arc::new(Rubric::default_rubric()))
+                    }
+                    None => Arc::new(Rubric::default_rubric()),
+                },
+            }
+        }
     };
-    let rubric_value = match rubric {
-        Some(_) => Some("rubric.yaml".to_owned()),
-        None => rubric_spec,
+    let rubric_value = match (choice.flag, &rubric_spec, choice.config) {
+        (Some(_), _, _) => Some("rubric.yaml".to_owned()),
+        (None, Some(s), _) => Some(s.clone()),
+        (None, None, Some(_)) => Some("rubric.yaml".to_owned()),
+        (None, None, None) => rubric_note.as_ref().map(|_| rubric_final.name.clone()),
     };
     let (bank, mut more) = r.finish(rubric_final, rubric_value, sources.clone());
     diags.append(&mut more);
@@ -126,6 +264,7 @@ pub fn import_str(path: &Path, text: &str, rubric: Option<&Path>) -> Imported {
         bank: Some(bank.0),
         diagnostics: diags,
         sources,
+        rubric_note,
     }
 }
 
@@ -161,6 +300,7 @@ enum Label {
     Difficulty,
     Dim,
     Phase,
+    Roles,
     KeyInsight,
     Field(Field),
 }
@@ -185,6 +325,8 @@ struct QDraft {
     difficulty: Option<Sp<Difficulty>>,
     dims: Vec<(Range<usize>, bool)>,
     phases: Vec<(Range<usize>, bool)>,
+    /// `**Roles**: QA, Developer`, matched to the rubric's roles at `finish`.
+    roles: Vec<Range<usize>>,
     key_insight: Option<Range<usize>>,
     answer: Option<Range<usize>>,
     practical: Vec<Practical>,
@@ -219,6 +361,10 @@ struct Reader<'t> {
     tools: Vec<Tool>,
     literature: Vec<Source>,
     citations: Vec<Source>,
+    /// Reference kinds beyond G/T/L/A that a candidate rubric declares: their entries
+    /// are read (`**C1. ...**`) and their section headings recognised.
+    kinds: Vec<crate::model::RefKind>,
+    other_refs: Vec<crate::model::OtherRef>,
     claims: Vec<Claim>,
     target: Target,
     /// The visible `**As of**:` line of Context & Coverage.
@@ -304,6 +450,8 @@ impl<'t> Reader<'t> {
             tools: Vec::new(),
             literature: Vec::new(),
             citations: Vec::new(),
+            kinds: Vec::new(),
+            other_refs: Vec::new(),
             claims: Vec::new(),
             target: Target::None,
             as_of: None,
@@ -567,7 +715,10 @@ impl<'t> Reader<'t> {
             tools: std::mem::take(&mut self.tools),
             literature: std::mem::take(&mut self.literature),
             citations: std::mem::take(&mut self.citations),
-            other_refs: Vec::new(),
+            other_refs: std::mem::take(&mut self.other_refs)
+                .into_iter()
+                .filter(|e| rubric.references.kind(&e.kind).is_some())
+                .collect(),
             rubric,
             sources,
         };

@@ -35,7 +35,13 @@ fn classify(label: &str, rubric_dim: &str, rubric_phase: &str) -> Option<Label> 
     let plural = |base: &str| l == base || l == format!("{base}s") || l == format!("{base}es");
     Some(match l {
         "difficulty" | "level" | "难度" => Label::Difficulty,
-        _ if plural(rubric_dim) || plural("dimension") => Label::Dim,
+        _ if plural(rubric_dim)
+            || plural("dimension")
+            || matches!(l, "category" | "categories" | "cat" | "cats") =>
+        {
+            Label::Dim
+        }
+        "role" | "roles" | "stakeholder" | "stakeholders" => Label::Roles,
         _ if plural(rubric_phase) || plural("phase") => Label::Phase,
         "key insight" | "key insights" | "insight" | "关键洞察" => Label::KeyInsight,
         "answer" | "model answer" | "sample answer" | "答案" => Label::Field(Field::Answer),
@@ -86,6 +92,7 @@ impl<'t> Reader<'t> {
             comment: QuestionComment::default(),
             difficulty: None,
             dims: Vec::new(),
+            roles: Vec::new(),
             phases: Vec::new(),
             key_insight: None,
             answer: None,
@@ -120,6 +127,20 @@ impl<'t> Reader<'t> {
                 if let Some(first) = labels.first()
                     && self.trim(b.range.start..first.start).is_empty()
                 {
+                    // A metadata line (`**Difficulty**: ... | **Phase**: ...`): any other
+                    // bold label on it (`**Decision Criticality**:`) ends the value before.
+                    let all = self.labels(b.range.clone(), &|_| true);
+                    let meta = |l: &Labelled| {
+                        matches!(
+                            classify(&l.name, "dimension", "phase"),
+                            Some(Label::Difficulty | Label::Dim | Label::Phase | Label::Roles)
+                        )
+                    };
+                    let labels = if all.iter().any(meta) && all.len() > labels.len() {
+                        all
+                    } else {
+                        labels
+                    };
                     self.question_labels(labels);
                     return;
                 }
@@ -189,6 +210,7 @@ impl<'t> Reader<'t> {
                         .into_iter()
                         .map(|r| (r, true)),
                 ),
+                Some(Label::Roles) => q.roles.extend(split_values(self.text, value)),
                 Some(Label::KeyInsight) => q.key_insight = Some(value),
                 Some(Label::Field(f)) => {
                     q.field = f;
@@ -437,8 +459,23 @@ impl<'t> Reader<'t> {
                            vals: &[(Range<usize>, bool)],
                            axis: &crate::model::Axis|
          -> Vec<Sp<String>> {
-            vals.iter()
-                .map(|(r, _)| {
+            // Values were split at `/` too: `CI/CD & Quality Gates` is one value when the
+            // axis has it whole.
+            let mut ranges: Vec<Range<usize>> = Vec::new();
+            for (r, _) in vals {
+                if let Some(prev) = ranges.last_mut()
+                    && axis.find(this.slice(prev)).is_none()
+                    && this.text.get(prev.end..r.start) == Some("/")
+                    && axis.find(this.slice(&(prev.start..r.end))).is_some()
+                {
+                    prev.end = r.end;
+                    continue;
+                }
+                ranges.push(r.clone());
+            }
+            ranges
+                .iter()
+                .map(|r| {
                     let s = this.sp(r.clone());
                     let id = axis
                         .find(&s.value)
@@ -484,7 +521,17 @@ impl<'t> Reader<'t> {
             difficulty,
             dimensions,
             phases,
-            roles: at(&d.comment.roles),
+            roles: if d.comment.roles.is_empty() {
+                d.roles
+                    .iter()
+                    .filter_map(|r| {
+                        let s = self.sp(r.clone());
+                        role_of(rubric, &s.value).map(|id| Sp::new(id, s.pos))
+                    })
+                    .collect()
+            } else {
+                at(&d.comment.roles)
+            },
             methods: at(&d.comment.methods),
             key_insight: d.key_insight.map(|r| self.sp(r)),
             answer,
@@ -615,4 +662,27 @@ fn risk(r: &Reader<'_>, range: Range<usize>) -> Risk {
         risk,
         mitigation: mitigation.filter(|m| !m.value.is_empty()),
     }
+}
+
+/// The rubric role a document's role name means: its id or title, a `/`-separated part of
+/// the title (`QA` for `QA/SET`), or the start of the title (`Dev` for `Developer`).
+fn role_of(rubric: &Rubric, name: &str) -> Option<String> {
+    let n = name.trim().trim_matches(['*', '.']).to_lowercase();
+    if n.is_empty() {
+        return None;
+    }
+    let singular = n.strip_suffix('s').unwrap_or(&n).to_owned();
+    rubric
+        .roles
+        .iter()
+        .find(|r| {
+            let t = r.title.to_lowercase();
+            let ts = t.strip_suffix('s').unwrap_or(&t).to_owned();
+            r.id == n
+                || t == n
+                || ts == singular
+                || t.split('/').any(|p| p.trim() == n || p.trim() == singular)
+                || (n.len() >= 3 && t.starts_with(&n))
+        })
+        .map(|r| r.id.clone())
 }

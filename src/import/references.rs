@@ -13,7 +13,8 @@ use crate::model::{
 };
 
 static RE_REF_ID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(\*\*)?\[?([GTLA])(\d{1,4})\]?\s*[.:)：]?\s*(\*\*)?\s*").expect("valid regex")
+    Regex::new(r"^\s*(\*\*)?\[?([A-Z]{1,3}?)(\d{1,4})\]?\s*[.:)：]?\s*(\*\*)?\s*")
+        .expect("valid regex")
 });
 static RE_LANG_TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[([A-Z]{2,3})\]").expect("valid regex"));
@@ -135,6 +136,26 @@ impl<'t> Reader<'t> {
             self.unrecognised(&r, "text", "the references (no G#/T#/L#/A# id)");
             return;
         };
+        let prefix = c[2].to_owned();
+        if !matches!(prefix.as_str(), "G" | "T" | "L" | "A") {
+            if self.kinds.iter().any(|k| k.prefix == prefix) {
+                let id_start = r.start + c.get(2).map_or(0, |m| m.start());
+                let id = Sp::new(format!("{prefix}{}", &c[3]), self.pos(id_start));
+                let body_start = r.start + c.get(0).map_or(0, |m| m.end());
+                let text = self.sp(body_start..r.end);
+                self.entry = Some(r.clone());
+                self.target = Target::None;
+                self.other_refs.push(crate::model::OtherRef {
+                    kind: prefix,
+                    id,
+                    text,
+                    file: self.file,
+                });
+            } else {
+                self.unrecognised(&r, "text", "the references (no G#/T#/L#/A# id)");
+            }
+            return;
+        }
         let kind = c[2].chars().next().unwrap_or('G');
         let _ = list;
         let id_start = r.start + c.get(2).map_or(0, |m| m.start());

@@ -156,6 +156,13 @@ impl<'t> Reader<'t> {
             Section::Refs(None)
         } else if matches!(current, Section::Qa) && RE_CLUSTER_PREFIX.is_match(heading) {
             Section::Qa
+        } else if self.kinds.iter().any(|k| {
+            k.headings
+                .iter()
+                .chain(std::iter::once(&k.title))
+                .any(|p| h.trim_start().starts_with(&p.to_lowercase()))
+        }) {
+            Section::Refs(None)
         } else {
             Section::Unknown
         }

@@ -43,7 +43,8 @@ pub fn parse_str<T: DeserializeOwned>(
 pub fn load_rubric(spec: Option<&str>, base: &Path) -> Result<Arc<Rubric>, Diagnostic> {
     match spec.map(str::trim) {
         None | Some("default") => Ok(Arc::new(Rubric::default_rubric())),
-        Some(name) if shipped(name).is_some() && !base.join(name).exists() => {
+        Some(spec) if shipped_name(spec).is_some() && !base.join(spec).exists() => {
+            let name = shipped_name(spec).unwrap_or_default();
             let text = shipped(name).unwrap_or_default();
             let path = PathBuf::from(format!("rubrics/{name}.yaml"));
             let rubric: Rubric = yaml::parse(&path, text, "a rubric")?;
@@ -74,6 +75,16 @@ pub fn shipped(name: &str) -> Option<&'static str> {
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, t)| *t)
+}
+
+/// The shipped rubric a rubric setting names: `performance-minimal`, also as the last
+/// component of a path that does not exist (qbank.toml's setting, joined to its folder).
+fn shipped_name(spec: &str) -> Option<&'static str> {
+    let name = Path::new(spec).file_name()?.to_str()?;
+    crate::model::SHIPPED_RUBRICS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(n, _)| *n)
 }
 
 /// The cross-file checks of a bank built elsewhere (the markdown importer).
