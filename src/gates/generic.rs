@@ -46,8 +46,10 @@ pub fn requirement(m: &Measure, r: &Rubric) -> String {
             if let Some(n) = c.min_values {
                 parts.push(format!("≥{n}/{} {label} covered", values.len()));
             }
-            for (id, s) in &c.shares {
-                parts.push(format!("{} ≥{:.0}%", title_of(&values, id), s * 100.0));
+            for (id, title) in &values {
+                if let Some(s) = c.shares.get(id) {
+                    parts.push(format!("{title} ≥{:.0}%", s * 100.0));
+                }
             }
             parts.join("; ")
         }
@@ -189,9 +191,11 @@ fn coverage(c: &Coverage, ctx: &Ctx<'_>) -> Measurement {
             );
         }
     }
-    for (id, min_share) in &c.shares {
-        let i = values.iter().position(|(v, _)| v == id);
-        let n = i.map_or(0, |i| counts[i]);
+    for (i, (id, _)) in values.iter().enumerate() {
+        let Some(min_share) = c.shares.get(id) else {
+            continue;
+        };
+        let n = counts[i];
         let ok = share(n, qs.len()) + 1e-9 >= *min_share;
         m.require(ok);
         if !ok {

@@ -15,5 +15,6 @@ mod load;
 mod packet;
 mod pdf;
 mod render;
+mod rubrics;
 mod schema;
 mod shipped;
