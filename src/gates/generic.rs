@@ -131,7 +131,7 @@ fn title_of(values: &[(String, String)], id: &str) -> String {
 }
 
 /// The axis values a question names, as ids of the axis.
-fn question_values<'q>(q: &'q Question, a: CoverageAxis) -> Vec<&'q str> {
+fn question_values(q: &Question, a: CoverageAxis) -> Vec<&str> {
     let list = match a {
         CoverageAxis::Dimensions => &q.dimensions,
         CoverageAxis::Phases => &q.phases,

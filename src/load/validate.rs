@@ -282,12 +282,10 @@ fn check_gates(r: &Rubric) -> Result<(), String> {
                     }
                 }
             }
-            Measure::FieldShare(f) => {
-                if f.min_share.is_none() && f.min_count.is_none() {
-                    return Err(format!(
-                        "gate `{g}`: field-share needs `min_share` or `min_count`"
-                    ));
-                }
+            Measure::FieldShare(f) if f.min_share.is_none() && f.min_count.is_none() => {
+                return Err(format!(
+                    "gate `{g}`: field-share needs `min_share` or `min_count`"
+                ));
             }
             Measure::AllOf(a) => {
                 for x in &a.of {
