@@ -64,7 +64,7 @@ pub(crate) fn figures(r: &Rubric) -> BTreeMap<&'static str, String> {
         "practical_lines",
         range(r.practical_lines.min, r.practical_lines.max),
     );
-    f.insert("gate_count", gates::ALL.len().to_string());
+    f.insert("gate_count", r.gates.len().to_string());
     f.insert("advanced_min", r.citations.advanced_min.to_string());
     f.insert(
         "advanced_min_alternatives",
@@ -235,7 +235,7 @@ struct DifficultyRow {
 #[derive(Serialize)]
 struct GateRow {
     number: u8,
-    title: &'static str,
+    title: String,
     requirement: String,
     threshold: String,
 }
@@ -386,13 +386,19 @@ pub fn render(rubric: &Rubric, bank: Option<&Bank>) -> Result<String, String> {
             count: count(rubric.difficulty.share(d)),
         })
         .collect();
-    let gate_rows: Vec<GateRow> = gates::ALL
+    // The rubric's gates; a built-in measure keeps its threshold wording.
+    let gate_rows: Vec<GateRow> = rubric
+        .gates
         .iter()
         .map(|g| GateRow {
             number: g.number,
-            title: g.title,
-            requirement: (g.requirement)(rubric),
-            threshold: threshold(g.number, rubric, &f),
+            title: g.title.clone(),
+            requirement: gates::requirement(g, rubric),
+            threshold: g
+                .measure
+                .built_in()
+                .and_then(|b| gates::built_in(b.0))
+                .map_or_else(|| "Met".to_owned(), |b| threshold(b.number, rubric, &f)),
         })
         .collect();
     let mut figs: BTreeMap<&str, String> = f.clone();
