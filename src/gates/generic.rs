@@ -240,13 +240,12 @@ fn reference_floors(prefixes: &[String], ctx: &Ctx<'_>) -> Measurement {
             "A" => super::built_in("citations-min"),
             _ => None,
         };
-        let default_fields = crate::model::Rubric::default_rubric()
-            .references
-            .kind(&k.prefix)
-            .map(|d| d.fields.clone());
+        static DEFAULT: std::sync::LazyLock<crate::model::References> =
+            std::sync::LazyLock::new(|| crate::model::Rubric::default_rubric().references);
+        let default_fields = DEFAULT.kind(&k.prefix).map(|d| &d.fields);
         // A built-in kind keeps its typed check unless the rubric asks other fields of it.
         let one = match built {
-            Some(g) if default_fields.as_ref() == Some(&k.fields) => (g.check)(ctx),
+            Some(g) if default_fields == Some(&k.fields) => (g.check)(ctx),
             _ => other_kind(k, ctx),
         };
         evidence.push(format!("{}: {}", k.prefix, one.evidence));

@@ -121,17 +121,10 @@ pub fn import_file_with(path: &Path, choice: &RubricChoice<'_>) -> Imported {
 /// The shipped rubric whose gates the document's Validation Results rows name best, when
 /// it names more of them than the built-in rubric does: (name, the note saying why).
 pub fn detect_rubric(claims: &[Claim]) -> Option<(&'static str, String)> {
-    static SHIPPED: std::sync::LazyLock<Vec<(&'static str, Rubric)>> =
-        std::sync::LazyLock::new(|| {
-            crate::model::SHIPPED_RUBRICS
-                .iter()
-                .filter_map(|(n, t)| serde_saphyr::from_str(t).ok().map(|r| (*n, r)))
-                .collect()
-        });
     if claims.is_empty() {
         return None;
     }
-    let scores: Vec<(&str, usize, usize)> = SHIPPED
+    let scores: Vec<(&str, usize, usize)> = shipped_rubrics()
         .iter()
         .map(|(n, r)| {
             let matched = claims
@@ -181,14 +174,24 @@ fn candidate_kinds(given: Option<&Rubric>) -> Vec<crate::model::RefKind> {
     match given {
         Some(r) => add(r),
         None => {
-            for (_, text) in crate::model::SHIPPED_RUBRICS {
-                if let Ok(r) = serde_saphyr::from_str::<Rubric>(text) {
-                    add(&r);
-                }
+            for (_, r) in shipped_rubrics().iter() {
+                add(r);
             }
         }
     }
     out
+}
+
+/// The shipped rubrics, parsed once.
+fn shipped_rubrics() -> &'static [(&'static str, Rubric)] {
+    static SHIPPED: std::sync::LazyLock<Vec<(&'static str, Rubric)>> =
+        std::sync::LazyLock::new(|| {
+            crate::model::SHIPPED_RUBRICS
+                .iter()
+                .filter_map(|(n, t)| serde_saphyr::from_str(t).ok().map(|r| (*n, r)))
+                .collect()
+        });
+    &SHIPPED
 }
 
 /// Imports a document given as text, its rubric chosen as `choice` says.
