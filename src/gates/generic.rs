@@ -671,3 +671,57 @@ fn all_of(of: &[Measure], ctx: &Ctx<'_>) -> Measurement {
     m.skipped = all_skipped;
     m
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shipped(i: usize) -> Rubric {
+        serde_saphyr::from_str(crate::model::SHIPPED_RUBRICS[i].1).expect("parses")
+    }
+
+    #[test]
+    fn generic_requirements_state_the_rubrics_thresholds() {
+        let q = shipped(2);
+        let req = |name: &str| {
+            let g = q.gates.iter().find(|g| g.name == name).expect(name);
+            super::super::requirement(g, &q)
+        };
+        assert_eq!(req("phases"), "≥3/4 phases covered");
+        assert_eq!(
+            req("categories"),
+            "Testing & Automation ≥40%; Code Quality & Analysis ≥30%; CI/CD & Quality Gates ≥30%; Observability & Reliability ≥20%"
+        );
+        assert_eq!(
+            req("minimums"),
+            "G≥6, S≥3, T≥2, C≥1, O≥1, A≥4; 3-5 Q&A pairs"
+        );
+        assert_eq!(req("words"), "100% of answers 120-200 words");
+        let p = shipped(1);
+        let floors = p
+            .gates
+            .iter()
+            .find(|g| g.name == "reference-floors")
+            .unwrap();
+        assert_eq!(super::super::requirement(floors, &p), "G≥4, T≥2, L≥3, A≥5");
+    }
+
+    #[test]
+    fn the_default_rubrics_gates_are_the_spec_gates_with_their_own_measures() {
+        let d = Rubric::default_rubric();
+        for (spec, g) in d.gates.iter().zip(super::super::ALL) {
+            assert_eq!(
+                (spec.number, spec.name.as_str(), spec.title.as_str()),
+                (g.number, g.name, g.title)
+            );
+            assert_eq!(spec.measure.built_in().map(|b| b.0), Some(g.name));
+        }
+    }
+
+    #[test]
+    fn plurals_of_axis_labels() {
+        assert_eq!(plural("Category"), "categories");
+        assert_eq!(plural("Phase"), "phases");
+        assert_eq!(plural("Roles"), "roles");
+    }
+}

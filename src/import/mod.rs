@@ -747,3 +747,48 @@ fn kind_name(k: &Kind) -> &'static str {
         Kind::Other => "block",
     }
 }
+
+#[cfg(test)]
+mod detect_tests {
+    use super::*;
+
+    fn claims(names: &[&str]) -> Vec<Claim> {
+        names
+            .iter()
+            .map(|n| Claim {
+                gate: None,
+                name: (*n).to_owned(),
+                status_text: "PASS".to_owned(),
+                claimed: None,
+                evidence: String::new(),
+                line: 1,
+                measured: None,
+                contradicted: false,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_rubric_naming_most_rows_wins_and_the_default_wins_a_tie() {
+        let quality = claims(&[
+            "Source Quality",
+            "Minimums",
+            "Phases",
+            "Categories",
+            "Roles",
+        ]);
+        assert_eq!(
+            detect_rubric(&quality).map(|(n, _)| n),
+            Some("quality-engineering")
+        );
+        let minimal = claims(&["Decision Criticality", "Quantity", "Reference Floors"]);
+        assert_eq!(
+            detect_rubric(&minimal).map(|(n, _)| n),
+            Some("performance-minimal")
+        );
+        // The spec's own names: the built-in rubric matches as many, so no note.
+        let spec = claims(&["Quantity", "Difficulty", "Clarity"]);
+        assert_eq!(detect_rubric(&spec), None);
+        assert_eq!(detect_rubric(&[]), None);
+    }
+}

@@ -686,3 +686,20 @@ fn role_of(rubric: &Rubric, name: &str) -> Option<String> {
         })
         .map(|r| r.id.clone())
 }
+
+#[cfg(test)]
+mod role_tests {
+    use super::*;
+
+    #[test]
+    fn role_names_match_ids_titles_parts_and_prefixes() {
+        let r: Rubric = serde_saphyr::from_str(crate::model::SHIPPED_RUBRICS[2].1).expect("parses");
+        assert_eq!(role_of(&r, "QA").as_deref(), Some("qa"));
+        assert_eq!(role_of(&r, "SET").as_deref(), Some("qa"));
+        assert_eq!(role_of(&r, "Dev").as_deref(), Some("developer"));
+        assert_eq!(role_of(&r, "SREs").as_deref(), Some("sre"));
+        assert_eq!(role_of(&r, "Architect").as_deref(), Some("architect"));
+        assert_eq!(role_of(&r, "Finance"), None);
+        assert_eq!(role_of(&r, ""), None);
+    }
+}
