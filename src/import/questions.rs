@@ -358,6 +358,19 @@ impl<'t> Reader<'t> {
                     }
                 }
             }
+            // No `**Answer**` label: labelled paragraphs after the metadata line
+            // (`**Topic**: ...`, `**Decision**: ...`) are the answer.
+            Field::None
+                if b.kind == Kind::Paragraph
+                    && self.questions.last().is_some_and(|q| q.answer.is_none())
+                    && !self.labels(b.range.clone(), &|_| true).is_empty()
+                    && self.slice(&b.range).trim_start().starts_with("**") =>
+            {
+                if let Some(q) = self.questions.last_mut() {
+                    q.answer = Some(b.range.clone());
+                    q.field = Field::Answer;
+                }
+            }
             _ => self.unrecognised(&b.range, kind_name(&b.kind), "this question"),
         }
     }
