@@ -25,6 +25,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use serde::Serialize;
+
 pub use claims::Claim;
 use comments::{MetaComment, QuestionComment};
 pub(crate) use questions::infer_diagram;
@@ -50,6 +52,53 @@ pub struct Imported {
     /// The document's own Validation Results rows.
     pub claims: Vec<Claim>,
     pub sources: Sources,
+    /// How many questions were recognised, and the question-like lines that were not.
+    pub recognition: Recognition,
+}
+
+/// How many questions a document's import recognised, and every question-like line
+/// (`### Q3 ...`, `**Q3:** ...`, `Q3. ...`) that did not start a question.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Recognition {
+    pub questions: usize,
+    /// Question-like lines not recognised as questions, in document order.
+    pub missed: Vec<Missed>,
+}
+
+impl Recognition {
+    /// `29 questions recognised; 1 question-like line not:` and one `path:line: text`
+    /// line for each, in document order.
+    pub fn human(&self, path: &Path) -> String {
+        let n = self.missed.len();
+        let mut s = format!(
+            "{} {} recognised; {n} question-like {} not{}",
+            self.questions,
+            if self.questions == 1 {
+                "question"
+            } else {
+                "questions"
+            },
+            if n == 1 { "line" } else { "lines" },
+            if n == 0 { "" } else { ":" },
+        );
+        let shown = crate::diagnostic::display_path(path);
+        for m in &self.missed {
+            let place = if m.in_code { " (in a code block)" } else { "" };
+            s.push_str(&format!("\n  {shown}:{}: {}{place}", m.line, m.text));
+        }
+        s
+    }
+}
+
+/// A question-like line that did not start a question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Missed {
+    /// 1-based line in the document.
+    pub line: u32,
+    /// The line as written (its first 80 characters).
+    pub text: String,
+    /// The line is inside a code block (a reader sees code there, not a question).
+    pub in_code: bool,
 }
 
 impl Imported {
@@ -71,6 +120,7 @@ pub fn import_file(path: &Path, rubric: Option<&Path>) -> Imported {
                 diagnostics: vec![d],
                 claims: Vec::new(),
                 sources: Sources::default(),
+                recognition: Recognition::default(),
             };
         }
     };
@@ -122,6 +172,7 @@ pub fn import_str(path: &Path, text: &str, rubric: Option<&Path>) -> Imported {
     crate::diagnostic::sort(&mut diags);
     Imported {
         path: path.to_path_buf(),
+        recognition: bank.2,
         claims: bank.1,
         bank: Some(bank.0),
         diagnostics: diags,
@@ -154,6 +205,11 @@ enum Field {
     Alternatives,
     Risks,
     Validation,
+    /// A label whose value comes in the next block (`#### Key Insight`, then a paragraph).
+    KeyInsight,
+    Difficulty,
+    Dims,
+    Phases,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -178,7 +234,10 @@ enum Target {
 /// One question as read, before the rubric resolves its axis values.
 struct QDraft {
     number: Option<u32>,
+    /// The heading, or the paragraph, that starts the question.
     heading: Range<usize>,
+    /// The heading's level; none for a question written as a paragraph.
+    level: Option<u8>,
     title: Range<usize>,
     cluster: usize,
     comment: QuestionComment,
@@ -227,6 +286,21 @@ struct Reader<'t> {
     meta_comment_at: Option<usize>,
     /// The text of the reference entry read last (a comment after it refers to it).
     entry: Option<Range<usize>>,
+    /// The level of the heading that started the current cluster.
+    cluster_level: Option<u8>,
+    /// Question-like lines inside code blocks.
+    code_questions: Vec<CodeQuestion>,
+}
+
+/// A question-like line inside a code block.
+struct CodeQuestion {
+    number: u32,
+    /// Where the line starts.
+    line: usize,
+    /// Where the fence that opened the block is.
+    fence: usize,
+    /// How many questions were recognised before the block.
+    before: usize,
 }
 
 /// A kebab-case id from free text: the first six words, lower case.
@@ -309,6 +383,8 @@ impl<'t> Reader<'t> {
             as_of: None,
             meta_comment_at: None,
             entry: None,
+            cluster_level: None,
+            code_questions: Vec::new(),
         }
     }
 
@@ -450,7 +526,7 @@ impl<'t> Reader<'t> {
         rubric: Arc<Rubric>,
         rubric_value: Option<String>,
         sources: Sources,
-    ) -> ((Bank, Vec<Claim>), Vec<Diagnostic>) {
+    ) -> ((Bank, Vec<Claim>, Recognition), Vec<Diagnostic>) {
         let title = match &self.title {
             Some(r) => self.sp(r.clone()),
             None => {
@@ -533,12 +609,22 @@ impl<'t> Reader<'t> {
             .iter()
             .filter_map(|q| q.comment.id.clone())
             .collect();
+        let swallowed = self.swallowed();
+        let recognition = self.recognition();
         let drafts = std::mem::take(&mut self.questions);
         let mut questions = Vec::with_capacity(drafts.len());
-        for (expected, d) in (1u32..).zip(drafts) {
+        let mut expected = 1u32;
+        for d in drafts {
+            // A question swallowed by a code block keeps its number.
+            while swallowed.contains(&expected) && d.number != Some(expected) {
+                expected += 1;
+            }
+            let number = expected;
+            expected += 1;
             if let Some(n) = d.number
-                && n != expected
+                && n != number
             {
+                let expected = number;
                 self.diags.push(
                     Diagnostic::warning(
                         "question-number",
@@ -576,7 +662,7 @@ impl<'t> Reader<'t> {
         for c in &mut claims {
             c.gate = claims::match_gate(&bank.rubric, &c.name);
         }
-        ((bank, claims), diags)
+        ((bank, claims, recognition), diags)
     }
 }
 
@@ -589,6 +675,7 @@ fn kind_name(k: &Kind) -> &'static str {
         Kind::Code(_) => "code block",
         Kind::Html => "HTML",
         Kind::Rule => "rule",
+        Kind::Quote => "block quote",
         Kind::Other => "block",
     }
 }

@@ -8,7 +8,7 @@ use regex::Regex;
 
 use super::blocks::{self, Block, Kind};
 use super::claims::{self, Claim};
-use super::questions::RE_QUESTION;
+use super::questions;
 use super::{ClusterDraft, Field, Reader, Section, Target, kind_name, strip_bold, unescape_cell};
 
 static RE_CLUSTER_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -42,15 +42,13 @@ impl<'t> Reader<'t> {
                     self.target = Target::Meta;
                     continue;
                 }
-                if let Some(c) = RE_QUESTION.captures(text)
-                    && matches!(section, Section::Qa | Section::Preamble | Section::Unknown)
+                if let Some(m) = questions::marker(text)
+                    && !matches!(section, Section::Refs(_) | Section::Validation)
                 {
                     section = Section::Qa;
-                    let num = c[1].parse().ok();
-                    let end = c.get(0).map_or(0, |m| m.end());
-                    let title = self.trim(r.start + end..r.end);
+                    let title = self.trim(r.start + m.end..r.end);
                     let title = self.strip_trailing_bold(title);
-                    self.start_question(num, b.range.clone(), title);
+                    self.start_question(Some(m.number), b.range.clone(), title, Some(level));
                     continue;
                 }
                 if level <= 2 {
@@ -59,7 +57,10 @@ impl<'t> Reader<'t> {
                         section = Section::Qa;
                     }
                     match section {
-                        Section::Qa if self.looks_like_cluster(text) => self.start_cluster(r),
+                        Section::Qa if self.looks_like_cluster(text) => {
+                            self.start_cluster(r);
+                            self.cluster_level = Some(level);
+                        }
                         Section::Unknown => self.unrecognised(&b.range, "section", "the document"),
                         _ => {}
                     }
@@ -72,7 +73,11 @@ impl<'t> Reader<'t> {
                 // Sub-headings.
                 self.target = Target::None;
                 match section {
-                    Section::Qa => self.start_cluster(r),
+                    Section::Qa if self.heading_field(level, r.clone()) => {}
+                    Section::Qa => {
+                        self.start_cluster(r);
+                        self.cluster_level = Some(level);
+                    }
                     Section::Context | Section::Matrix => {
                         section = if text.to_lowercase().contains("matrix") {
                             Section::Matrix
@@ -91,6 +96,16 @@ impl<'t> Reader<'t> {
                         }
                     }
                 }
+                continue;
+            }
+            if let Kind::Code(_) = b.kind {
+                self.code_questions(b);
+            }
+            if b.kind == Kind::Paragraph
+                && matches!(section, Section::Qa | Section::Preamble | Section::Unknown)
+                && self.paragraph_question(b)
+            {
+                section = Section::Qa;
                 continue;
             }
             if b.kind == Kind::Rule {
