@@ -438,7 +438,10 @@ impl<'t> Reader<'t> {
         let vertical: Vec<&&Vec<Range<usize>>> =
             rows.iter().filter(|r| named(self, r.first())).collect();
         let mut labels = Vec::new();
-        if vertical.len() >= 2 || (vertical.len() == 1 && rows.len() <= 2) {
+        let horizontal = b.rows.len() == 2
+            && b.rows[0].len() >= 2
+            && b.rows[0].iter().all(|c| named(self, Some(c)));
+        if !horizontal && (vertical.len() >= 2 || (vertical.len() == 1 && rows.len() <= 2)) {
             for row in vertical {
                 let (name, at) = cell(self, &row[0]);
                 let value = self.trim(row[1].clone());
@@ -449,10 +452,7 @@ impl<'t> Reader<'t> {
                     value,
                 });
             }
-        } else if let [head, body] = b.rows.as_slice()
-            && head.len() >= 2
-            && head.iter().all(|c| named(self, Some(c)))
-        {
+        } else if horizontal && let [head, body] = b.rows.as_slice() {
             for (h, v) in head.iter().zip(body) {
                 let (name, at) = cell(self, h);
                 labels.push(Labelled {
