@@ -679,3 +679,47 @@ fn kind_name(k: &Kind) -> &'static str {
         Kind::Other => "block",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kebab_ids_are_unique() {
+        assert_eq!(
+            kebab("What is p99 Latency, really? And why"),
+            "what-is-p99-latency-really-and"
+        );
+        let mut seen = HashSet::new();
+        assert_eq!(unique("a".into(), &mut seen, "q"), "a");
+        assert_eq!(unique("a".into(), &mut seen, "q"), "a-2");
+        assert_eq!(unique(String::new(), &mut seen, "q"), "q");
+    }
+
+    #[test]
+    fn positions_are_lines_and_character_columns() {
+        let text = "ab\nçd\n";
+        let mut sources = Sources::default();
+        let file = sources.add("doc.md".into(), text.into());
+        let r = Reader::new(Path::new("doc.md"), text, file);
+        let p = r.pos(text.find('d').unwrap());
+        assert_eq!((p.line, p.col), (2, 2));
+        assert_eq!(r.pos(text.len() + 10).line, 3);
+    }
+
+    #[test]
+    fn the_recognition_lists_missed_lines_with_their_path() {
+        let r = Recognition {
+            questions: 2,
+            missed: vec![Missed {
+                line: 9,
+                text: "### Q3: x".into(),
+                in_code: true,
+            }],
+        };
+        assert_eq!(
+            r.human(Path::new("doc.md")),
+            "2 questions recognised; 1 question-like line not:\n  doc.md:9: ### Q3: x (in a code block)"
+        );
+    }
+}

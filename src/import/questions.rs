@@ -294,6 +294,15 @@ impl<'t> Reader<'t> {
         true
     }
 
+    /// A heading deeper than the current question's own heading, that names no field:
+    /// part of the question's content.
+    pub(super) fn inside_question(&self, level: u8) -> bool {
+        self.questions
+            .last()
+            .and_then(|q| q.level)
+            .is_some_and(|ql| level > ql)
+    }
+
     /// Question-like lines inside a code block, kept to tell which questions a stray
     /// fence swallowed.
     pub(super) fn code_questions(&mut self, b: &Block) {
@@ -437,11 +446,21 @@ impl<'t> Reader<'t> {
         let rows: Vec<&Vec<Range<usize>>> = b.rows.iter().filter(|r| r.len() >= 2).collect();
         let vertical: Vec<&&Vec<Range<usize>>> =
             rows.iter().filter(|r| named(self, r.first())).collect();
+        // `| Field | Value |`: a header that says its rows are fields.
+        let generic_head = b.rows.first().and_then(|h| h.first()).is_some_and(|c| {
+            matches!(
+                strip_bold(self.slice(c)).to_lowercase().as_str(),
+                "field" | "attribute" | "property" | "key" | "item" | "name" | "label" | "metadata"
+            )
+        });
         let mut labels = Vec::new();
         let horizontal = b.rows.len() == 2
             && b.rows[0].len() >= 2
             && b.rows[0].iter().all(|c| named(self, Some(c)));
-        if !horizontal && (vertical.len() >= 2 || (vertical.len() == 1 && rows.len() <= 2)) {
+        // Most rows name a field: a comparison table whose first row happens to say
+        // `Metric` or `Risk` is content, not fields.
+        let mostly = vertical.len() * 2 >= rows.len();
+        if !horizontal && mostly && (vertical.len() >= 2 || (generic_head && vertical.len() == 1)) {
             for row in vertical {
                 let (name, at) = cell(self, &row[0]);
                 let value = self.trim(row[1].clone());
@@ -999,5 +1018,107 @@ fn risk(r: &Reader<'_>, range: Range<usize>) -> Risk {
     Risk {
         risk,
         mitigation: mitigation.filter(|m| !m.value.is_empty()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_of_every_numbered_form() {
+        for (s, number, separated, words) in [
+            ("Q1: What is it?", 1, true, "What is it?"),
+            ("**Q2.** What is it?", 2, true, "What is it?"),
+            ("**Q3**: What is it?", 3, true, "What is it?"),
+            ("**Q4:** What is it?", 4, true, "What is it?"),
+            ("Q5 - What is it?", 5, true, "What is it?"),
+            ("Q6 — What is it?", 6, true, "What is it?"),
+            ("Q7) What is it?", 7, true, "What is it?"),
+            ("Question 8: What is it?", 8, true, "What is it?"),
+            ("question 9. What is it?", 9, true, "What is it?"),
+            ("  Q10: What is it?", 10, true, "What is it?"),
+            ("Q11 What is it?", 11, false, "What is it?"),
+        ] {
+            let m = marker(s).unwrap_or_else(|| panic!("{s}"));
+            assert_eq!((m.number, m.separated), (number, separated), "{s}");
+            assert_eq!(&s[m.end..], words, "{s}");
+            assert!(!m.bold_runs_on, "{s}");
+        }
+    }
+
+    #[test]
+    fn a_bold_that_runs_over_the_question() {
+        let m = marker("**Q1: A protocol charges $0.50; when does it pay?**").unwrap();
+        assert!(m.bold_runs_on && m.separated);
+        assert_eq!(m.end, "**Q1: ".len());
+    }
+
+    #[test]
+    fn numbers_that_are_not_questions() {
+        for s in [
+            "Q3a: variant",
+            "Q12345: too long",
+            "Q1-Q5: a range",
+            "Q1 – 5 overview",
+            "Q&A",
+            "Quarterly review",
+            "Q: no number",
+            "Questions 1-5",
+            "A1: a citation",
+        ] {
+            assert_eq!(marker(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn question_like_lines() {
+        for s in [
+            "### Q1 Title",
+            "###### Q2: Title",
+            "**Q3:** Title",
+            "Q4. Title",
+            "> Q5: quoted",
+            "> > **Q6.** nested quote",
+        ] {
+            assert!(question_like(s).is_some(), "{s}");
+        }
+        for s in [
+            "- Q1: a list item",
+            "| Q1 | a table row |",
+            "Q3 2025 revenue grew",
+            "####### Q1: seven hashes",
+            "### Q1",
+            "**Q2:**",
+            "Q1 – Q5 overview",
+        ] {
+            assert!(question_like(s).is_none(), "{s}");
+        }
+        let (m, at) = question_like("> ### Q7: Title").unwrap();
+        assert_eq!((m.number, at), (7, "> ### ".len()));
+    }
+
+    #[test]
+    fn field_labels_and_their_synonyms() {
+        assert_eq!(field_label("Difficulty"), Some(Label::Difficulty));
+        assert_eq!(field_label("Dimensions"), Some(Label::Dim));
+        assert_eq!(field_label("Type"), Some(Label::Phase));
+        assert_eq!(field_label("Key Insight"), Some(Label::KeyInsight));
+        assert_eq!(
+            field_label("Model Answer"),
+            Some(Label::Field(Field::Answer))
+        );
+        assert_eq!(field_label("Risks"), Some(Label::Field(Field::Risks)));
+        assert_eq!(field_label("Overview"), None);
+    }
+
+    #[test]
+    fn values_split_on_their_separators() {
+        let text = "Latency, **Throughput** / Scalability";
+        let parts: Vec<&str> = split_values(text, 0..text.len())
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(parts, ["Latency", "Throughput", "Scalability"]);
     }
 }

@@ -261,8 +261,9 @@ fn check_and_import_report_the_recognition() {
     assert!(stderr.contains("swallowed-question"), "{stderr}");
 }
 
-/// Every fixture document, cut at every 97th byte (on a character boundary), imports
-/// without a panic.
+/// Every form fixture, cut at every 97th byte (on a character boundary), imports
+/// without a panic, its head and its tail (the property test of tests/cli/import.rs
+/// mutates a larger document).
 #[test]
 fn truncated_fixtures_never_panic() {
     let dir = fixtures().join("import/forms");
@@ -270,7 +271,6 @@ fn truncated_fixtures_never_panic() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    docs.push(fixtures().join("import/defects.md"));
     docs.sort();
     for doc in docs {
         let text = std::fs::read_to_string(&doc).unwrap();
@@ -288,4 +288,16 @@ fn truncated_fixtures_never_panic() {
             cut += 97;
         }
     }
+}
+
+#[test]
+fn a_comparison_table_and_a_sub_heading_stay_in_the_answer() {
+    let doc = "# T\n\n## Q1: Which store?\n\n**Difficulty**: Advanced\n**Dimension**: Latency\n**Phase**: Measure\n\n**Answer**: It depends on the load.\n\n| Metric | Value |\n|---|---|\n| p99 | 5 ms |\n\n### Step 1: measure\n\nMeasure the p99 first.\n";
+    let i = import::import_str(Path::new("doc.md"), doc, None);
+    assert_eq!(problems(&i), Vec::<String>::new());
+    let bank = i.bank.as_ref().unwrap();
+    assert_eq!(bank.meta.clusters.len(), 1);
+    let answer = &bank.questions[0].answer.value;
+    assert!(answer.contains("| p99 | 5 ms |"), "{answer}");
+    assert!(answer.ends_with("Measure the p99 first."), "{answer}");
 }
