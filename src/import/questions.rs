@@ -71,6 +71,17 @@ pub(super) fn marker(s: &str) -> Option<Marker> {
     let mut bold_closed = false;
     let mut separated = false;
     skip_spaces(&mut i);
+    // `Q1 (Advanced): ...`: a short parenthesis between the number and its separator.
+    if s[i..].starts_with('(')
+        && let Some(close) = s[i..].find(')').filter(|c| *c < 60)
+        && !s[i..i + close].contains('\n')
+    {
+        let mut j = i + close + 1;
+        skip_spaces(&mut j);
+        if s[j..].starts_with(['*', ':', '.', '：', '-', '–', '—']) {
+            i = j;
+        }
+    }
     if bold_open && s[i..].starts_with("**") {
         bold_closed = true;
         i += 2;
@@ -1039,6 +1050,8 @@ mod tests {
             ("question 9. What is it?", 9, true, "What is it?"),
             ("  Q10: What is it?", 10, true, "What is it?"),
             ("Q11 What is it?", 11, false, "What is it?"),
+            ("Q12 (Advanced): What is it?", 12, true, "What is it?"),
+            ("**Q13 (Hard):** What is it?", 13, true, "What is it?"),
         ] {
             let m = marker(s).unwrap_or_else(|| panic!("{s}"));
             assert_eq!((m.number, m.separated), (number, separated), "{s}");
