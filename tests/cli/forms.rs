@@ -301,3 +301,20 @@ fn a_comparison_table_and_a_sub_heading_stay_in_the_answer() {
     assert!(answer.contains("| p99 | 5 ms |"), "{answer}");
     assert!(answer.ends_with("Measure the p99 first."), "{answer}");
 }
+
+#[test]
+fn the_specs_own_form() {
+    let i = form("spec-form.md");
+    assert_complete(&i, 3);
+    let bank = i.bank.as_ref().unwrap();
+    let clusters: Vec<&str> = bank
+        .meta
+        .clusters
+        .iter()
+        .map(|c| c.title.value.as_str())
+        .collect();
+    assert_eq!(clusters, ["Latency Optimization", "Caching Strategies"]);
+    let s = seen(&i);
+    assert_eq!(s[2].dimensions, ["resources", "latency"]);
+    assert!(s.iter().all(|q| q.key_insight));
+}
