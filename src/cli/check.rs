@@ -342,6 +342,10 @@ fn human(report: &Report, quiet: bool) -> String {
                 s.push('\n');
                 s.push_str(&crate::import::claims::summary(&b.claims));
             }
+            if let Some(r) = &b.import {
+                s.push('\n');
+                s.push_str(&r.human(&b.path));
+            }
             for w in &b.waived {
                 s.push_str(&format!("\ngate {} waived: {}", w.gate, w.reason));
             }
@@ -580,6 +584,7 @@ fn document_report(
         waived: Vec::new(),
         suppressed: 0,
         focused: false,
+        import: Some(imported.recognition.clone()),
     };
     if let Some(b) = &imported.bank {
         let (gates, notes, date) = gate_bank_with(b, as_of, links);
@@ -632,5 +637,6 @@ fn bank_report(
         waived: Vec::new(),
         suppressed: 0,
         focused: false,
+        import: None,
     }
 }

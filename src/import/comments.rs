@@ -368,3 +368,33 @@ impl<'t> Reader<'t> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    #[test]
+    fn a_question_comment_gives_the_id_and_a_bad_one_is_a_warning() {
+        let doc = "# T\n\n### Q1: What is it?\n<!-- qbank: {\"id\": \"custom-id\", \"roles\": [\"sre\"]} -->\n\n**Answer**: It is.\n\n### Q2: And this?\n<!-- qbank: {\"id\": -->\n\n**Answer**: This.\n";
+        let i = crate::import::import_str(Path::new("doc.md"), doc, None);
+        let bank = i.bank.expect("imports");
+        assert_eq!(bank.questions[0].id.value, "custom-id");
+        assert_eq!(bank.questions[0].roles[0].value, "sre");
+        let bad: Vec<_> = i
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "bad-comment")
+            .collect();
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].location.as_ref().map(|l| l.line), Some(9));
+    }
+
+    #[test]
+    fn a_comment_never_overrides_the_visible_as_of() {
+        let doc = "# T\n<!-- qbank: {\"as_of\": \"2026-01-01\"} -->\n\n## Context & Coverage\n\n**As of**: 2026-02-01\n";
+        let i = crate::import::import_str(Path::new("doc.md"), doc, None);
+        let bank = i.bank.expect("imports");
+        assert_eq!(bank.meta.as_of.value.to_string(), "2026-02-01");
+        assert!(i.diagnostics.iter().any(|d| d.code == "metadata-disagrees"));
+    }
+}

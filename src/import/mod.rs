@@ -25,6 +25,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use serde::Serialize;
+
 pub use claims::Claim;
 use comments::{MetaComment, QuestionComment};
 pub(crate) use questions::infer_diagram;
@@ -52,6 +54,53 @@ pub struct Imported {
     /// Why the rubric was chosen, when it was detected from the Validation Results.
     pub rubric_note: Option<String>,
     pub sources: Sources,
+    /// How many questions were recognised, and the question-like lines that were not.
+    pub recognition: Recognition,
+}
+
+/// How many questions a document's import recognised, and every question-like line
+/// (`### Q3 ...`, `**Q3:** ...`, `Q3. ...`) that did not start a question.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Recognition {
+    pub questions: usize,
+    /// Question-like lines not recognised as questions, in document order.
+    pub missed: Vec<Missed>,
+}
+
+impl Recognition {
+    /// `29 questions recognised; 1 question-like line not:` and one `path:line: text`
+    /// line for each, in document order.
+    pub fn human(&self, path: &Path) -> String {
+        let n = self.missed.len();
+        let mut s = format!(
+            "{} {} recognised; {n} question-like {} not{}",
+            self.questions,
+            if self.questions == 1 {
+                "question"
+            } else {
+                "questions"
+            },
+            if n == 1 { "line" } else { "lines" },
+            if n == 0 { "" } else { ":" },
+        );
+        let shown = crate::diagnostic::display_path(path);
+        for m in &self.missed {
+            let place = if m.in_code { " (in a code block)" } else { "" };
+            s.push_str(&format!("\n  {shown}:{}: {}{place}", m.line, m.text));
+        }
+        s
+    }
+}
+
+/// A question-like line that did not start a question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Missed {
+    /// 1-based line in the document.
+    pub line: u32,
+    /// The line as written (its first 80 characters).
+    pub text: String,
+    /// The line is inside a code block (a reader sees code there, not a question).
+    pub in_code: bool,
 }
 
 impl Imported {
@@ -74,6 +123,7 @@ pub fn import_file(path: &Path, rubric: Option<&Path>) -> Imported {
                 claims: Vec::new(),
                 sources: Sources::default(),
                 rubric_note: None,
+                recognition: Recognition::default(),
             };
         }
     };
@@ -114,6 +164,7 @@ pub fn import_file_with(path: &Path, choice: &RubricChoice<'_>) -> Imported {
             claims: Vec::new(),
             sources: Sources::default(),
             rubric_note: None,
+            recognition: Recognition::default(),
         },
     }
 }
@@ -263,6 +314,7 @@ pub fn import_str_with(path: &Path, text: &str, choice: &RubricChoice<'_>) -> Im
     crate::diagnostic::sort(&mut diags);
     Imported {
         path: path.to_path_buf(),
+        recognition: bank.2,
         claims: bank.1,
         bank: Some(bank.0),
         diagnostics: diags,
@@ -296,6 +348,11 @@ enum Field {
     Alternatives,
     Risks,
     Validation,
+    /// A label whose value comes in the next block (`#### Key Insight`, then a paragraph).
+    KeyInsight,
+    Difficulty,
+    Dims,
+    Phases,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -321,7 +378,10 @@ enum Target {
 /// One question as read, before the rubric resolves its axis values.
 struct QDraft {
     number: Option<u32>,
+    /// The heading, or the paragraph, that starts the question.
     heading: Range<usize>,
+    /// The heading's level; none for a question written as a paragraph.
+    level: Option<u8>,
     title: Range<usize>,
     cluster: usize,
     comment: QuestionComment,
@@ -376,6 +436,21 @@ struct Reader<'t> {
     meta_comment_at: Option<usize>,
     /// The text of the reference entry read last (a comment after it refers to it).
     entry: Option<Range<usize>>,
+    /// The level of the heading that started the current cluster.
+    cluster_level: Option<u8>,
+    /// Question-like lines inside code blocks.
+    code_questions: Vec<CodeQuestion>,
+}
+
+/// A question-like line inside a code block.
+struct CodeQuestion {
+    number: u32,
+    /// Where the line starts.
+    line: usize,
+    /// Where the fence that opened the block is.
+    fence: usize,
+    /// How many questions were recognised before the block.
+    before: usize,
 }
 
 /// A kebab-case id from free text: the first six words, lower case.
@@ -460,6 +535,8 @@ impl<'t> Reader<'t> {
             as_of: None,
             meta_comment_at: None,
             entry: None,
+            cluster_level: None,
+            code_questions: Vec::new(),
         }
     }
 
@@ -601,7 +678,7 @@ impl<'t> Reader<'t> {
         rubric: Arc<Rubric>,
         rubric_value: Option<String>,
         sources: Sources,
-    ) -> ((Bank, Vec<Claim>), Vec<Diagnostic>) {
+    ) -> ((Bank, Vec<Claim>, Recognition), Vec<Diagnostic>) {
         let title = match &self.title {
             Some(r) => self.sp(r.clone()),
             None => {
@@ -684,12 +761,22 @@ impl<'t> Reader<'t> {
             .iter()
             .filter_map(|q| q.comment.id.clone())
             .collect();
+        let swallowed = self.swallowed();
+        let recognition = self.recognition();
         let drafts = std::mem::take(&mut self.questions);
         let mut questions = Vec::with_capacity(drafts.len());
-        for (expected, d) in (1u32..).zip(drafts) {
+        let mut expected = 1u32;
+        for d in drafts {
+            // A question swallowed by a code block keeps its number.
+            while swallowed.contains(&expected) && d.number != Some(expected) {
+                expected += 1;
+            }
+            let number = expected;
+            expected += 1;
             if let Some(n) = d.number
-                && n != expected
+                && n != number
             {
+                let expected = number;
                 self.diags.push(
                     Diagnostic::warning(
                         "question-number",
@@ -731,7 +818,7 @@ impl<'t> Reader<'t> {
         for c in &mut claims {
             c.gate = claims::match_gate(&bank.rubric, &c.name);
         }
-        ((bank, claims), diags)
+        ((bank, claims, recognition), diags)
     }
 }
 
@@ -744,6 +831,7 @@ fn kind_name(k: &Kind) -> &'static str {
         Kind::Code(_) => "code block",
         Kind::Html => "HTML",
         Kind::Rule => "rule",
+        Kind::Quote => "block quote",
         Kind::Other => "block",
     }
 }
@@ -790,5 +878,49 @@ mod detect_tests {
         let spec = claims(&["Quantity", "Difficulty", "Clarity"]);
         assert_eq!(detect_rubric(&spec), None);
         assert_eq!(detect_rubric(&[]), None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kebab_ids_are_unique() {
+        assert_eq!(
+            kebab("What is p99 Latency, really? And why"),
+            "what-is-p99-latency-really-and"
+        );
+        let mut seen = HashSet::new();
+        assert_eq!(unique("a".into(), &mut seen, "q"), "a");
+        assert_eq!(unique("a".into(), &mut seen, "q"), "a-2");
+        assert_eq!(unique(String::new(), &mut seen, "q"), "q");
+    }
+
+    #[test]
+    fn positions_are_lines_and_character_columns() {
+        let text = "ab\nçd\n";
+        let mut sources = Sources::default();
+        let file = sources.add("doc.md".into(), text.into());
+        let r = Reader::new(Path::new("doc.md"), text, file);
+        let p = r.pos(text.find('d').unwrap());
+        assert_eq!((p.line, p.col), (2, 2));
+        assert_eq!(r.pos(text.len() + 10).line, 3);
+    }
+
+    #[test]
+    fn the_recognition_lists_missed_lines_with_their_path() {
+        let r = Recognition {
+            questions: 2,
+            missed: vec![Missed {
+                line: 9,
+                text: "### Q3: x".into(),
+                in_code: true,
+            }],
+        };
+        assert_eq!(
+            r.human(Path::new("doc.md")),
+            "2 questions recognised; 1 question-like line not:\n  doc.md:9: ### Q3: x (in a code block)"
+        );
     }
 }

@@ -4,15 +4,12 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 use super::blocks::{Block, Kind};
 use super::comments::QuestionComment;
 use super::{
-    ClusterDraft, Field, Label, Labelled, QDraft, Reader, Target, kebab, kind_name, strip_bold,
-    unescape_cell, unique,
+    ClusterDraft, CodeQuestion, Field, Label, Labelled, Missed, QDraft, Reader, Recognition,
+    Target, kebab, kind_name, strip_bold, unescape_cell, unique,
 };
 use crate::diagnostic::Diagnostic;
 use crate::model::{
@@ -20,10 +17,146 @@ use crate::model::{
     Rubric, Sp,
 };
 
-pub(super) static RE_QUESTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:\*\*)?(?:Q|Question\s*)(\d{1,4})(?:\*\*)?\s*[:.)：、]?(?:\*\*)?\s*")
-        .expect("valid regex")
-});
+/// A question's number marker at the start of a line or heading: `Q1:`, `**Q1.**`,
+/// `Q1 -`, `Q1)`, `Question 1:`, with or without bold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Marker {
+    pub(super) number: u32,
+    /// Bytes from the start of the text to the question's own words.
+    pub(super) end: usize,
+    /// A `**` opened before the number and not closed in the marker: the bold runs on
+    /// over the question (`**Q1: text?**`).
+    pub(super) bold_runs_on: bool,
+    /// A separator (`:`, `.`, `)`, ` - `) or a closing `**` follows the number.
+    pub(super) separated: bool,
+}
+
+/// Reads a question marker at the start of `s` (leading spaces allowed). A number
+/// followed by a letter or digit (`Q3a`, `Q2024`) or by a range (`Q1-Q5`, `Q1 – 5`)
+/// is not a question.
+pub(super) fn marker(s: &str) -> Option<Marker> {
+    let b = s.as_bytes();
+    let mut i = s.len() - s.trim_start().len();
+    let bold_open = s[i..].starts_with("**");
+    if bold_open {
+        i += 2;
+    }
+    if s[i..].starts_with('Q') && s[i + 1..].starts_with(|c: char| c.is_ascii_digit()) {
+        i += 1;
+    } else if s
+        .get(i..i + 8)
+        .is_some_and(|w| w.eq_ignore_ascii_case("question"))
+    {
+        i += 8;
+        while i < b.len() && (b[i] == b' ' || b[i] == b'#') {
+            i += 1;
+        }
+    } else {
+        return None;
+    }
+    let digits = s[i..].bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 4 {
+        return None;
+    }
+    let number: u32 = s[i..i + digits].parse().ok()?;
+    i += digits;
+    if s[i..].starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+        return None;
+    }
+    let skip_spaces = |i: &mut usize| {
+        while *i < b.len() && (b[*i] == b' ' || b[*i] == b'\t') {
+            *i += 1;
+        }
+    };
+    let mut bold_closed = false;
+    let mut separated = false;
+    skip_spaces(&mut i);
+    // `Q1 (Advanced): ...`: a short parenthesis between the number and its separator.
+    if s[i..].starts_with('(')
+        && let Some(close) = s[i..].find(')').filter(|c| *c < 60)
+        && !s[i..i + close].contains('\n')
+    {
+        let mut j = i + close + 1;
+        skip_spaces(&mut j);
+        if s[j..].starts_with(['*', ':', '.', '：', '-', '–', '—']) {
+            i = j;
+        }
+    }
+    if bold_open && s[i..].starts_with("**") {
+        bold_closed = true;
+        i += 2;
+        skip_spaces(&mut i);
+    }
+    let rest = &s[i..];
+    if let Some(c) = rest.chars().next() {
+        let range_follows = |after: &str| {
+            let a = after.trim_start_matches([' ', '\t']);
+            let a = a.strip_prefix('Q').unwrap_or(a);
+            a.starts_with(|c: char| c.is_ascii_digit())
+        };
+        if matches!(c, ':' | '.' | ')' | '：' | '、') {
+            separated = true;
+            i += c.len_utf8();
+        } else if matches!(c, '-' | '–' | '—') {
+            if range_follows(&rest[c.len_utf8()..]) {
+                return None;
+            }
+            if rest[c.len_utf8()..].starts_with([' ', '\t']) {
+                separated = true;
+                i += c.len_utf8();
+            }
+        }
+    }
+    skip_spaces(&mut i);
+    if bold_open && !bold_closed && s[i..].starts_with("**") {
+        bold_closed = true;
+        i += 2;
+        skip_spaces(&mut i);
+    }
+    Some(Marker {
+        number,
+        end: i,
+        bold_runs_on: bold_open && !bold_closed,
+        separated: separated || (bold_open && bold_closed),
+    })
+}
+
+/// A line a reader takes for the start of a question: a heading (`### Q1 Title`) or a
+/// line with a separated marker (`**Q1:** ...`, `Q1. ...`, `> Q1: ...`) and words after
+/// it. Returns the marker and where the line's own text starts.
+pub(super) fn question_like(line: &str) -> Option<(Marker, usize)> {
+    let t = line.trim_start();
+    let mut at = line.len() - t.len();
+    let mut rest = t;
+    while let Some(r) = rest.strip_prefix('>') {
+        at += 1;
+        let r2 = r.trim_start();
+        at += r.len() - r2.len();
+        rest = r2;
+    }
+    let hashes = rest.bytes().take_while(|c| *c == b'#').count();
+    let heading = (1..=6).contains(&hashes) && rest[hashes..].starts_with([' ', '\t']);
+    if heading {
+        let r = &rest[hashes..];
+        let r2 = r.trim_start();
+        at += hashes + (r.len() - r2.len());
+        rest = r2;
+    } else if hashes > 0 {
+        return None;
+    }
+    let m = marker(rest)?;
+    let words = rest[m.end..].trim().trim_matches(['*', '#', ' ']);
+    (words.chars().any(char::is_alphanumeric) && (heading || m.separated)).then_some((m, at))
+}
+
+/// The field a question's label names, with `Type` for the phase axis.
+fn field_label(name: &str) -> Option<Label> {
+    classify(name, "dimension", "phase").or_else(|| {
+        name.trim()
+            .eq_ignore_ascii_case("type")
+            .then_some(Label::Phase)
+    })
+}
 
 fn classify(label: &str, rubric_dim: &str, rubric_phase: &str) -> Option<Label> {
     let l = label
@@ -77,6 +210,7 @@ impl<'t> Reader<'t> {
         number: Option<u32>,
         heading: Range<usize>,
         title: Range<usize>,
+        level: Option<u8>,
     ) {
         if self.clusters.is_empty() {
             self.clusters.push(ClusterDraft {
@@ -87,6 +221,7 @@ impl<'t> Reader<'t> {
         self.questions.push(QDraft {
             number,
             heading,
+            level,
             title,
             cluster: self.clusters.len() - 1,
             comment: QuestionComment::default(),
@@ -109,6 +244,180 @@ impl<'t> Reader<'t> {
         self.target = Target::Question;
     }
 
+    /// A paragraph that starts with a question marker starts a question: `**Q1: text?**`
+    /// (the bold runs over the question), `**Q1.** text`, `Q1: text`, `Question 1: text`.
+    /// Labels after the question in the same paragraph are its fields. Returns false
+    /// when the paragraph is not a question.
+    pub(super) fn paragraph_question(&mut self, b: &Block) -> bool {
+        let s = self.slice(&b.range);
+        let first = s.lines().next().unwrap_or_default();
+        let Some((m, 0)) = question_like(first) else {
+            return false;
+        };
+        let start = b.range.start + m.end;
+        let (title, rest) = if m.bold_runs_on
+            && let Some(close) = s[m.end..].find("**")
+        {
+            let end = start + close;
+            (start..end, end + 2..b.range.end)
+        } else {
+            let labels = self.labels(start..b.range.end, &|n| field_label(n).is_some());
+            match labels.first() {
+                Some(l) => (start..l.start, l.start..b.range.end),
+                None => (start..b.range.end, b.range.end..b.range.end),
+            }
+        };
+        let title = self.strip_trailing_bold(self.trim(title));
+        self.start_question(Some(m.number), b.range.clone(), title, None);
+        let rest = self.trim(rest);
+        if !rest.is_empty() {
+            self.question_block(&Block::new(Kind::Paragraph, rest));
+        }
+        true
+    }
+
+    /// A heading inside a question that names one of its fields (`#### Answer`,
+    /// `#### Difficulty: Advanced`). A heading at the level of the question, or of the
+    /// cluster headings, is not a field. Returns false when the heading is not a field.
+    pub(super) fn heading_field(&mut self, level: u8, r: Range<usize>) -> bool {
+        let Some(q) = self.questions.last() else {
+            return false;
+        };
+        let deeper = match q.level {
+            Some(ql) => level > ql,
+            None => self.cluster_level.is_none_or(|cl| level > cl),
+        };
+        if !deeper {
+            return false;
+        }
+        let text = self.slice(&r);
+        let (name, value) = match text.find([':', '：']) {
+            Some(i) => {
+                let sep = text[i..].chars().next().map_or(1, char::len_utf8);
+                (&text[..i], r.start + i + sep..r.end)
+            }
+            None => (text, r.end..r.end),
+        };
+        let name = strip_bold(name).trim_end_matches(['*', ' ']);
+        if field_label(name).is_none() {
+            return false;
+        }
+        let l = Labelled {
+            name: name.to_owned(),
+            caption: None,
+            start: r.start,
+            value: self.trim(value),
+        };
+        self.question_labels(vec![l]);
+        true
+    }
+
+    /// A heading deeper than the current question's own heading, that names no field:
+    /// part of the question's content.
+    pub(super) fn inside_question(&self, level: u8) -> bool {
+        self.questions
+            .last()
+            .and_then(|q| q.level)
+            .is_some_and(|ql| level > ql)
+    }
+
+    /// Question-like lines inside a code block, kept to tell which questions a stray
+    /// fence swallowed.
+    pub(super) fn code_questions(&mut self, b: &Block) {
+        let inner = b.inner.clone();
+        let s = self.slice(&inner);
+        let mut at = inner.start;
+        for line in s.split_inclusive('\n') {
+            if let Some((m, _)) = question_like(line) {
+                self.code_questions.push(CodeQuestion {
+                    number: m.number,
+                    line: at,
+                    fence: b.range.start,
+                    before: self.questions.len(),
+                });
+            }
+            at += line.len();
+        }
+    }
+
+    /// The numbers of questions swallowed by a code block: a question-like line in a
+    /// block whose number the questions around the block skip. Each such block gets one
+    /// `swallowed-question` warning at its opening fence.
+    pub(super) fn swallowed(&mut self) -> HashSet<u32> {
+        let recognised: HashSet<u32> = self.questions.iter().filter_map(|q| q.number).collect();
+        let mut out = HashSet::new();
+        let mut by_fence: Vec<(usize, Vec<(u32, usize)>)> = Vec::new();
+        for c in &self.code_questions {
+            let prev = self.questions[..c.before]
+                .iter()
+                .rev()
+                .find_map(|q| q.number);
+            let next = self.questions[c.before..].iter().find_map(|q| q.number);
+            let skipped = !recognised.contains(&c.number)
+                && prev.is_none_or(|p| p < c.number)
+                && next.is_none_or(|n| c.number < n);
+            if !skipped || !out.insert(c.number) {
+                continue;
+            }
+            match by_fence.last_mut() {
+                Some((f, v)) if *f == c.fence => v.push((c.number, c.line)),
+                _ => by_fence.push((c.fence, vec![(c.number, c.line)])),
+            }
+        }
+        for (fence, qs) in by_fence {
+            let fence_line = self.pos(fence).line;
+            let list: Vec<String> = qs
+                .iter()
+                .map(|(n, at)| format!("Q{n} (line {})", self.pos(*at).line))
+                .collect();
+            let (what, them) = if qs.len() == 1 {
+                ("question", "it is")
+            } else {
+                ("questions", "they are")
+            };
+            self.diags.push(
+                Diagnostic::warning(
+                    "swallowed-question",
+                    format!(
+                        "the code block opened at line {fence_line} holds {what} {}: a reader sees code there, so {them} not counted",
+                        list.join(", ")
+                    ),
+                )
+                .at(self.loc(fence))
+                .help("close the code block before the question with a fence line (```), or delete a stray fence"),
+            );
+        }
+        out
+    }
+
+    /// The count of recognised questions and every question-like line that did not
+    /// start one.
+    pub(super) fn recognition(&self) -> Recognition {
+        let starts: HashSet<u32> = self
+            .questions
+            .iter()
+            .map(|q| self.pos(q.heading.start).line)
+            .collect();
+        let in_code: HashSet<usize> = self.code_questions.iter().map(|c| c.line).collect();
+        let mut missed = Vec::new();
+        for (n, &start) in self.line_starts.iter().enumerate() {
+            let end = self.line_starts.get(n + 1).map_or(self.text.len(), |e| *e);
+            let line = self.text[start..end].trim_end();
+            let number = u32::try_from(n + 1).unwrap_or(u32::MAX);
+            if question_like(line).is_some() && !starts.contains(&number) {
+                missed.push(Missed {
+                    line: number,
+                    text: line.trim().chars().take(80).collect(),
+                    in_code: in_code.contains(&start),
+                });
+            }
+        }
+        Recognition {
+            questions: self.questions.len(),
+            missed,
+        }
+    }
+
     pub(super) fn question_block(&mut self, b: &Block) {
         if self.questions.is_empty() {
             // Text under a cluster heading, before its first question.
@@ -117,15 +426,15 @@ impl<'t> Reader<'t> {
             }
             return;
         }
-        if b.kind == Kind::Paragraph {
+        if matches!(b.kind, Kind::Paragraph | Kind::Quote) {
+            // A quote's own text starts after its `>` markers.
             let s = self.slice(&b.range);
-            if s.trim_start().starts_with("**") {
-                let accept = |n: &str| {
-                    classify(n, "dimension", "phase").is_some() || n.eq_ignore_ascii_case("type")
-                };
-                let labels = self.labels(b.range.clone(), &accept);
+            let t = s.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+            let start = b.range.start + (s.len() - t.len());
+            if t.starts_with("**") {
+                let labels = self.labels(start..b.range.end, &|n| field_label(n).is_some());
                 if let Some(first) = labels.first()
-                    && self.trim(b.range.start..first.start).is_empty()
+                    && self.trim(start..first.start).is_empty()
                 {
                     // A metadata line (`**Difficulty**: ... | **Phase**: ...`): any other
                     // bold label on it (`**Decision Criticality**:`) ends the value before.
@@ -149,14 +458,89 @@ impl<'t> Reader<'t> {
         self.question_content(b);
     }
 
+    /// A table of a question's fields: two columns, a field name and its value, one
+    /// field a row (`| Difficulty | Advanced |`), or one row of values under a header of
+    /// field names. Returns false when the table is not one.
+    fn field_table(&mut self, b: &Block) -> bool {
+        let named = |this: &Self, c: Option<&Range<usize>>| {
+            c.is_some_and(|c| field_label(strip_bold(this.slice(c))).is_some())
+        };
+        let cell = |this: &Self, c: &Range<usize>| {
+            let r = this.trim(c.clone());
+            let s = this.slice(&r);
+            // `**Difficulty**` names the same field as `Difficulty`.
+            let name = strip_bold(s)
+                .trim_end_matches([':', '：'])
+                .trim()
+                .to_owned();
+            (name, r)
+        };
+        let rows: Vec<&Vec<Range<usize>>> = b.rows.iter().filter(|r| r.len() >= 2).collect();
+        let vertical: Vec<&&Vec<Range<usize>>> =
+            rows.iter().filter(|r| named(self, r.first())).collect();
+        // `| Field | Value |`: a header that says its rows are fields.
+        let generic_head = b.rows.first().and_then(|h| h.first()).is_some_and(|c| {
+            matches!(
+                strip_bold(self.slice(c)).to_lowercase().as_str(),
+                "field" | "attribute" | "property" | "key" | "item" | "name" | "label" | "metadata"
+            )
+        });
+        let mut labels = Vec::new();
+        let horizontal = b.rows.len() == 2
+            && b.rows[0].len() >= 2
+            && b.rows[0].iter().all(|c| named(self, Some(c)));
+        // Most rows name a field: a comparison table whose first row happens to say
+        // `Metric` or `Risk` is content, not fields.
+        let mostly = vertical.len() * 2 >= rows.len();
+        if !horizontal && mostly && (vertical.len() >= 2 || (generic_head && vertical.len() == 1)) {
+            for row in vertical {
+                let (name, at) = cell(self, &row[0]);
+                let value = self.trim(row[1].clone());
+                labels.push(Labelled {
+                    name,
+                    caption: None,
+                    start: at.start,
+                    value,
+                });
+            }
+        } else if horizontal && let [head, body] = b.rows.as_slice() {
+            for (h, v) in head.iter().zip(body) {
+                let (name, at) = cell(self, h);
+                labels.push(Labelled {
+                    name,
+                    caption: None,
+                    start: at.start,
+                    value: self.trim(v.clone()),
+                });
+            }
+        }
+        if labels.is_empty() {
+            return false;
+        }
+        self.question_labels(labels);
+        true
+    }
+
     pub(super) fn question_labels(&mut self, labels: Vec<Labelled>) {
         for l in labels {
-            let kind = classify(&l.name, "dimension", "phase")
-                .or_else(|| l.name.eq_ignore_ascii_case("type").then_some(Label::Phase));
+            let kind = field_label(&l.name);
             let value = l.value.clone();
             let Some(q) = self.questions.last_mut() else {
                 return;
             };
+            // A label with its value in the next block (`#### Key Insight`, or
+            // `**Difficulty:**` alone on its line).
+            let pending = match kind {
+                Some(Label::Difficulty) => Field::Difficulty,
+                Some(Label::Dim) => Field::Dims,
+                Some(Label::Phase) => Field::Phases,
+                Some(Label::KeyInsight) => Field::KeyInsight,
+                _ => Field::None,
+            };
+            if value.is_empty() && pending != Field::None {
+                q.field = pending;
+                continue;
+            }
             match kind {
                 Some(Label::Difficulty) => {
                     let v = self
@@ -258,6 +642,37 @@ impl<'t> Reader<'t> {
 
     pub(super) fn question_content(&mut self, b: &Block) {
         let field = self.questions.last().map_or(Field::None, |q| q.field);
+        if let (Field::KeyInsight | Field::Difficulty | Field::Dims | Field::Phases, true) =
+            (field, matches!(b.kind, Kind::Paragraph | Kind::Quote))
+        {
+            // The value of a label that stood alone (`#### Difficulty`, then `Advanced`).
+            let name = match field {
+                Field::KeyInsight => "key insight",
+                Field::Difficulty => "difficulty",
+                Field::Dims => "dimension",
+                _ => "phase",
+            };
+            let s = self.slice(&b.range);
+            let t = s.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+            let value = self.trim(b.range.start + (s.len() - t.len())..b.range.end);
+            if let Some(q) = self.questions.last_mut() {
+                q.field = Field::None;
+            }
+            let l = Labelled {
+                name: name.to_owned(),
+                caption: None,
+                start: b.range.start,
+                value,
+            };
+            self.question_labels(vec![l]);
+            return;
+        }
+        if b.kind == Kind::Table
+            && !matches!(field, Field::Metrics | Field::Risks)
+            && self.field_table(b)
+        {
+            return;
+        }
         if let Kind::Code(lang) = &b.kind {
             let lang = lang.clone();
             if field == Field::Answer && lang != "mermaid" {
@@ -714,5 +1129,109 @@ mod role_tests {
         assert_eq!(role_of(&r, "Architect").as_deref(), Some("architect"));
         assert_eq!(role_of(&r, "Finance"), None);
         assert_eq!(role_of(&r, ""), None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_of_every_numbered_form() {
+        for (s, number, separated, words) in [
+            ("Q1: What is it?", 1, true, "What is it?"),
+            ("**Q2.** What is it?", 2, true, "What is it?"),
+            ("**Q3**: What is it?", 3, true, "What is it?"),
+            ("**Q4:** What is it?", 4, true, "What is it?"),
+            ("Q5 - What is it?", 5, true, "What is it?"),
+            ("Q6 — What is it?", 6, true, "What is it?"),
+            ("Q7) What is it?", 7, true, "What is it?"),
+            ("Question 8: What is it?", 8, true, "What is it?"),
+            ("question 9. What is it?", 9, true, "What is it?"),
+            ("  Q10: What is it?", 10, true, "What is it?"),
+            ("Q11 What is it?", 11, false, "What is it?"),
+            ("Q12 (Advanced): What is it?", 12, true, "What is it?"),
+            ("**Q13 (Hard):** What is it?", 13, true, "What is it?"),
+        ] {
+            let m = marker(s).unwrap_or_else(|| panic!("{s}"));
+            assert_eq!((m.number, m.separated), (number, separated), "{s}");
+            assert_eq!(&s[m.end..], words, "{s}");
+            assert!(!m.bold_runs_on, "{s}");
+        }
+    }
+
+    #[test]
+    fn a_bold_that_runs_over_the_question() {
+        let m = marker("**Q1: A protocol charges $0.50; when does it pay?**").unwrap();
+        assert!(m.bold_runs_on && m.separated);
+        assert_eq!(m.end, "**Q1: ".len());
+    }
+
+    #[test]
+    fn numbers_that_are_not_questions() {
+        for s in [
+            "Q3a: variant",
+            "Q12345: too long",
+            "Q1-Q5: a range",
+            "Q1 – 5 overview",
+            "Q&A",
+            "Quarterly review",
+            "Q: no number",
+            "Questions 1-5",
+            "A1: a citation",
+        ] {
+            assert_eq!(marker(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn question_like_lines() {
+        for s in [
+            "### Q1 Title",
+            "###### Q2: Title",
+            "**Q3:** Title",
+            "Q4. Title",
+            "> Q5: quoted",
+            "> > **Q6.** nested quote",
+        ] {
+            assert!(question_like(s).is_some(), "{s}");
+        }
+        for s in [
+            "- Q1: a list item",
+            "| Q1 | a table row |",
+            "Q3 2025 revenue grew",
+            "####### Q1: seven hashes",
+            "### Q1",
+            "**Q2:**",
+            "Q1 – Q5 overview",
+        ] {
+            assert!(question_like(s).is_none(), "{s}");
+        }
+        let (m, at) = question_like("> ### Q7: Title").unwrap();
+        assert_eq!((m.number, at), (7, "> ### ".len()));
+    }
+
+    #[test]
+    fn field_labels_and_their_synonyms() {
+        assert_eq!(field_label("Difficulty"), Some(Label::Difficulty));
+        assert_eq!(field_label("Dimensions"), Some(Label::Dim));
+        assert_eq!(field_label("Type"), Some(Label::Phase));
+        assert_eq!(field_label("Key Insight"), Some(Label::KeyInsight));
+        assert_eq!(
+            field_label("Model Answer"),
+            Some(Label::Field(Field::Answer))
+        );
+        assert_eq!(field_label("Risks"), Some(Label::Field(Field::Risks)));
+        assert_eq!(field_label("Overview"), None);
+    }
+
+    #[test]
+    fn values_split_on_their_separators() {
+        let text = "Latency, **Throughput** / Scalability";
+        let parts: Vec<&str> = split_values(text, 0..text.len())
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(parts, ["Latency", "Throughput", "Scalability"]);
     }
 }

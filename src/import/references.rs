@@ -506,3 +506,49 @@ fn split_labelled<'a>(s: &str, labels: &[&'a str]) -> Vec<(&'a str, String)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_split_on_semicolons_when_items_hold_commas() {
+        assert_eq!(split_list("a, b, c."), ["a", "b", "c"]);
+        assert_eq!(split_list("x, y; z"), ["x, y", "z"]);
+        assert!(split_list(" . ").is_empty());
+    }
+
+    #[test]
+    fn acronyms_are_capitals_and_digits() {
+        assert!(looks_like_acronym("SLO/SLI"));
+        assert!(looks_like_acronym("P99"));
+        assert!(!looks_like_acronym("Latency"));
+        assert!(!looks_like_acronym("A"));
+    }
+
+    #[test]
+    fn labelled_pieces_start_at_a_sentence_boundary() {
+        let s = "Tail latency. Also: p99, p999. Formula: max of calls. Not Also: here";
+        assert_eq!(
+            split_labelled(s, &["Also", "Formula"]),
+            [
+                ("", "Tail latency.".to_owned()),
+                ("Also", "p99, p999.".to_owned()),
+                ("Formula", "max of calls. Not Also: here".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_visible_citation_is_read_without_a_comment() {
+        let mut sources = crate::model::Sources::default();
+        let text = "Gregg, B. (2020). *Systems performance* (2nd ed.). Addison-Wesley. [EN]";
+        let file = sources.add("doc.md".into(), text.into());
+        let s = visible_source(Sp::bare("A1".to_owned()), text, file);
+        assert_eq!(s.year.map(|y| y.value), Some(2020));
+        assert_eq!(
+            s.title.map(|t| t.value).as_deref(),
+            Some("Systems performance")
+        );
+    }
+}

@@ -8,7 +8,7 @@ use regex::Regex;
 
 use super::blocks::{self, Block, Kind};
 use super::claims::{self, Claim};
-use super::questions::RE_QUESTION;
+use super::questions;
 use super::{ClusterDraft, Field, Reader, Section, Target, kind_name, strip_bold, unescape_cell};
 
 static RE_CLUSTER_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -42,15 +42,13 @@ impl<'t> Reader<'t> {
                     self.target = Target::Meta;
                     continue;
                 }
-                if let Some(c) = RE_QUESTION.captures(text)
-                    && matches!(section, Section::Qa | Section::Preamble | Section::Unknown)
+                if let Some(m) = questions::marker(text)
+                    && !matches!(section, Section::Refs(_) | Section::Validation)
                 {
                     section = Section::Qa;
-                    let num = c[1].parse().ok();
-                    let end = c.get(0).map_or(0, |m| m.end());
-                    let title = self.trim(r.start + end..r.end);
+                    let title = self.trim(r.start + m.end..r.end);
                     let title = self.strip_trailing_bold(title);
-                    self.start_question(num, b.range.clone(), title);
+                    self.start_question(Some(m.number), b.range.clone(), title, Some(level));
                     continue;
                 }
                 if level <= 2 {
@@ -59,7 +57,10 @@ impl<'t> Reader<'t> {
                         section = Section::Qa;
                     }
                     match section {
-                        Section::Qa if self.looks_like_cluster(text) => self.start_cluster(r),
+                        Section::Qa if self.looks_like_cluster(text) => {
+                            self.start_cluster(r);
+                            self.cluster_level = Some(level);
+                        }
                         Section::Unknown => self.unrecognised(&b.range, "section", "the document"),
                         _ => {}
                     }
@@ -72,7 +73,12 @@ impl<'t> Reader<'t> {
                 // Sub-headings.
                 self.target = Target::None;
                 match section {
-                    Section::Qa => self.start_cluster(r),
+                    Section::Qa if self.heading_field(level, r.clone()) => {}
+                    Section::Qa if self.inside_question(level) => self.question_content(b),
+                    Section::Qa => {
+                        self.start_cluster(r);
+                        self.cluster_level = Some(level);
+                    }
                     Section::Context | Section::Matrix => {
                         section = if text.to_lowercase().contains("matrix") {
                             Section::Matrix
@@ -91,6 +97,16 @@ impl<'t> Reader<'t> {
                         }
                     }
                 }
+                continue;
+            }
+            if let Kind::Code(_) = b.kind {
+                self.code_questions(b);
+            }
+            if b.kind == Kind::Paragraph
+                && matches!(section, Section::Qa | Section::Preamble | Section::Unknown)
+                && self.paragraph_question(b)
+            {
+                section = Section::Qa;
                 continue;
             }
             if b.kind == Kind::Rule {
@@ -332,5 +348,68 @@ impl<'t> Reader<'t> {
             }
             _ => self.unrecognised(&b.range, kind_name(&b.kind), "Validation Results"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn reader(text: &str) -> Reader<'_> {
+        let mut sources = crate::model::Sources::default();
+        let file = sources.add("doc.md".into(), text.into());
+        Reader::new(Path::new("doc.md"), text, file)
+    }
+
+    #[test]
+    fn headings_name_their_sections() {
+        let r = reader("");
+        for (h, s) in [
+            ("Table of Contents", Section::Contents),
+            ("Validation Results", Section::Validation),
+            ("Quality Gates", Section::Validation),
+            ("References", Section::Refs(None)),
+            ("Glossary", Section::Refs(None)),
+            ("Context & Coverage", Section::Context),
+            ("Q&A", Section::Qa),
+            ("Interview Questions", Section::Qa),
+            ("Metadata", Section::Metadata),
+            ("Appendix", Section::Unknown),
+        ] {
+            assert_eq!(r.section_of(h, Section::Preamble), s, "{h}");
+        }
+        assert_eq!(r.section_of("Cluster 2: Caching", Section::Qa), Section::Qa);
+    }
+
+    #[test]
+    fn reference_headings_name_their_kind() {
+        let r = reader("");
+        assert_eq!(r.ref_list_of("Glossary of Terms"), Some('G'));
+        assert_eq!(r.ref_list_of("Tools & Platforms"), Some('T'));
+        assert_eq!(r.ref_list_of("Literature and Case Studies"), Some('L'));
+        assert_eq!(r.ref_list_of("APA Citations"), Some('A'));
+        assert_eq!(r.ref_list_of("Further reading"), None);
+    }
+
+    #[test]
+    fn clusters_lose_their_prefix_and_question_range() {
+        let text = "Cluster 2: Caching (Q6-Q10)";
+        let mut r = reader(text);
+        assert!(r.looks_like_cluster(text));
+        assert!(!r.looks_like_cluster("Caching"));
+        r.start_cluster(0..text.len());
+        assert_eq!(r.slice(&r.clusters[0].title), "Caching");
+    }
+
+    #[test]
+    fn a_paragraph_question_in_the_preamble_starts_the_questions() {
+        let text = "# T\n\n**Q1: What is it?**\n\n**Difficulty**: Advanced\n";
+        let mut r = reader(text);
+        r.read();
+        assert_eq!(r.questions.len(), 1);
+        assert_eq!(r.slice(&r.questions[0].title), "What is it?");
+        assert!(r.questions[0].difficulty.is_some());
     }
 }

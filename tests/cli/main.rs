@@ -7,6 +7,7 @@ mod code;
 mod common;
 mod conventions;
 mod formats;
+mod forms;
 mod gates;
 mod generate;
 mod import;
