@@ -210,7 +210,8 @@ pub fn detect_rubric(claims: &[Claim]) -> Option<(&'static str, String)> {
 }
 
 /// The reference kinds beyond G/T/L/A whose entries the reader keeps: those of the
-/// rubric given, else of every shipped rubric (the final rubric keeps its own).
+/// rubric given (`--rubric`, else qbank.toml's), else of every shipped rubric; the final
+/// rubric keeps its own.
 fn candidate_kinds(given: Option<&Rubric>) -> Vec<crate::model::RefKind> {
     let mut out: Vec<crate::model::RefKind> = Vec::new();
     let mut add = |r: &Rubric| {
@@ -268,7 +269,14 @@ pub fn import_str_with(path: &Path, text: &str, choice: &RubricChoice<'_>) -> Im
             }
         };
     let flag_rubric = choice.flag.and_then(|p| load(p, &mut diags));
-    r.kinds = candidate_kinds(flag_rubric.as_deref());
+    // qbank.toml's rubric is loaded up front too (its kinds are read), used only when
+    // neither --rubric nor the document names one.
+    let mut config_diags = Vec::new();
+    let config_rubric = choice
+        .config
+        .filter(|_| flag_rubric.is_none() && choice.flag.is_none())
+        .and_then(|p| load(p, &mut config_diags));
+    r.kinds = candidate_kinds(flag_rubric.as_deref().or(config_rubric.as_deref()));
     r.read();
     let rubric_spec = r.meta_comment.rubric.clone();
     let mut rubric_note = None;
@@ -288,8 +296,8 @@ pub fn import_str_with(path: &Path, text: &str, choice: &RubricChoice<'_>) -> Im
             }
         }
         (None, None) => {
-            let configured = choice.config.and_then(|p| load(p, &mut diags));
-            match configured {
+            diags.append(&mut config_diags);
+            match config_rubric {
                 Some(r) => r,
                 None if choice.config.is_some() => Arc::new(Rubric::default_rubric()),
                 None => match choice.detect.then(|| detect_rubric(&r.claims)).flatten() {
