@@ -4,6 +4,10 @@
 //!
 //! `cargo bench --bench import` (the document is rendered from the shipped bank: 30
 //! questions, one practical element each, written to a temporary file).
+//!
+//! `cargo bench --bench import -- DOC.md ...` also measures each document named, and
+//! prints how many questions its import recognised and how many question-like lines
+//! it did not (the same figures `qbank import` prints).
 
 mod common;
 
@@ -12,6 +16,11 @@ use common::median;
 use std::path::Path;
 
 fn main() {
+    let docs: Vec<std::path::PathBuf> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .map(Into::into)
+        .collect();
     let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/performance-engineering");
     let mut bank = qbank::load::load_bank(&shipped)
         .bank
@@ -77,6 +86,50 @@ fn main() {
         bank.questions.len(),
         imported.questions.len()
     );
+    println!("read file:       {:>9.3} ms", read.as_secs_f64() * 1e3);
+    println!(
+        "import:          {:>9.3} ms  ({:.0}x reading)",
+        import.as_secs_f64() * 1e3,
+        import.as_secs_f64() / read.as_secs_f64()
+    );
+    println!(
+        "import + check:  {:>9.3} ms  ({:.0}x reading)",
+        check.as_secs_f64() * 1e3,
+        check.as_secs_f64() / read.as_secs_f64()
+    );
+    let as_of = Some(as_of);
+    for path in &docs {
+        measure(path, as_of, runs);
+    }
+}
+
+/// Import, and import + check, of one document given on the command line.
+fn measure(path: &Path, as_of: Option<qbank::model::Day>, runs: usize) {
+    let bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+    let imported = qbank::import::import_file(path, None);
+    let r = &imported.recognition;
+    let read = median(runs, || {
+        std::hint::black_box(std::fs::read_to_string(path).unwrap());
+    });
+    let import = median(runs, || {
+        std::hint::black_box(qbank::import::import_file(path, None));
+    });
+    let check = median(runs, || {
+        let imported = qbank::import::import_file(path, None);
+        if let Some(bank) = imported.bank {
+            std::hint::black_box(qbank::pipeline::gate_bank(&bank, as_of));
+        }
+    });
+    println!(
+        "\n{}: {bytes} bytes, {} questions recognised, {} question-like lines not",
+        path.display(),
+        r.questions,
+        r.missed.len()
+    );
+    for m in &r.missed {
+        let place = if m.in_code { " (in a code block)" } else { "" };
+        println!("  line {}: {}{place}", m.line, m.text);
+    }
     println!("read file:       {:>9.3} ms", read.as_secs_f64() * 1e3);
     println!(
         "import:          {:>9.3} ms  ({:.0}x reading)",

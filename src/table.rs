@@ -28,7 +28,7 @@ pub fn markdown(gates: &[GateResult]) -> String {
             out,
             "| {} | {} | {} | {} | {} |",
             g.number,
-            cell(g.title),
+            cell(&g.title),
             cell(&g.requirement),
             g.status.as_str(),
             cell(&g.evidence)
@@ -211,7 +211,7 @@ pub fn human_fit(gates: &[GateResult], columns: Option<usize>) -> String {
     let mut w = head.map(width);
     for g in gates {
         w[0] = w[0].max(width(&g.number.to_string()));
-        w[1] = w[1].max(width(g.title));
+        w[1] = w[1].max(width(&g.title));
         w[3] = w[3].max(width(g.status.as_str()));
     }
     // `| a | b | c | d | e |`: 16 columns of borders and padding.
@@ -255,7 +255,7 @@ pub fn human_fit(gates: &[GateResult], columns: Option<usize>) -> String {
                 out,
                 "| {} | {} | {} | {} | {} |",
                 pad(if first { &n } else { "" }, w[0]),
-                pad(if first { g.title } else { "" }, w[1]),
+                pad(if first { g.title.as_str() } else { "" }, w[1]),
                 pad(req.get(i).map_or("", String::as_str), w[2]),
                 status,
                 pad(ev.get(i).map_or("", String::as_str), w[4])

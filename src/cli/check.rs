@@ -27,8 +27,10 @@ pub struct Args {
     /// Fail (exit 1) on WARN as well as FAIL.
     #[arg(long)]
     pub strict: bool,
-    /// For markdown documents: a rubric YAML whose axis labels and values they use
-    /// (default: `rubric` in qbank.toml).
+    /// The rubric every input is measured against: a shipped rubric's name
+    /// (`performance-minimal`, `quality-engineering`) or a rubric YAML. Without it: a bank's
+    /// own `rubric:`, then `rubric` in qbank.toml, then (documents) the shipped rubric
+    /// whose gates the document's Validation Results name, then the built-in one.
     #[arg(long, value_name = "FILE")]
     pub rubric: Option<PathBuf>,
     /// Only these gates (numbers or names) and diagnostic codes count; replaces `select`
@@ -139,7 +141,7 @@ fn show_settings(s: &Settings, args: &Args) -> String {
     let mut ignore = s.config.config.ignore.clone();
     ignore.extend(args.ignore.iter().cloned());
     let rubric = s.rubric.as_ref().map_or_else(
-        || "default (built-in; banks use their own `rubric:`)".to_owned(),
+        || "default (built-in; banks use their own `rubric:`, documents the shipped rubric their Validation Results name)".to_owned(),
         |p| p.display().to_string(),
     );
     let mut link_exclude: Vec<String> = s.config.config.links.exclude.clone();
@@ -251,6 +253,9 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
         .then(|| super::links::live_results(&paths, &link_args, cli.quiet));
     let links = live.as_ref().map(|l| l as &dyn gates::LinkStatus);
     let exclude = |p: &std::path::Path| settings.config.excludes(p);
+    let note = |p: &std::path::Path, note: &str| {
+        anstream::eprintln!("note: {}: {note}", crate::diagnostic::display_path(p));
+    };
     let cache = (!args.link.no_cache).then(|| {
         ResultCache::new(
             pipeline::cache::DIR,
@@ -260,7 +265,10 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
     let opts = Options {
         as_of: args.as_of,
         links,
-        rubric: settings.rubric.clone(),
+        rubric: args.rubric.clone(),
+        config_rubric: settings.config.rubric(),
+        detect: true,
+        on_note: Some(&note),
         exclude: Some(&exclude),
         selection: Some(&settings.selection),
         focus,

@@ -50,7 +50,10 @@ pub(crate) struct Column {
 #[derive(Debug, Serialize)]
 pub(crate) struct Cell {
     pub number: u8,
-    pub name: &'static str,
+    pub name: String,
+    /// Not serialized: the row heading of the markdown table.
+    #[serde(skip)]
+    pub title: String,
     pub status: Status,
     pub evidence: String,
 }
@@ -68,7 +71,8 @@ pub(crate) fn columns(report: &crate::report::Report) -> Vec<Column> {
                 .iter()
                 .map(|g| Cell {
                     number: g.number,
-                    name: g.name,
+                    name: g.name.clone(),
+                    title: g.title.clone(),
                     status: g.status,
                     evidence: g.evidence.clone(),
                 })
@@ -100,7 +104,13 @@ pub(crate) fn markdown(cols: &[Column], headers: &[String]) -> String {
     s.push_str("\n|---|---|");
     s.push_str(&"---|".repeat(headers.len()));
     s.push('\n');
-    for (i, g) in crate::gates::ALL.iter().enumerate() {
+    // The rows are the gates of the column with the longest list (the rubric's list).
+    let rows = cols
+        .iter()
+        .map(|c| c.gates.as_slice())
+        .max_by_key(|g| g.len())
+        .unwrap_or_default();
+    for (i, g) in rows.iter().enumerate() {
         s.push_str(&format!("| {} | {} |", g.number, g.title));
         for c in cols {
             match c.gates.get(i) {

@@ -1,12 +1,17 @@
 //! `qbank gates` lists the gates; `qbank explain 7` / `qbank explain cross-refs` prints one.
+//! Both follow `--rubric` (a shipped rubric's name or a rubric file), else the built-in one.
 
 use std::io::Write;
 
 use crate::gates::{ALL, Gate, find};
-use crate::model::Rubric;
+use crate::model::{GateSpec, Measure, Rubric};
 
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
+    /// The rubric whose gates to list: a shipped rubric's name (`performance-minimal`,
+    /// `quality-engineering`) or a rubric file (default: the built-in one).
+    #[arg(long, value_name = "NAME|FILE")]
+    pub rubric: Option<String>,
     /// Print the list as JSON.
     #[arg(long, conflicts_with = "markdown")]
     pub json: bool,
@@ -19,24 +24,51 @@ pub struct ListArgs {
 pub struct ExplainArgs {
     /// A gate number (1-20) or name (`cross-refs`), or a diagnostic code (`unknown-field`).
     pub gate: String,
+    /// The rubric whose gate to explain: a shipped rubric's name or a rubric file.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub rubric: Option<String>,
+}
+
+/// The rubric `--rubric` names, or the built-in one; an error message when it does not load.
+fn rubric_of(spec: Option<&str>) -> Result<Rubric, u8> {
+    match crate::load::load_rubric(spec, std::path::Path::new("")) {
+        Ok(r) => Ok((*r).clone()),
+        Err(d) => {
+            super::eprint_diagnostic(&d);
+            Err(2)
+        }
+    }
+}
+
+/// A gate of the rubric that is the spec's gate of the same name and measure.
+fn spec_gate(g: &GateSpec) -> Option<&'static Gate> {
+    g.measure
+        .built_in()
+        .and_then(|b| crate::gates::built_in(b.0))
+        .filter(|b| b.name == g.name)
 }
 
 pub(crate) fn list(args: &ListArgs) -> u8 {
-    let rubric = Rubric::default_rubric();
+    let rubric = match rubric_of(args.rubric.as_deref()) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     let mut out = anstream::stdout();
     if args.markdown {
         let _ = out.write_all(docs_page().as_bytes());
         return 0;
     }
     if args.json {
-        let list: Vec<serde_json::Value> = ALL
+        let list: Vec<serde_json::Value> = rubric
+            .gates
             .iter()
             .map(|g| {
                 serde_json::json!({
                     "number": g.number,
                     "name": g.name,
                     "title": g.title,
-                    "requirement": (g.requirement)(&rubric),
+                    "requirement": crate::gates::requirement(g, &rubric),
+                    "measure": g.measure.name(),
                 })
             })
             .collect();
@@ -47,20 +79,53 @@ pub(crate) fn list(args: &ListArgs) -> u8 {
         );
         return 0;
     }
-    let width = ALL.iter().map(|g| g.name.len()).max().unwrap_or(0);
-    for g in ALL {
+    let width = rubric.gates.iter().map(|g| g.name.len()).max().unwrap_or(0);
+    for g in &rubric.gates {
         let _ = writeln!(
             out,
             "{:>2}  {:<width$}  {}",
             g.number,
             g.name,
-            (g.requirement)(&rubric)
+            crate::gates::requirement(g, &rubric)
         );
     }
     0
 }
 
+/// The documentation of a rubric's gate that is not one of the spec's: its requirement
+/// and what its measure does.
+fn generic_doc(g: &GateSpec, rubric: &Rubric) -> String {
+    let (what, _) = measure_doc(&g.measure);
+    format!(
+        "# {}. {} (`{}`)\n\nRequirement (rubric `{}`): {}\n\nMeasure: `{}`. {what}\n",
+        g.number,
+        g.title,
+        g.name,
+        rubric.name,
+        crate::gates::requirement(g, rubric),
+        g.measure.name()
+    )
+}
+
 pub(crate) fn explain(args: &ExplainArgs) -> u8 {
+    if let Some(spec) = args.rubric.as_deref() {
+        let rubric = match rubric_of(Some(spec)) {
+            Ok(r) => r,
+            Err(code) => return code,
+        };
+        let key = args.gate.trim();
+        let found = rubric.gates.iter().find(|g| {
+            key.parse::<u8>().is_ok_and(|n| n == g.number) || g.name.eq_ignore_ascii_case(key)
+        });
+        if let Some(g) = found {
+            let text = match spec_gate(g) {
+                Some(b) => doc(b, &rubric),
+                None => generic_doc(g, &rubric),
+            };
+            let _ = anstream::stdout().write_all(text.as_bytes());
+            return 0;
+        }
+    }
     match find(&args.gate) {
         Some(g) => {
             let _ = anstream::stdout().write_all(doc(g, &Rubric::default_rubric()).as_bytes());
@@ -110,10 +175,15 @@ Silence it with `--ignore {code}` or a `qbank-ignore: {code} -- reason` comment 
 pub(crate) fn doc(g: &Gate, rubric: &Rubric) -> String {
     let body = g.doc_text();
     format!(
-        "# {}. {} (`{}`)\n\nRequirement (default rubric): {}\n\n{}\n",
+        "# {}. {} (`{}`)\n\nRequirement ({}): {}\n\n{}\n",
         g.number,
         g.title,
         g.name,
+        if rubric.name == Rubric::default_rubric().name {
+            "default rubric".to_owned()
+        } else {
+            format!("rubric `{}`", rubric.name)
+        },
         (g.requirement)(rubric),
         body
     )
@@ -143,5 +213,100 @@ pub(crate) fn docs_page() -> String {
                 .replace("\n## ", "\n### "),
         );
     }
+    s.push_str(MEASURES_INTRO);
+    for m in MEASURES.iter() {
+        let (what, params) = measure_doc(m);
+        s.push_str(&format!("\n### `{}`\n\n{what}\n", m.name()));
+        if !params.is_empty() {
+            s.push_str(&format!("\nThresholds: {params}.\n"));
+        }
+    }
     s
+}
+
+const MEASURES_INTRO: &str = "
+## Measures a rubric's gate can use
+
+A rubric lists its gates under `gates:`: each has a `number`, a kebab `name`, a `title`
+(the name a document's Validation Results gives it), optional `synonyms` (other names
+the claims audit accepts) and `requirement` text, and the `measure` it uses with that
+measure's thresholds. The built-in rubric lists the twenty gates above; the shipped
+`performance-minimal` and `quality-engineering` rubrics (`--rubric NAME`) list their
+prompts' ten and twelve. The measures named after one of the twenty gates take their
+thresholds from the rubric's sections (`quantity:`, `difficulty:`, `citations:`, ...);
+the generic ones below take them in the gate itself.
+";
+
+/// One example of every measure that has thresholds of its own, for the docs.
+static MEASURES: std::sync::LazyLock<Vec<Measure>> = std::sync::LazyLock::new(|| {
+    use crate::model::{
+        AllOf, Coverage, FieldShare, LexiconMatch, QuestionField, ReferenceFloors, Skip, WordCount,
+    };
+    vec![
+        Measure::Coverage(Coverage {
+            axis: None,
+            min_values: None,
+            shares: Default::default(),
+        }),
+        Measure::ReferenceFloors(ReferenceFloors { kinds: Vec::new() }),
+        Measure::LexiconMatch(LexiconMatch {
+            field: Default::default(),
+            lexicons: Vec::new(),
+            min: 1,
+            min_share: 1.0,
+        }),
+        Measure::FieldShare(FieldShare {
+            field: QuestionField::Diagram,
+            values: Vec::new(),
+            min_share: None,
+            min_count: None,
+        }),
+        Measure::WordCount(WordCount {
+            min: 0,
+            max: 0,
+            min_share: 1.0,
+        }),
+        Measure::AllOf(AllOf { of: Vec::new() }),
+        Measure::Skip(Skip {
+            reason: String::new(),
+        }),
+    ]
+});
+
+/// What a generic measure does, and its thresholds.
+fn measure_doc(m: &Measure) -> (&'static str, &'static str) {
+    match m {
+        Measure::Coverage(_) => (
+            "Coverage of the rubric's axes. Without `axis`: the two axes (`dimensions` x `phases`) crossed, every cell covered by at least one question (gate 2, a question counting in at most `matrix.max_cells_per_question` cells). With `axis` (`dimensions`, `phases` or `roles`): that axis alone.",
+            "`axis`; `min_values` (values of the axis covered by at least one question); `shares` (value id -> least share of questions covering it, `{testing: 0.40}`)",
+        ),
+        Measure::ReferenceFloors(_) => (
+            "Complete entries of each reference kind reach the kind's `min` under `references` (scaled above `quantity.scale_above` questions). G/T/L/A with their default `fields` are checked on their typed fields (gates 11-14, including the citation language mix); any other kind, or a built-in kind with other `fields`, counts an entry complete when it is no placeholder, holds a URL or DOI when `URL` is a field, and has a non-empty part (`|`- or `;`-separated) per other field.",
+            "`kinds` (prefixes; empty: every declared kind)",
+        ),
+        Measure::LexiconMatch(_) => (
+            "Every question's prose (code, inline code and URLs masked) matches at least `min` of the lexicons; a lexicon matches when `min_distinct` of its phrases (case-insensitive, at a word start) and patterns (regular expressions) occur.",
+            "`field` (`question`, `answer` or `key-insight`); `lexicons` (`name`, `words`, `patterns`, `min_distinct`); `min`; `min_share` (default 1)",
+        ),
+        Measure::FieldShare(_) => (
+            "The share and count of questions whose field holds one of `values` (ids or titles), or with no `values`, is filled.",
+            "`field` (`difficulty`, `dimensions`, `phases`, `roles`, `methods`, `cluster`, `key-insight`, `practical`, `diagram`, `metrics`, `tradeoffs`, `alternatives`, `risks`, `validation`); `values`; `min_share` and/or `min_count`",
+        ),
+        Measure::WordCount(_) => (
+            "At least `min_share` of the answers have `min`-`max` words of prose (code and diagrams not counted).",
+            "`min`; `max`; `min_share` (default 1)",
+        ),
+        Measure::AllOf(_) => (
+            "Every listed measure must pass; the evidence joins theirs.",
+            "`of` (a list of measures, each written as `{measure: ..., ...}`)",
+        ),
+        Measure::Skip(_) => (
+            "A requirement no machine can measure: the gate is always SKIP, never PASS, with `not measured:` and the reason as its evidence.",
+            "`reason`",
+        ),
+        _ => (
+            "One of the spec's twenty gates, with the rubric's thresholds.",
+            "",
+        ),
+    }
 }

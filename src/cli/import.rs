@@ -101,6 +101,13 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
             if errors == 1 { "error" } else { "errors" },
         );
     }
+    if !cli.quiet {
+        let _ = writeln!(
+            anstream::stdout(),
+            "{}",
+            imported.recognition.human(&args.doc)
+        );
+    }
     if imported.diagnostics.iter().any(Diagnostic::is_error) {
         2
     } else {

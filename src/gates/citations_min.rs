@@ -24,13 +24,13 @@ declare_gate! {
         number: 14,
         name: "citations-min",
         title: "Citations Min",
-        requirement: |r| format!(">={} citations [A#] APA 7th with language tags", r.references.citations),
+        requirement: |r| format!(">={} citations [A#] APA 7th with language tags", r.references.citations()),
         check: check,
     }
 }
 
 fn check(ctx: &Ctx<'_>) -> Measurement {
-    let min = ctx.scaled(ctx.rubric.references.citations) as usize;
+    let min = ctx.scaled(ctx.rubric.references.citations()) as usize;
     let list = &ctx.bank.citations;
     let mix = &ctx.rubric.languages;
     let entries: Vec<Entry<'_>> = list

@@ -21,13 +21,13 @@ declare_gate! {
         number: 11,
         name: "glossary-min",
         title: "Glossary Min",
-        requirement: |r| format!(">={} entries [G#] with formulas/targets", r.references.glossary),
+        requirement: |r| format!(">={} entries [G#] with formulas/targets", r.references.glossary()),
         check: check,
     }
 }
 
 fn check(ctx: &Ctx<'_>) -> Measurement {
-    let min = ctx.scaled(ctx.rubric.references.glossary) as usize;
+    let min = ctx.scaled(ctx.rubric.references.glossary()) as usize;
     let entries: Vec<Entry<'_>> = ctx
         .bank
         .glossary

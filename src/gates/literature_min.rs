@@ -21,7 +21,7 @@ declare_gate! {
         number: 13,
         name: "literature-min",
         title: "Literature Min",
-        requirement: |r| format!(">={} sources [L#] with full citations", r.references.literature),
+        requirement: |r| format!(">={} sources [L#] with full citations", r.references.literature()),
         check: check,
     }
 }
@@ -45,7 +45,7 @@ pub(crate) fn missing_literature_fields(s: &Source) -> Vec<&'static str> {
 }
 
 fn check(ctx: &Ctx<'_>) -> Measurement {
-    let min = ctx.scaled(ctx.rubric.references.literature) as usize;
+    let min = ctx.scaled(ctx.rubric.references.literature()) as usize;
     let entries: Vec<Entry<'_>> = ctx
         .bank
         .literature

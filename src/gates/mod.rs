@@ -43,6 +43,7 @@ mod clarity;
 mod cross_refs;
 mod difficulty;
 mod diversity;
+mod generic;
 mod glossary_min;
 mod link_accessibility;
 mod literature_min;
@@ -110,6 +111,11 @@ impl Gate {
             .collect();
         lines.join("\n").trim().to_owned()
     }
+}
+
+/// The built-in gate function of a measure that is one of the spec's gates.
+pub fn built_in(name: &str) -> Option<&'static Gate> {
+    ALL.iter().copied().find(|g| g.name == name)
 }
 
 /// Finds a gate by number (`7`) or name (`cross-refs`, case-insensitive).
@@ -195,60 +201,15 @@ impl Measurement {
 }
 
 /// A gate's result for one bank.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GateResult {
     pub number: u8,
-    pub name: &'static str,
-    pub title: &'static str,
+    pub name: String,
+    pub title: String,
     pub requirement: String,
     pub status: Status,
     pub evidence: String,
     pub diagnostics: Vec<Diagnostic>,
-}
-
-/// A [`GateResult`] read back (a cached or merged report), with owned names.
-#[derive(Deserialize)]
-struct StoredResult {
-    number: u8,
-    name: String,
-    title: String,
-    requirement: String,
-    status: Status,
-    evidence: String,
-    diagnostics: Vec<Diagnostic>,
-}
-
-impl<'de> Deserialize<'de> for GateResult {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<GateResult, D::Error> {
-        GateResult::try_from(StoredResult::deserialize(d)?).map_err(serde::de::Error::custom)
-    }
-}
-
-impl TryFrom<StoredResult> for GateResult {
-    type Error = String;
-
-    /// The gate's own `&'static str`s, so reading results allocates nothing that
-    /// outlives them; a name no gate has is an error.
-    fn try_from(r: StoredResult) -> Result<GateResult, String> {
-        let gate = ALL
-            .iter()
-            .find(|g| g.name == r.name)
-            .ok_or_else(|| format!("no gate is named `{}`", r.name))?;
-        let title = ALL
-            .iter()
-            .map(|g| g.title)
-            .find(|t| *t == r.title)
-            .ok_or_else(|| format!("no gate is titled `{}`", r.title))?;
-        Ok(GateResult {
-            number: r.number,
-            name: gate.name,
-            title,
-            requirement: r.requirement,
-            status: r.status,
-            evidence: r.evidence,
-            diagnostics: r.diagnostics,
-        })
-    }
 }
 
 /// Live link results handed to gate 17 by `check --online`.
@@ -306,7 +267,7 @@ pub struct Ctx<'a> {
 }
 
 /// Compiled case-insensitive patterns, shared by every bank that uses the same list.
-fn compiled(patterns: &[String]) -> Arc<Vec<Regex>> {
+pub(crate) fn compiled(patterns: &[String]) -> Arc<Vec<Regex>> {
     type Cache = HashMap<Vec<String>, Arc<Vec<Regex>>>;
     static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
     let mut cache = CACHE
@@ -552,14 +513,46 @@ impl Ctx<'_> {
     }
 }
 
-/// Runs every gate on a bank.
+/// Runs the rubric's gates on a bank, in the rubric's order.
 pub fn run(ctx: &Ctx<'_>) -> Vec<GateResult> {
-    ALL.iter().map(|g| run_one(g, ctx)).collect()
+    ctx.rubric.gates.iter().map(|g| run_spec(g, ctx)).collect()
 }
 
+/// The requirement a gate of the rubric reports: its own text, or its measure's wording.
+pub fn requirement(spec: &crate::model::GateSpec, rubric: &Rubric) -> String {
+    match &spec.requirement {
+        Some(r) => r.clone(),
+        None => generic::requirement(&spec.measure, rubric),
+    }
+}
+
+/// Runs one gate of the rubric.
+pub fn run_spec(spec: &crate::model::GateSpec, ctx: &Ctx<'_>) -> GateResult {
+    let m = generic::measure(&spec.measure, ctx);
+    result(
+        spec.number,
+        &spec.name,
+        &spec.title,
+        requirement(spec, ctx.rubric),
+        m,
+    )
+}
+
+/// Runs a built-in gate as the spec numbers and names it.
 pub fn run_one(gate: &Gate, ctx: &Ctx<'_>) -> GateResult {
-    let m = (gate.check)(ctx);
-    let status = if m.skipped {
+    result(
+        gate.number,
+        gate.name,
+        gate.title,
+        (gate.requirement)(ctx.rubric),
+        (gate.check)(ctx),
+    )
+}
+
+/// The status of a measurement: SKIP, FAIL on a failed requirement, WARN on a failed
+/// preference, else PASS.
+pub fn status_of(m: &Measurement) -> Status {
+    if m.skipped {
         Status::Skip
     } else if m.checks.iter().any(|c| c.level == Level::Required && !c.ok) {
         Status::Fail
@@ -571,21 +564,25 @@ pub fn run_one(gate: &Gate, ctx: &Ctx<'_>) -> GateResult {
         Status::Warn
     } else {
         Status::Pass
-    };
+    }
+}
+
+fn result(number: u8, name: &str, title: &str, requirement: String, m: Measurement) -> GateResult {
+    let status = status_of(&m);
     let mut diagnostics = m.diagnostics;
     for d in &mut diagnostics {
-        d.gate = Some(gate.number);
+        d.gate = Some(number);
         // Findings of the gate itself carry its name; shared ones (`placeholder`) keep theirs.
         if d.code == "gate" {
-            d.code = gate.name.to_owned();
+            d.code = name.to_owned();
         }
     }
     crate::diagnostic::sort(&mut diagnostics);
     GateResult {
-        number: gate.number,
-        name: gate.name,
-        title: gate.title,
-        requirement: (gate.requirement)(ctx.rubric),
+        number,
+        name: name.to_owned(),
+        title: title.to_owned(),
+        requirement,
         status,
         evidence: m.evidence,
         diagnostics,

@@ -31,6 +31,7 @@ impl RefIndex {
             .map(|t| &t.id)
             .chain(bank.literature.iter().map(|s| &s.id))
             .chain(bank.citations.iter().map(|s| &s.id))
+            .chain(bank.other_refs.iter().map(|r| &r.id))
         {
             ids.insert(id.value.clone(), ());
         }

@@ -20,13 +20,13 @@ declare_gate! {
         number: 12,
         name: "tools-min",
         title: "Tools Min",
-        requirement: |r| format!(">={} tools [T#] with purpose/pricing/update", r.references.tools),
+        requirement: |r| format!(">={} tools [T#] with purpose/pricing/update", r.references.tools()),
         check: check,
     }
 }
 
 fn check(ctx: &Ctx<'_>) -> Measurement {
-    let min = ctx.scaled(ctx.rubric.references.tools) as usize;
+    let min = ctx.scaled(ctx.rubric.references.tools()) as usize;
     let entries: Vec<Entry<'_>> = ctx
         .bank
         .tools

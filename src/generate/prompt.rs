@@ -48,10 +48,10 @@ pub(crate) fn figures(r: &Rubric) -> BTreeMap<&'static str, String> {
     f.insert("phases_count", np.to_string());
     f.insert("dimension_label", r.dimensions.label.clone());
     f.insert("phase_label", r.phases.label.clone());
-    f.insert("glossary_min", r.references.glossary.to_string());
-    f.insert("tools_min", r.references.tools.to_string());
-    f.insert("literature_min", r.references.literature.to_string());
-    f.insert("citations_min", r.references.citations.to_string());
+    f.insert("glossary_min", r.references.glossary().to_string());
+    f.insert("tools_min", r.references.tools().to_string());
+    f.insert("literature_min", r.references.literature().to_string());
+    f.insert("citations_min", r.references.citations().to_string());
     f.insert("recency_share", pct(r.recency.min_share));
     f.insert("recency_years", r.recency.years.to_string());
     f.insert("min_types", r.diversity.min_types.to_string());
@@ -64,7 +64,7 @@ pub(crate) fn figures(r: &Rubric) -> BTreeMap<&'static str, String> {
         "practical_lines",
         range(r.practical_lines.min, r.practical_lines.max),
     );
-    f.insert("gate_count", gates::ALL.len().to_string());
+    f.insert("gate_count", r.gates.len().to_string());
     f.insert("advanced_min", r.citations.advanced_min.to_string());
     f.insert(
         "advanced_min_alternatives",
@@ -235,7 +235,7 @@ struct DifficultyRow {
 #[derive(Serialize)]
 struct GateRow {
     number: u8,
-    title: &'static str,
+    title: String,
     requirement: String,
     threshold: String,
 }
@@ -386,13 +386,19 @@ pub(crate) fn render(rubric: &Rubric, bank: Option<&Bank>) -> Result<String, Str
             count: count(rubric.difficulty.share(d)),
         })
         .collect();
-    let gate_rows: Vec<GateRow> = gates::ALL
+    // The rubric's gates; a built-in measure keeps its threshold wording.
+    let gate_rows: Vec<GateRow> = rubric
+        .gates
         .iter()
         .map(|g| GateRow {
             number: g.number,
-            title: g.title,
-            requirement: (g.requirement)(rubric),
-            threshold: threshold(g.number, rubric, &f),
+            title: g.title.clone(),
+            requirement: gates::requirement(g, rubric),
+            threshold: g
+                .measure
+                .built_in()
+                .and_then(|b| gates::built_in(b.0))
+                .map_or_else(|| "Met".to_owned(), |b| threshold(b.number, rubric, &f)),
         })
         .collect();
     let mut figs: BTreeMap<&str, String> = f.clone();
@@ -466,7 +472,9 @@ mod tests {
         let mut r = Rubric::default_rubric();
         r.quantity.min = 12;
         r.quantity.max = 15;
-        r.references.glossary = 7;
+        if let Some(k) = r.references.0.iter_mut().find(|k| k.prefix == "G") {
+            k.min = 7;
+        }
         let p = render(&r, None).unwrap();
         assert!(p.contains("Generate 12-15 interview Q&A pairs"));
         assert!(p.contains("**≥7 Glossary [G#]**"));

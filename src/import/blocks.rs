@@ -15,6 +15,8 @@ pub enum Kind {
     Code(String),
     Html,
     Rule,
+    /// A block quote (`> ...`), read by the reader it sits in.
+    Quote,
     Other,
 }
 
@@ -32,7 +34,7 @@ pub struct Block {
 }
 
 impl Block {
-    fn new(kind: Kind, range: Range<usize>) -> Block {
+    pub(crate) fn new(kind: Kind, range: Range<usize>) -> Block {
         Block {
             kind,
             inner: range.start..range.start,
@@ -72,6 +74,7 @@ pub fn blocks(text: &str) -> Vec<Block> {
                         ),
                         Tag::CodeBlock(CodeBlockKind::Indented) => Kind::Code(String::new()),
                         Tag::HtmlBlock => Kind::Html,
+                        Tag::BlockQuote(_) => Kind::Quote,
                         _ => Kind::Other,
                     };
                     cur = Some(Block::new(kind, range.clone()));

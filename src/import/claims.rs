@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Location};
-use crate::gates::{ALL, GateResult, Status};
+use crate::gates::{GateResult, Status};
 use crate::model::Rubric;
 
 /// One row of the document's claims table.
@@ -75,10 +75,14 @@ pub fn fold(s: &str) -> String {
 /// rubric's synonyms, folded, with the gate's number.
 pub fn gate_names(rubric: &Rubric) -> Vec<(String, u8)> {
     let mut out = Vec::new();
-    for g in ALL.iter() {
-        out.push((fold(g.title), g.number));
-        out.push((fold(g.name), g.number));
-        for s in rubric.gate_synonyms.get(g.name).into_iter().flatten() {
+    for g in &rubric.gates {
+        out.push((fold(&g.title), g.number));
+        out.push((fold(&g.name), g.number));
+        for s in g
+            .synonyms
+            .iter()
+            .chain(rubric.gate_synonyms.get(&g.name).into_iter().flatten())
+        {
             out.push((fold(s), g.number));
         }
     }
@@ -105,10 +109,11 @@ pub fn match_gate(rubric: &Rubric, name: &str) -> Option<u8> {
 /// gates answer to.
 pub fn check_synonyms(rubric: &Rubric) -> Result<(), String> {
     for k in rubric.gate_synonyms.keys() {
-        if !ALL.iter().any(|g| g.name == k) {
-            let hint = crate::diagnostic::did_you_mean(k, ALL.iter().map(|g| g.name))
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
+        if !rubric.gates.iter().any(|g| g.name == *k) {
+            let hint =
+                crate::diagnostic::did_you_mean(k, rubric.gates.iter().map(|g| g.name.as_str()))
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
             return Err(format!("gate_synonyms names no gate `{k}`{hint}"));
         }
     }
@@ -227,8 +232,8 @@ mod tests {
         let mut claims = vec![claim("Quantity", 3), claim("Word counts", 4)];
         let gates = vec![GateResult {
             number: 1,
-            name: "quantity",
-            title: "Quantity",
+            name: "quantity".to_owned(),
+            title: "Quantity".to_owned(),
             requirement: "25-30".to_owned(),
             status: Status::Fail,
             evidence: "3 questions".to_owned(),

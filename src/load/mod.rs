@@ -44,11 +44,23 @@ pub fn parse_str<T: DeserializeOwned>(
 pub(crate) fn load_rubric(spec: Option<&str>, base: &Path) -> Result<Arc<Rubric>, Diagnostic> {
     match spec.map(str::trim) {
         None | Some("default") => Ok(Arc::new(Rubric::default_rubric())),
+        Some(spec) if shipped_name(spec).is_some() && !base.join(spec).exists() => {
+            let name = shipped_name(spec).unwrap_or_default();
+            let text = shipped(name).unwrap_or_default();
+            let path = PathBuf::from(format!("rubrics/{name}.yaml"));
+            let rubric: Rubric = yaml::parse(&path, text, "a rubric")?;
+            validate::rubric(&path, &rubric)?;
+            Ok(Arc::new(rubric))
+        }
         Some(rel) => {
             let path: PathBuf = base.join(rel).components().collect();
             if !path.exists() {
+                let names: Vec<&str> = crate::model::SHIPPED_RUBRICS
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect();
                 return Err(Diagnostic::error("io", format!("rubric file {} does not exist", path.display()))
-                    .help("write `rubric: default` for the built-in rubric, or a path relative to bank.yaml"));
+                    .help(format!("write `default`, the name of a shipped rubric ({}), or a path relative to bank.yaml", names.join(", "))));
             }
             let text = read_text(&path)?;
             let rubric: Rubric = yaml::parse(&path, &text, "a rubric")?;
@@ -56,6 +68,24 @@ pub(crate) fn load_rubric(spec: Option<&str>, base: &Path) -> Result<Arc<Rubric>
             Ok(Arc::new(rubric))
         }
     }
+}
+
+/// The text of the rubric shipped in the binary under `name` (`performance-minimal`).
+pub fn shipped(name: &str) -> Option<&'static str> {
+    crate::model::SHIPPED_RUBRICS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| *t)
+}
+
+/// The shipped rubric a rubric setting names: `performance-minimal`, also as the last
+/// component of a path that does not exist (qbank.toml's setting, joined to its folder).
+fn shipped_name(spec: &str) -> Option<&'static str> {
+    let name = Path::new(spec).file_name()?.to_str()?;
+    crate::model::SHIPPED_RUBRICS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(n, _)| *n)
 }
 
 /// The cross-file checks of a bank built elsewhere (the markdown importer).
@@ -251,6 +281,7 @@ pub fn load_bank(root: &Path) -> Loaded {
                 tools,
                 literature,
                 citations,
+                other_refs: Vec::new(),
                 rubric,
                 sources: sources.clone(),
             };

@@ -226,6 +226,11 @@ pub(crate) fn rubric(path: &Path, r: &Rubric) -> Result<(), Diagnostic> {
         .at(Location::file(path))
         .help("write the shares as fractions, e.g. 0.2, 0.4, 0.4"));
     }
+    if let Err(e) = check_gates(r) {
+        return Err(Diagnostic::error("invalid-value", e)
+            .at(Location::file(path))
+            .help("`qbank gates --markdown` lists every measure and its thresholds"));
+    }
     if let Err(e) = crate::import::claims::check_synonyms(r) {
         return Err(Diagnostic::error("invalid-value", e)
             .at(Location::file(path))
@@ -237,6 +242,100 @@ pub(crate) fn rubric(path: &Path, r: &Rubric) -> Result<(), Diagnostic> {
             "a rubric needs at least one dimension and one phase",
         )
         .at(Location::file(path)));
+    }
+    Ok(())
+}
+
+/// Problems with a rubric's gate list: a duplicate number or name, a measure without the
+/// threshold it needs, an undeclared reference kind or an invalid pattern.
+fn check_gates(r: &Rubric) -> Result<(), String> {
+    use crate::model::Measure;
+    if r.gates.is_empty() {
+        return Err("the rubric lists no gates".to_owned());
+    }
+    for (i, g) in r.gates.iter().enumerate() {
+        if let Some(o) = r.gates[..i]
+            .iter()
+            .find(|o| o.number == g.number || o.name == g.name)
+        {
+            return Err(format!(
+                "gates `{}` and `{}` share a number or a name",
+                o.name, g.name
+            ));
+        }
+    }
+    fn measure(g: &str, m: &Measure, r: &Rubric) -> Result<(), String> {
+        match m {
+            Measure::Coverage(c) => {
+                if c.axis.is_some() && c.min_values.is_none() && c.shares.is_empty() {
+                    return Err(format!(
+                        "gate `{g}`: coverage of one axis needs `min_values` or `shares`"
+                    ));
+                }
+                let ids: Vec<&str> = match c.axis {
+                    Some(crate::model::CoverageAxis::Phases) => r.phases.ids(),
+                    Some(crate::model::CoverageAxis::Roles) => {
+                        r.roles.iter().map(|x| x.id.as_str()).collect()
+                    }
+                    _ => r.dimensions.ids(),
+                };
+                if let Some(k) = c.shares.keys().find(|k| !ids.contains(&k.as_str())) {
+                    return Err(format!(
+                        "gate `{g}`: `shares` names no value `{k}` of the axis"
+                    ));
+                }
+            }
+            Measure::ReferenceFloors(f) => {
+                if let Some(k) = f.kinds.iter().find(|k| r.references.kind(k).is_none()) {
+                    return Err(format!(
+                        "gate `{g}`: reference kind `{k}` is not declared under `references`"
+                    ));
+                }
+            }
+            Measure::LexiconMatch(l) => {
+                if l.lexicons.is_empty() || l.min as usize > l.lexicons.len() {
+                    return Err(format!(
+                        "gate `{g}`: lexicon-match needs at least `min` ({}) lexicons",
+                        l.min
+                    ));
+                }
+                for x in &l.lexicons {
+                    if x.words.is_empty() && x.patterns.is_empty() {
+                        return Err(format!(
+                            "gate `{g}`: lexicon `{}` has no words or patterns",
+                            x.name
+                        ));
+                    }
+                    for p in &x.patterns {
+                        if let Err(e) = regex::Regex::new(p) {
+                            return Err(format!(
+                                "gate `{g}`: invalid regular expression `{p}`: {e}"
+                            ));
+                        }
+                    }
+                }
+            }
+            Measure::FieldShare(f) if f.min_share.is_none() && f.min_count.is_none() => {
+                return Err(format!(
+                    "gate `{g}`: field-share needs `min_share` or `min_count`"
+                ));
+            }
+            Measure::AllOf(a) => {
+                for x in &a.of {
+                    measure(g, x, r)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+    for g in &r.gates {
+        measure(&g.name, &g.measure, r)?;
+    }
+    let mut prefixes: Vec<&str> = r.references.iter().map(|k| k.prefix.as_str()).collect();
+    prefixes.sort_unstable();
+    if prefixes.windows(2).any(|w| w[0] == w[1]) {
+        return Err("two reference kinds share a prefix".to_owned());
     }
     Ok(())
 }

@@ -86,6 +86,17 @@ impl Sources {
     }
 }
 
+/// An entry of a reference kind the rubric declares beyond G/T/L/A.
+#[derive(Debug, Clone)]
+pub struct OtherRef {
+    /// The kind's prefix: `C`.
+    pub kind: String,
+    pub id: Sp<String>,
+    /// The entry's text as written (its heading and fields).
+    pub text: Sp<String>,
+    pub file: FileId,
+}
+
 /// A loaded, cross-checked bank: the input of gates, rendering, links and packets.
 #[derive(Debug, Clone)]
 pub struct Bank {
@@ -99,6 +110,8 @@ pub struct Bank {
     pub tools: Vec<Tool>,
     pub literature: Vec<Source>,
     pub citations: Vec<Source>,
+    /// Entries of the rubric's other reference kinds (`C3`, `S1`), in document order.
+    pub other_refs: Vec<OtherRef>,
     pub rubric: Arc<Rubric>,
     pub sources: Sources,
 }

@@ -44,7 +44,11 @@ pub struct Rubric {
     /// Gate 2: how many matrix cells one question may count in.
     #[serde(default)]
     pub matrix: MatrixRules,
-    pub references: ReferenceMinimums,
+    /// The reference kinds (G/T/L/A by default): prefix, name, the fields a complete
+    /// entry needs, the minimum count and the section headings the importer knows.
+    /// The older form, a map of the four minimums, is read too.
+    #[schemars(with = "ReferencesForm")]
+    pub references: References,
     pub languages: LanguageMix,
     pub recency: Recency,
     pub diversity: Diversity,
@@ -74,6 +78,10 @@ pub struct Rubric {
     /// punctuation folded), never by its row number.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub gate_synonyms: BTreeMap<String, Vec<String>>,
+    /// The gates, in the order reported: each names the measure it uses and that
+    /// measure's thresholds. Absent: the spec's twenty (the built-in rubric's list).
+    #[serde(default = "default_gates")]
+    pub gates: Vec<super::gate_spec::GateSpec>,
     /// What the generation prompt (`qbank prompt`) says besides the figures above: the
     /// scope, standards, patterns, visual standards and the output template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -363,6 +371,10 @@ fn default_archive_hosts() -> Vec<String> {
     Rubric::default_rubric().archive_hosts
 }
 
+fn default_gates() -> Vec<super::gate_spec::GateSpec> {
+    Rubric::default_rubric().gates
+}
+
 fn default_chain_words() -> u32 {
     8
 }
@@ -501,6 +513,7 @@ impl TradeoffRules {
     }
 }
 
+/// The older form of `references`: the minimums of the four built-in kinds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReferenceMinimums {
@@ -508,6 +521,112 @@ pub struct ReferenceMinimums {
     pub tools: u32,
     pub literature: u32,
     pub citations: u32,
+}
+
+/// One reference kind: `G` (Glossary), `C` (Cases), ...
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefKind {
+    /// The ID prefix, one or more capital letters: `G` for `G1`, `[Ref: G1]`.
+    pub prefix: String,
+    /// Kebab name: `glossary`, `cases`.
+    pub name: String,
+    /// How a document heads its section: `Glossary`.
+    pub title: String,
+    /// Complete entries required (scaled by `quantity.scale_factor` above
+    /// `quantity.scale_above` questions).
+    pub min: u32,
+    /// What a complete entry needs, as the document's own words (`definition`, `URL`):
+    /// the built-in kinds G/T/L/A check their typed fields; another kind's entry is
+    /// complete when its text names or holds each of these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
+    /// Section headings (case-insensitive, matched at the start of the heading's text)
+    /// that hold this kind's entries: `Glossary`, `Terms`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headings: Vec<String>,
+}
+
+/// The rubric's reference kinds, in order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct References(pub Vec<RefKind>);
+
+/// How `references` may be written: the list of kinds, or the older map of minimums.
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum ReferencesForm {
+    Kinds(Vec<RefKind>),
+    Minimums(ReferenceMinimums),
+}
+
+impl<'de> Deserialize<'de> for References {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<References, D::Error> {
+        Ok(match ReferencesForm::deserialize(d)? {
+            ReferencesForm::Kinds(k) => References(k),
+            ReferencesForm::Minimums(m) => {
+                let mut kinds = Rubric::default_rubric().references.0;
+                for k in &mut kinds {
+                    k.min = match k.prefix.as_str() {
+                        "G" => m.glossary,
+                        "T" => m.tools,
+                        "L" => m.literature,
+                        _ => m.citations,
+                    };
+                }
+                References(kinds)
+            }
+        })
+    }
+}
+
+impl References {
+    /// The kind with this prefix (`G`).
+    pub fn kind(&self, prefix: &str) -> Option<&RefKind> {
+        self.0.iter().find(|k| k.prefix == prefix)
+    }
+
+    /// The minimum of the kind with this prefix; 0 when the rubric does not declare it.
+    pub fn min(&self, prefix: &str) -> u32 {
+        self.kind(prefix).map_or(0, |k| k.min)
+    }
+
+    /// Glossary minimum (`G`).
+    pub fn glossary(&self) -> u32 {
+        self.min("G")
+    }
+
+    /// Tools minimum (`T`).
+    pub fn tools(&self) -> u32 {
+        self.min("T")
+    }
+
+    /// Literature minimum (`L`).
+    pub fn literature(&self) -> u32 {
+        self.min("L")
+    }
+
+    /// Citations minimum (`A`).
+    pub fn citations(&self) -> u32 {
+        self.min("A")
+    }
+
+    /// The kind of a reference ID (`C3` -> cases): the longest declared prefix followed
+    /// by digits only.
+    pub fn kind_of_id(&self, id: &str) -> Option<&RefKind> {
+        self.0
+            .iter()
+            .filter(|k| {
+                id.strip_prefix(k.prefix.as_str())
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+            .max_by_key(|k| k.prefix.len())
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, RefKind> {
+        self.0.iter()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -614,7 +733,58 @@ mod tests {
         assert_eq!(r.clusters.suggested.len(), 6);
         assert_eq!(r.chain.len(), 6);
         assert_eq!((r.quantity.min, r.quantity.max), (25, 30));
-        assert_eq!(r.references.citations, 20);
+        assert_eq!(r.references.citations(), 20);
+        assert_eq!(r.gates.len(), 20);
+    }
+
+    #[test]
+    fn shipped_rubrics_parse_and_list_their_gates() {
+        for (name, text) in super::super::SHIPPED_RUBRICS {
+            let r: Rubric = serde_saphyr::from_str(text).expect(name);
+            assert_eq!(r.name, name);
+        }
+        let pm: Rubric = serde_saphyr::from_str(super::super::SHIPPED_RUBRICS[1].1).unwrap();
+        assert_eq!(pm.gates.len(), 10);
+        assert_eq!(pm.references.glossary(), 4);
+        let qe: Rubric = serde_saphyr::from_str(super::super::SHIPPED_RUBRICS[2].1).unwrap();
+        assert_eq!(qe.gates.len(), 12);
+        assert_eq!(qe.references.min("S"), 3);
+        assert_eq!(
+            qe.references.kind_of_id("C1").map(|k| k.name.as_str()),
+            Some("code-metrics")
+        );
+    }
+
+    #[test]
+    fn the_older_map_of_minimums_still_reads() {
+        let start = DEFAULT_RUBRIC_YAML.find("\nreferences:\n").unwrap();
+        let end = DEFAULT_RUBRIC_YAML
+            .find("\n# Gate 14: citation languages")
+            .unwrap();
+        let text = format!(
+            "{}\nreferences: {{glossary: 1, tools: 2, literature: 3, citations: 4}}\n{}",
+            &DEFAULT_RUBRIC_YAML[..start],
+            &DEFAULT_RUBRIC_YAML[end..]
+        );
+        let r: Rubric = serde_saphyr::from_str(&text).unwrap();
+        assert_eq!(
+            (
+                r.references.glossary(),
+                r.references.tools(),
+                r.references.literature(),
+                r.references.citations()
+            ),
+            (1, 2, 3, 4)
+        );
+    }
+
+    #[test]
+    fn an_unknown_measure_is_an_error() {
+        let text = DEFAULT_RUBRIC_YAML.replace("measure: clarity}", "measure: clarty}");
+        let e = serde_saphyr::from_str::<Rubric>(&text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("clarty"), "{e}");
     }
 
     #[test]

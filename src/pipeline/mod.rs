@@ -22,6 +22,9 @@ use crate::model::{Bank, Day};
 use crate::report::select::{self, Selection};
 use crate::report::{BankReport, Formatter, Report, Texts, Totals};
 
+/// A callback told a note about one input (its path, the note).
+pub type Tell = dyn Fn(&Path, &str) + Sync;
+
 /// What to check and how. [`Options::new`] gives the defaults of `qbank check PATH...`.
 pub struct Options<'a> {
     pub paths: Vec<PathBuf>,
@@ -29,8 +32,15 @@ pub struct Options<'a> {
     pub as_of: Option<Day>,
     /// Live link results for gate 17 (`--online`).
     pub links: Option<&'a dyn LinkStatus>,
-    /// The rubric markdown documents are imported with (default: their own or built-in).
+    /// `--rubric`: a shipped rubric's name or a rubric file, replacing every input's own.
     pub rubric: Option<PathBuf>,
+    /// qbank.toml's rubric: for banks that name none, and for documents.
+    pub config_rubric: Option<PathBuf>,
+    /// A document with neither: the shipped rubric its Validation Results name (else the
+    /// built-in one).
+    pub detect: bool,
+    /// Told, per document, which rubric detection chose and why.
+    pub on_note: Option<&'a Tell>,
     /// Leaves out banks, documents and problems at these paths (qbank.toml `exclude`).
     pub exclude: Option<&'a (dyn Fn(&Path) -> bool + Sync)>,
     /// `--select`/`--ignore` and inline suppressions (none: every finding counts).
@@ -54,6 +64,9 @@ impl<'a> Options<'a> {
             as_of: None,
             links: None,
             rubric: None,
+            config_rubric: None,
+            detect: false,
+            on_note: None,
             exclude: None,
             selection: None,
             focus: Vec::new(),
@@ -66,6 +79,15 @@ impl<'a> Options<'a> {
 
     fn excluded(&self, p: &Path) -> bool {
         self.exclude.is_some_and(|f| f(p))
+    }
+
+    /// How a document's rubric is chosen.
+    fn choice(&self) -> crate::import::RubricChoice<'_> {
+        crate::import::RubricChoice {
+            flag: self.rubric.as_deref(),
+            config: self.config_rubric.as_deref(),
+            detect: self.detect,
+        }
     }
 }
 
@@ -153,6 +175,9 @@ pub fn collect(opts: &Options<'_>) -> (Report, Vec<(usize, Bank)>) {
         as_of: opts.as_of,
         links: opts.links,
         rubric: opts.rubric.clone(),
+        config_rubric: opts.config_rubric.clone(),
+        detect: opts.detect,
+        on_note: opts.on_note,
         ..plain
     };
     let checked: Vec<Checked> = inputs.par_iter().map(|i| check(i, &plain, true)).collect();
@@ -185,7 +210,22 @@ pub fn check(input: &Input, opts: &Options<'_>, keep_bank: bool) -> Checked {
     };
     let (mut report, texts, bank, extra) = match input {
         Input::Bank(root) => {
-            let loaded = load::load_bank(root);
+            let mut loaded = load::load_bank(root);
+            // `--rubric` replaces the bank's own; qbank.toml's applies to a bank that
+            // names none.
+            let replace = loaded.bank.as_ref().and_then(|b| {
+                opts.rubric
+                    .as_deref()
+                    .or(opts.config_rubric.as_deref().filter(|_| b.meta.rubric.is_none()))
+            });
+            if let Some(spec) = replace
+                && let Some(bank) = loaded.bank.as_mut()
+            {
+                match load::load_rubric(spec.to_str(), Path::new("")) {
+                    Ok(r) => bank.rubric = r,
+                    Err(d) => loaded.diagnostics.push(d),
+                }
+            }
             let report = bank_report(&loaded, opts.as_of, links);
             let extra: Vec<PathBuf> = loaded
                 .bank
@@ -201,8 +241,11 @@ pub fn check(input: &Input, opts: &Options<'_>, keep_bank: bool) -> Checked {
             )
         }
         Input::Document(path) => {
-            let (report, sources, bank) =
-                document_report(path, opts.as_of, links, opts.rubric.as_deref());
+            let (report, sources, bank, note) =
+                document_report(path, opts.as_of, links, &opts.choice());
+            if let (Some(note), Some(tell)) = (note, opts.on_note) {
+                tell(path, &note);
+            }
             (report, crate::report::texts_of(&sources), bank, Vec::new())
         }
     };
@@ -296,9 +339,9 @@ fn document_report(
     path: &Path,
     as_of: Option<Day>,
     links: Option<&dyn LinkStatus>,
-    rubric: Option<&Path>,
-) -> (BankReport, crate::model::Sources, Option<Bank>) {
-    let imported = crate::import::import_file(path, rubric);
+    choice: &crate::import::RubricChoice<'_>,
+) -> (BankReport, crate::model::Sources, Option<Bank>, Option<String>) {
+    let imported = crate::import::import_file_with(path, choice);
     let mut diagnostics = imported.diagnostics.clone();
     let mut claims = imported.claims.clone();
     let mut report = BankReport {
@@ -313,6 +356,7 @@ fn document_report(
         waived: Vec::new(),
         suppressed: 0,
         focused: false,
+        import: Some(imported.recognition.clone()),
     };
     if let Some(b) = &imported.bank {
         let (gates, notes, date) = gate_bank_with(b, as_of, links);
@@ -326,7 +370,7 @@ fn document_report(
     crate::diagnostic::sort(&mut diagnostics);
     report.diagnostics = diagnostics;
     report.claims = claims;
-    (report, imported.sources, imported.bank)
+    (report, imported.sources, imported.bank, imported.rubric_note)
 }
 
 fn bank_report(loaded: &Loaded, as_of: Option<Day>, links: Option<&dyn LinkStatus>) -> BankReport {
@@ -356,5 +400,6 @@ fn bank_report(loaded: &Loaded, as_of: Option<Day>, links: Option<&dyn LinkStatu
         waived: Vec::new(),
         suppressed: 0,
         focused: false,
+        import: None,
     }
 }

@@ -719,7 +719,7 @@ pub(super) fn view(bank: &Bank, gates: &[GateResult]) -> DocumentView {
             .iter()
             .map(|g| GateRow {
                 number: g.number,
-                title: cell(g.title),
+                title: cell(&g.title),
                 requirement: cell(&g.requirement),
                 status: g.status.as_str(),
                 evidence: cell(&g.evidence),

@@ -120,7 +120,7 @@ pub fn markdown_table(gates: &[GateResult], claims: &[Claim]) -> String {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} |\n",
             g.number,
-            cell(g.title),
+            cell(&g.title),
             cell(&g.requirement),
             g.status.as_str(),
             cell(&claimed_cell(claims, g.number)),
@@ -156,8 +156,8 @@ mod tests {
         let claims = vec![claim(Some(1), "Quantity", 3, true), claim(None, "Word counts", 4, false)];
         let gates = vec![GateResult {
             number: 1,
-            name: "quantity",
-            title: "Quantity",
+            name: "quantity".to_owned(),
+            title: "Quantity".to_owned(),
             requirement: "25-30".to_owned(),
             status: Status::Fail,
             evidence: "3 questions".to_owned(),

@@ -217,6 +217,10 @@ fn table(s: &mut String, b: &BankReport, width: Option<usize>) {
         s.push('\n');
         s.push_str(&super::claims::summary(&b.claims));
     }
+    if let Some(r) = &b.import {
+        s.push('\n');
+        s.push_str(&r.human(&b.path));
+    }
     for w in &b.waived {
         s.push_str(&format!("\ngate {} waived: {}", w.gate, w.reason));
     }

@@ -78,6 +78,7 @@ mod tests {
             waived: Vec::new(),
             suppressed: 0,
             focused: false,
+            import: None,
         }
     }
 

@@ -54,6 +54,9 @@ pub struct BankReport {
     /// Only the findings of the files named on the command line are kept.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub focused: bool,
+    /// A markdown document's import: questions recognised, question-like lines not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<crate::import::Recognition>,
 }
 
 fn is_zero(n: &usize) -> bool {

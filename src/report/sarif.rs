@@ -7,7 +7,6 @@ use serde_sarif::sarif;
 
 use super::{BankReport, Formatter, Texts, Totals};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::gates::ALL;
 
 fn level(s: Severity) -> sarif::ResultLevel {
     match s {
@@ -83,18 +82,21 @@ fn result(d: &Diagnostic, rule_index: i64) -> sarif::Result {
         .build()
 }
 
-/// Results kept as they come: the rule list, which precedes them, names every code that
-/// occurs, so it is known only at the end.
+/// Results kept as they come: the rule list, which precedes them, names every gate of the
+/// banks reported and every code that occurs, so it is known only at the end.
 #[derive(Default)]
 pub(crate) struct Sarif {
-    /// Load-problem codes in the order they first occur (gates' rules come first).
+    /// The rubric's gates, those of the banks reported, in order of first appearance:
+    /// (number, name, title, documentation).
+    gates: Vec<(u8, String, String, String)>,
+    /// Every diagnostic code in order of first occurrence.
     codes: Vec<String>,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Sarif {
     fn add(&mut self, d: &Diagnostic) {
-        if !ALL.iter().any(|g| g.name == d.code) && !self.codes.contains(&d.code) {
+        if !self.codes.contains(&d.code) {
             self.codes.push(d.code.clone());
         }
         self.diagnostics.push(d.clone());
@@ -109,6 +111,15 @@ impl Formatter for Sarif {
     }
 
     fn bank(&mut self, _out: &mut String, bank: &BankReport, _texts: &Texts) {
+        for g in &bank.gates {
+            if !self.gates.iter().any(|x| x.1 == g.name) {
+                let doc = crate::gates::built_in(&g.name)
+                    .filter(|b| b.title == g.title)
+                    .map_or_else(|| g.requirement.clone(), crate::gates::Gate::doc_text);
+                self.gates
+                    .push((g.number, g.name.clone(), g.title.clone(), doc));
+            }
+        }
         for d in bank.all_diagnostics() {
             self.add(d);
         }
@@ -116,51 +127,71 @@ impl Formatter for Sarif {
 
     fn finish(&mut self, out: &mut String, _totals: &Totals) {
         out.push_str(&render(
+            std::mem::take(&mut self.gates),
             std::mem::take(&mut self.codes),
             std::mem::take(&mut self.diagnostics),
         ));
     }
 }
 
-/// One run: a rule per gate (documented), then per load-problem code that occurs, and the
-/// results pointing at them.
-fn render(codes: Vec<String>, diagnostics: Vec<Diagnostic>) -> String {
-    let mut rules: Vec<sarif::ReportingDescriptor> = ALL
+/// One run: a rule per gate (documented; the built-in rubric's when no bank was gated),
+/// then per load-problem code that occurs, and the results pointing at them.
+fn render(
+    mut gates: Vec<(u8, String, String, String)>,
+    codes: Vec<String>,
+    diagnostics: Vec<Diagnostic>,
+) -> String {
+    if gates.is_empty() {
+        gates = crate::gates::ALL
+            .iter()
+            .map(|g| {
+                (
+                    g.number,
+                    g.name.to_owned(),
+                    g.title.to_owned(),
+                    g.doc_text(),
+                )
+            })
+            .collect();
+    }
+    let mut rules: Vec<sarif::ReportingDescriptor> = gates
         .iter()
-        .map(|g| {
+        .map(|(number, name, title, doc)| {
             sarif::ReportingDescriptor::builder()
-                .id(g.name)
-                .name(g.title)
+                .id(name.clone())
+                .name(title.clone())
                 .short_description(
                     sarif::MultiformatMessageString::builder()
-                        .text(format!("Gate {}: {}", g.number, g.title))
+                        .text(format!("Gate {number}: {title}"))
                         .build(),
                 )
                 .full_description(
                     sarif::MultiformatMessageString::builder()
-                        .text(g.doc_text())
+                        .text(doc.clone())
                         .build(),
                 )
                 .build()
         })
         .collect();
-    let mut index: BTreeMap<String, i64> = ALL
+    let mut index: BTreeMap<String, i64> = gates
         .iter()
         .enumerate()
-        .map(|(i, g)| (g.name.to_owned(), i as i64))
+        .map(|(i, g)| (g.1.clone(), i as i64))
         .collect();
     for code in codes {
-        index.insert(code.clone(), rules.len() as i64);
-        rules.push(
-            sarif::ReportingDescriptor::builder()
-                .id(code.clone())
-                .short_description(
-                    sarif::MultiformatMessageString::builder()
-                        .text(format!("qbank: {code}"))
-                        .build(),
-                )
-                .build(),
-        );
+        if !index.contains_key(&code) {
+            index.insert(code.clone(), rules.len() as i64);
+            rules.push(
+                sarif::ReportingDescriptor::builder()
+                    .id(code.clone())
+                    .short_description(
+                        sarif::MultiformatMessageString::builder()
+                            .text(format!("qbank: {code}"))
+                            .build(),
+                    )
+                    .build(),
+            );
+        }
     }
     let results: Vec<sarif::Result> = diagnostics
         .iter()
