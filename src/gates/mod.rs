@@ -49,6 +49,7 @@ mod link_accessibility;
 mod literature_min;
 mod mece_coverage;
 mod minimum;
+pub mod names;
 mod performance_chain;
 mod performance_methods;
 mod practical_elements;

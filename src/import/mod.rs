@@ -180,7 +180,7 @@ pub fn detect_rubric(claims: &[Claim]) -> Option<(&'static str, String)> {
         .map(|(n, r)| {
             let matched = claims
                 .iter()
-                .filter(|c| claims::match_gate(r, &c.name).is_some())
+                .filter(|c| crate::gates::names::match_gate(r, &c.name).is_some())
                 .count();
             (*n, matched, r.gates.len())
         })
@@ -823,7 +823,7 @@ impl<'t> Reader<'t> {
         diags.extend(crate::load::validate(&bank));
         let mut claims = std::mem::take(&mut self.claims);
         for c in &mut claims {
-            c.gate = claims::match_gate(&bank.rubric, &c.name);
+            c.gate = crate::gates::names::match_gate(&bank.rubric, &c.name);
         }
         ((bank, claims, recognition), diags)
     }

@@ -231,7 +231,7 @@ pub(crate) fn rubric(path: &Path, r: &Rubric) -> Result<(), Diagnostic> {
             .at(Location::file(path))
             .help("`qbank gates --markdown` lists every measure and its thresholds"));
     }
-    if let Err(e) = crate::import::claims::check_synonyms(r) {
+    if let Err(e) = crate::gates::names::check_synonyms(r) {
         return Err(Diagnostic::error("invalid-value", e)
             .at(Location::file(path))
             .help("key `gate_synonyms` by gate kebab names (`qbank gates` lists them) and give each name to one gate"));

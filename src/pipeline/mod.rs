@@ -214,9 +214,10 @@ pub fn check(input: &Input, opts: &Options<'_>, keep_bank: bool) -> Checked {
             // `--rubric` replaces the bank's own; qbank.toml's applies to a bank that
             // names none.
             let replace = loaded.bank.as_ref().and_then(|b| {
-                opts.rubric
+                opts.rubric.as_deref().or(opts
+                    .config_rubric
                     .as_deref()
-                    .or(opts.config_rubric.as_deref().filter(|_| b.meta.rubric.is_none()))
+                    .filter(|_| b.meta.rubric.is_none()))
             });
             if let Some(spec) = replace
                 && let Some(bank) = loaded.bank.as_mut()
@@ -340,7 +341,12 @@ fn document_report(
     as_of: Option<Day>,
     links: Option<&dyn LinkStatus>,
     choice: &crate::import::RubricChoice<'_>,
-) -> (BankReport, crate::model::Sources, Option<Bank>, Option<String>) {
+) -> (
+    BankReport,
+    crate::model::Sources,
+    Option<Bank>,
+    Option<String>,
+) {
     let imported = crate::import::import_file_with(path, choice);
     let mut diagnostics = imported.diagnostics.clone();
     let mut claims = imported.claims.clone();
@@ -370,7 +376,12 @@ fn document_report(
     crate::diagnostic::sort(&mut diagnostics);
     report.diagnostics = diagnostics;
     report.claims = claims;
-    (report, imported.sources, imported.bank, imported.rubric_note)
+    (
+        report,
+        imported.sources,
+        imported.bank,
+        imported.rubric_note,
+    )
 }
 
 fn bank_report(loaded: &Loaded, as_of: Option<Day>, links: Option<&dyn LinkStatus>) -> BankReport {

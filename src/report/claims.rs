@@ -153,7 +153,10 @@ mod tests {
             measured: gate.map(|_| Status::Fail),
             contradicted,
         };
-        let claims = vec![claim(Some(1), "Quantity", 3, true), claim(None, "Word counts", 4, false)];
+        let claims = vec![
+            claim(Some(1), "Quantity", 3, true),
+            claim(None, "Word counts", 4, false),
+        ];
         let gates = vec![GateResult {
             number: 1,
             name: "quantity".to_owned(),
@@ -165,7 +168,9 @@ mod tests {
         }];
         let table = markdown_table(&gates, &claims);
         assert!(
-            table.contains("| 1 | Quantity | 25-30 | FAIL | PASS ✗ contradicted (line 3) | 3 questions |"),
+            table.contains(
+                "| 1 | Quantity | 25-30 | FAIL | PASS ✗ contradicted (line 3) | 3 questions |"
+            ),
             "{table}"
         );
         assert!(
