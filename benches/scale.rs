@@ -36,7 +36,7 @@ fn make_repo(shipped: &Path, out: &Path, banks: usize) {
                         "slug: performance-engineering",
                         &format!("slug: performance-engineering-{i:05}"),
                     )
-                    .replacen("\ntitle: ", &format!("\ntitle: #{i} "), 1);
+                    .replacen("\ntitle: ", &format!("\ntitle: Copy {i} of "), 1);
                 std::fs::write(&target, text).unwrap();
             } else {
                 std::fs::hard_link(e.path(), &target).unwrap();
@@ -163,7 +163,10 @@ fn main() {
         bare.as_secs_f64()
     );
 
-    let shared = root.join("../shared/bench");
+    // `../shared/bench` beside the project (QBANK_SHARED names another place).
+    let shared = std::env::var_os("QBANK_SHARED")
+        .map_or_else(|| root.join("../shared"), PathBuf::from)
+        .join("bench");
     let script = shared.join("pybaseline.py");
     let python_ok = script.is_file()
         && Command::new("python3")
