@@ -209,6 +209,28 @@ pub fn detect_rubric(claims: &[Claim]) -> Option<(&'static str, String)> {
     ))
 }
 
+/// The section headings the rubric given (`--rubric`, else qbank.toml's) declares for the
+/// built-in kinds G/T/L/A, recognised before the importer's own words.
+fn core_headings(given: Option<&Rubric>) -> Vec<(char, String)> {
+    let Some(r) = given else {
+        return Vec::new();
+    };
+    r.references
+        .iter()
+        .filter_map(|k| {
+            match k.prefix.as_str() {
+                "G" => Some('G'),
+                "T" => Some('T'),
+                "L" => Some('L'),
+                "A" => Some('A'),
+                _ => None,
+            }
+            .map(|c| (c, k))
+        })
+        .flat_map(|(c, k)| k.headings.iter().map(move |h| (c, h.to_lowercase())))
+        .collect()
+}
+
 /// The reference kinds beyond G/T/L/A whose entries the reader keeps: those of the
 /// rubric given (`--rubric`, else qbank.toml's), else of every shipped rubric; the final
 /// rubric keeps its own.
@@ -277,6 +299,7 @@ pub fn import_str_with(path: &Path, text: &str, choice: &RubricChoice<'_>) -> Im
         .filter(|_| flag_rubric.is_none() && choice.flag.is_none())
         .and_then(|p| load(p, &mut config_diags));
     r.kinds = candidate_kinds(flag_rubric.as_deref().or(config_rubric.as_deref()));
+    r.core_headings = core_headings(flag_rubric.as_deref().or(config_rubric.as_deref()));
     r.read();
     let rubric_spec = r.meta_comment.rubric.clone();
     let mut rubric_note = None;
@@ -435,6 +458,8 @@ struct Reader<'t> {
     /// Reference kinds beyond G/T/L/A that a candidate rubric declares: their entries
     /// are read (`**C1. ...**`) and their section headings recognised.
     kinds: Vec<crate::model::RefKind>,
+    /// The rubric's own section headings for G/T/L/A (lower case), by kind.
+    core_headings: Vec<(char, String)>,
     other_refs: Vec<crate::model::OtherRef>,
     claims: Vec<Claim>,
     target: Target,
@@ -531,6 +556,7 @@ impl<'t> Reader<'t> {
             literature: Vec::new(),
             citations: Vec::new(),
             kinds: Vec::new(),
+            core_headings: Vec::new(),
             other_refs: Vec::new(),
             claims: Vec::new(),
             target: Target::None,

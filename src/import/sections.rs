@@ -172,12 +172,14 @@ impl<'t> Reader<'t> {
             Section::Refs(None)
         } else if matches!(current, Section::Qa) && RE_CLUSTER_PREFIX.is_match(heading) {
             Section::Qa
-        } else if self.kinds.iter().any(|k| {
-            k.headings
-                .iter()
-                .chain(std::iter::once(&k.title))
-                .any(|p| h.trim_start().starts_with(&p.to_lowercase()))
-        }) {
+        } else if self.rubric_list_of(heading).is_some()
+            || self.kinds.iter().any(|k| {
+                k.headings
+                    .iter()
+                    .chain(std::iter::once(&k.title))
+                    .any(|p| h.trim_start().starts_with(&p.to_lowercase()))
+            })
+        {
             Section::Refs(None)
         } else {
             Section::Unknown
@@ -189,7 +191,19 @@ impl<'t> Reader<'t> {
             || (RE_Q_RANGE.is_match(heading) && !heading.to_lowercase().contains("q&a"))
     }
 
+    /// The built-in kind whose rubric-declared heading starts `heading`.
+    fn rubric_list_of(&self, heading: &str) -> Option<char> {
+        let h = heading.trim_start().to_lowercase();
+        self.core_headings
+            .iter()
+            .find(|(_, p)| h.starts_with(p.as_str()))
+            .map(|(c, _)| *c)
+    }
+
     pub(super) fn ref_list_of(&self, heading: &str) -> Option<char> {
+        if let Some(c) = self.rubric_list_of(heading) {
+            return Some(c);
+        }
         let h = heading.to_lowercase();
         if h.contains("glossary") || h.contains("term") || h.contains("术语") {
             Some('G')
@@ -391,6 +405,16 @@ mod tests {
         assert_eq!(r.ref_list_of("Literature and Case Studies"), Some('L'));
         assert_eq!(r.ref_list_of("APA Citations"), Some('A'));
         assert_eq!(r.ref_list_of("Further reading"), None);
+        // A rubric's own headings for the built-in kinds come first.
+        let mut r = reader("");
+        r.core_headings = vec![
+            ('L', "further reading".to_owned()),
+            ('G', "lexicon".to_owned()),
+        ];
+        assert_eq!(r.ref_list_of("Further reading"), Some('L'));
+        assert_eq!(r.ref_list_of("Lexicon of the field"), Some('G'));
+        assert_eq!(r.section_of("Lexicon", Section::Qa), Section::Refs(None));
+        assert_eq!(r.ref_list_of("Glossary"), Some('G'));
     }
 
     #[test]

@@ -227,8 +227,11 @@ pub(crate) fn rubric(path: &Path, r: &Rubric) -> Result<(), Diagnostic> {
         .help("write the shares as fractions, e.g. 0.2, 0.4, 0.4"));
     }
     if let Err(e) = check_gates(r) {
+        let at = gate_named(&e)
+            .and_then(|g| gate_location(path, g))
+            .unwrap_or_else(|| Location::file(path));
         return Err(Diagnostic::error("invalid-value", e)
-            .at(Location::file(path))
+            .at(at)
             .help("`qbank gates --markdown` lists every measure and its thresholds"));
     }
     if let Err(e) = crate::gates::names::check_synonyms(r) {
@@ -246,6 +249,40 @@ pub(crate) fn rubric(path: &Path, r: &Rubric) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// The gate a [`check_gates`] message is about: its first `` `name` ``.
+fn gate_named(message: &str) -> Option<&str> {
+    let rest = message.split_once('`')?.1;
+    Some(rest.split_once('`')?.0)
+}
+
+/// Where gate `name` is declared in the rubric file: its `name:` key under `gates:`, in
+/// block or flow style (the parsed rubric keeps no positions; names are unique in the
+/// list, so the first declaration is the one meant).
+fn gate_location(path: &Path, name: &str) -> Option<Location> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let key = regex::Regex::new(&format!(
+        r#"(?:^|[\s{{,])(name:\s*["']?{}["']?)\s*(?:[,}}#]|$)"#,
+        regex::escape(name)
+    ))
+    .ok()?;
+    let mut in_gates = false;
+    for (i, line) in text.lines().enumerate() {
+        if !line.is_empty() && !line.starts_with([' ', '-', '#']) {
+            in_gates = line.trim_end().starts_with("gates:");
+            continue;
+        }
+        if let Some(m) = key
+            .captures(line)
+            .filter(|_| in_gates)
+            .and_then(|c| c.get(1))
+        {
+            let col = line[..m.start()].chars().count() + 1;
+            return Some(Location::at(path, i as u32 + 1, col as u32));
+        }
+    }
+    None
+}
+
 /// Problems with a rubric's gate list: a duplicate number or name, a measure without the
 /// threshold it needs, an undeclared reference kind or an invalid pattern.
 fn check_gates(r: &Rubric) -> Result<(), String> {
@@ -260,7 +297,7 @@ fn check_gates(r: &Rubric) -> Result<(), String> {
         {
             return Err(format!(
                 "gates `{}` and `{}` share a number or a name",
-                o.name, g.name
+                g.name, o.name
             ));
         }
     }
@@ -338,4 +375,35 @@ fn check_gates(r: &Rubric) -> Result<(), String> {
         return Err("two reference kinds share a prefix".to_owned());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod gate_list_tests {
+    use super::*;
+
+    #[test]
+    fn a_gate_list_problem_points_at_the_gate() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rubric.yaml");
+        let text = crate::model::DEFAULT_RUBRIC_YAML.replace(
+            "  - {number: 3, name: difficulty,",
+            "  - {number: 2, name: difficulty,",
+        );
+        assert_ne!(text, crate::model::DEFAULT_RUBRIC_YAML);
+        std::fs::write(&path, &text).unwrap();
+        let r: Rubric = crate::load::parse_str(&path, &text, "a rubric").unwrap();
+        let d = rubric(&path, &r).unwrap_err();
+        assert!(d.message.contains("`difficulty`"), "{}", d.message);
+        let at = d.location.unwrap();
+        let line = text
+            .lines()
+            .position(|l| l.contains("name: difficulty,"))
+            .unwrap();
+        assert_eq!((at.line, at.col), (line as u32 + 1, 17), "{at:?}");
+        // Block style too.
+        std::fs::write(&path, "gates:\n  - number: 1\n    name: \"quantity\"\n").unwrap();
+        let at = gate_location(&path, "quantity").unwrap();
+        assert_eq!((at.line, at.col), (3, 5));
+        assert!(gate_location(&path, "quant").is_none());
+    }
 }
