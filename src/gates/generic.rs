@@ -317,22 +317,13 @@ fn other_kind(k: &crate::model::RefKind, ctx: &Ctx<'_>) -> Measurement {
             );
         }
     }
-    m.require(complete >= min);
-    m.prefer(complete == entries.len());
-    if complete < min {
-        m.push(
-            finding(
-                Level::Required,
-                format!(
-                    "{complete} complete {} entries [{}#]; at least {min} required",
-                    k.title.to_lowercase(),
-                    k.prefix
-                ),
-            )
-            .at(ctx.bank_loc())
-            .help(format!("add entries under the {} heading", k.title)),
-        );
-    }
+    super::minimum::floor(
+        ctx,
+        &mut m,
+        (complete, entries.len(), min),
+        &format!("{} entries [{}#]", k.title.to_lowercase(), k.prefix),
+        format!("add entries under the {} heading", k.title),
+    );
     m.evidence = format!("{} entries, {complete} complete (min {min})", entries.len());
     m
 }

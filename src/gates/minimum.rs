@@ -63,22 +63,38 @@ pub(crate) fn measure(
             );
         }
     }
+    floor(
+        ctx,
+        &mut m,
+        (complete, entries.len(), min),
+        list.plural,
+        format!("add entries to {}", list.file),
+    );
+    (m, complete)
+}
+
+/// The floor every reference list shares: `complete` of `total` entries against `min`
+/// (required), all of them complete (preferred), and a finding at the bank when short.
+/// `what` names the entries in the message ("glossary entries").
+pub(crate) fn floor(
+    ctx: &Ctx<'_>,
+    m: &mut Measurement,
+    (complete, total, min): (usize, usize, usize),
+    what: &str,
+    help: String,
+) {
     m.require(complete >= min);
-    m.prefer(complete == entries.len());
+    m.prefer(complete == total);
     if complete < min {
         m.push(
             finding(
                 Level::Required,
-                format!(
-                    "{complete} complete {}; at least {min} required",
-                    list.plural
-                ),
+                format!("{complete} complete {what}; at least {min} required"),
             )
             .at(ctx.bank_loc())
-            .help(format!("add entries to {}", list.file)),
+            .help(help),
         );
     }
-    (m, complete)
 }
 
 /// `missing` when the text is absent or blank.
