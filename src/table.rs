@@ -68,6 +68,23 @@ fn width(s: &str) -> usize {
     s.graphemes(true).count()
 }
 
+/// The widths of a padded table's columns: the widest cell of each, header included.
+pub(crate) fn column_widths<const N: usize>(head: &[&str; N], rows: &[[String; N]]) -> [usize; N] {
+    let mut w = head.map(width);
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            w[i] = w[i].max(width(c));
+        }
+    }
+    w
+}
+
+/// One row of a padded table: `| a | b |`, each cell padded to its column's width.
+pub(crate) fn padded_row(cells: &[String], w: &[usize]) -> String {
+    let c: Vec<String> = cells.iter().zip(w).map(|(c, &w)| pad(c, w)).collect();
+    format!("| {} |", c.join(" | "))
+}
+
 fn pad(s: &str, w: usize) -> String {
     let mut out = s.to_owned();
     out.extend(std::iter::repeat_n(' ', w.saturating_sub(width(s))));
@@ -105,22 +122,9 @@ pub fn human(gates: &[GateResult]) -> String {
             ]
         })
         .collect();
-    let mut w = head.map(width);
-    for r in &rows {
-        for (i, c) in r.iter().enumerate() {
-            w[i] = w[i].max(width(c));
-        }
-    }
+    let w = column_widths(&head, &rows);
     let mut out = String::new();
-    let line = |cells: [String; 5]| -> String {
-        cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| pad(c, w[i]))
-            .collect::<Vec<_>>()
-            .join(" | ")
-    };
-    let _ = writeln!(out, "| {} |", line(head.map(str::to_owned)));
+    let _ = writeln!(out, "{}", padded_row(&head.map(str::to_owned), &w));
     let _ = writeln!(out, "{}", separator(&w));
     for (g, r) in gates.iter().zip(rows) {
         let st = status_style(g.status);

@@ -70,9 +70,7 @@ fn unmeasured_rows(claims: &[Claim]) -> Vec<[String; 6]> {
 
 /// The validation table with a Claimed column, aligned for a terminal.
 pub fn human_table(gates: &[GateResult], claims: &[Claim]) -> String {
-    use unicode_segmentation::UnicodeSegmentation;
-    let width = |s: &str| s.graphemes(true).count();
-    let head = ["#", "Gate", "Requirement", "Status", "Claimed", "Evidence"].map(str::to_owned);
+    let head = ["#", "Gate", "Requirement", "Status", "Claimed", "Evidence"];
     let rows: Vec<[String; 6]> = gates
         .iter()
         .map(|g| {
@@ -87,25 +85,14 @@ pub fn human_table(gates: &[GateResult], claims: &[Claim]) -> String {
         })
         .chain(unmeasured_rows(claims))
         .collect();
-    let mut w = head.clone().map(|h| width(&h));
-    for r in &rows {
-        for (i, c) in r.iter().enumerate() {
-            w[i] = w[i].max(width(c));
-        }
-    }
-    let line = |cells: &[String; 6]| {
-        let padded: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{c}{}", " ".repeat(w[i].saturating_sub(width(c)))))
-            .collect();
-        format!("| {} |\n", padded.join(" | "))
-    };
-    let mut out = line(&head);
+    let w = crate::table::column_widths(&head, &rows);
+    let mut out = crate::table::padded_row(&head.map(str::to_owned), &w);
+    out.push('\n');
     out.push_str(&crate::table::separator(&w));
     out.push('\n');
     for r in &rows {
-        out.push_str(&line(r));
+        out.push_str(&crate::table::padded_row(r, &w));
+        out.push('\n');
     }
     out
 }
