@@ -138,14 +138,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         if !used.contains(&id.value) {
             continue;
         }
-        let found = texts.iter().find_map(|(field, t)| {
-            let p = if matches!(*field, "url" | "doi") {
-                ctx.placeholders.find_word(t)
-            } else {
-                ctx.placeholders.find(t)
-            };
-            p.map(|p| (field, p))
-        });
+        let found = ctx.entry_placeholder(texts);
         if let Some((field, p)) = found {
             hollow += 1;
             diags.push(

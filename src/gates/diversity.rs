@@ -32,7 +32,7 @@ declare_gate! {
 fn check(ctx: &Ctx<'_>) -> Measurement {
     let d = &ctx.rubric.diversity;
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for s in ctx.bank.literature.iter().chain(&ctx.bank.citations) {
+    for s in ctx.real_sources() {
         *counts.entry(s.kind.value.as_str()).or_default() += 1;
     }
     let total: usize = counts.values().sum();

@@ -502,8 +502,10 @@ fn field_name(f: QuestionField) -> &'static str {
     }
 }
 
-/// Whether a question's field holds one of `values` (any filled value when empty).
-fn field_matches(q: &Question, f: QuestionField, values: &[String], r: &Rubric) -> bool {
+/// Whether a question's field holds one of `values` (any filled value when empty). A value
+/// that is a placeholder (`TODO: p99 latency`, a diagram of `TODO` arrows) is not filled.
+fn field_matches(q: &Question, f: QuestionField, values: &[String], ctx: &Ctx<'_>) -> bool {
+    let r = ctx.rubric;
     let listed: Vec<String> = match f {
         QuestionField::Difficulty => vec![q.difficulty.value.as_str().to_owned()],
         QuestionField::Dimensions => q.dimensions.iter().map(|v| v.value.clone()).collect(),
@@ -524,7 +526,23 @@ fn field_matches(q: &Question, f: QuestionField, values: &[String], r: &Rubric) 
         QuestionField::Risks => q.risks.iter().map(|x| x.risk.value.clone()).collect(),
         QuestionField::Validation => q.validation.iter().map(|v| v.value.clone()).collect(),
     };
-    let listed: Vec<&String> = listed.iter().filter(|v| !v.trim().is_empty()).collect();
+    let placeholder = |v: &str| match f {
+        // Code and diagram source: only the placeholder words count, not prose rules.
+        QuestionField::Practical | QuestionField::Diagram => {
+            ctx.placeholders.find_word(v).is_some()
+        }
+        QuestionField::KeyInsight
+        | QuestionField::Metrics
+        | QuestionField::Tradeoffs
+        | QuestionField::Alternatives
+        | QuestionField::Risks
+        | QuestionField::Validation => ctx.placeholders.find(v).is_some(),
+        _ => false,
+    };
+    let listed: Vec<&String> = listed
+        .iter()
+        .filter(|v| !v.trim().is_empty() && !placeholder(v))
+        .collect();
     if values.is_empty() {
         return !listed.is_empty();
     }
@@ -548,7 +566,7 @@ fn field_share(f: &FieldShare, ctx: &Ctx<'_>) -> Measurement {
     let qs = &ctx.bank.questions;
     let hits: Vec<&Question> = qs
         .iter()
-        .filter(|q| field_matches(q, f.field, &f.values, ctx.rubric))
+        .filter(|q| field_matches(q, f.field, &f.values, ctx))
         .collect();
     let mut m = Measurement::new(format!(
         "{}/{} Q&As with {} ({})",

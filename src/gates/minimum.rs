@@ -32,14 +32,7 @@ pub(crate) fn measure(
     let mut complete = 0;
     for e in entries {
         // URLs like https://example.com/TODO are placeholders too.
-        let placeholder = e.texts.iter().find_map(|(field, t)| {
-            let found = if matches!(*field, "url" | "doi") {
-                ctx.placeholders.find_word(t)
-            } else {
-                ctx.placeholders.find(t)
-            };
-            found.map(|p| (field, p))
-        });
+        let placeholder = ctx.entry_placeholder(&e.texts);
         if let Some((field, p)) = placeholder {
             m.push(
                 crate::diagnostic::Diagnostic::new(

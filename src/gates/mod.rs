@@ -420,6 +420,34 @@ impl Ctx<'_> {
         self.figures.iter().any(|re| re.is_match(text))
     }
 
+    /// The first field of a reference entry (`texts`: field name and text) that is a
+    /// placeholder, and what it holds; a URL or DOI is searched for placeholder words only.
+    pub(crate) fn entry_placeholder(
+        &self,
+        texts: &[(&'static str, &str)],
+    ) -> Option<(&'static str, crate::text::placeholder::Found)> {
+        texts.iter().find_map(|(field, t)| {
+            let found = if matches!(*field, "url" | "doi") {
+                self.placeholders.find_word(t)
+            } else {
+                self.placeholders.find(t)
+            };
+            found.map(|p| (*field, p))
+        })
+    }
+
+    /// Literature and citations a reader can look up: placeholder entries left out (gates
+    /// 15 and 16 measure sources, and `TODO, A. (2025)` is none).
+    pub(crate) fn real_sources(&self) -> Vec<&crate::model::Source> {
+        use crate::model::EntryTexts as _;
+        self.bank
+            .literature
+            .iter()
+            .chain(&self.bank.citations)
+            .filter(|s| self.entry_placeholder(&s.texts()).is_none())
+            .collect()
+    }
+
     /// The `placeholder` diagnostic for placeholder text found in `value` (a field of a
     /// question or entry in `file`), as an error of the gate that reports it.
     pub fn placeholder_diag(

@@ -67,16 +67,20 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     let r = &ctx.rubric.recency;
     let years = i32::try_from(r.years).unwrap_or(3);
     let cutoff = ctx.as_of.checked_sub(years.years()).unwrap_or(Date::MIN);
-    let sources: Vec<&Source> = ctx
-        .bank
-        .literature
-        .iter()
-        .chain(&ctx.bank.citations)
-        .collect();
+    let sources: Vec<&Source> = ctx.real_sources();
     let is_recent = |s: &Source| published(s).is_some_and(|d| d >= cutoff);
     let recent = sources.iter().filter(|s| is_recent(s)).count();
 
-    let tools = &ctx.bank.tools;
+    use crate::model::EntryTexts as _;
+    let tools: Vec<&crate::model::Tool> = ctx
+        .bank
+        .tools
+        .iter()
+        .filter(|t| ctx.entry_placeholder(&t.texts()).is_none())
+        .collect();
+    let hollow = ctx.bank.literature.len() + ctx.bank.citations.len() + ctx.bank.tools.len()
+        - sources.len()
+        - tools.len();
     let recent_tools = tools
         .iter()
         .filter(|t| {
@@ -99,6 +103,9 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         ctx.as_of
     );
     evidence.push_str(&format!("; tools {}", pct(recent_tools, tools.len())));
+    if hollow > 0 {
+        evidence.push_str(&format!("; {hollow} placeholder entries not counted"));
+    }
     if !benches.is_empty() {
         evidence.push_str(&format!(
             "; benchmarks {}",

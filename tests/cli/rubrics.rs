@@ -277,3 +277,19 @@ fn qbank_gates_lists_a_shipped_rubrics_gates() {
     assert_eq!(names, QUALITY);
     assert_eq!(list[0]["measure"], "skip");
 }
+
+#[test]
+fn a_scaffold_passes_no_content_gate_of_any_shipped_rubric() {
+    // `qbank init` writes TODO text everywhere; a placeholder diagram or metrics table is
+    // not a diagram or a table, and a placeholder source is not a recent one, whatever
+    // the rubric.
+    let d = tempfile::tempdir().unwrap();
+    let bank = d.path().join("b");
+    qbank().arg("init").arg(&bank).assert().success();
+    for rubric in ["default", "performance-minimal", "quality-engineering"] {
+        let (_, json, _) = check_json(&bank, &["--rubric", rubric, "--no-cache"]);
+        let passing: Vec<(u64, String, String)> =
+            gates(&json).into_iter().filter(|g| g.2 == "PASS").collect();
+        assert!(passing.is_empty(), "{rubric}: {passing:?}");
+    }
+}
