@@ -113,21 +113,13 @@ impl Imported {
 /// Reads and imports the document at `path`; `rubric` is a rubric YAML file (else the
 /// document's own `rubric` comment, else the built-in rubric).
 pub fn import_file(path: &Path, rubric: Option<&Path>) -> Imported {
-    let text = match crate::load::read_text(path) {
-        Ok(t) => t,
-        Err(d) => {
-            return Imported {
-                path: path.to_path_buf(),
-                bank: None,
-                diagnostics: vec![d],
-                claims: Vec::new(),
-                sources: Sources::default(),
-                rubric_note: None,
-                recognition: Recognition::default(),
-            };
-        }
-    };
-    import_str(path, &text, rubric)
+    import_file_with(
+        path,
+        &RubricChoice {
+            flag: rubric,
+            ..RubricChoice::default()
+        },
+    )
 }
 
 /// Imports a document given as text (the path is used for diagnostics and as the root).
