@@ -274,6 +274,9 @@ pub(crate) fn compiled(patterns: &[String]) -> Arc<Vec<Regex>> {
     let mut cache = CACHE
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(hit) = cache.get(patterns) {
+        return hit.clone();
+    }
     cache
         .entry(patterns.to_vec())
         .or_insert_with(|| {
@@ -340,16 +343,20 @@ impl Ctx<'_> {
             .map(|q| {
                 question_texts(q)
                     .into_iter()
-                    .map(|(field, value)| Segment {
-                        field,
-                        value,
-                        masked: crate::text::mask_code(&value.value),
-                        refs: crate::text::refs(&value.value),
-                        placeholder: if field == "metrics" {
+                    .map(|(field, value)| {
+                        let masked = crate::text::mask_code(&value.value);
+                        let placeholder = if field == "metrics" {
                             placeholders.find_in_cell(&value.value)
                         } else {
-                            placeholders.find(&value.value)
-                        },
+                            placeholders.find_masked(&value.value, &masked)
+                        };
+                        Segment {
+                            field,
+                            value,
+                            masked,
+                            refs: crate::text::refs(&value.value),
+                            placeholder,
+                        }
                     })
                     .collect()
             })

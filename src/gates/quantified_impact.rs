@@ -30,25 +30,29 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     let qs = &ctx.bank.questions;
     let mut ok = 0;
     let mut diags = Vec::new();
-    for q in qs {
-        match &q.key_insight {
-            Some(k) if ctx.placeholders.find(&k.value).is_some() => {
-                let p = ctx.placeholders.find(&k.value).expect("checked");
+    let change = crate::text::Lexicon::get(&ctx.rubric.impact_words, false);
+    for (q, segments) in qs.iter().zip(&ctx.segments) {
+        // The key insight's placeholder, found once when the context was built.
+        let placeholder = segments
+            .iter()
+            .find(|s| s.field == "key_insight")
+            .and_then(|s| s.placeholder.as_ref());
+        match (&q.key_insight, placeholder) {
+            (Some(k), Some(p)) => {
                 diags.push(ctx.placeholder_diag(
                     q.file,
                     k,
-                    &p,
+                    p,
                     &format!("{}: the key insight", ctx.q_name(q)),
                 ));
             }
-            Some(k)
+            (Some(k), None)
                 if ctx.impact.iter().any(|re| re.is_match(&k.value))
-                    && crate::text::Lexicon::get(&ctx.rubric.impact_words, false)
-                        .is_match(&k.value) =>
+                    && change.is_match(&k.value) =>
             {
                 ok += 1
             }
-            Some(k) => diags.push(
+            (Some(k), _) => diags.push(
                 finding(
                     Level::Required,
                     format!(
@@ -59,7 +63,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 .at(ctx.loc(q.file, k.pos))
                 .help("state the measured change, e.g. `cut p99 from 350 ms to 65 ms (81% lower)`"),
             ),
-            None => diags.push(
+            (None, _) => diags.push(
                 finding(
                     Level::Required,
                     format!("{} has no key insight", ctx.q_name(q)),

@@ -43,14 +43,12 @@ pub fn parse_str<T: DeserializeOwned>(
 /// Loads a rubric: `default` (or none) for the built-in one, else a path relative to `base`.
 pub(crate) fn load_rubric(spec: Option<&str>, base: &Path) -> Result<Arc<Rubric>, Diagnostic> {
     match spec.map(str::trim) {
-        None | Some("default") => Ok(Arc::new(Rubric::default_rubric())),
+        None | Some("default") => Ok(Rubric::default_shared()),
         Some(spec) if shipped_name(spec).is_some() && !base.join(spec).exists() => {
             let name = shipped_name(spec).unwrap_or_default();
             let text = shipped(name).unwrap_or_default();
             let path = PathBuf::from(format!("rubrics/{name}.yaml"));
-            let rubric: Rubric = yaml::parse(&path, text, "a rubric")?;
-            validate::rubric(&path, &rubric)?;
-            Ok(Arc::new(rubric))
+            parse_rubric(&path, text)
         }
         Some(rel) => {
             let path: PathBuf = base.join(rel).components().collect();
@@ -63,11 +61,37 @@ pub(crate) fn load_rubric(spec: Option<&str>, base: &Path) -> Result<Arc<Rubric>
                     .help(format!("write `default`, the name of a shipped rubric ({}), or a path relative to bank.yaml", names.join(", "))));
             }
             let text = read_text(&path)?;
-            let rubric: Rubric = yaml::parse(&path, &text, "a rubric")?;
-            validate::rubric(&path, &rubric)?;
-            Ok(Arc::new(rubric))
+            parse_rubric(&path, &text)
         }
     }
+}
+
+/// Parses and validates a rubric's text. A text already parsed in this process (the
+/// rubric file that every bank of a repository names) is shared, not parsed again; only
+/// rubrics that load are kept.
+fn parse_rubric(path: &Path, text: &str) -> Result<Arc<Rubric>, Diagnostic> {
+    type Parsed = std::collections::HashMap<blake3::Hash, Arc<Rubric>>;
+    static PARSED: std::sync::LazyLock<std::sync::Mutex<Parsed>> =
+        std::sync::LazyLock::new(Default::default);
+    let key = blake3::hash(text.as_bytes());
+    let parsed = |k: &blake3::Hash| {
+        PARSED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(k)
+            .cloned()
+    };
+    if let Some(r) = parsed(&key) {
+        return Ok(r);
+    }
+    let rubric: Rubric = yaml::parse(path, text, "a rubric")?;
+    validate::rubric(path, &rubric)?;
+    let rubric = Arc::new(rubric);
+    PARSED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .insert(key, rubric.clone());
+    Ok(rubric)
 }
 
 /// The text of the rubric shipped in the binary under `name` (`performance-minimal`).

@@ -670,7 +670,19 @@ pub struct Diversity {
 
 impl Rubric {
     pub fn default_rubric() -> Rubric {
-        serde_saphyr::from_str(DEFAULT_RUBRIC_YAML).expect("the built-in rubric parses")
+        Rubric::default_shared().as_ref().clone()
+    }
+
+    /// The built-in rubric, parsed once per process and shared by every bank that uses it.
+    pub fn default_shared() -> std::sync::Arc<Rubric> {
+        static DEFAULT: std::sync::LazyLock<std::sync::Arc<Rubric>> =
+            std::sync::LazyLock::new(|| {
+                std::sync::Arc::new(
+                    serde_saphyr::from_str(DEFAULT_RUBRIC_YAML)
+                        .expect("the built-in rubric parses"),
+                )
+            });
+        DEFAULT.clone()
     }
 
     /// The matrix cells (dimension index, phase index) a question with these dimensions and

@@ -78,20 +78,34 @@ pub(crate) fn is_cjk(c: char) -> bool {
 /// CJK character counted as a word of its own. Markdown punctuation alone is not a word.
 pub(crate) fn word_count(text: &str) -> usize {
     let mut count = 0;
-    for token in text.split_whitespace() {
-        let mut in_word = false;
-        for c in token.chars() {
-            if is_cjk(c) {
-                count += 1;
-                in_word = false;
-            } else if c.is_alphanumeric() {
-                if !in_word {
-                    count += 1;
-                    in_word = true;
-                }
-            } else if c.is_whitespace() {
-                in_word = false;
-            }
+    // Inside a run of non-space characters that already counted as a word.
+    let mut in_word = false;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII (nearly all of it) without decoding; `char::is_whitespace` on ASCII is
+        // exactly these six.
+        let (space, cjk, alnum) = if b.is_ascii() {
+            i += 1;
+            (
+                matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'),
+                false,
+                b.is_ascii_alphanumeric(),
+            )
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            (c.is_whitespace(), is_cjk(c), c.is_alphanumeric())
+        };
+        if space {
+            in_word = false;
+        } else if cjk {
+            count += 1;
+            in_word = false;
+        } else if alnum && !in_word {
+            count += 1;
+            in_word = true;
         }
     }
     count
@@ -134,8 +148,15 @@ pub(crate) fn mask_code(text: &str) -> String {
     // Inline code and URLs on what remains.
     static INLINE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(&format!("`[^`\n]*`|{URL_PATTERN}")).expect("valid regex"));
-    let masked = String::from_utf8_lossy(&out).into_owned();
-    let ranges: Vec<Range<usize>> = INLINE.find_iter(&masked).map(|m| m.range()).collect();
+    // Fences are blanked whole lines at a time, so `out` is still UTF-8; the lossy copy is
+    // only a fallback.
+    let ranges: Vec<Range<usize>> = match std::str::from_utf8(&out) {
+        Ok(masked) => INLINE.find_iter(masked).map(|m| m.range()).collect(),
+        Err(_) => INLINE
+            .find_iter(&String::from_utf8_lossy(&out))
+            .map(|m| m.range())
+            .collect(),
+    };
     for r in ranges {
         blank(&mut out, r);
     }
@@ -283,40 +304,47 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (u32, u32) {
     )
 }
 
-/// Titles as sequences of word numbers (lower-cased alphanumeric words, numbered in
-/// order of first appearance), for [`title_similarity`].
-pub(crate) fn title_words(titles: &[&str]) -> Vec<Vec<u32>> {
+/// A title as a sequence of word numbers (lower-cased alphanumeric words, numbered in
+/// order of first appearance over all titles), for [`title_similarity`].
+#[derive(Debug, Clone)]
+pub(crate) struct TitleWords {
+    words: Vec<u32>,
+    /// The same numbers sorted, to count shared words without sorting per pair.
+    sorted: Vec<u32>,
+}
+
+/// The [`TitleWords`] of each title, numbered over all of them.
+pub(crate) fn title_words(titles: &[&str]) -> Vec<TitleWords> {
     let mut ids: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
     titles
         .iter()
         .map(|t| {
-            t.to_lowercase()
+            let words: Vec<u32> = t
+                .to_lowercase()
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
                 .map(|w| {
                     let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
                     *ids.entry(w.to_owned()).or_insert(next)
                 })
-                .collect()
+                .collect();
+            let mut sorted = words.clone();
+            sorted.sort_unstable();
+            TitleWords { words, sorted }
         })
         .collect()
 }
 
-/// Normalised similarity (0-1) of two titles given as word numbers: one minus the
-/// word-level edit distance over the longer length. Near-identical titles differ in a word
-/// or two. Pairs whose shared words already cap the similarity below `floor` return that
-/// cap without computing the distance (the distance is at least the longer length minus
-/// the shared words).
-// strsim's generic_levenshtein takes containers that `&C: IntoIterator`, which a slice is not.
-#[allow(clippy::ptr_arg)]
-pub(crate) fn title_similarity(a: &Vec<u32>, b: &Vec<u32>, floor: f64) -> f64 {
-    let longest = a.len().max(b.len());
+/// Normalised similarity (0-1) of two titles: one minus the word-level edit distance over
+/// the longer length. Near-identical titles differ in a word or two. Pairs whose shared
+/// words already cap the similarity below `floor` return that cap without computing the
+/// distance (the distance is at least the longer length minus the shared words).
+pub(crate) fn title_similarity(a: &TitleWords, b: &TitleWords, floor: f64) -> f64 {
+    let longest = a.words.len().max(b.words.len());
     if longest == 0 {
         return 1.0;
     }
-    let (mut x, mut y) = (a.clone(), b.clone());
-    x.sort_unstable();
-    y.sort_unstable();
+    let (x, y) = (&a.sorted, &b.sorted);
     let (mut i, mut j, mut shared) = (0, 0, 0);
     while i < x.len() && j < y.len() {
         match x[i].cmp(&y[j]) {
@@ -333,7 +361,7 @@ pub(crate) fn title_similarity(a: &Vec<u32>, b: &Vec<u32>, floor: f64) -> f64 {
     if cap < floor {
         return cap;
     }
-    let distance = strsim::generic_levenshtein(a, b);
+    let distance = strsim::generic_levenshtein(&a.words, &b.words);
     1.0 - distance as f64 / longest as f64
 }
 
@@ -372,6 +400,32 @@ mod tests {
         assert_eq!(word_count("性能优化"), 4);
         assert_eq!(word_count("**SLO**: p99 < 100 ms"), 4);
         assert_eq!(word_count("缓存命中率 95% hit rate"), 8);
+    }
+
+    /// The definition word by word: tokens split at white space, each CJK character a
+    /// word, and a run of other characters one word once it holds a letter or digit.
+    fn word_count_by_tokens(text: &str) -> usize {
+        let mut count = 0;
+        for token in text.split_whitespace() {
+            let mut in_word = false;
+            for c in token.chars() {
+                if is_cjk(c) {
+                    count += 1;
+                    in_word = false;
+                } else if c.is_alphanumeric() && !in_word {
+                    count += 1;
+                    in_word = true;
+                }
+            }
+        }
+        count
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_count_matches_its_definition(t in "[a-z0-9 .,\\-\\t\\n\\x0b\\x0c\\r\u{a0}\u{2003}é→性能ü*`|]{0,60}") {
+            proptest::prop_assert_eq!(word_count(&t), word_count_by_tokens(&t));
+        }
     }
 
     /// Acronyms as gate 19 finds them: in the masked text, outside reference brackets.
@@ -461,13 +515,18 @@ pub(crate) struct Lexicon {
 impl Lexicon {
     /// The compiled lexicon for `phrases`, shared by every caller with the same list.
     pub fn get(phrases: &[String], whole_words: bool) -> std::sync::Arc<Lexicon> {
-        type Cache = std::collections::HashMap<(Vec<String>, bool), std::sync::Arc<Lexicon>>;
+        // By `whole_words`, then by the list: a hit borrows `phrases` instead of copying it.
+        type Cache = [std::collections::HashMap<Vec<String>, std::sync::Arc<Lexicon>>; 2];
         static CACHE: LazyLock<std::sync::Mutex<Cache>> = LazyLock::new(Default::default);
         let mut cache = CACHE
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let cache = &mut cache[usize::from(whole_words)];
+        if let Some(hit) = cache.get(phrases) {
+            return hit.clone();
+        }
         cache
-            .entry((phrases.to_vec(), whole_words))
+            .entry(phrases.to_vec())
             .or_insert_with(|| std::sync::Arc::new(Lexicon::new(phrases, whole_words)))
             .clone()
     }

@@ -95,32 +95,46 @@ impl Detector {
         }
     }
 
-    /// Whether `inner` (the text inside a bracket) is an Output Format slot.
+    /// Whether `inner` (the text inside a bracket) is an Output Format slot. Compared
+    /// lower-cased character by character, without lower-casing a copy.
     fn is_slot(&self, inner: &str) -> bool {
-        let t = inner.trim().to_lowercase();
+        let t = inner.trim();
         // `[Ref: ID]` and `[G: Term]` as the Output Format writes them.
         let t = ["ref:", "g:"]
             .iter()
-            .find_map(|p| t.strip_prefix(p))
-            .map_or(t.as_str(), str::trim)
-            .to_owned();
-        self.exact.contains(&t) || self.prefix.iter().any(|p| t.starts_with(p))
+            .find_map(|p| strip_prefix_lower(t, p))
+            .map_or(t, str::trim);
+        self.exact
+            .iter()
+            .any(|e| strip_prefix_lower(t, e) == Some(""))
+            || self
+                .prefix
+                .iter()
+                .any(|p| strip_prefix_lower(t, p).is_some())
     }
 
     /// The placeholder in a prose field, if any.
     pub fn find(&self, text: &str) -> Option<Found> {
+        self.find_masked(text, &super::mask_code(text))
+    }
+
+    /// [`Detector::find`] given `code_masked`, the text with code blanked
+    /// ([`super::mask_code`]), when the caller has it already.
+    pub(crate) fn find_masked(&self, text: &str, code_masked: &str) -> Option<Found> {
         // Slots are looked for before marks are masked: `[Metric]` is not a reference.
-        for cap in BRACKET.captures_iter(text) {
-            let whole = cap.get(0).expect("match");
-            let inner = cap.get(1).expect("group").as_str();
-            if self.is_slot(inner) {
-                return Some(Found {
-                    range: whole.range(),
-                    what: format!("the Output Format slot `{}`", whole.as_str()),
-                });
+        if text.contains('[') {
+            for cap in BRACKET.captures_iter(text) {
+                let whole = cap.get(0).expect("match");
+                let inner = cap.get(1).expect("group").as_str();
+                if self.is_slot(inner) {
+                    return Some(Found {
+                        range: whole.range(),
+                        what: format!("the Output Format slot `{}`", whole.as_str()),
+                    });
+                }
             }
         }
-        let masked = mask_marks(&super::mask_code(text));
+        let masked = mask_marks(code_masked);
         if let Some(m) = self.words.as_ref().and_then(|re| re.find(&masked)) {
             return Some(Found {
                 range: m.range(),
@@ -184,6 +198,28 @@ pub(crate) fn mask_marks(text: &str) -> String {
     // Only whole matches (which start and end at ASCII brackets) were blanked byte by
     // byte, so a multi-byte character inside one became spaces entirely.
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// `text` after `prefix` (lower-case), comparing `text` lower-cased: the rest of `text`
+/// when it starts with `prefix` in any case.
+fn strip_prefix_lower<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let mut lowered = text.char_indices().flat_map(|(i, c)| {
+        let next = i + c.len_utf8();
+        c.to_lowercase().map(move |l| (l, next))
+    });
+    let mut end = 0;
+    for p in prefix.chars() {
+        let (l, next) = lowered.next()?;
+        if l != p {
+            return None;
+        }
+        end = next;
+    }
+    // A character whose lower case is several characters must be consumed whole.
+    match lowered.next() {
+        Some((_, next)) if next == end => None,
+        _ => text.get(end..),
+    }
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -255,6 +291,21 @@ mod tests {
         }
         // A real bracketed phrase is not a slot.
         assert!(d().find("[Metric name] is a column of the table").is_none());
+    }
+
+    #[test]
+    fn slots_match_in_any_case_without_copying() {
+        assert_eq!(strip_prefix_lower("Ref: ID", "ref:"), Some(" ID"));
+        assert_eq!(strip_prefix_lower("METRIC", "metric"), Some(""));
+        assert_eq!(strip_prefix_lower("Met", "metric"), None);
+        assert_eq!(
+            strip_prefix_lower("One Sentence: x", "one sentence"),
+            Some(": x")
+        );
+        // `İ` lower-cases to two characters: the prefix `i` alone does not split it.
+        assert_eq!(strip_prefix_lower("İx", "i"), None);
+        assert!(d().find("[REF: id]").is_some());
+        assert!(d().find("[metric]").is_some());
     }
 
     #[test]
