@@ -87,7 +87,7 @@ impl Location {
 }
 
 /// A path as the user should see it: relative to the working directory when below it.
-pub fn display_path(path: &Path) -> String {
+pub(crate) fn display_path(path: &Path) -> String {
     if let Ok(cwd) = std::env::current_dir()
         && let Ok(rel) = path.strip_prefix(&cwd)
     {
@@ -176,12 +176,12 @@ impl Diagnostic {
 }
 
 /// Sorts diagnostics by place, then code and message.
-pub fn sort(diags: &mut [Diagnostic]) {
+pub(crate) fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
 /// "did you mean `x`?" for the candidate closest to `word`, when close enough.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
@@ -195,7 +195,7 @@ pub fn did_you_mean<'a>(
 }
 
 /// "`a`, `b` or `c`".
-pub fn one_of<S: AsRef<str>>(items: &[S]) -> String {
+pub(crate) fn one_of<S: AsRef<str>>(items: &[S]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| format!("`{}`", s.as_ref())).collect();
     match quoted.len() {
         0 => String::new(),

@@ -13,7 +13,7 @@ use crate::report::{self, Report, Style};
 pub use crate::report::Format;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Folders holding banks (searched recursively for bank.yaml), bank.yaml files, files of
     /// a bank (only their findings are shown), or documents.
     #[arg(value_name = "PATH")]
@@ -321,7 +321,7 @@ fn cache_key(
 }
 
 /// Prints a collected report in `format` on standard output.
-pub fn print(report: &Report, format: Format, quiet: bool) {
+pub(crate) fn print(report: &Report, format: Format, quiet: bool) {
     let style = Style {
         quiet,
         width: super::terminal_width(),

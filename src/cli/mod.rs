@@ -1,11 +1,11 @@
 //! The command line: clap definitions and one file per subcommand.
 
 mod build;
-pub mod check;
+pub(crate) mod check;
 mod fix;
-pub mod gates;
+pub(crate) mod gates;
 mod import;
-pub mod links;
+pub(crate) mod links;
 mod rubric;
 mod schema;
 // Packets and authoring (issue 8).
@@ -38,7 +38,7 @@ literature and citations), runs the spec's quality gates on them, and reports ev
 at the file, line and column to fix.\n\nExit codes: 0 all gates pass, 1 a gate failed, \
 2 bad input or usage."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
     /// When to use colour: auto (terminal only, NO_COLOR respected), always, never.
@@ -56,7 +56,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Load every bank under PATH and report what is wrong with it.
     Check(check::Args),
     /// Check every bank, then render it to dist/<slug>.md and dist/<slug>.html: the main job.
@@ -109,7 +109,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Color {
+pub(crate) enum Color {
     Auto,
     Always,
     Never,

@@ -49,7 +49,7 @@ mod link_accessibility;
 mod literature_min;
 mod mece_coverage;
 mod minimum;
-pub mod names;
+pub(crate) mod names;
 mod performance_chain;
 mod performance_methods;
 mod practical_elements;
@@ -115,12 +115,12 @@ impl Gate {
 }
 
 /// The built-in gate function of a measure that is one of the spec's gates.
-pub fn built_in(name: &str) -> Option<&'static Gate> {
+pub(crate) fn built_in(name: &str) -> Option<&'static Gate> {
     ALL.iter().copied().find(|g| g.name == name)
 }
 
 /// Finds a gate by number (`7`) or name (`cross-refs`, case-insensitive).
-pub fn find(key: &str) -> Option<&'static Gate> {
+pub(crate) fn find(key: &str) -> Option<&'static Gate> {
     let key = key.trim();
     ALL.iter().copied().find(|g| {
         key.parse::<u8>().is_ok_and(|n| n == g.number) || g.name.eq_ignore_ascii_case(key)
@@ -243,7 +243,7 @@ impl Segment<'_> {
 }
 
 /// The masked answer among a question's segments.
-pub fn masked_answer<'s>(segments: &'s [Segment<'_>]) -> &'s str {
+pub(crate) fn masked_answer<'s>(segments: &'s [Segment<'_>]) -> &'s str {
     segments
         .iter()
         .find(|s| s.field == "answer")
@@ -296,7 +296,7 @@ pub(crate) fn compiled(patterns: &[String]) -> Arc<Vec<Regex>> {
 }
 
 /// The fields that make up "the text of a question" (gates.md): prose, not code.
-pub fn question_texts(q: &Question) -> Vec<(&'static str, &Sp<String>)> {
+pub(crate) fn question_texts(q: &Question) -> Vec<(&'static str, &Sp<String>)> {
     let mut out = vec![("title", &q.title)];
     if let Some(k) = &q.key_insight {
         out.push(("key_insight", k));
@@ -555,7 +555,7 @@ pub fn run(ctx: &Ctx<'_>) -> Vec<GateResult> {
 }
 
 /// The requirement a gate of the rubric reports: its own text, or its measure's wording.
-pub fn requirement(spec: &crate::model::GateSpec, rubric: &Rubric) -> String {
+pub(crate) fn requirement(spec: &crate::model::GateSpec, rubric: &Rubric) -> String {
     match &spec.requirement {
         Some(r) => r.clone(),
         None => generic::requirement(&spec.measure, rubric),
@@ -563,7 +563,7 @@ pub fn requirement(spec: &crate::model::GateSpec, rubric: &Rubric) -> String {
 }
 
 /// Runs one gate of the rubric.
-pub fn run_spec(spec: &crate::model::GateSpec, ctx: &Ctx<'_>) -> GateResult {
+pub(crate) fn run_spec(spec: &crate::model::GateSpec, ctx: &Ctx<'_>) -> GateResult {
     let m = generic::measure(&spec.measure, ctx);
     result(
         spec.number,
@@ -587,7 +587,7 @@ pub fn run_one(gate: &Gate, ctx: &Ctx<'_>) -> GateResult {
 
 /// The status of a measurement: SKIP, FAIL on a failed requirement, WARN on a failed
 /// preference, else PASS.
-pub fn status_of(m: &Measurement) -> Status {
+pub(crate) fn status_of(m: &Measurement) -> Status {
     if m.skipped {
         Status::Skip
     } else if m.checks.iter().any(|c| c.level == Level::Required && !c.ok) {
@@ -626,7 +626,7 @@ fn result(number: u8, name: &str, title: &str, requirement: String, m: Measureme
 }
 
 /// "21%" with no decimals.
-pub fn pct(part: usize, whole: usize) -> String {
+pub(crate) fn pct(part: usize, whole: usize) -> String {
     if whole == 0 {
         return "0%".to_owned();
     }
@@ -634,7 +634,7 @@ pub fn pct(part: usize, whole: usize) -> String {
 }
 
 /// `part / whole` as a fraction, 0 when `whole` is 0.
-pub fn share(part: usize, whole: usize) -> f64 {
+pub(crate) fn share(part: usize, whole: usize) -> f64 {
     if whole == 0 {
         0.0
     } else {
@@ -643,7 +643,7 @@ pub fn share(part: usize, whole: usize) -> f64 {
 }
 
 /// A diagnostic for a gate: error for required checks, warning for preferred ones.
-pub fn finding(level: Level, message: impl Into<String>) -> Diagnostic {
+pub(crate) fn finding(level: Level, message: impl Into<String>) -> Diagnostic {
     let severity = match level {
         Level::Required => Severity::Error,
         Level::Preferred => Severity::Warning,

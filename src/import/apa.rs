@@ -9,7 +9,7 @@ use regex::Regex;
 use crate::model::SourceType;
 
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct Parsed {
+pub(crate) struct Parsed {
     pub authors: Vec<String>,
     /// The names before "(Ed.)" or "(Eds.)": an edited work.
     pub editors: Vec<String>,
@@ -104,7 +104,7 @@ fn is_initials(s: &str) -> bool {
 }
 
 /// "Last, F. M., Other, G., & Org" as a list of authors.
-pub fn split_authors(s: &str) -> Vec<String> {
+pub(crate) fn split_authors(s: &str) -> Vec<String> {
     let s = s.trim();
     if s.is_empty() {
         return Vec::new();
@@ -181,7 +181,7 @@ fn infer_kind(p: &Parsed, text: &str) -> SourceType {
 }
 
 /// Parses one reference string (the text after `A1.`).
-pub fn parse(text: &str) -> Parsed {
+pub(crate) fn parse(text: &str) -> Parsed {
     let mut p = Parsed::default();
     let mut rest = text.replace("  \n", " ").replace('\n', " ");
     // Literature extras first: they follow the reference.

@@ -31,7 +31,7 @@ pub struct Claim {
 }
 
 /// The status a cell claims: PASS, WARN, FAIL, SKIP, or their emoji.
-pub fn parse_status(s: &str) -> Option<Status> {
+pub(crate) fn parse_status(s: &str) -> Option<Status> {
     let u = s.to_uppercase();
     if u.contains("FAIL") || s.contains('❌') || s.contains('✗') {
         Some(Status::Fail)
@@ -48,7 +48,7 @@ pub fn parse_status(s: &str) -> Option<Status> {
 
 /// Fills in `measured` and `contradicted` from the gate results; returns a warning per
 /// contradicted claim, at the claim's line.
-pub fn audit(
+pub(crate) fn audit(
     claims: &mut [Claim],
     gates: &[GateResult],
     file: &std::path::Path,

@@ -11,9 +11,9 @@
 //! measures is read from the visible text; a comment never overrides it, and a comment
 //! that disagrees with the visible text is a `metadata-disagrees` warning.
 
-pub mod apa;
-pub mod blocks;
-pub mod claims;
+pub(crate) mod apa;
+pub(crate) mod blocks;
+pub(crate) mod claims;
 mod comments;
 mod questions;
 mod references;
@@ -139,14 +139,14 @@ pub fn import_str(path: &Path, text: &str, rubric: Option<&Path>) -> Imported {
 /// with `detect`, the shipped rubric whose gate names best match the document's own
 /// Validation Results, then the built-in one.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct RubricChoice<'a> {
+pub(crate) struct RubricChoice<'a> {
     pub flag: Option<&'a Path>,
     pub config: Option<&'a Path>,
     pub detect: bool,
 }
 
 /// Imports a markdown file, its rubric chosen as `choice` says.
-pub fn import_file_with(path: &Path, choice: &RubricChoice<'_>) -> Imported {
+pub(crate) fn import_file_with(path: &Path, choice: &RubricChoice<'_>) -> Imported {
     match crate::load::read_text(path) {
         Ok(t) => import_str_with(path, &t, choice),
         Err(d) => Imported {
@@ -163,7 +163,7 @@ pub fn import_file_with(path: &Path, choice: &RubricChoice<'_>) -> Imported {
 
 /// The shipped rubric whose gates the document's Validation Results rows name best, when
 /// it names more of them than the built-in rubric does: (name, the note saying why).
-pub fn detect_rubric(claims: &[Claim]) -> Option<(&'static str, String)> {
+pub(crate) fn detect_rubric(claims: &[Claim]) -> Option<(&'static str, String)> {
     if claims.is_empty() {
         return None;
     }
@@ -261,7 +261,7 @@ fn shipped_rubrics() -> &'static [(&'static str, Rubric)] {
 }
 
 /// Imports a document given as text, its rubric chosen as `choice` says.
-pub fn import_str_with(path: &Path, text: &str, choice: &RubricChoice<'_>) -> Imported {
+pub(crate) fn import_str_with(path: &Path, text: &str, choice: &RubricChoice<'_>) -> Imported {
     let text: Arc<str> = if text.contains('\r') {
         Arc::from(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {

@@ -21,7 +21,7 @@ fn yaml<T: Serialize>(value: &T) -> Result<String, String> {
 
 /// True when every name the files of `bank` are named after, and its slug, is a safe
 /// name; a bank with any other is not written (loading it reports each one).
-pub fn names_are_safe(bank: &Bank) -> bool {
+pub(crate) fn names_are_safe(bank: &Bank) -> bool {
     crate::text::is_safe_name(&bank.meta.slug.value)
         && bank
             .meta
@@ -101,6 +101,6 @@ pub fn files(bank: &Bank, out: &Path) -> Result<Vec<(PathBuf, String)>, String> 
 }
 
 /// True when `dir` exists and holds anything.
-pub fn is_non_empty(dir: &Path) -> bool {
+pub(crate) fn is_non_empty(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some())
 }

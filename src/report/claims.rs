@@ -27,7 +27,7 @@ fn claimed_cell(claims: &[Claim], n: u8) -> String {
 }
 
 /// The summary of the audit: how many claims were contradicted.
-pub fn summary(claims: &[Claim]) -> String {
+pub(crate) fn summary(claims: &[Claim]) -> String {
     let contradicted = claims.iter().filter(|c| c.contradicted).count();
     let unmeasured: Vec<String> = claims
         .iter()
@@ -69,7 +69,7 @@ fn unmeasured_rows(claims: &[Claim]) -> Vec<[String; 6]> {
 }
 
 /// The validation table with a Claimed column, aligned for a terminal.
-pub fn human_table(gates: &[GateResult], claims: &[Claim]) -> String {
+pub(crate) fn human_table(gates: &[GateResult], claims: &[Claim]) -> String {
     let head = ["#", "Gate", "Requirement", "Status", "Claimed", "Evidence"];
     let rows: Vec<[String; 6]> = gates
         .iter()
@@ -98,7 +98,7 @@ pub fn human_table(gates: &[GateResult], claims: &[Claim]) -> String {
 }
 
 /// The spec's table with a Claimed column, for `--format markdown`.
-pub fn markdown_table(gates: &[GateResult], claims: &[Claim]) -> String {
+pub(crate) fn markdown_table(gates: &[GateResult], claims: &[Claim]) -> String {
     use crate::table::cell;
     let mut out = String::from(
         "| # | Gate | Requirement | Status | Claimed | Evidence |\n|---|------|-------------|--------|---------|----------|\n",

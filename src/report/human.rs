@@ -12,7 +12,11 @@ use super::{BankReport, Formatter, Style, Texts, Totals};
 use crate::diagnostic::{Diagnostic, Severity, display_path};
 
 /// Renders one diagnostic. `styled` adds ANSI colour (stripped later when not wanted).
-pub fn diagnostic(d: &Diagnostic, texts: &HashMap<PathBuf, Arc<str>>, styled: bool) -> String {
+pub(crate) fn diagnostic(
+    d: &Diagnostic,
+    texts: &HashMap<PathBuf, Arc<str>>,
+    styled: bool,
+) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -95,7 +99,7 @@ fn byte_of_col(line: &str, col: u32) -> usize {
 }
 
 /// The run's one-line summary: banks, gate results, findings.
-pub fn summary(totals: &Totals) -> String {
+pub(crate) fn summary(totals: &Totals) -> String {
     let c = totals.counts;
     let failed = totals.not_loaded;
     let mut s = String::new();
@@ -141,7 +145,7 @@ pub fn summary(totals: &Totals) -> String {
     s
 }
 
-pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+pub(crate) fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 

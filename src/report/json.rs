@@ -10,7 +10,7 @@ use super::{BankReport, Counts, Formatter, Texts, Totals};
 use crate::diagnostic::Diagnostic;
 
 /// Bumped when a field changes meaning or disappears.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 #[derive(Serialize)]
 struct Summary {

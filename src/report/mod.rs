@@ -5,15 +5,15 @@
 //! goes. The streaming pipeline drops a bank once its formatter call
 //! returns; [`Report::render`] drives the same formatters over a collected report.
 
-pub mod claims;
+pub(crate) mod claims;
 mod concise;
 mod github;
-pub mod human;
-pub mod json;
+pub(crate) mod human;
+pub(crate) mod json;
 mod junit;
 mod markdown;
 mod sarif;
-pub mod select;
+pub(crate) mod select;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -197,10 +197,10 @@ impl Totals {
 }
 
 /// The file texts a bank's diagnostics quote, by path.
-pub type Texts = HashMap<PathBuf, Arc<str>>;
+pub(crate) type Texts = HashMap<PathBuf, Arc<str>>;
 
 /// The texts of the files in `sources`.
-pub fn texts_of(sources: &Sources) -> Texts {
+pub(crate) fn texts_of(sources: &Sources) -> Texts {
     sources
         .iter()
         .map(|f| (f.path.clone(), f.text.clone()))

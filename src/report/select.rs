@@ -19,7 +19,7 @@ use crate::gates::Status;
 
 /// The codes a diagnostic outside the gates can carry, with what each means
 /// (`qbank explain CODE`).
-pub const CODES: &[(&str, &str)] = &[
+pub(crate) const CODES: &[(&str, &str)] = &[
     (
         "archived-link",
         "a dead link whose `archived:` copy works (qbank links)",
@@ -349,7 +349,7 @@ fn suppressor<'a>(
 }
 
 /// Applies the selection to the problems not tied to one bank (errors always count).
-pub fn apply_general(general: &mut Vec<Diagnostic>, sel: &Selection) {
+pub(crate) fn apply_general(general: &mut Vec<Diagnostic>, sel: &Selection) {
     general.retain(|d| d.is_error() || sel.code_counts(d));
     crate::diagnostic::sort(general);
 }
@@ -357,7 +357,7 @@ pub fn apply_general(general: &mut Vec<Diagnostic>, sel: &Selection) {
 /// Applies the selection and every suppression written in the bank's files (`texts`) to
 /// one bank's results; a suppression that matches nothing, or is malformed, becomes a
 /// finding of the bank.
-pub fn apply_bank(b: &mut BankReport, texts: &Texts, sel: &Selection) {
+pub(crate) fn apply_bank(b: &mut BankReport, texts: &Texts, sel: &Selection) {
     let mut sups: HashMap<PathBuf, Vec<Suppression>> = HashMap::new();
     let mut problems = Vec::new();
     let mut files: Vec<&PathBuf> = texts.keys().collect();
