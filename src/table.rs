@@ -12,7 +12,7 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::gates::{GateResult, Status};
 
 /// Escapes what would break a markdown table cell: pipes and line breaks.
-pub fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace(['\r', '\n'], " ")
@@ -38,7 +38,7 @@ pub fn markdown(gates: &[GateResult]) -> String {
 }
 
 /// The summary line under the table; never says "All PASS" unless every gate passed.
-pub fn summary_line(gates: &[GateResult]) -> String {
+pub(crate) fn summary_line(gates: &[GateResult]) -> String {
     let n = gates.len();
     let count = |s: Status| gates.iter().filter(|g| g.status == s).count();
     let (pass, warn, fail, skip) = (
@@ -92,7 +92,7 @@ fn pad(s: &str, w: usize) -> String {
 }
 
 /// The `|----|---|` line under a padded table's header, for columns of widths `w`.
-pub fn separator(w: &[usize]) -> String {
+pub(crate) fn separator(w: &[usize]) -> String {
     let dashes: Vec<String> = w.iter().map(|n| "-".repeat(n + 2)).collect();
     format!("|{}|", dashes.join("|"))
 }
@@ -108,7 +108,7 @@ fn status_style(s: Status) -> Style {
 }
 
 /// The table aligned for a terminal, with coloured statuses (stripped later on a pipe).
-pub fn human(gates: &[GateResult]) -> String {
+pub(crate) fn human(gates: &[GateResult]) -> String {
     let head = ["#", "Gate", "Requirement", "Status", "Evidence"];
     let rows: Vec<[String; 5]> = gates
         .iter()
@@ -203,7 +203,7 @@ fn wrap_cut(s: &str, w: usize) -> Vec<String> {
 /// The table fitted to `columns` (a terminal's width): requirement and evidence wrap
 /// inside their cells, and a cell longer than three lines is cut with a pointer to
 /// `--format json`. Without a width, or when the full table fits, it is [`human`].
-pub fn human_fit(gates: &[GateResult], columns: Option<usize>) -> String {
+pub(crate) fn human_fit(gates: &[GateResult], columns: Option<usize>) -> String {
     let full = human(gates);
     let Some(columns) = columns else {
         return full;

@@ -12,7 +12,7 @@ use crate::model::{Bank, Day};
 use crate::render;
 
 #[derive(Debug, clap::Args)]
-pub struct BuildArgs {
+pub(crate) struct BuildArgs {
     /// Folders holding banks (searched recursively for bank.yaml).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -44,14 +44,14 @@ pub struct BuildArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RenderFormat {
+pub(crate) enum RenderFormat {
     Md,
     Html,
     Json,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct RenderArgs {
+pub(crate) struct RenderArgs {
     /// Folders holding banks.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,

@@ -11,7 +11,7 @@ use crate::gates::Status;
 use crate::table::cell;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Documents (or banks) to compare, two or more for a comparison.
     #[arg(value_name = "DOC", required = true)]
     pub docs: Vec<PathBuf>,

@@ -7,14 +7,14 @@ use std::path::PathBuf;
 use clap::CommandFactory;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The shell to complete for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ManArgs {
+pub(crate) struct ManArgs {
     /// Write qbank.1 and one qbank-<command>.1 per command into this folder instead of
     /// printing qbank.1.
     #[arg(short, long, value_name = "DIR")]

@@ -11,7 +11,7 @@ use regex::Regex;
 use crate::load::{self, Input};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Folders holding banks, or bank folders (default `content/`).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,

@@ -7,7 +7,7 @@ use crate::gates::{ALL, Gate, find};
 use crate::model::{GateSpec, Measure, Rubric};
 
 #[derive(Debug, clap::Args)]
-pub struct ListArgs {
+pub(crate) struct ListArgs {
     /// The rubric whose gates to list: a shipped rubric's name (`performance-minimal`,
     /// `quality-engineering`) or a rubric file (default: the built-in one).
     #[arg(long, value_name = "NAME|FILE")]
@@ -21,7 +21,7 @@ pub struct ListArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ExplainArgs {
+pub(crate) struct ExplainArgs {
     /// A gate number (1-20) or name (`cross-refs`), or a diagnostic code (`unknown-field`).
     pub gate: String,
     /// The rubric whose gate to explain: a shipped rubric's name or a rubric file.

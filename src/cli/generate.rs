@@ -26,7 +26,7 @@ Exit codes: 0 the final round has no FAIL, 1 gates still fail, 2 an error (unrea
 server, refused key, a reply without a document, a timeout).\n\n\
 Example (a local Ollama):\n  qbank generate -o out/ --base-url http://127.0.0.1:11434/v1 --model qwen2.5:14b"
 )]
-pub struct Args {
+pub(crate) struct Args {
     /// The folder for round-K.md and round-K.json, the best round as a bank (DIR/bank/)
     /// and its render (DIR/<slug>.md).
     #[arg(short = 'o', long = "out", value_name = "DIR")]

@@ -8,7 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::import::{self, write};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The markdown document (qbank's own rendering or an LLM's).
     #[arg(value_name = "DOC.md")]
     pub doc: PathBuf,

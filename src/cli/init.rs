@@ -9,7 +9,7 @@ use crate::diagnostic::{did_you_mean, one_of};
 use crate::model::{BankMeta, Difficulty, Rubric};
 
 #[derive(Debug, clap::Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// The folder to create the bank in (created if missing; default: the current folder).
     #[arg(value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
@@ -19,19 +19,19 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, clap::Subcommand)]
-pub enum NewWhat {
+pub(crate) enum NewWhat {
     /// A question file with every field, in the cluster's folder.
     Question(NewQuestionArgs),
 }
 
 #[derive(Debug, clap::Args)]
-pub struct NewArgs {
+pub(crate) struct NewArgs {
     #[command(subcommand)]
     pub what: NewWhat,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct NewQuestionArgs {
+pub(crate) struct NewQuestionArgs {
     /// The cluster id (from bank.yaml).
     #[arg(long, value_name = "ID")]
     pub cluster: String,

@@ -15,7 +15,7 @@ use crate::load::{self, Input};
 /// How links are checked: shared by `links`, `check --online` and `build --online`.
 #[derive(Debug, Clone, clap::Args)]
 #[command(next_help_heading = "Link checking")]
-pub struct LinkArgs {
+pub(crate) struct LinkArgs {
     /// Requests in flight at once, over all hosts.
     #[arg(long, default_value_t = 64, value_name = "N")]
     pub max_concurrency: usize,
@@ -106,7 +106,7 @@ impl LinkArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Folders holding banks or markdown documents, bank.yaml files, or documents.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -125,7 +125,7 @@ pub struct Args {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum LinksFormat {
+pub(crate) enum LinksFormat {
     Human,
     Json,
     Markdown,

@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::report::{BankReport, Format, Report, Style};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// JSON reports written by `qbank check --format json` (one per shard, any order).
     #[arg(value_name = "REPORT.json", required = true)]
     pub reports: Vec<PathBuf>,
@@ -55,7 +55,11 @@ fn read(path: &Path) -> Result<Shard, Diagnostic> {
 
 /// The shards' banks in the order `check` reports them (banks, then documents, each by
 /// path); each problem not tied to a bank once.
-pub fn merge(shards: Vec<Vec<BankReport>>, general: Vec<Diagnostic>, strict: bool) -> Report {
+pub(crate) fn merge(
+    shards: Vec<Vec<BankReport>>,
+    general: Vec<Diagnostic>,
+    strict: bool,
+) -> Report {
     let mut banks: Vec<BankReport> = shards.into_iter().flatten().collect();
     banks.sort_by(|a, b| {
         (crate::load::is_markdown(&a.path), &a.path)

@@ -12,7 +12,7 @@ use crate::packet::Request;
 use crate::render::packet::{self, PacketError};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// A folder holding one bank (default: content/).
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,
@@ -304,7 +304,7 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
+pub(crate) enum ExportFormat {
     /// Tab-separated Front/Back/Tags notes with Anki's file headers.
     Anki,
     /// Moodle XML essay questions, the answer as information for graders.
@@ -312,7 +312,7 @@ pub enum ExportFormat {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ExportArgs {
+pub(crate) struct ExportArgs {
     /// A folder holding one bank (default: content/).
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,

@@ -30,7 +30,7 @@ use crate::render;
 pub(crate) const INSTALL_HINT: &str = "install Chromium (`sudo apt-get install chromium` on Debian and Ubuntu), or name one with --chromium PATH or QBANK_CHROMIUM";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Paper {
+pub(crate) enum Paper {
     /// 210 x 297 mm.
     A4,
     /// 8.5 x 11 in.
@@ -48,7 +48,7 @@ impl Paper {
 
 /// Printing options shared by `pdf`, `build --pdf` and `packet --pdf`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct PrintArgs {
+pub(crate) struct PrintArgs {
     /// Paper size of the PDF.
     #[arg(long, value_enum, default_value_t = Paper::A4)]
     pub paper: Paper,
@@ -65,7 +65,7 @@ pub struct PrintArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// A bank folder, a document in the spec's format, or any markdown file.
     #[arg(value_name = "INPUT")]
     pub input: PathBuf,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::model::Rubric;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// A rubric YAML (default: the built-in rubric, the seed spec).
     #[arg(long, value_name = "FILE")]
     pub rubric: Option<PathBuf>,

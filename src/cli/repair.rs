@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::generate::repair::{self, Mode};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The markdown document to repair.
     #[arg(value_name = "DOC.md")]
     pub doc: PathBuf,

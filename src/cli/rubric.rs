@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::model::DEFAULT_RUBRIC_YAML;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// A bank folder (or a folder below a qbank.toml) whose rubric to print (default `.`).
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Folder to write the schemas into.
     #[arg(short, long, default_value = "schemas", value_name = "DIR")]
     pub out: PathBuf,

@@ -16,7 +16,7 @@ use crate::model::{Bank, Difficulty};
 use crate::text;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Folders holding banks (searched recursively for bank.yaml).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,

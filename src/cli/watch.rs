@@ -15,7 +15,7 @@ use super::check::{self, Format};
 use crate::model::Day;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Folders holding banks (searched recursively for bank.yaml).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,

@@ -9,7 +9,7 @@ use crate::model::{
 };
 
 /// What a measure finds on the bank.
-pub fn measure(m: &Measure, ctx: &Ctx<'_>) -> Measurement {
+pub(crate) fn measure(m: &Measure, ctx: &Ctx<'_>) -> Measurement {
     if let Some(b) = m.built_in()
         && let Some(g) = super::built_in(b.0)
     {
@@ -33,7 +33,7 @@ pub fn measure(m: &Measure, ctx: &Ctx<'_>) -> Measurement {
 }
 
 /// The requirement a measure states, with the rubric's thresholds.
-pub fn requirement(m: &Measure, r: &Rubric) -> String {
+pub(crate) fn requirement(m: &Measure, r: &Rubric) -> String {
     if let Some(b) = m.built_in()
         && let Some(g) = super::built_in(b.0)
     {

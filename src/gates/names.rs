@@ -7,7 +7,7 @@ use crate::model::Rubric;
 
 /// A gate name folded for matching: a leading "Gate 3:", parentheses ("(25-30)") and
 /// a trailing threshold dropped, then only letters and digits, lower case.
-pub fn fold(s: &str) -> String {
+pub(crate) fn fold(s: &str) -> String {
     static GATE_PREFIX: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(?i)^\s*(?:gate\s*)?#?\s*\d+\s*[:.)\-–—]\s*").expect("valid regex")
     });
@@ -31,7 +31,7 @@ pub fn fold(s: &str) -> String {
 
 /// Every name each gate answers to under `rubric`: its title, its kebab name and the
 /// rubric's synonyms, folded, with the gate's number.
-pub fn gate_names(rubric: &Rubric) -> Vec<(String, u8)> {
+pub(crate) fn gate_names(rubric: &Rubric) -> Vec<(String, u8)> {
     let mut out = Vec::new();
     for g in &rubric.gates {
         out.push((fold(&g.title), g.number));
@@ -52,7 +52,7 @@ pub fn gate_names(rubric: &Rubric) -> Vec<(String, u8)> {
 /// The gate a claims row names, by its name only (the row number a document gives its
 /// own gates says nothing about this rubric's numbering): `None` when no gate of
 /// `rubric` has that name, title or synonym.
-pub fn match_gate(rubric: &Rubric, name: &str) -> Option<u8> {
+pub(crate) fn match_gate(rubric: &Rubric, name: &str) -> Option<u8> {
     let n = fold(name);
     if n.is_empty() {
         return None;
@@ -65,7 +65,7 @@ pub fn match_gate(rubric: &Rubric, name: &str) -> Option<u8> {
 
 /// Problems with a rubric's `gate_synonyms`: an unknown gate name, or a name that two
 /// gates answer to.
-pub fn check_synonyms(rubric: &Rubric) -> Result<(), String> {
+pub(crate) fn check_synonyms(rubric: &Rubric) -> Result<(), String> {
     for k in rubric.gate_synonyms.keys() {
         if !rubric.gates.iter().any(|g| g.name == *k) {
             let hint =

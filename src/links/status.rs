@@ -114,7 +114,7 @@ impl Outcome {
 /// The HTTP statuses that count as live (`--accept 200..=299,429`, lychee's syntax):
 /// a comma-separated list of codes and ranges `A..=B` (inclusive) or `A..B` (exclusive).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Accept(Vec<std::ops::RangeInclusive<u16>>, String);
+pub(crate) struct Accept(Vec<std::ops::RangeInclusive<u16>>, String);
 
 impl Accept {
     /// The list as written.

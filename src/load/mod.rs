@@ -95,7 +95,7 @@ fn parse_rubric(path: &Path, text: &str) -> Result<Arc<Rubric>, Diagnostic> {
 }
 
 /// The text of the rubric shipped in the binary under `name` (`performance-minimal`).
-pub fn shipped(name: &str) -> Option<&'static str> {
+pub(crate) fn shipped(name: &str) -> Option<&'static str> {
     crate::model::SHIPPED_RUBRICS
         .iter()
         .find(|(n, _)| *n == name)

@@ -25,13 +25,13 @@ use crate::load::Input;
 use crate::report::{BankReport, Texts};
 
 /// Where the entries live, relative to the working directory (beside the link cache).
-pub const DIR: &str = ".qbank/results";
+pub(crate) const DIR: &str = ".qbank/results";
 
 /// Bumped when the entry layout changes.
 const SCHEMA: u32 = 1;
 
 /// The identity of this binary: its version and a hash of its sources (build.rs).
-pub fn build_id() -> String {
+pub(crate) fn build_id() -> String {
     format!("{}+{}", env!("CARGO_PKG_VERSION"), env!("QBANK_BUILD_ID"))
 }
 
@@ -240,7 +240,7 @@ fn answer(links: &dyn LinkStatus, url: &str) -> Seen {
 
 /// Hands the gates the run's link results and notes every URL they ask about, so the
 /// entry can be checked against the link results of a later run.
-pub struct Recorder<'a> {
+pub(crate) struct Recorder<'a> {
     inner: Option<&'a dyn LinkStatus>,
     seen: Mutex<BTreeMap<String, Seen>>,
 }

@@ -6,7 +6,7 @@
 //! many banks a repository holds, and the output is the same as formatting a collected
 //! report. [`collect`] keeps every bank's model, for the commands that render them.
 
-pub mod cache;
+pub(crate) mod cache;
 mod shard;
 
 pub use shard::Shard;
@@ -23,7 +23,7 @@ use crate::report::select::{self, Selection};
 use crate::report::{BankReport, Formatter, Report, Texts, Totals};
 
 /// A callback told a note about one input (its path, the note).
-pub type Tell = dyn Fn(&Path, &str) + Sync;
+pub(crate) type Tell = dyn Fn(&Path, &str) + Sync;
 
 /// What to check and how. [`Options::new`] gives the defaults of `qbank check PATH...`.
 pub struct Options<'a> {
@@ -194,7 +194,7 @@ pub fn collect(opts: &Options<'_>) -> (Report, Vec<(usize, Bank)>) {
 
 /// Checks one input: from the result cache when it holds a valid entry, else loaded and
 /// gated (and stored); then the selection and the focus applied.
-pub fn check(input: &Input, opts: &Options<'_>, keep_bank: bool) -> Checked {
+pub(crate) fn check(input: &Input, opts: &Options<'_>, keep_bank: bool) -> Checked {
     let cached = opts.cache.and_then(|c| c.lookup(input, opts.links));
     if let Some(hit) = cached {
         return Checked {
@@ -307,7 +307,7 @@ pub fn gate_bank(
 }
 
 /// Like [`gate_bank`], with live link results for gate 17 (`--online`).
-pub fn gate_bank_with(
+pub(crate) fn gate_bank_with(
     bank: &Bank,
     as_of: Option<Day>,
     links: Option<&dyn LinkStatus>,

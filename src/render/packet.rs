@@ -462,7 +462,7 @@ struct MetricRow {
 
 /// What a candidate sheet leaves below each question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum AnswerSpace {
+pub(crate) enum AnswerSpace {
     /// Ruled lines, one per minute the question is planned for (at least 6, at most 16,
     /// so a question and its lines share one A4 page).
     #[default]

@@ -21,7 +21,7 @@ use crate::gates::GateResult;
 use crate::model::Bank;
 
 /// The page's templates shipped in the binary, by name.
-pub const TEMPLATES: [(&str, &str); 2] = [
+pub(crate) const TEMPLATES: [(&str, &str); 2] = [
     ("page.html.j2", include_str!("../../templates/page.html.j2")),
     ("page.css", include_str!("../../templates/page.css")),
 ];
@@ -144,7 +144,7 @@ fn view(bank: &Bank, gates: &[GateResult]) -> PageView {
 
 /// Renders the HTML page for `bank` with its measured `gates`; templates in `dir`
 /// override the built-in `page.html.j2` and `page.css`.
-pub fn render(
+pub(crate) fn render(
     bank: &Bank,
     gates: &[GateResult],
     dir: Option<&Path>,
