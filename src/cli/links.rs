@@ -219,7 +219,7 @@ fn collect(paths: &[PathBuf], doi_resolver: &str, with_markdown: bool) -> Found 
         }
     }
     if found.archive_hosts.is_empty() {
-        found.archive_hosts = crate::model::Rubric::default_rubric().archive_hosts;
+        found.archive_hosts = crate::model::Rubric::default_shared().archive_hosts.clone();
     }
     found
 }

@@ -241,7 +241,7 @@ fn reference_floors(prefixes: &[String], ctx: &Ctx<'_>) -> Measurement {
             _ => None,
         };
         static DEFAULT: std::sync::LazyLock<crate::model::References> =
-            std::sync::LazyLock::new(|| crate::model::Rubric::default_rubric().references);
+            std::sync::LazyLock::new(|| crate::model::Rubric::default_shared().references.clone());
         let default_fields = DEFAULT.kind(&k.prefix).map(|d| &d.fields);
         // A built-in kind keeps its typed check unless the rubric asks other fields of it.
         let one = match built {

@@ -297,16 +297,14 @@ pub(crate) fn import_str_with(path: &Path, text: &str, choice: &RubricChoice<'_>
     let mut rubric_note = None;
     let rubric_final = match (flag_rubric, &rubric_spec) {
         (Some(r), _) => r,
-        (None, Some(_)) | (None, None) if choice.flag.is_some() => {
-            Arc::new(Rubric::default_rubric())
-        }
+        (None, Some(_)) | (None, None) if choice.flag.is_some() => Rubric::default_shared(),
         (None, Some(spec)) => {
             let base = path.parent().unwrap_or(Path::new(""));
             match crate::load::load_rubric(Some(spec), base) {
                 Ok(r) => r,
                 Err(d) => {
                     diags.push(d.at(Location::file(path)));
-                    Arc::new(Rubric::default_rubric())
+                    Rubric::default_shared()
                 }
             }
         }
@@ -314,14 +312,14 @@ pub(crate) fn import_str_with(path: &Path, text: &str, choice: &RubricChoice<'_>
             diags.append(&mut config_diags);
             match config_rubric {
                 Some(r) => r,
-                None if choice.config.is_some() => Arc::new(Rubric::default_rubric()),
+                None if choice.config.is_some() => Rubric::default_shared(),
                 None => match choice.detect.then(|| detect_rubric(&r.claims)).flatten() {
                     Some((name, note)) => {
                         rubric_note = Some(note);
                         crate::load::load_rubric(Some(name), Path::new(""))
-                            .unwrap_or_else(|_| Arc::new(Rubric::default_rubric()))
+                            .unwrap_or_else(|_| Rubric::default_shared())
                     }
-                    None => Arc::new(Rubric::default_rubric()),
+                    None => Rubric::default_shared(),
                 },
             }
         }

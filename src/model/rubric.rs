@@ -368,11 +368,11 @@ pub struct Chain {
 }
 
 fn default_archive_hosts() -> Vec<String> {
-    Rubric::default_rubric().archive_hosts
+    Rubric::default_shared().archive_hosts.clone()
 }
 
 fn default_gates() -> Vec<super::gate_spec::GateSpec> {
-    Rubric::default_rubric().gates
+    Rubric::default_shared().gates.clone()
 }
 
 fn default_chain_words() -> u32 {
@@ -431,7 +431,7 @@ pub struct Placeholders {
 
 impl Default for Placeholders {
     fn default() -> Placeholders {
-        Rubric::default_rubric().placeholders
+        Rubric::default_shared().placeholders.clone()
     }
 }
 
@@ -494,7 +494,7 @@ pub struct TradeoffRules {
 
 impl TradeoffRules {
     fn defaults() -> TradeoffRules {
-        Rubric::default_rubric().tradeoffs
+        Rubric::default_shared().tradeoffs.clone()
     }
     fn default_traded() -> Vec<String> {
         TradeoffRules::defaults().traded
@@ -566,7 +566,7 @@ impl<'de> Deserialize<'de> for References {
         Ok(match ReferencesForm::deserialize(d)? {
             ReferencesForm::Kinds(k) => References(k),
             ReferencesForm::Minimums(m) => {
-                let mut kinds = Rubric::default_rubric().references.0;
+                let mut kinds = Rubric::default_shared().references.0.clone();
                 for k in &mut kinds {
                     k.min = match k.prefix.as_str() {
                         "G" => m.glossary,
