@@ -265,6 +265,9 @@ pub struct Ctx<'a> {
     /// Per question (document order): its prose fields, masked and with references.
     pub segments: Vec<Vec<Segment<'a>>>,
     pub refs: RefIndex,
+    /// Where each question text's segment is (question, index), by the text's address:
+    /// the segments borrow the bank's values, so the address names one value exactly.
+    by_value: HashMap<usize, (usize, usize)>,
 }
 
 /// Compiled case-insensitive patterns, shared by every bank that uses the same list.
@@ -337,7 +340,7 @@ impl Ctx<'_> {
     pub fn new<'a>(bank: &'a Bank, as_of: Date, links: Option<&'a dyn LinkStatus>) -> Ctx<'a> {
         let rubric: &Rubric = &bank.rubric;
         let placeholders = crate::text::placeholder::Detector::get(&rubric.placeholders);
-        let segments = bank
+        let segments: Vec<Vec<Segment<'a>>> = bank
             .questions
             .iter()
             .map(|q| {
@@ -361,6 +364,15 @@ impl Ctx<'_> {
                     .collect()
             })
             .collect();
+        let by_value = segments
+            .iter()
+            .enumerate()
+            .flat_map(|(q, segs)| {
+                segs.iter()
+                    .enumerate()
+                    .map(move |(i, s)| (std::ptr::from_ref(s.value) as usize, (q, i)))
+            })
+            .collect();
         let figures = if rubric.figure_patterns.is_empty() {
             &rubric.impact_patterns
         } else {
@@ -377,7 +389,39 @@ impl Ctx<'_> {
             links,
             segments,
             refs: RefIndex::new(bank),
+            by_value,
         }
+    }
+
+    /// The segment made for `v` when the context was built, if `v` is one of the bank's
+    /// question texts.
+    fn segment_of(&self, v: &Sp<String>) -> Option<&Segment<'_>> {
+        let &(q, i) = self.by_value.get(&(std::ptr::from_ref(v) as usize))?;
+        self.segments.get(q)?.get(i)
+    }
+
+    /// The placeholder in the prose field `v` ([`Detector::find`]), from its segment when
+    /// it has one (a metrics cell's segment holds the cell rule's answer: found afresh).
+    ///
+    /// [`Detector::find`]: crate::text::placeholder::Detector::find
+    pub(crate) fn placeholder_in(&self, v: &Sp<String>) -> Option<crate::text::placeholder::Found> {
+        match self.segment_of(v) {
+            Some(s) if s.field != "metrics" => s.placeholder.clone(),
+            _ => self.placeholders.find(&v.value),
+        }
+    }
+
+    /// `v` with code blanked ([`crate::text::mask_code`]), from its segment when it has one.
+    pub(crate) fn masked_in<'s>(&'s self, v: &'s Sp<String>) -> std::borrow::Cow<'s, str> {
+        match self.segment_of(v) {
+            Some(s) => std::borrow::Cow::Borrowed(s.masked.as_str()),
+            None => std::borrow::Cow::Owned(crate::text::mask_code(&v.value)),
+        }
+    }
+
+    /// Words of prose in `v` ([`crate::text::placeholder::prose_words`]).
+    pub(crate) fn prose_words_in(&self, v: &Sp<String>) -> usize {
+        crate::text::placeholder::prose_words_masked(&self.masked_in(v))
     }
 
     /// Where a model value stands.

@@ -1,6 +1,5 @@
 use super::{Ctx, Level, Measurement, finding};
 use crate::model::Difficulty;
-use crate::text::placeholder::prose_words;
 
 declare_gate! {
     /// ## What it checks
@@ -40,7 +39,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         let mut real = 0;
         for r in &q.risks {
             risks += 1;
-            if let Some(p) = ctx.placeholders.find(&r.risk.value) {
+            if let Some(p) = ctx.placeholder_in(&r.risk) {
                 diags.push(ctx.placeholder_diag(
                     q.file,
                     &r.risk,
@@ -52,10 +51,10 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             let gap = match &r.mitigation {
                 None => Some("has no mitigation".to_owned()),
                 Some(m) => {
-                    match ctx.placeholders.find(&m.value) {
+                    match ctx.placeholder_in(m) {
                         Some(p) => Some(format!("has a placeholder mitigation ({})", p.what)),
                         None => {
-                            let words = prose_words(&m.value);
+                            let words = ctx.prose_words_in(m);
                             (words < min_words).then(|| {
                             format!("has a mitigation of {words} word(s); at least {min_words} required")
                         })

@@ -1,6 +1,6 @@
 use super::{Ctx, Level, Measurement, finding};
 use crate::model::{Difficulty, FileId, Sp};
-use crate::text::{self, placeholder::prose_words};
+use crate::text;
 
 declare_gate! {
     /// ## What it checks
@@ -34,21 +34,21 @@ declare_gate! {
 }
 
 /// What a trade-offs text lacks, empty when it is complete.
-fn tradeoff_gaps(ctx: &Ctx<'_>, t: &str) -> Vec<String> {
+fn tradeoff_gaps(ctx: &Ctx<'_>, t: &Sp<String>) -> Vec<String> {
     let rules = &ctx.rubric.tradeoffs;
     let mut gaps = Vec::new();
-    if let Some(p) = ctx.placeholders.find(t) {
+    if let Some(p) = ctx.placeholder_in(t) {
         gaps.push(format!("is a placeholder ({})", p.what));
         return gaps;
     }
-    let words = prose_words(t);
+    let words = ctx.prose_words_in(t);
     if words < rules.min_words as usize {
         gaps.push(format!(
             "has {words} word(s) of prose; at least {} required",
             rules.min_words
         ));
     }
-    let masked = text::mask_code(t);
+    let masked = ctx.masked_in(t);
     if !text::Lexicon::get(&rules.traded, false).is_match(&masked) {
         gaps.push("does not name what is traded (\"X vs Y\", \"at the cost of\")".to_owned());
     }
@@ -59,22 +59,22 @@ fn tradeoff_gaps(ctx: &Ctx<'_>, t: &str) -> Vec<String> {
 }
 
 /// Why an alternative does not count, if it does not.
-fn alternative_gap(ctx: &Ctx<'_>, name: &str, body: &str) -> Option<String> {
+fn alternative_gap(ctx: &Ctx<'_>, name: &Sp<String>, body: &Sp<String>) -> Option<String> {
     let rules = &ctx.rubric.tradeoffs;
-    if let Some(p) = ctx.placeholders.find(name) {
+    if let Some(p) = ctx.placeholder_in(name) {
         return Some(format!("its name is a placeholder ({})", p.what));
     }
-    if let Some(p) = ctx.placeholders.find(body) {
+    if let Some(p) = ctx.placeholder_in(body) {
         return Some(format!("its text is a placeholder ({})", p.what));
     }
-    let words = prose_words(body);
+    let words = ctx.prose_words_in(body);
     if words < rules.entry_min_words as usize {
         return Some(format!(
             "its text has {words} word(s); at least {} required",
             rules.entry_min_words
         ));
     }
-    let masked = text::mask_code(body);
+    let masked = ctx.masked_in(body);
     let costed =
         text::Lexicon::get(&rules.cost_benefit, false).is_match(&masked) || ctx.has_figure(&masked);
     (!costed).then(|| "its text states no cost or benefit".to_owned())
@@ -97,7 +97,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                     .help("add `tradeoffs:` naming what the approach costs, with when to use and when to avoid it"),
             ),
             Some(t) => {
-                let gaps = tradeoff_gaps(ctx, &t.value);
+                let gaps = tradeoff_gaps(ctx, t);
                 if gaps.is_empty() {
                     with_tradeoffs += 1;
                 } else {
@@ -116,7 +116,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             advanced += 1;
             let mut n = 0;
             for a in &q.alternatives {
-                match alternative_gap(ctx, &a.name.value, &a.text.value) {
+                match alternative_gap(ctx, &a.name, &a.text) {
                     None => n += 1,
                     Some(gap) => diags.push(
                         finding(

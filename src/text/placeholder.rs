@@ -228,7 +228,12 @@ fn truncate(s: &str, n: usize) -> String {
 
 /// Words of prose in `text`: code, links and reference marks do not count.
 pub(crate) fn prose_words(text: &str) -> usize {
-    super::word_count(&mask_marks(&super::mask_code(text)))
+    prose_words_masked(&super::mask_code(text))
+}
+
+/// [`prose_words`] of a text whose code is blanked already ([`super::mask_code`]).
+pub(crate) fn prose_words_masked(code_masked: &str) -> usize {
+    super::word_count(&mask_marks(code_masked))
 }
 
 #[cfg(test)]
