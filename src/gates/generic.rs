@@ -467,12 +467,7 @@ fn lexicon_match(l: &LexiconMatch, ctx: &Ctx<'_>) -> Measurement {
             );
         }
     }
-    let passed = !qs.is_empty() && share(ok, qs.len()) + 1e-9 >= l.min_share;
-    m.require(passed);
-    if passed {
-        // Per-question findings are only errors when the share is missed.
-        m.diagnostics.clear();
-    }
+    require_share(&mut m, ok, qs.len(), l.min_share);
     m.evidence = format!(
         "{ok}/{} Q&As match ≥{} of {} ({})",
         qs.len(),
@@ -622,6 +617,16 @@ fn field_share(f: &FieldShare, ctx: &Ctx<'_>) -> Measurement {
     m
 }
 
+/// Requires `part` of `whole` (none of nothing) to reach `min_share`. The per-question
+/// findings already in `m` are only errors when the share is missed: met, they go.
+fn require_share(m: &mut Measurement, part: usize, whole: usize, min_share: f64) {
+    let passed = whole > 0 && share(part, whole) + 1e-9 >= min_share;
+    m.require(passed);
+    if passed {
+        m.diagnostics.clear();
+    }
+}
+
 /// At least `min_share` of the answers have `min`-`max` words of prose.
 fn word_count(min: u32, max: u32, min_share: f64, ctx: &Ctx<'_>) -> Measurement {
     let qs = &ctx.bank.questions;
@@ -649,11 +654,7 @@ fn word_count(min: u32, max: u32, min_share: f64, ctx: &Ctx<'_>) -> Measurement 
             );
         }
     }
-    let passed = !qs.is_empty() && share(ok, qs.len()) + 1e-9 >= min_share;
-    m.require(passed);
-    if passed {
-        m.diagnostics.clear();
-    }
+    require_share(&mut m, ok, qs.len(), min_share);
     m.evidence = format!(
         "{ok}/{} answers {min}-{max} words ({})",
         qs.len(),
