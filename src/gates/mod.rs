@@ -694,3 +694,64 @@ pub(crate) fn finding(level: Level, message: impl Into<String>) -> Diagnostic {
     };
     Diagnostic::new(severity, "gate", message)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::placeholder::prose_words;
+
+    /// The shipped bank with placeholder text written into some fields the gates read
+    /// through the segments.
+    fn bank_with_placeholders() -> Bank {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("content")
+            .join("performance-engineering");
+        let mut bank = crate::load::load_bank(&root)
+            .bank
+            .expect("the shipped bank loads");
+        let q = &mut bank.questions[0];
+        q.tradeoffs = Some(Sp::bare("TODO: the trade-offs".to_owned()));
+        if let Some(r) = q.risks.first_mut() {
+            r.mitigation = Some(Sp::bare("[Metric]".to_owned()));
+        }
+        if let Some(a) = q.alternatives.first_mut() {
+            a.text = Sp::bare("...".to_owned());
+        }
+        bank
+    }
+
+    #[test]
+    fn a_fields_segment_answers_as_a_fresh_analysis_would() {
+        let bank = bank_with_placeholders();
+        let ctx = Ctx::new(&bank, Date::constant(2026, 11, 25), None);
+        let mut placeholders = 0;
+        for q in &bank.questions {
+            for (field, v) in question_texts(q) {
+                // Through the segment (the address of a bank value) ...
+                assert_eq!(
+                    ctx.masked_in(v),
+                    crate::text::mask_code(&v.value),
+                    "{field}"
+                );
+                assert_eq!(ctx.prose_words_in(v), prose_words(&v.value), "{field}");
+                // ... and for the metrics cells, whose segments hold the cell rule.
+                assert_eq!(
+                    ctx.placeholder_in(v),
+                    ctx.placeholders.find(&v.value),
+                    "{field}: {}",
+                    v.value
+                );
+                placeholders += usize::from(ctx.placeholder_in(v).is_some());
+            }
+        }
+        assert!(placeholders >= 3, "the planted placeholders are found");
+        // A value that is not the bank's (an equal copy included) is analysed afresh.
+        let copy = bank.questions[0].tradeoffs.clone().expect("planted");
+        assert!(ctx.segment_of(&copy).is_none());
+        assert_eq!(
+            ctx.placeholder_in(&copy),
+            ctx.placeholders.find(&copy.value)
+        );
+        assert!(ctx.placeholder_in(&Sp::bare("TBD".to_owned())).is_some());
+    }
+}
