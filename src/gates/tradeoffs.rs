@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use super::{Ctx, Level, Measurement, finding};
 use crate::model::{Difficulty, FileId, Sp};
 use crate::text;
@@ -33,8 +35,15 @@ declare_gate! {
     }
 }
 
+/// The rubric's trade-off lexicons, compiled (looked up) once per check.
+struct Lexicons {
+    traded: Arc<text::Lexicon>,
+    when: Arc<text::Lexicon>,
+    cost_benefit: Arc<text::Lexicon>,
+}
+
 /// What a trade-offs text lacks, empty when it is complete.
-fn tradeoff_gaps(ctx: &Ctx<'_>, t: &Sp<String>) -> Vec<String> {
+fn tradeoff_gaps(ctx: &Ctx<'_>, lex: &Lexicons, t: &Sp<String>) -> Vec<String> {
     let rules = &ctx.rubric.tradeoffs;
     let mut gaps = Vec::new();
     if let Some(p) = ctx.placeholder_in(t) {
@@ -49,17 +58,22 @@ fn tradeoff_gaps(ctx: &Ctx<'_>, t: &Sp<String>) -> Vec<String> {
         ));
     }
     let masked = ctx.masked_in(t);
-    if !text::Lexicon::get(&rules.traded, false).is_match(&masked) {
+    if !lex.traded.is_match(&masked) {
         gaps.push("does not name what is traded (\"X vs Y\", \"at the cost of\")".to_owned());
     }
-    if !text::Lexicon::get(&rules.when, false).is_match(&masked) {
+    if !lex.when.is_match(&masked) {
         gaps.push("does not say when to use or avoid it".to_owned());
     }
     gaps
 }
 
 /// Why an alternative does not count, if it does not.
-fn alternative_gap(ctx: &Ctx<'_>, name: &Sp<String>, body: &Sp<String>) -> Option<String> {
+fn alternative_gap(
+    ctx: &Ctx<'_>,
+    lex: &Lexicons,
+    name: &Sp<String>,
+    body: &Sp<String>,
+) -> Option<String> {
     let rules = &ctx.rubric.tradeoffs;
     if let Some(p) = ctx.placeholder_in(name) {
         return Some(format!("its name is a placeholder ({})", p.what));
@@ -75,12 +89,17 @@ fn alternative_gap(ctx: &Ctx<'_>, name: &Sp<String>, body: &Sp<String>) -> Optio
         ));
     }
     let masked = ctx.masked_in(body);
-    let costed =
-        text::Lexicon::get(&rules.cost_benefit, false).is_match(&masked) || ctx.has_figure(&masked);
+    let costed = lex.cost_benefit.is_match(&masked) || ctx.has_figure(&masked);
     (!costed).then(|| "its text states no cost or benefit".to_owned())
 }
 
 fn check(ctx: &Ctx<'_>) -> Measurement {
+    let rules = &ctx.rubric.tradeoffs;
+    let lex = Lexicons {
+        traded: text::Lexicon::get(&rules.traded, false),
+        when: text::Lexicon::get(&rules.when, false),
+        cost_benefit: text::Lexicon::get(&rules.cost_benefit, false),
+    };
     let min_alt = ctx.rubric.tradeoffs.advanced_min_alternatives as usize;
     let qs = &ctx.bank.questions;
     let mut with_tradeoffs = 0;
@@ -97,7 +116,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                     .help("add `tradeoffs:` naming what the approach costs, with when to use and when to avoid it"),
             ),
             Some(t) => {
-                let gaps = tradeoff_gaps(ctx, t);
+                let gaps = tradeoff_gaps(ctx, &lex, t);
                 if gaps.is_empty() {
                     with_tradeoffs += 1;
                 } else {
@@ -116,7 +135,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             advanced += 1;
             let mut n = 0;
             for a in &q.alternatives {
-                match alternative_gap(ctx, &a.name, &a.text) {
+                match alternative_gap(ctx, &lex, &a.name, &a.text) {
                     None => n += 1,
                     Some(gap) => diags.push(
                         finding(
