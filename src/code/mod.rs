@@ -1,11 +1,11 @@
-//! Syntax verification of practical blocks: [`verify`] parses a block in its fence
+//! Syntax verification of practical blocks: `verify` parses a block in its fence
 //! language with a real parser and says whether it parses. Nothing is ever executed.
 //!
 //! Parsers: YAML with the event parser under serde-saphyr (granit-parser), JSON with
-//! serde_json, TOML with the `toml` crate, INI with a strict reader ([`ini`]), SQL with
+//! serde_json, TOML with the `toml` crate, INI with a strict reader (`ini`), SQL with
 //! `sqlparser` in its PostgreSQL dialect after psql's meta-commands and variables are
-//! understood ([`psql`]), PromQL with `promql-parser`, and shell, Python, JavaScript,
-//! TypeScript, Go, Java and Rust with tree-sitter grammars ([`ts`]).
+//! understood (`psql`), PromQL with `promql-parser`, and shell, Python, JavaScript,
+//! TypeScript, Go, Java and Rust with tree-sitter grammars (`ts`).
 
 mod ini;
 mod psql;

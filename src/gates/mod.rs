@@ -1,5 +1,5 @@
 //! The twenty quality gates of the spec. Each gate is one file, declared with
-//! [`declare_gate!`] (number, kebab name, title, requirement, doc comment) and listed
+//! `declare_gate!` (number, kebab name, title, requirement, doc comment) and listed
 //! once in [`ALL`]. A gate is a pure function of the bank and the rubric: it measures
 //! and returns evidence, checks and diagnostics; [`run`] turns those into a status.
 

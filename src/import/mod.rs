@@ -2,7 +2,7 @@
 //! LLM's) into a [`Bank`] whose values point at `doc.md:line:col`, so the gates can run
 //! on it directly; keeps the document's own Validation Results claims for auditing.
 //!
-//! The document is read as pulldown-cmark blocks with byte offsets ([`blocks`]); each
+//! The document is read as pulldown-cmark blocks with byte offsets (`blocks`); each
 //! section is recognised by its heading and each field by its bold label, with the
 //! variants LLMs write. Whatever is not recognised is reported (`unrecognised`), never
 //! dropped silently. qbank's own rendering carries the fields the format has no place

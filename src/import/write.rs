@@ -1,4 +1,4 @@
-//! Writes an imported bank as a folder: bank.yaml, questions/<NN-cluster>/<NN-id>.yaml
+//! Writes an imported bank as a folder: bank.yaml, `questions/<NN-cluster>/<NN-id>.yaml`
 //! and references/*.yaml, each starting with the yaml-language-server schema line.
 
 use std::path::{Path, PathBuf};

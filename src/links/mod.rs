@@ -1,5 +1,5 @@
-//! Live link checking: collect links ([`extract`]), check them ([`check`]) with a cache
-//! ([`cache`]) in front, and keep what was found ([`status`]). Format and behaviour:
+//! Live link checking: collect links (`extract`), check them (`check`) with a cache
+//! (`cache`) in front, and keep what was found (`status`). Format and behaviour:
 //! docs/links.md.
 
 pub(crate) mod cache;

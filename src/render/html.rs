@@ -8,7 +8,7 @@
 //!
 //! A markdown file (`qbank pdf notes.md`, packet sheets) becomes a page here whole
 //! ([`page`]); a bank's page is rendered from the model by `render::page`, which uses
-//! [`fragment`] and [`inline`] for the markdown inside its fields and the same
+//! `fragment` and `inline` for the markdown inside its fields and the same
 //! stylesheet, scripts and sanitizer.
 
 use pulldown_cmark::{
