@@ -31,18 +31,15 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     let mut ok = 0;
     let mut diags = Vec::new();
     let change = crate::text::Lexicon::get(&ctx.rubric.impact_words, false);
-    for (q, segments) in qs.iter().zip(&ctx.segments) {
+    for q in qs {
         // The key insight's placeholder, found once when the context was built.
-        let placeholder = segments
-            .iter()
-            .find(|s| s.field == "key_insight")
-            .and_then(|s| s.placeholder.as_ref());
+        let placeholder = q.key_insight.as_ref().and_then(|k| ctx.placeholder_in(k));
         match (&q.key_insight, placeholder) {
             (Some(k), Some(p)) => {
                 diags.push(ctx.placeholder_diag(
                     q.file,
                     k,
-                    p,
+                    &p,
                     &format!("{}: the key insight", ctx.q_name(q)),
                 ));
             }
