@@ -1,5 +1,6 @@
 //! `qbank.toml`: project settings, found in the folder checked or the nearest one above.
 
+use crate::codes::Code;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,7 @@ pub(crate) const FILE: &str = "qbank.toml";
 /// What a `qbank.toml` may say (every key optional; see the README).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub(crate) struct Config {
+pub struct Config {
     /// The rubric for markdown documents (and `qbank rubric`), relative to this file.
     pub rubric: Option<String>,
     /// Only these gates or diagnostic codes count (numbers or names); default all.
@@ -31,7 +32,7 @@ pub(crate) struct Config {
 /// The `[links]` table.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub(crate) struct LinkSettings {
+pub struct LinkSettings {
     /// Regular expressions of links to leave out (added to `--exclude`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclude: Vec<String>,
@@ -41,7 +42,7 @@ pub(crate) struct LinkSettings {
 
 /// The settings in force and the file they came from (none: built-in defaults).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Found {
+pub struct Found {
     pub path: Option<PathBuf>,
     pub config: Config,
     /// Compiled `exclude` globs.
@@ -129,7 +130,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Config, Diagnostic> {
         let (line, col) = e
             .span()
             .map_or((1, 1), |s| line_col(text, s.start));
-        Diagnostic::error("config", format!("invalid {FILE}: {}", e.message()))
+        Diagnostic::error(Code::Config, format!("invalid {FILE}: {}", e.message()))
             .at(Location::at(path, line, col))
             .help(
                 "keys: rubric, select, ignore, exclude, and [links] exclude, accept (see the README)",
@@ -164,7 +165,7 @@ fn error_at(path: &Path, text: &str, needle: &str, message: String) -> Diagnosti
         .find(needle)
         .filter(|_| !needle.is_empty())
         .map_or((1, 1), |at| line_col(text, at));
-    Diagnostic::error("config", message).at(Location::at(path, line, col))
+    Diagnostic::error(Code::Config, message).at(Location::at(path, line, col))
 }
 
 /// 1-based line and column (characters) of byte `at`.

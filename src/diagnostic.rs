@@ -4,7 +4,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::codes::Code;
 use crate::model::{FileId, Pos, Sources};
+
+/// The code a gate's finding carries until the gate's name replaces it.
+pub(crate) const GATE_FINDING: &str = "gate";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -122,24 +126,40 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(severity: Severity, code: impl Into<String>, message: impl Into<String>) -> Self {
+    /// A diagnostic of a registered code (`crate::codes`).
+    pub fn new(severity: Severity, code: Code, message: impl Into<String>) -> Self {
+        Diagnostic::with_code(severity, code.name().to_owned(), message.into())
+    }
+
+    /// A gate's own finding: the gate's name replaces the code when the gate's result
+    /// is made (gate names come from the rubric in force, not from the code table).
+    pub(crate) fn gate_finding(severity: Severity, message: impl Into<String>) -> Self {
+        Diagnostic::with_code(severity, GATE_FINDING.to_owned(), message.into())
+    }
+
+    fn with_code(severity: Severity, code: String, message: String) -> Self {
         Diagnostic {
             severity,
-            code: code.into(),
+            code,
             gate: None,
-            message: message.into(),
+            message,
             location: None,
             help: None,
             notes: Vec::new(),
         }
     }
 
-    pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic::new(Severity::Error, code, message)
     }
 
-    pub fn warning(code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic::new(Severity::Warning, code, message)
+    }
+
+    /// The registered code this diagnostic carries (`None` for a gate's own finding).
+    pub fn registered(&self) -> Option<Code> {
+        Code::from_name(&self.code)
     }
 
     pub fn at(mut self, location: Location) -> Self {

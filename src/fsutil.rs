@@ -1,6 +1,7 @@
 //! Where qbank writes: every output path stays inside the folder the user named, and
 //! every file is written whole or not at all.
 
+use crate::codes::Code;
 use std::fmt;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -34,11 +35,11 @@ impl WriteError {
     pub(crate) fn diagnostic(&self) -> crate::diagnostic::Diagnostic {
         use crate::diagnostic::{Diagnostic, Location};
         match self {
-            WriteError::Escape { .. } => Diagnostic::error("unsafe-path", self.to_string())
+            WriteError::Escape { .. } => Diagnostic::error(Code::UnsafePath, self.to_string())
                 .at(Location::file(self.path()))
                 .help(self.help().unwrap_or_default()),
             WriteError::Io { path, error } => {
-                Diagnostic::error("io", format!("could not write: {error}"))
+                Diagnostic::error(Code::Io, format!("could not write: {error}"))
                     .at(Location::file(path))
             }
         }

@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod code;
+pub mod codes;
 pub mod config;
 pub mod diagnostic;
 mod fsutil;
@@ -25,6 +26,7 @@ pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod schema;
+pub mod settings;
 pub mod table;
 pub mod text;
 

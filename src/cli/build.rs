@@ -1,6 +1,7 @@
 //! `qbank build` (check, then render every bank to dist/) and `qbank render` (render
 //! without gating).
 
+use crate::codes::Code;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
@@ -35,6 +36,8 @@ pub(crate) struct BuildArgs {
     #[arg(long)]
     pub online: bool,
     #[command(flatten)]
+    pub settings: super::SettingsArgs,
+    #[command(flatten)]
     pub link: super::links::LinkArgs,
     /// Also print each bank to <slug>.pdf, diagrams drawn (needs Chromium; see `qbank pdf`).
     #[arg(long)]
@@ -66,6 +69,8 @@ pub(crate) struct RenderArgs {
     /// The date recency is measured from (default: each bank's `as_of`).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = check::parse_day)]
     pub as_of: Option<Day>,
+    #[command(flatten)]
+    pub settings: super::SettingsArgs,
 }
 
 /// The document of one bank in `format`.
@@ -106,7 +111,7 @@ fn template_failure(e: &render::markdown::TemplateError) -> Diagnostic {
         .dir
         .as_ref()
         .map_or_else(|| PathBuf::from(&e.name), |d| d.join(&e.name));
-    Diagnostic::error("template", e.message.clone())
+    Diagnostic::error(Code::Template, e.message.clone())
         .at(Location::at(
             file,
             u32::try_from(e.line).unwrap_or(0),
@@ -132,17 +137,28 @@ pub(crate) fn build(args: &BuildArgs, cli: &super::Cli) -> u8 {
     if let Some(code) = check_templates_dir(args.templates.as_deref()) {
         return code;
     }
-    let paths = super::paths_or_default(&args.paths);
+    let (paths, settings) = match super::resolve_settings(&args.paths, &args.settings, &[]) {
+        Ok(Some(s)) => s,
+        Ok(None) => return 0,
+        Err(code) => return code,
+    };
+    let link_args = args.link.with_config(&settings.config.config.links);
     let live = args
         .online
-        .then(|| super::links::live_results(&paths, &args.link, cli.quiet));
+        .then(|| super::links::live_results(&paths, &link_args, cli.quiet, &settings));
     let links = live.as_ref().map(|l| l as &dyn crate::gates::LinkStatus);
-    let (mut report, banks) = crate::pipeline::collect(&crate::pipeline::Options {
+    let (mut report, mut banks) = crate::pipeline::collect(&crate::pipeline::Options {
         as_of: args.as_of,
         links,
-        ..crate::pipeline::Options::new(paths.clone())
+        strict: args.strict,
+        ..settings.options(paths.clone())
     });
-    report.strict = args.strict;
+    // Two banks with one slug would write the same files: neither is written.
+    report
+        .general
+        .extend(crate::pipeline::duplicate_slugs(&banks));
+    let clashing: Vec<String> = crate::pipeline::clashing_slugs(&banks);
+    banks.retain(|(_, b)| !clashing.contains(&b.meta.slug.value));
     let mut written = Vec::new();
     let mut diagram_failed = false;
     for (i, bank) in &banks {
@@ -227,10 +243,22 @@ pub(crate) fn render(args: &RenderArgs) -> u8 {
     if let Some(code) = check_templates_dir(args.templates.as_deref()) {
         return code;
     }
-    let (mut report, banks) = crate::pipeline::collect(&crate::pipeline::Options {
+    let (paths, settings) = match super::resolve_settings(&args.paths, &args.settings, &[]) {
+        Ok(Some(s)) => s,
+        Ok(None) => return 0,
+        Err(code) => return code,
+    };
+    let (mut report, mut banks) = crate::pipeline::collect(&crate::pipeline::Options {
         as_of: args.as_of,
-        ..crate::pipeline::Options::new(super::paths_or_default(&args.paths))
+        ..settings.options(paths)
     });
+    if args.out.is_some() {
+        report
+            .general
+            .extend(crate::pipeline::duplicate_slugs(&banks));
+        let clashing = crate::pipeline::clashing_slugs(&banks);
+        banks.retain(|(_, b)| !clashing.contains(&b.meta.slug.value));
+    }
     if args.out.is_none() && banks.len() > 1 {
         return super::fail(
             "several banks found; name one, or write them all with --out DIR",

@@ -3,12 +3,12 @@
 
 use std::path::PathBuf;
 
-use crate::diagnostic::{Diagnostic, Location};
 use crate::gates;
 use crate::load;
 use crate::model::Day;
 use crate::pipeline::{self, Options, Shard, cache::ResultCache};
-use crate::report::{self, Report, Style};
+use crate::report::{Report, Style};
+use crate::settings::Settings;
 
 pub use crate::report::Format;
 
@@ -27,22 +27,8 @@ pub(crate) struct Args {
     /// Fail (exit 1) on WARN as well as FAIL.
     #[arg(long)]
     pub strict: bool,
-    /// The rubric every input is measured against: a shipped rubric's name
-    /// (`performance-minimal`, `quality-engineering`) or a rubric YAML. Without it: a bank's
-    /// own `rubric:`, then `rubric` in qbank.toml, then (documents) the shipped rubric
-    /// whose gates the document's Validation Results name, then the built-in one.
-    #[arg(long, value_name = "FILE")]
-    pub rubric: Option<PathBuf>,
-    /// Only these gates (numbers or names) and diagnostic codes count; replaces `select`
-    /// in qbank.toml. Comma-separated or repeated.
-    #[arg(long, value_name = "GATE|CODE", value_delimiter = ',')]
-    pub select: Vec<String>,
-    /// These gates or diagnostic codes do not count; added to `ignore` in qbank.toml.
-    #[arg(long, value_name = "GATE|CODE", value_delimiter = ',')]
-    pub ignore: Vec<String>,
-    /// Print the settings in force (qbank.toml found upward from PATH, and flags) and exit.
-    #[arg(long)]
-    pub show_settings: bool,
+    #[command(flatten)]
+    pub settings: super::SettingsArgs,
     /// Check every link live first and give gate 17 the results (default: its offline rule).
     #[arg(long)]
     pub online: bool,
@@ -58,68 +44,8 @@ pub(crate) fn parse_day(s: &str) -> Result<Day, String> {
     Day::parse(s)
 }
 
-/// The settings of one `check` run: qbank.toml merged with the flags.
-struct Settings {
-    config: crate::config::Found,
-    selection: report::select::Selection,
-    select_from: &'static str,
-    ignore_from: &'static str,
-    rubric: Option<PathBuf>,
-    rubric_from: &'static str,
-}
-
-fn settings(args: &Args, paths: &[PathBuf]) -> Result<Settings, Diagnostic> {
-    let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
-    let config = crate::config::find(&start)?;
-    let keys = |list: &[String], from: &str| -> Result<Vec<report::select::Key>, Diagnostic> {
-        list.iter()
-            .map(|k| {
-                report::select::Key::parse(k).map_err(|e| {
-                    let d = Diagnostic::error("config", e).help(
-                        "`qbank gates` lists the gates; `qbank explain CODE` explains a code",
-                    );
-                    match (from, &config.path) {
-                        ("qbank.toml", Some(p)) => d.at(Location::file(p)),
-                        _ => d,
-                    }
-                })
-            })
-            .collect()
-    };
-    let (select, select_from) = if !args.select.is_empty() {
-        (Some(keys(&args.select, "--select")?), "--select")
-    } else if !config.config.select.is_empty() {
-        (
-            Some(keys(&config.config.select, "qbank.toml")?),
-            "qbank.toml",
-        )
-    } else {
-        (None, "default")
-    };
-    let mut ignore = keys(&config.config.ignore, "qbank.toml")?;
-    ignore.extend(keys(&args.ignore, "--ignore")?);
-    let ignore_from = match (config.config.ignore.is_empty(), args.ignore.is_empty()) {
-        (true, true) => "default",
-        (false, true) => "qbank.toml",
-        (true, false) => "--ignore",
-        (false, false) => "qbank.toml and --ignore",
-    };
-    let (rubric, rubric_from) = match (&args.rubric, config.rubric()) {
-        (Some(r), _) => (Some(r.clone()), "--rubric"),
-        (None, Some(r)) => (Some(r), "qbank.toml"),
-        (None, None) => (None, "default"),
-    };
-    Ok(Settings {
-        config,
-        selection: report::select::Selection { select, ignore },
-        select_from,
-        ignore_from,
-        rubric,
-        rubric_from,
-    })
-}
-
-fn show_settings(s: &Settings, args: &Args) -> String {
+/// The rows `--show-settings` adds for `check`: link settings, strict and format.
+fn show_rows(settings: &Settings, args: &Args) -> Vec<(&'static str, String, &'static str)> {
     let list = |v: &[String]| {
         if v.is_empty() {
             "(none)".to_owned()
@@ -127,53 +53,22 @@ fn show_settings(s: &Settings, args: &Args) -> String {
             v.join(", ")
         }
     };
-    let file = s.config.path.as_ref().map_or_else(
-        || "(none found; built-in defaults)".to_owned(),
-        |p| p.display().to_string(),
-    );
-    let select = if !args.select.is_empty() {
-        list(&args.select)
-    } else if !s.config.config.select.is_empty() {
-        list(&s.config.config.select)
-    } else {
-        "all gates and codes".to_owned()
-    };
-    let mut ignore = s.config.config.ignore.clone();
-    ignore.extend(args.ignore.iter().cloned());
-    let rubric = s.rubric.as_ref().map_or_else(
-        || "default (built-in; banks use their own `rubric:`, documents the shipped rubric their Validation Results name)".to_owned(),
-        |p| p.display().to_string(),
-    );
-    let mut link_exclude: Vec<String> = s.config.config.links.exclude.clone();
+    let links = &settings.config.config.links;
+    let mut link_exclude: Vec<String> = links.exclude.clone();
     link_exclude.extend(args.link.exclude.iter().map(|r| r.as_str().to_owned()));
-    let (accept, accept_from) = match (&args.link.accept, &s.config.config.links.accept) {
+    let (accept, accept_from) = match (&args.link.accept, &links.accept) {
         (Some(a), _) => (a.as_str().to_owned(), "--accept"),
         (None, Some(a)) => (a.clone(), "qbank.toml"),
         (None, None) => ("200..=299".to_owned(), "default"),
     };
-    let rows = [
-        ("config file", file, ""),
-        ("rubric", rubric, s.rubric_from),
-        ("select", select, s.select_from),
-        ("ignore", list(&ignore), s.ignore_from),
-        (
-            "exclude",
-            list(&s.config.config.exclude),
-            if s.config.config.exclude.is_empty() {
-                "default"
-            } else {
-                "qbank.toml"
-            },
-        ),
-        (
-            "links.exclude",
-            list(&link_exclude),
-            if link_exclude.is_empty() {
-                "default"
-            } else {
-                "qbank.toml and --exclude"
-            },
-        ),
+    let link_exclude_from = match (links.exclude.is_empty(), args.link.exclude.is_empty()) {
+        (true, true) => "default",
+        (false, true) => "qbank.toml",
+        (true, false) => "--exclude",
+        (false, false) => "qbank.toml and --exclude",
+    };
+    vec![
+        ("links.exclude", list(&link_exclude), link_exclude_from),
         ("links.accept", accept, accept_from),
         (
             "strict",
@@ -185,16 +80,7 @@ fn show_settings(s: &Settings, args: &Args) -> String {
             format!("{:?}", args.format).to_lowercase(),
             "--format",
         ),
-    ];
-    let mut out = String::new();
-    for (k, v, from) in rows {
-        if from.is_empty() {
-            out.push_str(&format!("{k:<14} = {v}\n"));
-        } else {
-            out.push_str(&format!("{k:<14} = {v}    # from {from}\n"));
-        }
-    }
-    out
+    ]
 }
 
 /// For a file inside a bank (not bank.yaml): the bank folder, and the file itself.
@@ -224,15 +110,12 @@ fn bank_of_file(path: &std::path::Path) -> Option<(PathBuf, PathBuf)> {
 
 pub fn run(args: &Args, cli: &super::Cli) -> u8 {
     let given = super::paths_or_default(&args.paths);
-    let settings = match settings(args, &given) {
+    let settings = match args.settings.resolve(&given) {
         Ok(s) => s,
-        Err(d) => {
-            super::eprint_diagnostic(&d);
-            return 2;
-        }
+        Err(code) => return code,
     };
-    if args.show_settings {
-        super::print_out(&show_settings(&settings, args));
+    if args.settings.show_settings {
+        super::print_out(&settings.show(&show_rows(&settings, args)));
         return 0;
     }
     // A file of a bank: check its bank, show that file's findings.
@@ -250,9 +133,8 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
     let link_args = args.link.with_config(&settings.config.config.links);
     let live = args
         .online
-        .then(|| super::links::live_results(&paths, &link_args, cli.quiet));
+        .then(|| super::links::live_results(&paths, &link_args, cli.quiet, &settings));
     let links = live.as_ref().map(|l| l as &dyn gates::LinkStatus);
-    let exclude = |p: &std::path::Path| settings.config.excludes(p);
     let note = |p: &std::path::Path, note: &str| {
         anstream::eprintln!("note: {}: {note}", crate::diagnostic::display_path(p));
     };
@@ -265,18 +147,13 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
     let opts = Options {
         as_of: args.as_of,
         links,
-        rubric: args.rubric.clone(),
-        config_rubric: settings.config.rubric(),
-        detect: true,
         on_note: Some(&note),
-        exclude: Some(&exclude),
-        selection: Some(&settings.selection),
         focus,
         shard: args.shard,
         cache: cache.as_ref(),
         verbose: cli.verbose,
         strict: args.strict,
-        ..Options::new(paths)
+        ..settings.options(paths)
     };
     let mut format = args.format.formatter(Style {
         quiet: cli.quiet,
@@ -308,15 +185,16 @@ fn cache_key(
         .unwrap_or_default();
     let rubric = settings
         .rubric
-        .as_ref()
-        .map(|p| format!("{}\n{}", p.display(), read(p)))
+        .clone()
+        .or_else(|| settings.config.rubric())
+        .map(|p| format!("{}\n{}", p.display(), read(&p)))
         .unwrap_or_default();
     let as_of = args
         .as_of
         .map_or_else(|| format!("today {}", pipeline::today()), |d| d.to_string());
     format!(
         "config={config}\0rubric={rubric}\0select={:?}\0ignore={:?}\0strict={}\0focus={focus:?}\0as_of={as_of}\0online={}\0links={links:?}",
-        args.select, args.ignore, args.strict, args.online
+        args.settings.select, args.settings.ignore, args.strict, args.online
     )
 }
 

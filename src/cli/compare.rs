@@ -18,9 +18,8 @@ pub(crate) struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
     pub format: Format,
-    /// A rubric YAML whose axis labels and values the documents use.
-    #[arg(long, value_name = "FILE")]
-    pub rubric: Option<PathBuf>,
+    #[command(flatten)]
+    pub settings: super::SettingsArgs,
     /// The date recency is measured from (default: each document's).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::check::parse_day)]
     pub as_of: Option<crate::model::Day>,
@@ -140,10 +139,15 @@ pub(crate) fn markdown(cols: &[Column], headers: &[String]) -> String {
 }
 
 pub(crate) fn run(args: &Args) -> u8 {
+    let Some((paths, settings)) = (match super::resolve_settings(&args.docs, &args.settings, &[]) {
+        Ok(s) => s,
+        Err(code) => return code,
+    }) else {
+        return 0;
+    };
     let (report, _) = crate::pipeline::collect(&crate::pipeline::Options {
         as_of: args.as_of,
-        rubric: args.rubric.clone(),
-        ..crate::pipeline::Options::new(args.docs.clone())
+        ..settings.options(paths)
     });
     if report.banks.is_empty() || report.general.iter().any(|d| d.is_error()) {
         super::check::print(&report, super::check::Format::Human, true);

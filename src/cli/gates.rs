@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::gates::{ALL, Gate, find};
+use crate::gates::{ALL, Gate};
 use crate::model::{GateSpec, Measure, Rubric};
 
 #[derive(Debug, clap::Args)]
@@ -22,11 +22,17 @@ pub(crate) struct ListArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct ExplainArgs {
-    /// A gate number (1-20) or name (`cross-refs`), or a diagnostic code (`unknown-field`).
-    pub gate: String,
-    /// The rubric whose gate to explain: a shipped rubric's name or a rubric file.
+    /// A gate of the rubric in force, by number or name (`cross-refs`), or a diagnostic
+    /// code (`unknown-field`).
+    #[arg(required_unless_present = "codes_markdown")]
+    pub gate: Option<String>,
+    /// The rubric whose gate to explain: a shipped rubric's name or a rubric file
+    /// (default: `rubric` in qbank.toml, else the built-in one).
     #[arg(long, value_name = "NAME|FILE")]
     pub rubric: Option<String>,
+    /// Print every diagnostic code's documentation as one markdown page (docs/codes.md).
+    #[arg(long)]
+    pub codes_markdown: bool,
 }
 
 /// The rubric `--rubric` names, or the built-in one; an error message when it does not load.
@@ -49,7 +55,7 @@ fn spec_gate(g: &GateSpec) -> Option<&'static Gate> {
 }
 
 pub(crate) fn list(args: &ListArgs) -> u8 {
-    let rubric = match rubric_of(args.rubric.as_deref()) {
+    let rubric = match rubric_in_force(args.rubric.as_deref()) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -107,76 +113,93 @@ fn generic_doc(g: &GateSpec, rubric: &Rubric) -> String {
     )
 }
 
+/// The rubric `explain` and `gates` follow: `--rubric`, else qbank.toml's `rubric`
+/// (found upward from the working folder), else the built-in one.
+fn rubric_in_force(flag: Option<&str>) -> Result<Rubric, u8> {
+    if flag.is_some() {
+        return rubric_of(flag);
+    }
+    let config = match crate::config::find(std::path::Path::new(".")) {
+        Ok(c) => c,
+        Err(d) => {
+            super::eprint_diagnostic(&d);
+            return Err(2);
+        }
+    };
+    let spec = config.rubric();
+    rubric_of(spec.as_deref().and_then(|p| p.to_str()))
+}
+
 pub(crate) fn explain(args: &ExplainArgs) -> u8 {
-    if let Some(spec) = args.rubric.as_deref() {
-        let rubric = match rubric_of(Some(spec)) {
-            Ok(r) => r,
-            Err(code) => return code,
+    if args.codes_markdown {
+        super::print_out(&crate::codes::docs_page());
+        return 0;
+    }
+    let Some(key) = args.gate.as_deref().map(str::trim) else {
+        return super::fail(
+            "name a gate or a diagnostic code",
+            Some("`qbank gates` lists the gates; `qbank explain --codes-markdown` lists the codes"),
+        );
+    };
+    let rubric = match rubric_in_force(args.rubric.as_deref()) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    // A gate of the rubric in force: by number, or by name, title or synonym.
+    let folded = crate::gates::names::fold(key);
+    let by_name = crate::gates::names::gate_names(&rubric)
+        .into_iter()
+        .find(|(n, _)| !folded.is_empty() && *n == folded)
+        .map(|(_, n)| n);
+    let number = key.parse::<u8>().ok().or(by_name);
+    if let Some(g) = number.and_then(|n| rubric.gates.iter().find(|g| g.number == n)) {
+        let text = match spec_gate(g) {
+            Some(b) => doc_as(b, g.number, &rubric),
+            None => generic_doc(g, &rubric),
         };
-        let key = args.gate.trim();
-        let found = rubric.gates.iter().find(|g| {
-            key.parse::<u8>().is_ok_and(|n| n == g.number) || g.name.eq_ignore_ascii_case(key)
-        });
-        if let Some(g) = found {
-            let text = match spec_gate(g) {
-                Some(b) => doc(b, &rubric),
-                None => generic_doc(g, &rubric),
-            };
-            let _ = anstream::stdout().write_all(text.as_bytes());
-            return 0;
-        }
+        let _ = anstream::stdout().write_all(text.as_bytes());
+        return 0;
     }
-    match find(&args.gate) {
-        Some(g) => {
-            let _ = anstream::stdout().write_all(doc(g, &Rubric::default_rubric()).as_bytes());
-            0
-        }
-        None if crate::report::select::CODES
-            .iter()
-            .any(|(c, _)| c.eq_ignore_ascii_case(args.gate.trim())) =>
-        {
-            let key = args.gate.trim().to_ascii_lowercase();
-            let (code, what) = crate::report::select::CODES
-                .iter()
-                .find(|(c, _)| *c == key)
-                .copied()
-                .unwrap_or_default();
-            super::print_out(&format!(
-                "# `{code}` (diagnostic code)\n\n{}{}.\n\nNot a gate: a problem found while reading files or running a command. \
-Silence it with `--ignore {code}` or a `qbank-ignore: {code} -- reason` comment (an error that stops a bank from loading cannot be silenced).\n",
-                what.chars()
-                    .next()
-                    .map(|c| c.to_uppercase().to_string())
-                    .unwrap_or_default(),
-                what.chars().skip(1).collect::<String>()
-            ));
-            0
-        }
-        None => {
-            let names: Vec<&str> = ALL
-                .iter()
-                .map(|g| g.name)
-                .chain(crate::report::select::CODES.iter().map(|(c, _)| *c))
-                .collect();
-            let hint = crate::diagnostic::did_you_mean(&args.gate, names.iter().copied())
-                .map_or_else(
-                    || "run `qbank gates` for the list".to_owned(),
-                    |s| format!("did you mean `{s}`?"),
-                );
-            super::fail(
-                &format!("no gate or diagnostic code `{}`", args.gate),
-                Some(&hint),
+    if let Some(code) = crate::codes::Code::from_name(key) {
+        super::print_out(&code.doc());
+        return 0;
+    }
+    let names: Vec<&str> = rubric
+        .gates
+        .iter()
+        .map(|g| g.name.as_str())
+        .chain(crate::codes::Code::ALL.iter().map(|c| c.name()))
+        .collect();
+    let hint = crate::diagnostic::did_you_mean(key, names.iter().copied()).map_or_else(
+        || {
+            format!(
+                "the rubric `{}` has gates 1-{}; `qbank gates` lists them",
+                rubric.name,
+                rubric.gates.len()
             )
-        }
-    }
+        },
+        |s| format!("did you mean `{s}`?"),
+    );
+    super::fail(
+        &format!(
+            "no gate or diagnostic code `{key}` in the rubric `{}`",
+            rubric.name
+        ),
+        Some(&hint),
+    )
 }
 
 /// One gate's documentation as markdown.
 pub(crate) fn doc(g: &Gate, rubric: &Rubric) -> String {
+    doc_as(g, g.number, rubric)
+}
+
+/// [`doc`] under the number the rubric in force gives the gate.
+fn doc_as(g: &Gate, number: u8, rubric: &Rubric) -> String {
     let body = g.doc_text();
     format!(
         "# {}. {} (`{}`)\n\nRequirement ({}): {}\n\n{}\n",
-        g.number,
+        number,
         g.title,
         g.name,
         if rubric.name == Rubric::default_rubric().name {

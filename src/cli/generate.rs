@@ -403,9 +403,14 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
             Ok(p) => p,
             Err(e) => return err(&e.to_string(), e.help()),
         };
-        let live = link_args
-            .as_ref()
-            .map(|la| super::links::live_results(std::slice::from_ref(&path), la, true));
+        let live = link_args.as_ref().map(|la| {
+            super::links::live_results(
+                std::slice::from_ref(&path),
+                la,
+                true,
+                &crate::settings::Settings::plain(),
+            )
+        });
         let (report, bank) = measure(
             &path,
             args,

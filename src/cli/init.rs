@@ -330,22 +330,32 @@ pub(crate) fn init(args: &InitArgs, quiet: bool) -> u8 {
             Some("choose a new folder: `qbank init path/to/new-bank`"),
         );
     }
+    // The slug comes from --slug or the folder's name; a name that gives no slug
+    // (`题库`) is refused rather than replaced by an invented one.
+    let slug = match &args.slug {
+        Some(s) => s.clone(),
+        None => {
+            let name = absolute(dir)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let s = crate::text::kebab(&name);
+            if s.is_empty() {
+                return super::fail(
+                    &format!("the folder name `{name}` gives no slug (a-z, 0-9 and hyphens)"),
+                    Some(&format!(
+                        "name the slug: `qbank init {} --slug my-bank`",
+                        dir.display()
+                    )),
+                );
+            }
+            s
+        }
+    };
     if let Err(e) = std::fs::create_dir_all(dir) {
         return super::fail(&format!("could not create {}: {e}", dir.display()), None);
     }
     let r = Rubric::default_rubric();
-    let slug = args.slug.clone().unwrap_or_else(|| {
-        let name = absolute(dir)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let s = crate::text::kebab(&name);
-        if s.is_empty() {
-            "my-bank".to_owned()
-        } else {
-            s
-        }
-    });
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     let schemas = match find_schemas(dir) {
         Some(s) => s,

@@ -1,6 +1,7 @@
 //! `qbank links`: check every web link of the banks and markdown documents under PATH,
 //! and the live check behind `check --online`.
 
+use crate::codes::Code;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -112,6 +113,8 @@ pub(crate) struct Args {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub link: LinkArgs,
+    #[command(flatten)]
+    pub settings: super::SettingsArgs,
     /// Send no request: report what the cache holds, and the rest as unchecked.
     #[arg(long)]
     pub offline: bool,
@@ -153,7 +156,12 @@ fn markdown_below(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-fn collect(paths: &[PathBuf], doi_resolver: &str, with_markdown: bool) -> Found {
+fn collect(
+    paths: &[PathBuf],
+    doi_resolver: &str,
+    with_markdown: bool,
+    settings: &crate::settings::Settings,
+) -> Found {
     let mut found = Found::default();
     let mut docs = Vec::new();
     let mut banks = Vec::new();
@@ -177,7 +185,7 @@ fn collect(paths: &[PathBuf], doi_resolver: &str, with_markdown: bool) -> Found 
                 Input::Document(d) if with_markdown => docs.push(d),
                 Input::Document(d) => found.problems.push(
                     Diagnostic::error(
-                        "unsupported",
+                        Code::Unsupported,
                         "reading markdown documents is not available yet",
                     )
                     .at(Location::file(d))
@@ -187,6 +195,14 @@ fn collect(paths: &[PathBuf], doi_resolver: &str, with_markdown: bool) -> Found 
         }
         docs.extend(md);
     }
+    // qbank.toml's `exclude` applies here as in every command.
+    banks.retain(|b| !settings.excludes(b) && !settings.excludes(&b.join("bank.yaml")));
+    docs.retain(|d| !settings.excludes(d));
+    found.problems.retain(|d| {
+        d.location
+            .as_ref()
+            .is_none_or(|l| !settings.excludes(&l.file))
+    });
     banks.sort();
     banks.dedup();
     docs.sort();
@@ -398,8 +414,13 @@ fn network_message(checked: &links::Checked) -> String {
 }
 
 /// Live results for gate 17 (`check --online`): every link of the banks under `paths`.
-pub(crate) fn live_results(paths: &[PathBuf], args: &LinkArgs, quiet: bool) -> LiveResults {
-    let mut found = collect(paths, &args.doi_resolver, false);
+pub(crate) fn live_results(
+    paths: &[PathBuf],
+    args: &LinkArgs,
+    quiet: bool,
+    settings: &crate::settings::Settings,
+) -> LiveResults {
+    let mut found = collect(paths, &args.doi_resolver, false, settings);
     found.links.retain(|l| !args.excluded(l));
     let targets: Vec<String> = found
         .links
@@ -475,18 +496,17 @@ struct Row {
 }
 
 pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
-    let paths = super::paths_or_default(&args.paths);
-    let config = match crate::config::find(&paths[0]) {
-        Ok(c) => c,
-        Err(d) => {
-            super::eprint_diagnostic(&d);
-            return 2;
-        }
+    let (paths, settings) = match super::resolve_settings(&args.paths, &args.settings, &[]) {
+        Ok(Some(s)) => s,
+        Ok(None) => return 0,
+        Err(code) => return code,
     };
-    let link = args.link.with_config(&config.config.links);
-    let mut found = collect(&paths, &link.doi_resolver, true);
+    let link = args.link.with_config(&settings.config.config.links);
+    let mut found = collect(&paths, &link.doi_resolver, true, &settings);
     if !cli.verbose {
-        found.problems.retain(|d| d.code != load::SKIPPED_LINK);
+        found
+            .problems
+            .retain(|d| d.registered() != Some(Code::SkippedLink));
     }
     let before = found.links.len();
     found.links.retain(|l| !link.excluded(l));
@@ -538,7 +558,7 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
                     diags.push(
                         Diagnostic::new(
                             crate::diagnostic::Severity::Note,
-                            "archived-link",
+                            Code::ArchivedLink,
                             format!("{} ({}), archived at {a}", l.written, o.describe()),
                         )
                         .at(at.clone()),
@@ -554,9 +574,9 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
                     diags.push(
                         Diagnostic::error(
                             if unreachable {
-                                "unreachable-link"
+                                Code::UnreachableLink
                             } else {
-                                "dead-link"
+                                Code::DeadLink
                             },
                             format!("{}: {}", o.describe(), l.written),
                         )
@@ -579,7 +599,7 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
                 tally.unverified += 1;
                 diags.push(
                     Diagnostic::warning(
-                        "unverified-link",
+                        Code::UnverifiedLink,
                         format!("{}: {}", o.describe(), l.written),
                     )
                     .at(at.clone()),
@@ -678,7 +698,7 @@ fn human(
     }
     if tally.network_unavailable {
         out.push_str(&crate::report::human::diagnostic(
-            &Diagnostic::error("network-unavailable", network_message(checked)).help(
+            &Diagnostic::error(Code::NetworkUnavailable, network_message(checked)).help(
                 "check the connection (DNS, proxy, firewall), or use --offline to report from the cache",
             ),
             &found.texts,

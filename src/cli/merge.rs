@@ -1,6 +1,7 @@
 //! `qbank merge`: joins the JSON reports of `check --shard K/N` runs into the report of
 //! the whole repository, in any format (what the unsharded `check` would print).
 
+use crate::codes::Code;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -31,16 +32,17 @@ struct Shard {
 /// Reads one shard's report; a file that is not one is an error at its line and column.
 fn read(path: &Path) -> Result<Shard, Diagnostic> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::error("io", format!("could not read the report: {e}")).at(Location::file(path))
+        Diagnostic::error(Code::Io, format!("could not read the report: {e}"))
+            .at(Location::file(path))
     })?;
     let shard: Shard = serde_json::from_str(&text).map_err(|e| {
-        Diagnostic::error("bad-report", format!("not a qbank JSON report: {e}"))
+        Diagnostic::error(Code::BadReport, format!("not a qbank JSON report: {e}"))
             .at(Location::at(path, e.line() as u32, e.column() as u32))
             .help("merge the output of `qbank check --format json`")
     })?;
     if shard.version != crate::report::json::VERSION {
         return Err(Diagnostic::error(
-            "bad-report",
+            Code::BadReport,
             format!(
                 "report version {} is not this qbank's ({})",
                 shard.version,

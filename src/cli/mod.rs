@@ -63,9 +63,10 @@ pub(crate) enum Command {
     Build(build::BuildArgs),
     /// Render banks (markdown, HTML or JSON) without gating.
     Render(build::RenderArgs),
-    /// List the twenty quality gates.
+    /// List the quality gates of the rubric in force (the built-in one has twenty).
     Gates(gates::ListArgs),
-    /// Print one gate's documentation: `qbank explain 7` or `qbank explain cross-refs`.
+    /// Print one gate's or code's documentation: `qbank explain 7`, `qbank explain cross-refs`,
+    /// `qbank explain placeholder`.
     Explain(gates::ExplainArgs),
     /// Print the built-in rubric (every threshold and lexicon) as YAML.
     Rubric(rubric::Args),
@@ -228,16 +229,104 @@ pub(crate) fn fail(message: &str, help: Option<&str>) -> u8 {
     2
 }
 
-/// The paths to work on: the ones given, or `content/`.
+/// The paths to work on: the ones given; else, inside a bank (the working folder or one
+/// above holds bank.yaml), that bank; else `content/`.
 pub(crate) fn paths_or_default(paths: &[PathBuf]) -> Vec<PathBuf> {
-    if paths.is_empty() {
-        vec![PathBuf::from("content")]
-    } else {
-        paths.to_vec()
+    if !paths.is_empty() {
+        return paths.to_vec();
     }
+    if !std::path::Path::new("content").exists()
+        && let Some(bank) = enclosing_bank()
+    {
+        return vec![bank];
+    }
+    vec![PathBuf::from("content")]
+}
+
+/// The bank folder holding the working folder, as a relative path (`.`, `..`, ...).
+fn enclosing_bank() -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let mut rel = PathBuf::from(".");
+    for dir in cwd.ancestors() {
+        if dir.join("bank.yaml").is_file() {
+            return Some(rel);
+        }
+        rel = if rel == std::path::Path::new(".") {
+            PathBuf::from("..")
+        } else {
+            rel.join("..")
+        };
+    }
+    None
 }
 
 /// Prints a refused or failed write and returns exit code 2.
 pub(crate) fn fail_write(e: &crate::fsutil::WriteError) -> u8 {
     fail(&e.to_string(), e.help())
+}
+
+/// The settings every command that loads banks or documents takes (`crate::settings`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub(crate) struct SettingsArgs {
+    /// The rubric every input is measured against: a shipped rubric's name
+    /// (`performance-minimal`, `quality-engineering`) or a rubric YAML. Without it: a bank's
+    /// own `rubric:`, then `rubric` in qbank.toml, then (documents) the shipped rubric
+    /// whose gates the document's Validation Results name, then the built-in one.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub rubric: Option<PathBuf>,
+    /// Only these gates (numbers, or names of the rubric in force) and diagnostic codes
+    /// count; replaces `select` in qbank.toml. Comma-separated or repeated.
+    #[arg(long, value_name = "GATE|CODE", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// These gates or diagnostic codes do not count; added to `ignore` in qbank.toml.
+    #[arg(long, value_name = "GATE|CODE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Print the settings in force (qbank.toml found upward from PATH, and flags), each
+    /// with where it came from, and exit.
+    #[arg(long)]
+    pub show_settings: bool,
+}
+
+impl SettingsArgs {
+    pub(crate) fn flags(&self) -> crate::settings::Flags {
+        crate::settings::Flags {
+            rubric: self.rubric.clone(),
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+        }
+    }
+
+    /// The settings in force for `paths`; a problem is printed and exit code 2 returned.
+    /// A path named on the command line that `exclude` leaves out is such a problem.
+    pub(crate) fn resolve(&self, paths: &[PathBuf]) -> Result<crate::settings::Settings, u8> {
+        let settings = crate::settings::Settings::resolve(&self.flags(), paths).map_err(|d| {
+            eprint_diagnostic(&d);
+            2u8
+        })?;
+        let excluded = settings.named_but_excluded(paths);
+        if !excluded.is_empty() && !self.show_settings {
+            for d in &excluded {
+                eprint_diagnostic(d);
+            }
+            return Err(2);
+        }
+        Ok(settings)
+    }
+}
+
+/// The paths to work on (`content/` by default, or the bank that holds the working
+/// folder when run from inside one) and the settings in force for them; `Err` is the
+/// exit code after a printed problem, `Ok(None)` after `--show-settings` printed them.
+pub(crate) fn resolve_settings(
+    paths: &[PathBuf],
+    args: &SettingsArgs,
+    extra: &[(&str, String, &str)],
+) -> Result<Option<(Vec<PathBuf>, crate::settings::Settings)>, u8> {
+    let paths = paths_or_default(paths);
+    let settings = args.resolve(&paths)?;
+    if args.show_settings {
+        print_out(&settings.show(extra));
+        return Ok(None);
+    }
+    Ok(Some((paths, settings)))
 }

@@ -16,6 +16,8 @@ pub(crate) struct Args {
     /// A folder holding one bank (default: content/).
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub settings: super::SettingsArgs,
     /// The role to interview for: a role id or title from the rubric (`sre`, `architect`, ...).
     #[arg(long, value_name = "ROLE")]
     pub role: String,
@@ -156,11 +158,17 @@ fn resolve_clusters(bank: &Bank, items: &[String]) -> Result<Vec<String>, u8> {
     Ok(out)
 }
 
-/// Exactly one bank under `path`, or exit 2 with the reason printed.
-pub(crate) fn one_bank(path: Option<&Path>) -> Result<Bank, u8> {
-    let paths =
-        super::paths_or_default(&path.map(Path::to_path_buf).into_iter().collect::<Vec<_>>());
-    let mut banks = super::stats::load(&paths)?;
+/// Exactly one bank under `path` (after the settings' `exclude`), or exit 2 with the
+/// reason printed; `Ok(None)` after `--show-settings` printed the settings.
+pub(crate) fn one_bank(
+    path: Option<&Path>,
+    settings: &super::SettingsArgs,
+) -> Result<Option<Bank>, u8> {
+    let given: Vec<PathBuf> = path.map(Path::to_path_buf).into_iter().collect();
+    let Some((paths, settings)) = super::resolve_settings(&given, settings, &[])? else {
+        return Ok(None);
+    };
+    let mut banks = super::stats::load(&paths, &settings)?;
     if banks.len() > 1 {
         let list: Vec<String> = banks
             .iter()
@@ -171,7 +179,7 @@ pub(crate) fn one_bank(path: Option<&Path>) -> Result<Bank, u8> {
             Some(&format!("pass one of: {}", list.join(", "))),
         ));
     }
-    Ok(banks.remove(0))
+    Ok(Some(banks.remove(0)))
 }
 
 pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
@@ -183,8 +191,9 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
             Some("name a folder holding packet-candidate.md.j2 and/or packet-interviewer.md.j2"),
         );
     }
-    let bank = match one_bank(args.path.as_deref()) {
-        Ok(b) => b,
+    let bank = match one_bank(args.path.as_deref(), &args.settings) {
+        Ok(Some(b)) => b,
+        Ok(None) => return 0,
         Err(code) => return code,
     };
     let role = match resolve_role(&bank, &args.role) {
@@ -316,6 +325,8 @@ pub(crate) struct ExportArgs {
     /// A folder holding one bank (default: content/).
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub settings: super::SettingsArgs,
     #[arg(long, value_enum)]
     pub format: ExportFormat,
     /// Only questions tagged with this role.
@@ -327,8 +338,9 @@ pub(crate) struct ExportArgs {
 }
 
 pub(crate) fn export(args: &ExportArgs) -> u8 {
-    let bank = match one_bank(args.path.as_deref()) {
-        Ok(b) => b,
+    let bank = match one_bank(args.path.as_deref(), &args.settings) {
+        Ok(Some(b)) => b,
+        Ok(None) => return 0,
         Err(code) => return code,
     };
     let role = match &args.role {

@@ -11,6 +11,7 @@
 //!    rules and is printed with `--print-to-pdf`. Nothing is loaded from the network in
 //!    either run (the page's CSP, and Chromium's network features switched off).
 
+use crate::codes::Code;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::Read as _;
@@ -69,6 +70,8 @@ pub(crate) struct Args {
     /// A bank folder, a document in the spec's format, or any markdown file.
     #[arg(value_name = "INPUT")]
     pub input: PathBuf,
+    #[command(flatten)]
+    pub settings: super::SettingsArgs,
     /// The PDF to write (default: dist/<slug>.pdf for a bank, the markdown file's name
     /// with .pdf beside it for a file).
     #[arg(short, long, value_name = "OUT.pdf")]
@@ -167,14 +170,18 @@ impl PdfError {
         let at = Location::file(out);
         match self {
             PdfError::NoChromium(what) => {
-                Diagnostic::error("pdf", format!("no Chromium to print with: {what}"))
+                Diagnostic::error(Code::Pdf, format!("no Chromium to print with: {what}"))
                     .at(at)
                     .help(INSTALL_HINT)
             }
-            PdfError::Chromium(msg) => Diagnostic::error("pdf", format!("could not print: {msg}"))
-                .at(at)
-                .help("run again with a larger --pdf-timeout, or check that Chromium starts"),
-            PdfError::Io(msg) => Diagnostic::error("io", format!("could not write: {msg}")).at(at),
+            PdfError::Chromium(msg) => {
+                Diagnostic::error(Code::Pdf, format!("could not print: {msg}"))
+                    .at(at)
+                    .help("run again with a larger --pdf-timeout, or check that Chromium starts")
+            }
+            PdfError::Io(msg) => {
+                Diagnostic::error(Code::Io, format!("could not write: {msg}")).at(at)
+            }
             PdfError::Write(e) => e.diagnostic(),
         }
     }
@@ -466,7 +473,7 @@ pub(crate) fn diagram_warnings(
                 None => Location::file(source),
             };
             let mut d = Diagnostic::warning(
-                "diagram",
+                Code::Diagram,
                 format!(
                     "diagram {} of {}{under} could not be drawn: {first}",
                     f.diagram, printed.diagrams
@@ -613,9 +620,15 @@ pub(crate) fn run_pdf(args: &Args, cli: &super::Cli) -> u8 {
             ),
         );
     }
+    let Some((paths, settings)) = (match super::resolve_settings(&[bank_dir], &args.settings, &[]) {
+        Ok(s) => s,
+        Err(code) => return code,
+    }) else {
+        return 0;
+    };
     let (report, banks) = crate::pipeline::collect(&crate::pipeline::Options {
         as_of: args.as_of,
-        ..crate::pipeline::Options::new(vec![bank_dir])
+        ..settings.options(paths)
     });
     let problems: Vec<&Diagnostic> = report
         .general

@@ -16,9 +16,8 @@ pub(crate) struct Args {
     /// Ask to repair every WARN as well.
     #[arg(long)]
     pub strict: bool,
-    /// A rubric YAML whose axis labels and values the document uses.
-    #[arg(long, value_name = "FILE")]
-    pub rubric: Option<PathBuf>,
+    #[command(flatten)]
+    pub settings: super::SettingsArgs,
     /// The date recency is measured from (default: the document's).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::check::parse_day)]
     pub as_of: Option<crate::model::Day>,
@@ -35,10 +34,17 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
         Ok(t) => t,
         Err(e) => return super::fail(&format!("could not read {}: {e}", args.doc.display()), None),
     };
+    let Some((paths, settings)) =
+        (match super::resolve_settings(std::slice::from_ref(&args.doc), &args.settings, &[]) {
+            Ok(s) => s,
+            Err(code) => return code,
+        })
+    else {
+        return 0;
+    };
     let (report, banks) = crate::pipeline::collect(&crate::pipeline::Options {
         as_of: args.as_of,
-        rubric: args.rubric.clone(),
-        ..crate::pipeline::Options::new(vec![args.doc.clone()])
+        ..settings.options(paths)
     });
     let Some(b) = report.banks.first().filter(|b| b.loaded) else {
         super::check::print(&report, super::check::Format::Human, true);

@@ -10,7 +10,6 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::gates::{RefIndex, question_texts};
 use crate::load::{self, Input};
 use crate::model::{Bank, Difficulty};
 use crate::text;
@@ -23,12 +22,20 @@ pub(crate) struct Args {
     /// Print JSON instead of the terminal view.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub settings: super::SettingsArgs,
 }
 
-/// Loads every bank under `paths`. Load problems are printed on standard error; when
-/// any input failed to load (or none was found) the exit code 2 comes back instead.
-pub(crate) fn load(paths: &[PathBuf]) -> Result<Vec<Bank>, u8> {
-    let (inputs, general) = load::discover(paths);
+/// Loads every bank and document under `paths` that the settings do not exclude (a
+/// document through the importer, under the rubric the settings choose). Load problems
+/// are printed on standard error; when any input failed to load (or none was found)
+/// the exit code 2 comes back instead.
+pub(crate) fn load(
+    paths: &[PathBuf],
+    settings: &crate::settings::Settings,
+) -> Result<Vec<Bank>, u8> {
+    let opts = settings.options(paths.to_vec());
+    let (inputs, general) = crate::pipeline::inputs(&opts);
     let mut texts: HashMap<PathBuf, Arc<str>> = HashMap::new();
     let mut diags: Vec<Diagnostic> = general;
     let mut banks = Vec::new();
@@ -47,12 +54,20 @@ pub(crate) fn load(paths: &[PathBuf]) -> Result<Vec<Bank>, u8> {
                 }
             }
             Input::Document(p) => {
-                failed = true;
-                diags.push(
-                    Diagnostic::error("unsupported", "this command reads banks, not documents")
-                        .at(crate::diagnostic::Location::file(p))
-                        .help("pass a bank folder (with bank.yaml); `qbank import` turns a document into one"),
+                let imported = crate::import::import_file_with(p, &opts.choice());
+                for f in imported.sources.iter() {
+                    texts.insert(f.path.clone(), f.text.clone());
+                }
+                diags.extend(
+                    imported
+                        .diagnostics
+                        .into_iter()
+                        .filter(Diagnostic::is_error),
                 );
+                match imported.bank {
+                    Some(b) => banks.push(b),
+                    None => failed = true,
+                }
             }
         }
     }
@@ -211,29 +226,21 @@ fn stats(bank: &Bank) -> Stats {
     let r = &bank.rubric;
     let qs = &bank.questions;
     let n = qs.len();
-    let covers = |q: &crate::model::Question, d: &str, p: &str| {
-        q.dimensions.iter().any(|x| x.value == d) && q.phases.iter().any(|x| x.value == p)
-    };
+    // The cells as gate 2 counts them, so the two never disagree.
+    let cells = crate::gates::cell_counts(qs, r);
     let rows: Vec<MatrixRow> = r
         .dimensions
         .values
         .iter()
-        .map(|d| {
-            let counts: Vec<usize> = r
-                .phases
-                .values
+        .zip(cells.counts)
+        .map(|(d, counts)| MatrixRow {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            total: qs
                 .iter()
-                .map(|p| qs.iter().filter(|q| covers(q, &d.id, &p.id)).count())
-                .collect();
-            MatrixRow {
-                id: d.id.clone(),
-                title: d.title.clone(),
-                total: qs
-                    .iter()
-                    .filter(|q| q.dimensions.iter().any(|x| x.value == d.id))
-                    .count(),
-                counts,
-            }
+                .filter(|q| q.dimensions.iter().any(|x| x.value == d.id))
+                .count(),
+            counts,
         })
         .collect();
     let column_totals = r
@@ -299,28 +306,33 @@ fn stats(bank: &Bank) -> Stats {
         })
         .collect();
 
-    // Reference usage: how many questions cite each id.
-    let index = RefIndex::new(bank);
+    // Reference usage: how many questions cite each id, counted as gate 6 counts them
+    // (placeholder text cites nothing).
+    let ctx = crate::gates::Ctx::new(bank, bank.meta.as_of.value.0, None);
     let mut cited: BTreeMap<String, usize> = BTreeMap::new();
-    for q in qs {
-        let mut ids = BTreeSet::new();
-        for (_, v) in question_texts(q) {
-            for u in text::refs(&v.value) {
-                if let Some(id) = index.resolve(&u.target) {
-                    ids.insert(id);
+    // Used: cited, or (glossary entries) named by a `[G: term]` mark in content.
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    for segments in &ctx.segments {
+        for id in crate::gates::cited(segments, &ctx.refs) {
+            used.insert(id.clone());
+            *cited.entry(id).or_default() += 1;
+        }
+        for seg in segments.iter().filter(|s| s.is_content()) {
+            for u in &seg.refs {
+                if let text::RefTarget::Term(_) = &u.target
+                    && let Some(id) = ctx.refs.resolve(&u.target)
+                {
+                    used.insert(id);
                 }
             }
-        }
-        for id in ids {
-            *cited.entry(id).or_default() += 1;
         }
     }
     let list = |ids: Vec<&str>| RefList {
         defined: ids.len(),
-        cited: ids.iter().filter(|i| cited.contains_key(**i)).count(),
+        cited: ids.iter().filter(|i| used.contains(**i)).count(),
         unused: ids
             .iter()
-            .filter(|i| !cited.contains_key(**i))
+            .filter(|i| !used.contains(**i))
             .map(|i| (*i).to_owned())
             .collect(),
     };
@@ -562,7 +574,12 @@ fn role_warnings(all: &[Stats]) {
 }
 
 pub(crate) fn run(args: &Args) -> u8 {
-    let banks = match load(&super::paths_or_default(&args.paths)) {
+    let (paths, settings) = match super::resolve_settings(&args.paths, &args.settings, &[]) {
+        Ok(Some(s)) => s,
+        Ok(None) => return 0,
+        Err(code) => return code,
+    };
+    let banks = match load(&paths, &settings) {
         Ok(b) => b,
         Err(code) => return code,
     };

@@ -28,6 +28,8 @@ pub(crate) struct Args {
     /// Count WARN as a failure in the summary.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub settings: super::SettingsArgs,
 }
 
 /// Files whose change is worth a new check: bank YAML, documents, rubrics, templates;
@@ -78,12 +80,20 @@ fn run_once(args: &Args, paths: &[PathBuf], cli: &super::Cli, run: usize, change
     let _ = out.flush();
     // A bug must not end the watch: report it and wait for the next save.
     let result = std::panic::catch_unwind(|| {
-        let mut report = crate::pipeline::collect(&crate::pipeline::Options {
+        // Read again each run: an edit to qbank.toml applies at the next save.
+        let settings = match crate::settings::Settings::resolve(&args.settings.flags(), paths) {
+            Ok(s) => s,
+            Err(d) => {
+                super::eprint_diagnostic(&d);
+                return 2;
+            }
+        };
+        let report = crate::pipeline::collect(&crate::pipeline::Options {
             as_of: args.as_of,
-            ..crate::pipeline::Options::new(paths.to_vec())
+            strict: args.strict,
+            ..settings.options(paths.to_vec())
         })
         .0;
-        report.strict = args.strict;
         check::print(&report, Format::Human, cli.quiet);
         report.exit_code()
     });
@@ -101,7 +111,11 @@ fn run_once(args: &Args, paths: &[PathBuf], cli: &super::Cli, run: usize, change
 }
 
 pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
-    let paths = super::paths_or_default(&args.paths);
+    let paths = match super::resolve_settings(&args.paths, &args.settings, &[]) {
+        Ok(Some((paths, _))) => paths,
+        Ok(None) => return 0,
+        Err(code) => return code,
+    };
     for p in &paths {
         if !p.exists() {
             return super::fail(

@@ -1,5 +1,6 @@
 use super::{Ctx, Level, Measurement, finding};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Question, Rubric};
 
 declare_gate! {
     /// ## What it checks
@@ -31,13 +32,19 @@ declare_gate! {
     }
 }
 
-fn check(ctx: &Ctx<'_>) -> Measurement {
-    let r = ctx.rubric;
-    let dims = r.dimensions.ids();
-    let phases = r.phases.ids();
-    let mut counts = vec![vec![0usize; phases.len()]; dims.len()];
+/// Questions per cell of the rubric's matrix as gate 2 counts them (each question in
+/// at most `matrix.max_cells_per_question` cells), and the questions that name more
+/// cells, with the cells not counted. `qbank stats` shows the same counts.
+pub(crate) struct CellCounts<'b> {
+    /// `counts[dimension][phase]`.
+    pub counts: Vec<Vec<usize>>,
+    pub beyond: Vec<(&'b Question, Vec<(usize, usize)>)>,
+}
+
+pub(crate) fn cell_counts<'b>(questions: &'b [Question], r: &Rubric) -> CellCounts<'b> {
+    let mut counts = vec![vec![0usize; r.phases.values.len()]; r.dimensions.values.len()];
     let mut beyond = Vec::new();
-    for q in &ctx.bank.questions {
+    for q in questions {
         let d: Vec<&str> = q.dimensions.iter().map(|v| v.value.as_str()).collect();
         let p: Vec<&str> = q.phases.iter().map(|v| v.value.as_str()).collect();
         let (counted, extra) = r.cells(&d, &p);
@@ -48,6 +55,14 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             beyond.push((q, extra));
         }
     }
+    CellCounts { counts, beyond }
+}
+
+fn check(ctx: &Ctx<'_>) -> Measurement {
+    let r = ctx.rubric;
+    let dims = r.dimensions.ids();
+    let phases = r.phases.ids();
+    let CellCounts { counts, beyond } = cell_counts(&ctx.bank.questions, r);
     let total = dims.len() * phases.len();
     let mut covered = 0;
     let mut thinnest: Option<(usize, usize, usize)> = None;
@@ -95,9 +110,8 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     for (q, extra) in &beyond {
         let cells: Vec<String> = extra.iter().map(|&(i, j)| cell(i, j)).collect();
         m.push(
-            Diagnostic::new(
+            Diagnostic::gate_finding(
                 Severity::Note,
-                "gate",
                 format!(
                     "{} names {} more cell(s) than the {} a question counts in: {}",
                     ctx.q_name(q),

@@ -37,7 +37,7 @@ pub(crate) fn measure(
             m.push(
                 crate::diagnostic::Diagnostic::new(
                     crate::diagnostic::Severity::Warning,
-                    "placeholder",
+                    crate::codes::Code::Placeholder,
                     format!("{}: `{field}` is a placeholder: {}", e.label, p.what),
                 )
                 .at(ctx.loc(e.file, e.id.pos))

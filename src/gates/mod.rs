@@ -3,6 +3,7 @@
 //! once in [`ALL`]. A gate is a pure function of the bank and the rubric: it measures
 //! and returns evidence, checks and diagnostics; [`run`] turns those into a status.
 
+use crate::codes::Code;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -38,6 +39,7 @@ macro_rules! declare_gate {
 }
 
 mod citations;
+pub(crate) use citations::cited;
 mod citations_min;
 mod clarity;
 mod cross_refs;
@@ -48,6 +50,7 @@ mod glossary_min;
 mod link_accessibility;
 mod literature_min;
 mod mece_coverage;
+pub(crate) use mece_coverage::cell_counts;
 mod minimum;
 pub(crate) mod names;
 mod performance_chain;
@@ -119,7 +122,8 @@ pub(crate) fn built_in(name: &str) -> Option<&'static Gate> {
     ALL.iter().copied().find(|g| g.name == name)
 }
 
-/// Finds a gate by number (`7`) or name (`cross-refs`, case-insensitive).
+/// Finds a built-in gate by number (`7`) or name (`cross-refs`, case-insensitive).
+#[cfg(test)]
 pub(crate) fn find(key: &str) -> Option<&'static Gate> {
     let key = key.trim();
     ALL.iter().copied().find(|g| {
@@ -211,6 +215,10 @@ pub struct GateResult {
     pub status: Status,
     pub evidence: String,
     pub diagnostics: Vec<Diagnostic>,
+    /// Why the gate does not count toward the exit code, when it does not: ignored or not
+    /// selected (`--ignore`, `--select`, qbank.toml), or every finding suppressed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waived: Option<String>,
 }
 
 /// Live link results handed to gate 17 by `check --online`.
@@ -515,7 +523,7 @@ impl Ctx<'_> {
         };
         Diagnostic::new(
             Severity::Error,
-            "placeholder",
+            Code::Placeholder,
             format!("{subject} is a placeholder: {}", found.what),
         )
         .at(at)
@@ -653,7 +661,7 @@ fn result(number: u8, name: &str, title: &str, requirement: String, m: Measureme
     for d in &mut diagnostics {
         d.gate = Some(number);
         // Findings of the gate itself carry its name; shared ones (`placeholder`) keep theirs.
-        if d.code == "gate" {
+        if d.code == crate::diagnostic::GATE_FINDING {
             d.code = name.to_owned();
         }
     }
@@ -666,6 +674,7 @@ fn result(number: u8, name: &str, title: &str, requirement: String, m: Measureme
         status,
         evidence: m.evidence,
         diagnostics,
+        waived: None,
     }
 }
 
@@ -692,7 +701,7 @@ pub(crate) fn finding(level: Level, message: impl Into<String>) -> Diagnostic {
         Level::Required => Severity::Error,
         Level::Preferred => Severity::Warning,
     };
-    Diagnostic::new(severity, "gate", message)
+    Diagnostic::gate_finding(severity, message)
 }
 
 #[cfg(test)]

@@ -145,9 +145,8 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 }
                 Verdict::NotVerified => {
                     diags.push(
-                        Diagnostic::new(
+                        Diagnostic::gate_finding(
                             Severity::Note,
-                            "gate",
                             format!(
                                 "{}: a `{lang}` block is not verified: qbank has no parser for `{lang}`",
                                 ctx.q_name(q)

@@ -1,6 +1,7 @@
 //! The document's own "Validation Results" table: what it claims per gate, matched to
 //! the gates and compared with what was measured.
 
+use crate::codes::Code;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Location};
@@ -66,7 +67,7 @@ pub(crate) fn audit(
         if c.contradicted {
             let claimed = c.claimed.map_or("?", Status::as_str);
             let mut d = Diagnostic::warning(
-                "contradicted-claim",
+                Code::ContradictedClaim,
                 format!(
                     "the document claims {claimed} for gate {} {} but qbank measured {}",
                     g.number,
@@ -157,6 +158,7 @@ mod tests {
             status: Status::Fail,
             evidence: "3 questions".to_owned(),
             diagnostics: Vec::new(),
+            waived: None,
         }];
         let d = audit(&mut claims, &gates, std::path::Path::new("doc.md"));
         assert_eq!(d.len(), 1);

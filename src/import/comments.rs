@@ -2,6 +2,7 @@
 //! carries, where it attaches, and the `metadata-disagrees` warning when a comment and
 //! the visible text differ (the visible text is what is measured).
 
+use crate::codes::Code;
 use serde::Deserialize;
 
 use super::blocks::Block;
@@ -89,7 +90,7 @@ impl<'t> Reader<'t> {
     pub(super) fn apply_comment(&mut self, json: &str, b: &Block) {
         let bad = |this: &mut Self, e: serde_json::Error| {
             this.diags.push(
-                Diagnostic::warning("bad-comment", format!("this qbank comment is not valid: {e}"))
+                Diagnostic::warning(Code::BadComment, format!("this qbank comment is not valid: {e}"))
                     .at(this.loc(b.range.start))
                     .help("qbank writes these comments when it renders; fix the JSON or delete the comment"),
             );
@@ -206,7 +207,7 @@ impl<'t> Reader<'t> {
         let hidden = if hidden.is_empty() { "nothing" } else { hidden };
         self.diags.push(
             Diagnostic::warning(
-                "metadata-disagrees",
+                Code::MetadataDisagrees,
                 format!(
                     "{id} {field}: the visible text at {} says `{shown}`, the qbank comment at {} says `{hidden}`; the visible value is measured",
                     here.display(),

@@ -20,6 +20,7 @@ mod references;
 mod sections;
 pub mod write;
 
+use crate::codes::Code;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -617,7 +618,7 @@ impl<'t> Reader<'t> {
             .collect();
         self.diags.push(
             Diagnostic::warning(
-                "unrecognised",
+                Code::Unrecognised,
                 format!("unrecognised {what} in {place} ({lines}): `{snippet}`"),
             )
             .at(self.loc(r.start))
@@ -701,9 +702,12 @@ impl<'t> Reader<'t> {
             Some(r) => self.sp(r.clone()),
             None => {
                 self.diags.push(
-                    Diagnostic::warning("missing-title", "the document has no `# title` heading")
-                        .at(Location::at(&self.path, 1, 1))
-                        .help("start the document with `# <bank title>`"),
+                    Diagnostic::warning(
+                        Code::MissingTitle,
+                        "the document has no `# title` heading",
+                    )
+                    .at(Location::at(&self.path, 1, 1))
+                    .help("start the document with `# <bank title>`"),
                 );
                 Sp::new(
                     self.path
@@ -734,7 +738,7 @@ impl<'t> Reader<'t> {
             && Day::parse(a.value.trim()).is_err()
         {
             self.diags.push(
-                Diagnostic::warning("invalid-value", format!("`{}` is not a date", a.value))
+                Diagnostic::warning(Code::InvalidValue, format!("`{}` is not a date", a.value))
                     .at(Location::at(&self.path, a.pos.line, a.pos.col))
                     .help("write the as-of date as YYYY-MM-DD, e.g. `**As of**: 2026-11-01`"),
             );
@@ -802,7 +806,7 @@ impl<'t> Reader<'t> {
                 let expected = number;
                 self.diags.push(
                     Diagnostic::warning(
-                        "question-number",
+                        Code::QuestionNumber,
                         format!("question Q{n} is number {expected} in document order"),
                     )
                     .at(self.loc(d.heading.start))

@@ -2,6 +2,7 @@
 //! answer, practical code, diagram, metrics, trade-offs, alternatives, risks,
 //! validation) and the [`Question`] built from them.
 
+use crate::codes::Code;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -377,7 +378,7 @@ impl<'t> Reader<'t> {
             };
             self.diags.push(
                 Diagnostic::warning(
-                    "swallowed-question",
+                    Code::SwallowedQuestion,
                     format!(
                         "the code block opened at line {fence_line} holds {what} {}: a reader sees code there, so {them} not counted",
                         list.join(", ")
@@ -575,7 +576,7 @@ impl<'t> Reader<'t> {
                         None => {
                             self.diags.push(
                                 Diagnostic::error(
-                                    "bad-value",
+                                    Code::BadValue,
                                     format!("unknown difficulty `{}`", self.slice(&value)),
                                 )
                                 .at(self.loc(value.start))
@@ -876,7 +877,7 @@ impl<'t> Reader<'t> {
             Some(x) => x,
             None => {
                 self.diags.push(
-                    Diagnostic::error("missing-field", format!("question `{}` has no Difficulty", id))
+                    Diagnostic::error(Code::MissingField, format!("question `{}` has no Difficulty", id))
                         .at(self.loc(d.heading.start))
                         .help("add `**Difficulty**: Foundational | Intermediate | Advanced` under the heading; imported as Intermediate"),
                 );
@@ -918,9 +919,12 @@ impl<'t> Reader<'t> {
             Some(r) => self.sp(r.clone()),
             None => {
                 self.diags.push(
-                    Diagnostic::error("missing-field", format!("question `{}` has no Answer", id))
-                        .at(self.loc(d.heading.start))
-                        .help("add `**Answer**:` followed by the answer"),
+                    Diagnostic::error(
+                        Code::MissingField,
+                        format!("question `{}` has no Answer", id),
+                    )
+                    .at(self.loc(d.heading.start))
+                    .help("add `**Answer**:` followed by the answer"),
                 );
                 Sp::new(String::new(), head_pos)
             }

@@ -1,6 +1,7 @@
 //! Finding banks: every `bank.yaml` below the given paths, skipping `.git`, `target`
 //! and hidden folders, and surviving symlink loops.
 
+use crate::codes::Code;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -42,7 +43,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
     for path in paths {
         if !path.exists() {
             diags.push(
-                Diagnostic::error("io", "no such file or folder")
+                Diagnostic::error(Code::Io, "no such file or folder")
                     .at(Location::file(path))
                     .help("pass a folder that holds banks (default `content/`), a bank folder, or a markdown document"),
             );
@@ -53,7 +54,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
                 Some("bank.yaml") => found.push(Input::Bank(parent(path))),
                 _ if is_markdown(path) => found.push(Input::Document(path.clone())),
                 _ => diags.push(
-                    Diagnostic::error("io", "not a bank or a markdown document")
+                    Diagnostic::error(Code::Io, "not a bank or a markdown document")
                         .at(Location::file(path))
                         .help("pass a folder holding bank.yaml, the bank.yaml itself, or a .md document"),
                 ),
@@ -80,14 +81,14 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
                     }
                     let d = if let Some(ancestor) = e.loop_ancestor() {
                         Diagnostic::error(
-                            "symlink-loop",
+                            Code::SymlinkLoop,
                             "symlink loop: this link points back to a folder above it",
                         )
                         .at(Location::file(&at))
                         .note(format!("it leads back to {}", ancestor.display()), None)
                         .help("remove the link or point it somewhere outside this tree")
                     } else {
-                        Diagnostic::error("io", format!("could not read: {e}"))
+                        Diagnostic::error(Code::Io, format!("could not read: {e}"))
                             .at(Location::file(&at))
                     };
                     diags.push(d);
@@ -96,7 +97,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
         }
         if found.len() == before && !diags.iter().any(Diagnostic::is_error) {
             diags.push(
-                Diagnostic::error("no-banks", "no bank.yaml found here")
+                Diagnostic::error(Code::NoBanks, "no bank.yaml found here")
                     .at(Location::file(path))
                     .help("a bank is a folder with a bank.yaml; `qbank init DIR` creates one"),
             );
@@ -106,10 +107,6 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
     found.dedup();
     (found, diags)
 }
-
-/// The code of the note for a symlink that leads nowhere outside any bank (shown with
-/// `--verbose`).
-pub(crate) const SKIPPED_LINK: &str = "skipped-link";
 
 /// True for a symbolic link whose target does not exist.
 fn is_dangling(p: &Path) -> bool {
@@ -132,7 +129,7 @@ fn dangling(at: &Path, root: &Path) -> Option<Diagnostic> {
         None => Some(
             Diagnostic::new(
                 crate::diagnostic::Severity::Note,
-                SKIPPED_LINK,
+                Code::SkippedLink,
                 format!("skipped a broken symlink outside any bank (to `{target}`)"),
             )
             .at(Location::file(at)),
@@ -146,7 +143,7 @@ fn dangling(at: &Path, root: &Path) -> Option<Diagnostic> {
                     || rel == Path::new("bank.yaml"));
             (!loaded).then(|| {
                 Diagnostic::error(
-                    "broken-symlink",
+                    Code::BrokenSymlink,
                     format!("broken symlink inside the bank: its target `{target}` does not exist"),
                 )
                 .at(Location::file(at))
@@ -201,7 +198,7 @@ pub(crate) fn yaml_files(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                 if e.loop_ancestor().is_some() {
                     diags.push(
                         Diagnostic::error(
-                            "symlink-loop",
+                            Code::SymlinkLoop,
                             "symlink loop: this link points back to a folder above it",
                         )
                         .at(Location::file(&at))
@@ -212,7 +209,7 @@ pub(crate) fn yaml_files(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                     files.push(at);
                 } else {
                     diags.push(
-                        Diagnostic::error("io", format!("could not read: {e}"))
+                        Diagnostic::error(Code::Io, format!("could not read: {e}"))
                             .at(Location::file(&at)),
                     );
                 }

@@ -6,6 +6,7 @@ mod read;
 mod validate;
 mod yaml;
 
+use crate::codes::Code;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -13,7 +14,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 pub use discover::{Input, discover};
-pub(crate) use discover::{SKIPPED_LINK, is_markdown, walk, yaml_files};
+pub(crate) use discover::{is_markdown, walk, yaml_files};
 pub(crate) use read::{decode, read_text};
 pub(crate) use yaml::{QuoteFix, fix_quoting};
 
@@ -57,7 +58,7 @@ pub(crate) fn load_rubric(spec: Option<&str>, base: &Path) -> Result<Arc<Rubric>
                     .iter()
                     .map(|(n, _)| *n)
                     .collect();
-                return Err(Diagnostic::error("io", format!("rubric file {} does not exist", path.display()))
+                return Err(Diagnostic::error(Code::Io, format!("rubric file {} does not exist", path.display()))
                     .help(format!("write `default`, the name of a shipped rubric ({}), or a path relative to bank.yaml", names.join(", "))));
             }
             let text = read_text(&path)?;
@@ -154,7 +155,7 @@ pub(crate) fn bank_files(root: &Path) -> BankFiles {
         diags.extend(d);
     } else {
         diags.push(
-            Diagnostic::error("missing-questions", "bank has no questions/ folder")
+            Diagnostic::error(Code::MissingQuestions, "bank has no questions/ folder")
                 .at(Location::at(&meta_path, 1, 1))
                 .help(format!(
                     "create {} with one YAML file per question",

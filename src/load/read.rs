@@ -1,5 +1,6 @@
 //! Reading a file's bytes into text, refusing what is not a text file we can parse.
 
+use crate::codes::Code;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -13,13 +14,15 @@ pub(crate) const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 pub(crate) fn read_text(path: &Path) -> Result<Arc<str>, Diagnostic> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
     if meta.is_dir() {
-        return Err(Diagnostic::error("io", "expected a file, found a folder")
-            .at(Location::file(path))
-            .help("rename the folder so that its name does not end in .yaml"));
+        return Err(
+            Diagnostic::error(Code::Io, "expected a file, found a folder")
+                .at(Location::file(path))
+                .help("rename the folder so that its name does not end in .yaml"),
+        );
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
-            "file-too-large",
+            Code::FileTooLarge,
             format!(
                 "file is {:.1} MiB, more than the {} MiB a bank file may hold",
                 meta.len() as f64 / 1_048_576.0,
@@ -34,7 +37,7 @@ pub(crate) fn read_text(path: &Path) -> Result<Arc<str>, Diagnostic> {
 }
 
 fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error("io", format!("could not read file: {e}"))
+    Diagnostic::error(Code::Io, format!("could not read file: {e}"))
         .at(Location::file(path))
         .help("check that the file exists, is readable, and is not a broken symlink")
 }
@@ -47,7 +50,7 @@ pub(crate) fn decode(path: &Path, mut bytes: Vec<u8>) -> Result<Arc<str>, Diagno
     if let Some(at) = bytes.iter().position(|&b| b == 0) {
         let (line, col) = line_col(&bytes, at);
         return Err(
-            Diagnostic::error("binary-file", "file holds binary data (a NUL byte)")
+            Diagnostic::error(Code::BinaryFile, "file holds binary data (a NUL byte)")
                 .at(Location::at(path, line, col))
                 .help("bank files are UTF-8 text; remove the file or replace it with YAML"),
         );
@@ -59,7 +62,7 @@ pub(crate) fn decode(path: &Path, mut bytes: Vec<u8>) -> Result<Arc<str>, Diagno
             let bytes = e.into_bytes();
             let (line, col) = line_col(&bytes, at);
             Err(Diagnostic::error(
-                "encoding",
+                Code::Encoding,
                 format!("file is not valid UTF-8 (byte 0x{:02X})", bytes[at]),
             )
             .at(Location::at(path, line, col))

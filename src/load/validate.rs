@@ -1,6 +1,7 @@
 //! Checks that need the whole bank: unique IDs across files, clusters that exist,
 //! matrix values, roles and methods that the rubric knows.
 
+use crate::codes::Code;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -38,7 +39,7 @@ pub(crate) fn bank(bank: &Bank) -> Vec<Diagnostic> {
         if let Some(first) = clusters.insert(&c.id.value, c.id.pos) {
             diags.push(
                 Diagnostic::error(
-                    "duplicate-id",
+                    Code::DuplicateId,
                     format!("cluster `{}` is declared twice", c.id.value),
                 )
                 .at(at(bank.meta_file, c.id.pos).with_len(c.id.value.len()))
@@ -64,7 +65,7 @@ pub(crate) fn bank(bank: &Bank) -> Vec<Diagnostic> {
         if let Some((f, p)) = question_ids.insert(&q.id.value, (q.file, q.id.pos)) {
             diags.push(
                 Diagnostic::error(
-                    "duplicate-id",
+                    Code::DuplicateId,
                     format!("question id `{}` is used twice", q.id.value),
                 )
                 .at(at(q.file, q.id.pos).with_len(q.id.value.len()))
@@ -74,7 +75,7 @@ pub(crate) fn bank(bank: &Bank) -> Vec<Diagnostic> {
         }
         if !cluster_ids.contains(&q.cluster.value.as_str()) {
             let mut d = Diagnostic::error(
-                "unknown-cluster",
+                Code::UnknownCluster,
                 format!("unknown cluster `{}`", q.cluster.value),
             )
             .at(at(q.file, q.cluster.pos).with_len(q.cluster.value.len()));
@@ -103,7 +104,7 @@ pub(crate) fn bank(bank: &Bank) -> Vec<Diagnostic> {
                 "phases"
             };
             diags.push(
-                Diagnostic::error("invalid-value", format!("`{which}` is empty"))
+                Diagnostic::error(Code::InvalidValue, format!("`{which}` is empty"))
                     .at(at(q.file, q.id.pos))
                     .help("name at least one value so the question has a place in the coverage matrix"),
             );
@@ -144,7 +145,7 @@ pub(crate) fn bank(bank: &Bank) -> Vec<Diagnostic> {
                 && !v[1..].starts_with('0');
             if !well_formed {
                 diags.push(
-                    Diagnostic::error("invalid-id", format!("`{v}` is not a {list} id"))
+                    Diagnostic::error(Code::InvalidId, format!("`{v}` is not a {list} id"))
                         .at(at(file, id.pos).with_len(v.len()))
                         .help(format!(
                             "{list} ids are {prefix}1, {prefix}2, {prefix}3, ..."
@@ -155,7 +156,7 @@ pub(crate) fn bank(bank: &Bank) -> Vec<Diagnostic> {
             if let Some((f, p)) = ref_ids.insert(v.to_owned(), (file, id.pos)) {
                 diags.push(
                     Diagnostic::error(
-                        "duplicate-id",
+                        Code::DuplicateId,
                         format!("reference id `{v}` is defined twice"),
                     )
                     .at(at(file, id.pos).with_len(v.len()))
@@ -175,7 +176,7 @@ fn safe_name(diags: &mut Vec<Diagnostic>, what: &str, name: &Sp<String>, at: Loc
         return;
     }
     diags.push(
-        Diagnostic::error("invalid-id", format!("{what} `{v}` is not a safe name"))
+        Diagnostic::error(Code::InvalidId, format!("{what} `{v}` is not a safe name"))
             .at(at.with_len(v.len()))
             .help(text::safe_name_help(what, v)),
     );
@@ -191,8 +192,9 @@ fn check_values(
 ) {
     for v in values {
         if !allowed.contains(&v.value.as_str()) {
-            let mut d = Diagnostic::error("invalid-value", format!("unknown {what} `{}`", v.value))
-                .at(Location::of(&bank.sources, file, v.pos).with_len(v.value.len()));
+            let mut d =
+                Diagnostic::error(Code::InvalidValue, format!("unknown {what} `{}`", v.value))
+                    .at(Location::of(&bank.sources, file, v.pos).with_len(v.value.len()));
             d = match did_you_mean(&v.value, allowed.iter().copied()) {
                 Some(s) => d.help(format!("did you mean `{s}`? expected {}", one_of(allowed))),
                 None => d.help(format!(
@@ -211,7 +213,7 @@ pub(crate) fn rubric(path: &Path, r: &Rubric) -> Result<(), Diagnostic> {
     for pattern in r.impact_patterns.iter().chain(&r.recall_patterns) {
         if let Err(e) = regex::Regex::new(pattern) {
             return Err(Diagnostic::error(
-                "invalid-value",
+                Code::InvalidValue,
                 format!("invalid regular expression `{pattern}`: {e}"),
             )
             .at(Location::file(path)));
@@ -220,7 +222,7 @@ pub(crate) fn rubric(path: &Path, r: &Rubric) -> Result<(), Diagnostic> {
     let sum = r.difficulty.foundational + r.difficulty.intermediate + r.difficulty.advanced;
     if (sum - 1.0).abs() > 0.01 {
         return Err(Diagnostic::error(
-            "invalid-value",
+            Code::InvalidValue,
             format!("difficulty shares add up to {sum:.2}, not 1"),
         )
         .at(Location::file(path))
@@ -230,18 +232,18 @@ pub(crate) fn rubric(path: &Path, r: &Rubric) -> Result<(), Diagnostic> {
         let at = gate_named(&e)
             .and_then(|g| gate_location(path, g))
             .unwrap_or_else(|| Location::file(path));
-        return Err(Diagnostic::error("invalid-value", e)
+        return Err(Diagnostic::error(Code::InvalidValue, e)
             .at(at)
             .help("`qbank gates --markdown` lists every measure and its thresholds"));
     }
     if let Err(e) = crate::gates::names::check_synonyms(r) {
-        return Err(Diagnostic::error("invalid-value", e)
+        return Err(Diagnostic::error(Code::InvalidValue, e)
             .at(Location::file(path))
             .help("key `gate_synonyms` by gate kebab names (`qbank gates` lists them) and give each name to one gate"));
     }
     if r.dimensions.values.is_empty() || r.phases.values.is_empty() {
         return Err(Diagnostic::error(
-            "invalid-value",
+            Code::InvalidValue,
             "a rubric needs at least one dimension and one phase",
         )
         .at(Location::file(path)));

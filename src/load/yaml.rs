@@ -1,6 +1,7 @@
 //! Parsing YAML text into model types with serde-saphyr, and turning its errors into
 //! diagnostics that name the allowed fields or values.
 
+use crate::codes::Code;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
@@ -27,7 +28,7 @@ pub(crate) fn parse<T: DeserializeOwned>(
 ) -> Result<T, Diagnostic> {
     if is_blank(text) {
         return Err(Diagnostic::error(
-            "empty-file",
+            Code::EmptyFile,
             format!("file holds no YAML document, expected {what}"),
         )
         .at(Location::at(path, 1, 1))
@@ -41,7 +42,7 @@ pub(crate) fn parse<T: DeserializeOwned>(
                 if d.code == "yaml-syntax"
                     || d.location.as_ref().is_some_and(|l| l.line >= line) =>
             {
-                Diagnostic::error("yaml-syntax", "tab character used for indentation")
+                Diagnostic::error(Code::YamlSyntax, "tab character used for indentation")
                     .at(Location::at(path, line, 1).with_len(1))
                     .help("YAML indentation must use spaces; replace the tab with spaces")
             }
@@ -52,7 +53,7 @@ pub(crate) fn parse<T: DeserializeOwned>(
                     } else {
                         "quote this value: it contains `: `, which is YAML syntax in a plain value"
                     };
-                    Diagnostic::error("yaml-syntax", what)
+                    Diagnostic::error(Code::YamlSyntax, what)
                         .at(Location::at(path, fix.line, fix.col).with_len(fix.value.len()))
                         .help(format!(
                             "write the line as `{}` (`qbank fix` rewrites such values)",
@@ -186,7 +187,7 @@ fn convert(path: &Path, err: &Error) -> Diagnostic {
         Error::SerdeUnknownField {
             field, expected, ..
         } => {
-            let mut d = Diagnostic::error("unknown-field", format!("unknown field `{field}`"))
+            let mut d = Diagnostic::error(Code::UnknownField, format!("unknown field `{field}`"))
                 .at(loc.with_len(field.len()));
             let suggestion = did_you_mean(field, expected.iter().copied());
             d = match suggestion {
@@ -201,7 +202,7 @@ fn convert(path: &Path, err: &Error) -> Diagnostic {
         Error::SerdeUnknownVariant {
             variant, expected, ..
         } => {
-            let mut d = Diagnostic::error("invalid-value", format!("unknown value `{variant}`"))
+            let mut d = Diagnostic::error(Code::InvalidValue, format!("unknown value `{variant}`"))
                 .at(loc.with_len(variant.len()));
             d = match did_you_mean(variant, expected.iter().copied()) {
                 Some(s) => d.help(format!("did you mean `{s}`? expected {}", one_of(expected))),
@@ -209,16 +210,17 @@ fn convert(path: &Path, err: &Error) -> Diagnostic {
             };
             return d;
         }
-        Error::SerdeMissingField { field, .. } => {
-            Diagnostic::error("missing-field", format!("missing required field `{field}`"))
-                .help(format!("add `{field}:` to this mapping"))
-        }
+        Error::SerdeMissingField { field, .. } => Diagnostic::error(
+            Code::MissingField,
+            format!("missing required field `{field}`"),
+        )
+        .help(format!("add `{field}:` to this mapping")),
         Error::SerdeInvalidType {
             unexpected,
             expected,
             ..
         } => Diagnostic::error(
-            "invalid-type",
+            Code::InvalidType,
             format!("expected {expected}, found {unexpected}"),
         )
         .help(type_help(expected)),
@@ -227,19 +229,21 @@ fn convert(path: &Path, err: &Error) -> Diagnostic {
             expected,
             ..
         } => Diagnostic::error(
-            "invalid-value",
+            Code::InvalidValue,
             format!("invalid value {unexpected}, expected {expected}"),
         ),
         Error::Unexpected { expected, .. } => {
             let want = friendly(expected);
-            Diagnostic::error("invalid-type", format!("expected {want} here")).help(type_help(want))
+            Diagnostic::error(Code::InvalidType, format!("expected {want} here"))
+                .help(type_help(want))
         }
         Error::InvalidScalar { ty, .. } => {
             let want = friendly(ty);
-            Diagnostic::error("invalid-type", format!("expected {want} here")).help(type_help(want))
+            Diagnostic::error(Code::InvalidType, format!("expected {want} here"))
+                .help(type_help(want))
         }
         Error::DuplicateMappingKey { key, .. } => Diagnostic::error(
-            "duplicate-key",
+            Code::DuplicateKey,
             match key {
                 Some(k) => format!("duplicate key `{k}`"),
                 None => "duplicate key".to_owned(),
@@ -247,23 +251,23 @@ fn convert(path: &Path, err: &Error) -> Diagnostic {
         )
         .help("a mapping may name each key once; remove or merge the repeated one"),
         Error::Message { msg, .. } if msg.contains("date") || msg.contains("month") => {
-            Diagnostic::error("invalid-date", msg.clone())
+            Diagnostic::error(Code::InvalidDate, msg.clone())
                 .help("write dates as YYYY-MM-DD (or YYYY-MM where a month is asked for)")
         }
         Error::Budget { .. } | Error::AliasReplayLimitExceeded { .. } => Diagnostic::error(
-            "resource-limit",
+            Code::ResourceLimit,
             UserMessageFormatter.format_message(err).into_owned(),
         )
         .help("the document nests too deeply or expands too many aliases; write it out plainly"),
         other => {
             let msg = UserMessageFormatter.format_message(other).into_owned();
             let code = if matches!(other, Error::Message { .. } | Error::InvalidScalar { .. }) {
-                "invalid-value"
+                Code::InvalidValue
             } else {
-                "yaml-syntax"
+                Code::YamlSyntax
             };
             let d = Diagnostic::error(code, msg);
-            if code == "yaml-syntax" {
+            if code == Code::YamlSyntax {
                 d.help("fix the YAML syntax at this position (indentation, quotes, colons)")
             } else {
                 d

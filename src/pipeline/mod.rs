@@ -11,6 +11,7 @@ mod shard;
 
 pub use shard::Shard;
 
+use crate::codes::Code;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -41,8 +42,8 @@ pub struct Options<'a> {
     pub detect: bool,
     /// Told, per document, which rubric detection chose and why.
     pub on_note: Option<&'a Tell>,
-    /// Leaves out banks, documents and problems at these paths (qbank.toml `exclude`).
-    pub exclude: Option<&'a (dyn Fn(&Path) -> bool + Sync)>,
+    /// Leaves out banks, documents and problems at the paths qbank.toml's `exclude` names.
+    pub exclude: Option<&'a crate::config::Found>,
     /// `--select`/`--ignore` and inline suppressions (none: every finding counts).
     pub selection: Option<&'a Selection>,
     /// Files named on the command line inside a bank: only their findings are kept.
@@ -78,11 +79,11 @@ impl<'a> Options<'a> {
     }
 
     fn excluded(&self, p: &Path) -> bool {
-        self.exclude.is_some_and(|f| f(p))
+        self.exclude.is_some_and(|f| f.excludes(p))
     }
 
     /// How a document's rubric is chosen.
-    fn choice(&self) -> crate::import::RubricChoice<'_> {
+    pub(crate) fn choice(&self) -> crate::import::RubricChoice<'_> {
         crate::import::RubricChoice {
             flag: self.rubric.as_deref(),
             config: self.config_rubric.as_deref(),
@@ -122,7 +123,7 @@ pub fn inputs(opts: &Options<'_>) -> (Vec<Input>, Vec<Diagnostic>) {
 pub fn run(opts: &Options<'_>, format: &mut dyn Formatter, write: &mut dyn FnMut(&str)) -> Totals {
     let (inputs, mut general) = inputs(opts);
     if !opts.verbose {
-        general.retain(|d| d.code != load::SKIPPED_LINK);
+        general.retain(|d| d.registered() != Some(Code::SkippedLink));
     }
     if let Some(sel) = opts.selection {
         select::apply_general(&mut general, sel);
@@ -156,8 +157,8 @@ fn flush(out: &mut String, write: &mut dyn FnMut(&str)) {
 }
 
 /// Checks every input and keeps it all: each bank's results, the texts of every file,
-/// and every model that loaded, with the index of its entry in `report.banks`.
-/// `selection`, `focus` and `cache` do not apply.
+/// and every model that loaded, with the index of its entry in `report.banks`. The
+/// selection and suppressions apply as in [`run`]; `focus` and `cache` do not.
 pub fn collect(opts: &Options<'_>) -> (Report, Vec<(usize, Bank)>) {
     let (inputs, general) = inputs(opts);
     let mut report = Report {
@@ -165,12 +166,9 @@ pub fn collect(opts: &Options<'_>) -> (Report, Vec<(usize, Bank)>) {
         strict: opts.strict,
         ..Report::default()
     };
-    let plain = Options {
-        selection: None,
-        focus: Vec::new(),
-        cache: None,
-        ..Options::new(Vec::new())
-    };
+    if let Some(sel) = opts.selection {
+        select::apply_general(&mut report.general, sel);
+    }
     let plain = Options {
         as_of: opts.as_of,
         links: opts.links,
@@ -178,7 +176,8 @@ pub fn collect(opts: &Options<'_>) -> (Report, Vec<(usize, Bank)>) {
         config_rubric: opts.config_rubric.clone(),
         detect: opts.detect,
         on_note: opts.on_note,
-        ..plain
+        selection: opts.selection,
+        ..Options::new(Vec::new())
     };
     let checked: Vec<Checked> = inputs.par_iter().map(|i| check(i, &plain, true)).collect();
     let mut banks = Vec::new();
@@ -190,6 +189,50 @@ pub fn collect(opts: &Options<'_>) -> (Report, Vec<(usize, Bank)>) {
         report.banks.push(c.report);
     }
     (report, banks)
+}
+
+/// The slugs two or more of `banks` share.
+pub(crate) fn clashing_slugs(banks: &[(usize, Bank)]) -> Vec<String> {
+    let mut slugs: Vec<&str> = banks
+        .iter()
+        .map(|(_, b)| b.meta.slug.value.as_str())
+        .collect();
+    slugs.sort_unstable();
+    let mut out: Vec<String> = slugs
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0].to_owned())
+        .collect();
+    out.dedup();
+    out
+}
+
+/// A `duplicate-slug` error at the `slug:` of every bank whose slug another bank of the
+/// run has too, naming the other: their outputs (dist/<slug>.md, ...) would overwrite
+/// each other.
+pub(crate) fn duplicate_slugs(banks: &[(usize, Bank)]) -> Vec<Diagnostic> {
+    let clashing = clashing_slugs(banks);
+    let at = |b: &Bank| Location::of(&b.sources, b.meta_file, b.meta.slug.pos);
+    let mut out = Vec::new();
+    for (_, b) in banks {
+        let slug = &b.meta.slug.value;
+        if !clashing.contains(slug) {
+            continue;
+        }
+        let mut d = Diagnostic::error(
+            Code::DuplicateSlug,
+            format!("another bank of this run has the slug `{slug}` too; their outputs would overwrite each other"),
+        )
+        .at(at(b))
+        .help("give one of the banks another `slug:`; no output of either is written");
+        for (_, other) in banks {
+            if !std::ptr::eq(other, b) && other.meta.slug.value == *slug {
+                d = d.note("the other bank", Some(at(other)));
+            }
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// Checks one input: from the result cache when it holds a valid entry, else loaded and
@@ -251,7 +294,11 @@ pub(crate) fn check(input: &Input, opts: &Options<'_>, keep_bank: bool) -> Check
         }
     };
     if let Some(sel) = opts.selection {
-        select::apply_bank(&mut report, &texts, sel);
+        let names = bank
+            .as_ref()
+            .map(|b| gates::names::gate_names(&b.rubric))
+            .unwrap_or_default();
+        select::apply_bank(&mut report, &texts, sel, &names);
     }
     if !opts.focus.is_empty() {
         focus(&mut report, &opts.focus);
@@ -323,7 +370,7 @@ pub(crate) fn gate_bank_with(
                 .unwrap_or(jiff::civil::Date::MIN);
             if d.0 < limit {
                 notes.push(
-                    Diagnostic::warning("stale-as-of", format!("the bank's as_of date {d} is more than {months} months old; recency is measured from it"))
+                    Diagnostic::warning(Code::StaleAsOf, format!("the bank's as_of date {d} is more than {months} months old; recency is measured from it"))
                         .at(Location::of(&bank.sources, bank.meta_file, bank.meta.as_of.pos))
                         .help("review the references and update `as_of`, or pin a date with --as-of"),
                 );

@@ -152,6 +152,7 @@ mod tests {
             status: Status::Fail,
             evidence: "3 questions".to_owned(),
             diagnostics: Vec::new(),
+            waived: None,
         }];
         let table = markdown_table(&gates, &claims);
         assert!(

@@ -62,6 +62,7 @@ impl Formatter for Json {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codes::Code;
     use crate::diagnostic::Location;
     use crate::report::{Format, Report, Style};
 
@@ -73,7 +74,9 @@ mod tests {
             loaded,
             as_of: None,
             gates: Vec::new(),
-            diagnostics: vec![Diagnostic::warning("w", "a\nb").at(Location::at("b/q.yaml", 3, 4))],
+            diagnostics: vec![
+                Diagnostic::warning(Code::Unrecognised, "a\nb").at(Location::at("b/q.yaml", 3, 4)),
+            ],
             claims: Vec::new(),
             waived: Vec::new(),
             suppressed: 0,
@@ -110,7 +113,7 @@ mod tests {
             (vec![bank("a", true)], vec![]),
             (
                 vec![bank("a", true), bank("b", false)],
-                vec![Diagnostic::error("io", "gone")],
+                vec![Diagnostic::error(Code::Io, "gone")],
             ),
         ] {
             let report = Report {

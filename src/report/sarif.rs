@@ -181,8 +181,22 @@ fn render(
     for code in codes {
         if !index.contains_key(&code) {
             index.insert(code.clone(), rules.len() as i64);
-            rules.push(
-                sarif::ReportingDescriptor::builder()
+            // Every code is registered (`crate::codes`): its summary and documentation.
+            let rule = match crate::codes::Code::from_name(&code) {
+                Some(c) => sarif::ReportingDescriptor::builder()
+                    .id(code.clone())
+                    .short_description(
+                        sarif::MultiformatMessageString::builder()
+                            .text(c.summary().to_owned())
+                            .build(),
+                    )
+                    .full_description(
+                        sarif::MultiformatMessageString::builder()
+                            .text(c.doc())
+                            .build(),
+                    )
+                    .build(),
+                None => sarif::ReportingDescriptor::builder()
                     .id(code.clone())
                     .short_description(
                         sarif::MultiformatMessageString::builder()
@@ -190,7 +204,8 @@ fn render(
                             .build(),
                     )
                     .build(),
-            );
+            };
+            rules.push(rule);
         }
     }
     let results: Vec<sarif::Result> = diagnostics

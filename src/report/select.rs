@@ -14,149 +14,125 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::{BankReport, Texts};
+use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::gates::Status;
 
-/// The codes a diagnostic outside the gates can carry, with what each means
-/// (`qbank explain CODE`).
-pub(crate) const CODES: &[(&str, &str)] = &[
-    (
-        "archived-link",
-        "a dead link whose `archived:` copy works (qbank links)",
-    ),
-    (
-        "bad-comment",
-        "a `<!-- qbank: -->` metadata comment that cannot be read",
-    ),
-    (
-        "bad-suppression",
-        "a `qbank-ignore` comment naming no known gate or code, or giving no reason",
-    ),
-    ("bad-value", "a value the importer cannot read"),
-    (
-        "binary-file",
-        "a bank file holding binary data (a NUL byte)",
-    ),
-    (
-        "broken-symlink",
-        "a symbolic link inside a bank whose target does not exist",
-    ),
-    ("config", "a qbank.toml that cannot be read"),
-    (
-        "contradicted-claim",
-        "a document's own Validation Results row that the measurement contradicts",
-    ),
-    (
-        "dead-link",
-        "a link that answered with an HTTP error, or redirected in a loop",
-    ),
-    ("duplicate-id", "an id used twice in one bank"),
-    ("duplicate-key", "a YAML mapping that names a key twice"),
-    ("empty-file", "a file holding no YAML document"),
-    ("encoding", "a file that is not valid UTF-8"),
-    ("file-too-large", "a file larger than a bank file may be"),
-    (
-        "invalid-date",
-        "a date not written as YYYY-MM-DD (or YYYY-MM)",
-    ),
-    ("invalid-id", "an id that is not kebab-case"),
-    (
-        "invalid-type",
-        "a value of the wrong type (text where a list is expected, ...)",
-    ),
-    ("invalid-value", "a value outside the allowed ones"),
-    ("io", "a path that cannot be read"),
-    ("missing-field", "a required field left out"),
-    ("missing-questions", "a bank without a questions/ folder"),
-    ("missing-title", "a markdown document without a title"),
-    (
-        "network-unavailable",
-        "no link request got an answer: the network is down",
-    ),
-    ("no-banks", "a folder holding no bank.yaml"),
-    (
-        "question-number",
-        "a question heading whose number is out of order",
-    ),
-    (
-        "resource-limit",
-        "YAML that nests too deeply or expands too many aliases",
-    ),
-    (
-        "skipped-link",
-        "a broken symbolic link outside every bank, skipped (shown with --verbose)",
-    ),
-    ("stale-as-of", "a bank whose `as_of` date is old"),
-    (
-        "symlink-loop",
-        "a symbolic link that points back to a folder above it",
-    ),
-    ("template", "a render template that fails"),
-    (
-        "unknown-cluster",
-        "a question in a cluster bank.yaml does not declare",
-    ),
-    ("unknown-field", "a field the schema does not know"),
-    (
-        "unreachable-link",
-        "a link that got no HTTP answer (DNS, refused, reset, timeout)",
-    ),
-    (
-        "unrecognised",
-        "a markdown block the importer does not recognise",
-    ),
-    (
-        "unsupported",
-        "an input of a kind this command does not read",
-    ),
-    (
-        "unsafe-path",
-        "an output path that would leave the folder qbank was told to write in",
-    ),
-    (
-        "unused-suppression",
-        "a `qbank-ignore` comment that suppressed nothing",
-    ),
-    (
-        "unverified-link",
-        "a link that could not be verified (rate-limited, offline, refused)",
-    ),
-    ("yaml-syntax", "text that is not valid YAML"),
-];
-
-/// What `--select`, `--ignore` and suppressions name: a gate, or a diagnostic code.
+/// What `--select`, `--ignore` and suppressions name: a gate (by number or by a name the
+/// rubric in force gives it), or a registered diagnostic code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Key {
+    /// A gate number: the gate of that number in each input's rubric.
     Gate(u8),
-    Code(String),
+    /// A gate name, folded (`crate::gates::names::fold`): resolved against each input's
+    /// rubric (name, title or synonym), so `clarity` is gate 19 of the built-in rubric
+    /// and gate 10 of `performance-minimal`.
+    GateName(String),
+    Code(Code),
+}
+
+/// The gate names a setting may use: every name, title and synonym of the built-in and
+/// shipped rubrics, and of the rubric in force when one is given.
+#[derive(Debug, Clone)]
+pub struct KnownGates {
+    /// (folded name, display name)
+    names: Vec<(String, String)>,
+}
+
+impl KnownGates {
+    pub fn new(in_force: Option<&crate::model::Rubric>) -> KnownGates {
+        let mut rubrics: Vec<std::sync::Arc<crate::model::Rubric>> =
+            vec![crate::model::Rubric::default_shared()];
+        for (name, _) in crate::model::SHIPPED_RUBRICS {
+            if let Ok(r) = crate::load::load_rubric(Some(name), Path::new("")) {
+                rubrics.push(r);
+            }
+        }
+        let mut names = Vec::new();
+        let extra = in_force.into_iter();
+        for r in rubrics.iter().map(|r| &**r).chain(extra) {
+            for g in &r.gates {
+                names.push((fold(&g.name), g.name.clone()));
+                names.push((fold(&g.title), g.name.clone()));
+            }
+            for (folded, _) in crate::gates::names::gate_names(r) {
+                if !names.iter().any(|(f, _)| *f == folded) {
+                    names.push((folded.clone(), folded));
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        KnownGates { names }
+    }
+
+    fn knows(&self, folded: &str) -> bool {
+        self.names.iter().any(|(f, _)| f == folded)
+    }
+}
+
+fn fold(s: &str) -> String {
+    crate::gates::names::fold(s)
 }
 
 impl Key {
-    /// A gate number (`7`), a gate name (`cross-refs`), or a code (`unknown-field`).
-    pub fn parse(s: &str) -> Result<Key, String> {
+    /// A gate number (`7`), a gate name of a known rubric (`cross-refs`), or a registered
+    /// code (`unknown-field`).
+    pub fn parse(s: &str, known: &KnownGates) -> Result<Key, String> {
         let s = s.trim();
-        if let Some(g) = crate::gates::find(s) {
-            return Ok(Key::Gate(g.number));
+        if let Ok(n) = s.parse::<u8>()
+            && n >= 1
+        {
+            return Ok(Key::Gate(n));
         }
-        let lower = s.to_ascii_lowercase();
-        if CODES.iter().any(|(c, _)| *c == lower) {
-            return Ok(Key::Code(lower));
+        if let Some(c) = Code::from_name(s) {
+            return Ok(Key::Code(c));
         }
-        let names = crate::gates::ALL
+        let folded = fold(s);
+        if !folded.is_empty() && known.knows(&folded) {
+            return Ok(Key::GateName(folded));
+        }
+        let names = known
+            .names
             .iter()
-            .map(|g| g.name)
-            .chain(CODES.iter().map(|(c, _)| *c));
-        let mut msg = format!("`{s}` is not a gate (1-20 or a name) or a diagnostic code");
+            .map(|(_, n)| n.as_str())
+            .chain(Code::ALL.iter().map(|c| c.name()));
+        let mut msg = format!(
+            "`{s}` is not a gate (a number, or a name of the rubric in force) or a diagnostic code"
+        );
         if let Some(m) = crate::diagnostic::did_you_mean(s, names) {
             msg.push_str(&format!("; did you mean `{m}`?"));
         }
         Err(msg)
     }
+}
 
-    fn matches(&self, d: &Diagnostic) -> bool {
+/// A key resolved against one input's rubric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Resolved {
+    Gate(u8),
+    Code(Code),
+    /// A gate name this input's rubric does not have.
+    Nothing,
+}
+
+impl Resolved {
+    fn of(k: &Key, gates: &[(String, u8)]) -> Resolved {
+        match k {
+            Key::Gate(n) => Resolved::Gate(*n),
+            Key::Code(c) => Resolved::Code(*c),
+            Key::GateName(f) => gates
+                .iter()
+                .find(|(name, _)| name == f)
+                .map_or(Resolved::Nothing, |(_, n)| Resolved::Gate(*n)),
+        }
+    }
+
+    fn matches(self, d: &Diagnostic) -> bool {
         match self {
-            Key::Gate(n) => d.gate == Some(*n),
-            Key::Code(c) => d.gate.is_none() && d.code == *c,
+            Resolved::Gate(n) => d.gate == Some(n),
+            Resolved::Code(c) => d.code == c.name(),
+            Resolved::Nothing => false,
         }
     }
 }
@@ -167,6 +143,14 @@ pub struct Selection {
     /// `None`: everything.
     pub select: Option<Vec<Key>>,
     pub ignore: Vec<Key>,
+    /// Names suppression comments may use besides the codes (set by the settings).
+    pub known: Option<KnownGates>,
+}
+
+/// A selection resolved against one input's rubric.
+struct Applied {
+    select: Option<Vec<Resolved>>,
+    ignore: Vec<Resolved>,
 }
 
 impl Selection {
@@ -174,14 +158,26 @@ impl Selection {
         self.select.is_none() && self.ignore.is_empty()
     }
 
+    fn resolve(&self, gates: &[(String, u8)]) -> Applied {
+        Applied {
+            select: self
+                .select
+                .as_ref()
+                .map(|s| s.iter().map(|k| Resolved::of(k, gates)).collect()),
+            ignore: self.ignore.iter().map(|k| Resolved::of(k, gates)).collect(),
+        }
+    }
+}
+
+impl Applied {
     /// Why gate `n` does not count, if it does not.
     fn gate_waiver(&self, n: u8) -> Option<&'static str> {
-        if self.ignore.contains(&Key::Gate(n)) {
+        if self.ignore.contains(&Resolved::Gate(n)) {
             Some("ignored")
         } else if self
             .select
             .as_ref()
-            .is_some_and(|s| !s.contains(&Key::Gate(n)))
+            .is_some_and(|s| !s.contains(&Resolved::Gate(n)))
         {
             Some("not selected")
         } else {
@@ -189,13 +185,27 @@ impl Selection {
         }
     }
 
-    /// True when a diagnostic that is not a gate finding counts.
-    fn code_counts(&self, d: &Diagnostic) -> bool {
+    /// True when a diagnostic counts: not ignored by its code, and (under `select`) its
+    /// code or its gate selected.
+    fn counts(&self, d: &Diagnostic) -> bool {
         !self.ignore.iter().any(|k| k.matches(d))
             && self
                 .select
                 .as_ref()
                 .is_none_or(|s| s.iter().any(|k| k.matches(d)))
+    }
+
+    /// True when a diagnostic outside the gates counts.
+    fn code_counts(&self, d: &Diagnostic) -> bool {
+        d.gate.is_some() || self.counts(d)
+    }
+
+    /// True when a gate's finding is not ignored by its own code (`placeholder`).
+    fn finding_counts(&self, d: &Diagnostic) -> bool {
+        !self
+            .ignore
+            .iter()
+            .any(|k| matches!(k, Resolved::Code(c) if d.code == c.name()))
     }
 }
 
@@ -266,7 +276,12 @@ static MD_COMMENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"<!--\s*qbank-ignore:(.*?)-->").expect("valid regex"));
 
 /// The suppressions written in `text`, and problems with them (unknown names, no reason).
-fn scan(path: &Path, text: &str) -> (Vec<Suppression>, Vec<Diagnostic>) {
+fn scan(
+    path: &Path,
+    text: &str,
+    known: &KnownGates,
+    gates: &[(String, u8)],
+) -> (Vec<Suppression>, Vec<Diagnostic>) {
     let markdown = crate::load::is_markdown(path);
     let re: &Regex = if markdown { &MD_COMMENT } else { &YAML_COMMENT };
     let mut found = Vec::new();
@@ -302,10 +317,18 @@ fn scan(path: &Path, text: &str) -> (Vec<Suppression>, Vec<Diagnostic>) {
             };
             let mut keys = Vec::new();
             for name in names.split([',', ' ']).filter(|n| !n.trim().is_empty()) {
-                match Key::parse(name) {
+                let parsed = Key::parse(name, known).or_else(|e| {
+                    let f = fold(name);
+                    if gates.iter().any(|(g, _)| *g == f) {
+                        Ok(Key::GateName(f))
+                    } else {
+                        Err(e)
+                    }
+                });
+                match parsed {
                     Ok(k) => keys.push(k),
                     Err(e) => problems.push(
-                        Diagnostic::warning("bad-suppression", e)
+                        Diagnostic::warning(Code::BadSuppression, e)
                             .at(at.clone())
                             .help("name gates by number or name, or diagnostic codes: `qbank gates` lists them"),
                     ),
@@ -313,7 +336,7 @@ fn scan(path: &Path, text: &str) -> (Vec<Suppression>, Vec<Diagnostic>) {
             }
             if reason.is_empty() {
                 problems.push(
-                    Diagnostic::warning("bad-suppression", "a suppression needs a reason")
+                    Diagnostic::warning(Code::BadSuppression, "a suppression needs a reason")
                         .at(at.clone())
                         .help(
                             "write it as `qbank-ignore: NAME -- why this finding does not apply`",
@@ -338,32 +361,50 @@ fn scan(path: &Path, text: &str) -> (Vec<Suppression>, Vec<Diagnostic>) {
 fn suppressor<'a>(
     d: &Diagnostic,
     sups: &'a mut HashMap<PathBuf, Vec<Suppression>>,
+    gates: &[(String, u8)],
 ) -> Option<&'a mut Suppression> {
     let loc = d.location.as_ref()?;
     if loc.line == 0 {
         return None;
     }
     sups.get_mut(&loc.file)?.iter_mut().find(|s| {
-        (s.lines.0..=s.lines.1).contains(&loc.line) && s.keys.iter().any(|k| k.matches(d))
+        (s.lines.0..=s.lines.1).contains(&loc.line)
+            && s.keys.iter().any(|k| Resolved::of(k, gates).matches(d))
     })
 }
 
 /// Applies the selection to the problems not tied to one bank (errors always count).
 pub(crate) fn apply_general(general: &mut Vec<Diagnostic>, sel: &Selection) {
-    general.retain(|d| d.is_error() || sel.code_counts(d));
+    let applied = sel.resolve(&[]);
+    general.retain(|d| d.is_error() || applied.code_counts(d));
     crate::diagnostic::sort(general);
 }
 
 /// Applies the selection and every suppression written in the bank's files (`texts`) to
 /// one bank's results; a suppression that matches nothing, or is malformed, becomes a
-/// finding of the bank.
-pub(crate) fn apply_bank(b: &mut BankReport, texts: &Texts, sel: &Selection) {
+/// finding of the bank. `gates` are the names the bank's rubric gives its gates
+/// (`crate::gates::names::gate_names`), against which gate names resolve.
+pub(crate) fn apply_bank(
+    b: &mut BankReport,
+    texts: &Texts,
+    sel: &Selection,
+    gates: &[(String, u8)],
+) {
+    let applied = sel.resolve(gates);
+    let fallback;
+    let known = match &sel.known {
+        Some(k) => k,
+        None => {
+            fallback = KnownGates::new(None);
+            &fallback
+        }
+    };
     let mut sups: HashMap<PathBuf, Vec<Suppression>> = HashMap::new();
     let mut problems = Vec::new();
     let mut files: Vec<&PathBuf> = texts.keys().collect();
     files.sort();
     for f in files {
-        let (s, p) = scan(f, &texts[f]);
+        let (s, p) = scan(f, &texts[f], known, gates);
         if !s.is_empty() {
             sups.insert(f.clone(), s);
         }
@@ -375,10 +416,10 @@ pub(crate) fn apply_bank(b: &mut BankReport, texts: &Texts, sel: &Selection) {
         if d.is_error() && !loaded {
             return true;
         }
-        if !sel.code_counts(d) {
+        if !applied.code_counts(d) {
             return false;
         }
-        match suppressor(d, &mut sups) {
+        match suppressor(d, &mut sups, gates) {
             Some(s) => {
                 s.used = true;
                 suppressed += 1;
@@ -388,46 +429,72 @@ pub(crate) fn apply_bank(b: &mut BankReport, texts: &Texts, sel: &Selection) {
         }
     });
     for g in &mut b.gates {
-        if let Some(reason) = sel.gate_waiver(g.number) {
+        if let Some(reason) = applied.gate_waiver(g.number) {
             g.diagnostics.clear();
+            let reason = format!("{reason} (--select/--ignore)");
+            g.waived = Some(reason.clone());
             if matches!(g.status, Status::Fail | Status::Warn) {
                 b.waived.push(Waived {
                     gate: g.number,
-                    reason: format!("{reason} (--select/--ignore)"),
+                    reason,
                 });
             }
             continue;
         }
         let before = g.diagnostics.len();
-        g.diagnostics.retain(|d| match suppressor(d, &mut sups) {
-            Some(s) => {
-                s.used = true;
-                false
-            }
-            None => true,
-        });
+        g.diagnostics.retain(|d| applied.finding_counts(d));
+        let ignored = before - g.diagnostics.len();
+        if ignored > 0
+            && g.diagnostics.is_empty()
+            && matches!(g.status, Status::Fail | Status::Warn)
+        {
+            let reason = format!(
+                "{ignored} {} ignored by code (--select/--ignore)",
+                super::human::plural(ignored, "finding", "findings")
+            );
+            g.waived = Some(reason.clone());
+            b.waived.push(Waived {
+                gate: g.number,
+                reason,
+            });
+            continue;
+        }
+        let before = g.diagnostics.len();
+        g.diagnostics
+            .retain(|d| match suppressor(d, &mut sups, gates) {
+                Some(s) => {
+                    s.used = true;
+                    false
+                }
+                None => true,
+            });
         let gone = before - g.diagnostics.len();
         suppressed += gone;
         if gone > 0 && g.diagnostics.is_empty() && matches!(g.status, Status::Fail | Status::Warn) {
+            let reason = format!(
+                "{gone} {} suppressed",
+                super::human::plural(gone, "finding", "findings")
+            );
+            g.waived = Some(reason.clone());
             b.waived.push(Waived {
                 gate: g.number,
-                reason: format!(
-                    "{gone} {} suppressed",
-                    super::human::plural(gone, "finding", "findings")
-                ),
+                reason,
             });
         }
     }
     b.suppressed += suppressed;
     let unused = sups.into_values().flatten().filter(|s| !s.used).map(|s| {
-        Diagnostic::warning("unused-suppression", "this suppression matches no finding")
-            .at(s.at)
-            .help("remove the comment, or name the gate or code the finding carries")
+        Diagnostic::warning(
+            Code::UnusedSuppression,
+            "this suppression matches no finding",
+        )
+        .at(s.at)
+        .help("remove the comment, or name the gate or code the finding carries")
     });
     let mut extra: Vec<Diagnostic> = unused.collect();
     extra.extend(problems);
     b.diagnostics
-        .extend(extra.into_iter().filter(|d| sel.code_counts(d)));
+        .extend(extra.into_iter().filter(|d| applied.code_counts(d)));
     crate::diagnostic::sort(&mut b.diagnostics);
 }
 
@@ -437,22 +504,56 @@ mod tests {
 
     #[test]
     fn keys_by_number_name_or_code() {
-        assert_eq!(Key::parse("7").unwrap(), Key::Gate(7));
-        assert_eq!(Key::parse("Cross-Refs").unwrap(), Key::Gate(7));
+        let known = KnownGates::new(None);
+        assert_eq!(Key::parse("7", &known).unwrap(), Key::Gate(7));
         assert_eq!(
-            Key::parse("unknown-field").unwrap(),
-            Key::Code("unknown-field".into())
+            Key::parse("Cross-Refs", &known).unwrap(),
+            Key::GateName("crossrefs".into())
         );
-        let e = Key::parse("clarty").unwrap_err();
+        assert_eq!(
+            Key::parse("unknown-field", &known).unwrap(),
+            Key::Code(Code::UnknownField)
+        );
+        assert_eq!(
+            Key::parse("placeholder", &known).unwrap(),
+            Key::Code(Code::Placeholder)
+        );
+        let e = Key::parse("clarty", &known).unwrap_err();
         assert!(e.contains("did you mean `clarity`"), "{e}");
-        assert!(Key::parse("21").is_err());
+        assert!(Key::parse("no-such-gate", &known).is_err());
+    }
+
+    #[test]
+    fn gate_names_resolve_against_each_rubric() {
+        let known = KnownGates::new(None);
+        let key = Key::parse("clarity", &known).unwrap();
+        let builtin = crate::gates::names::gate_names(&crate::model::Rubric::default_shared());
+        assert_eq!(Resolved::of(&key, &builtin), Resolved::Gate(19));
+        let minimal = crate::load::load_rubric(Some("performance-minimal"), Path::new("")).unwrap();
+        let minimal = crate::gates::names::gate_names(&minimal);
+        let n = minimal
+            .iter()
+            .find(|(f, _)| f == "clarity")
+            .map(|(_, n)| *n)
+            .expect("performance-minimal has a clarity gate");
+        assert_ne!(n, 19);
+        assert_eq!(Resolved::of(&key, &minimal), Resolved::Gate(n));
+        // A name the input's rubric does not have matches nothing there.
+        let words = Key::parse("words", &known);
+        if let Ok(k) = words {
+            assert_eq!(Resolved::of(&k, &builtin), Resolved::Nothing);
+        }
     }
 
     #[test]
     fn comments_in_yaml_and_markdown() {
+        let known = KnownGates::new(None);
+        let gates = crate::gates::names::gate_names(&crate::model::Rubric::default_shared());
         let (s, p) = scan(
             Path::new("q.yaml"),
             "id: a\n# qbank-ignore: clarity -- a quoted log line\nanswer: x # qbank-ignore: 7, 8 -- why\n",
+            &known,
+            &gates,
         );
         assert!(p.is_empty(), "{p:?}");
         assert_eq!(s.len(), 2);
@@ -465,15 +566,24 @@ mod tests {
         let (s, _) = scan(
             Path::new("q.yaml"),
             "# qbank-ignore: 4 -- why\nanswer: |\n  one\n\n  two\nnext: x\n",
+            &known,
+            &gates,
         );
         assert_eq!(s[0].lines, (1, 5));
         let (s, p) = scan(
             Path::new("doc.md"),
             "text <!-- qbank-ignore: clarity -- quoted -->\n<!-- qbank: id=x -->\n",
+            &known,
+            &gates,
         );
         assert!(p.is_empty());
         assert_eq!(s.len(), 1);
-        let (_, p) = scan(Path::new("q.yaml"), "# qbank-ignore: clarity\n");
+        let (_, p) = scan(
+            Path::new("q.yaml"),
+            "# qbank-ignore: clarity\n",
+            &known,
+            &gates,
+        );
         assert_eq!(p.len(), 1);
         assert!(p[0].message.contains("reason"));
     }

@@ -304,7 +304,8 @@ fn stats_on_the_shipped_bank() {
         "16 of 16 cells covered",
         "difficulty   foundational 6 (21%, target 20%)",
         "references   glossary 27",
-        "most cited   G1 in 27 · G10 in 27",
+        // Counted as gate 6 counts citations: `[G: term]` marks define, not cite.
+        "most cited   G10 in 27 · T1 in 22",
         "answer words 234-300",
     ] {
         assert!(text.contains(wanted), "stats lacks {wanted:?}:\n{text}");
@@ -336,9 +337,9 @@ fn stats_on_the_shipped_bank() {
         .sum();
     assert_eq!(levels, 28);
     assert_eq!(b["references"]["glossary"]["unused"], serde_json::json!([]));
-    // G1 and G10 are both cited in 27 questions; ties are listed by id.
-    assert_eq!(b["references"]["most_cited"][0]["id"], "G1");
-    assert_eq!(b["references"]["most_cited"][1]["id"], "G10");
+    // Counted as gate 6 counts citations (`[G: term]` marks define, not cite).
+    assert_eq!(b["references"]["most_cited"][0]["id"], "G10");
+    assert_eq!(b["references"]["most_cited"][1]["id"], "T1");
     assert!(
         b["answer_words"]["min"].as_u64().unwrap() <= b["answer_words"]["max"].as_u64().unwrap()
     );
@@ -357,7 +358,11 @@ fn stats_on_an_init_bank_and_on_bad_input() {
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let b = &json["banks"][0];
     assert_eq!(b["questions"], 6);
-    assert_eq!(b["references"]["tools"]["unused"], serde_json::json!([]));
+    // The scaffold cites T1 only inside TODO text, which cites nothing (as for gate 6).
+    assert_eq!(
+        b["references"]["tools"]["unused"],
+        serde_json::json!(["T1"])
+    );
     let o = qbank()
         .arg("stats")
         .arg(bank.join("nope"))

@@ -20,5 +20,6 @@ mod pdf;
 mod render;
 mod rubrics;
 mod schema;
+mod settings;
 mod shard;
 mod shipped;
