@@ -23,7 +23,9 @@ fn skipped(name: &str) -> bool {
 
 /// Walks everything below `root` as discovery does: following links (loops come back as
 /// errors), sorted by name, skipping `.git`, `target`, `node_modules` and hidden folders.
-pub(crate) fn walk(root: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
+pub(crate) fn walk(
+    root: &Path,
+) -> walkdir::FilterEntry<walkdir::IntoIter, impl FnMut(&walkdir::DirEntry) -> bool> {
     WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
@@ -38,6 +40,14 @@ pub(crate) fn walk(root: &Path) -> impl Iterator<Item = walkdir::Result<walkdir:
 /// Finds every bank (and markdown document named directly) under `paths`, sorted and
 /// deduplicated. Problems (missing paths, symlink loops) come back as diagnostics.
 pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
+    let (inputs, _, diags) = discover_all(paths);
+    (inputs, diags)
+}
+
+/// [`discover`], and the markdown files found in the folders outside every bank: the
+/// caller decides which of them are question documents (the pipeline asks the importer).
+pub fn discover_all(paths: &[PathBuf]) -> (Vec<Input>, Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut candidates = Vec::new();
     let mut found = Vec::new();
     let mut diags = Vec::new();
     for path in paths {
@@ -62,10 +72,34 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
             continue;
         }
         let before = found.len();
-        for entry in walk(path) {
+        // Markdown files below the folder: documents when outside every bank and shaped
+        // like one (below).
+        let mut docs: Vec<PathBuf> = Vec::new();
+        // A bank's questions/ and references/ are read (and their problems reported) by
+        // the bank's own load: discovery does not walk them, so a problem there is
+        // reported once.
+        let owned_by_bank = |e: &walkdir::DirEntry| {
+            e.depth() > 0
+                && e.file_type().is_dir()
+                && matches!(e.file_name().to_str(), Some("questions" | "references"))
+                && e.path()
+                    .parent()
+                    .is_some_and(|p| p.join("bank.yaml").is_file())
+        };
+        let mut it = walk(path);
+        while let Some(entry) = it.next() {
+            if let Ok(e) = &entry
+                && owned_by_bank(e)
+            {
+                it.skip_current_dir();
+                continue;
+            }
             match entry {
                 Ok(e) if e.file_type().is_file() && e.file_name() == "bank.yaml" => {
                     found.push(Input::Bank(parent(e.path())));
+                }
+                Ok(e) if e.file_type().is_file() && is_markdown(e.path()) => {
+                    docs.push(e.into_path());
                 }
                 Ok(_) => {}
                 Err(e) => {
@@ -95,7 +129,19 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
                 }
             }
         }
-        if found.len() == before && !diags.iter().any(Diagnostic::is_error) {
+        let banks: Vec<PathBuf> = found[before..]
+            .iter()
+            .filter_map(|i| match i {
+                Input::Bank(b) => Some(b.clone()),
+                Input::Document(_) => None,
+            })
+            .collect();
+        candidates.extend(
+            docs.into_iter()
+                .filter(|d| !banks.iter().any(|b| d.starts_with(b))),
+        );
+        if found.len() == before && candidates.is_empty() && !diags.iter().any(Diagnostic::is_error)
+        {
             diags.push(
                 Diagnostic::error(Code::NoBanks, "no bank.yaml found here")
                     .at(Location::file(path))
@@ -105,7 +151,9 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
     }
     found.sort();
     found.dedup();
-    (found, diags)
+    candidates.sort();
+    candidates.dedup();
+    (found, candidates, diags)
 }
 
 /// True for a symbolic link whose target does not exist.

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
-pub use discover::{Input, discover};
+pub use discover::{Input, discover, discover_all};
 pub(crate) use discover::{is_markdown, walk, yaml_files};
 pub(crate) use read::{decode, read_text};
 pub(crate) use yaml::{QuoteFix, fix_quoting};
@@ -215,11 +215,14 @@ pub fn load_bank(root: &Path) -> Loaded {
     }
     let mut slots = ids.into_iter();
 
+    // Every problem of every file in one run: each file is parsed past its problems
+    // (`yaml::parse_all`), and what parses of a broken file still takes part in the
+    // cross-file checks (a duplicate id in another file shows in the same run).
     let meta: Option<(FileId, BankMeta)> = slots.next().flatten().and_then(|(id, text)| {
-        yaml::parse::<BankMeta>(&meta_path, &text, "the bank's metadata")
-            .map_err(|d| diags.push(d))
-            .ok()
-            .map(|m| (id, m))
+        let (meta, problems) =
+            yaml::parse_all::<BankMeta>(&meta_path, &text, "the bank's metadata");
+        diags.extend(problems);
+        meta.map(|m| (id, m))
     });
 
     let mut refs: [Option<(FileId, Arc<str>)>; 4] = Default::default();
@@ -258,24 +261,47 @@ pub fn load_bank(root: &Path) -> Loaded {
     );
 
     let question_slots: Vec<Option<(FileId, Arc<str>)>> = slots.collect();
-    let parsed: Vec<Result<Question, Diagnostic>> = question_slots
+    let parsed: Vec<(Option<Question>, Vec<Diagnostic>)> = question_slots
         .par_iter()
         .flatten()
         .map(|(id, text)| {
             let path = sources.path(*id);
-            yaml::parse::<Question>(&path, text, "a question").map(|mut q| {
-                q.file = *id;
-                q
-            })
+            let (q, problems) = yaml::parse_all::<Question>(&path, text, "a question");
+            (
+                q.map(|mut q| {
+                    q.file = *id;
+                    q
+                }),
+                problems,
+            )
         })
         .collect();
     let mut questions = Vec::with_capacity(parsed.len());
-    for r in parsed {
-        match r {
-            Ok(q) => questions.push(q),
-            Err(d) => diags.push(d),
+    // The ids of question files that do not parse, read leniently, so a duplicate id
+    // between a broken file and another shows in this run too.
+    let mut broken_ids: Vec<(FileId, crate::model::Sp<String>)> = Vec::new();
+    for ((q, problems), (id, text)) in parsed.into_iter().zip(question_slots.iter().flatten()) {
+        match q {
+            Some(q) => questions.push(q),
+            None if !problems.is_empty() => {
+                #[derive(serde::Deserialize)]
+                struct IdOnly {
+                    id: crate::model::Sp<String>,
+                }
+                let path = sources.path(*id);
+                if let Ok(only) = yaml::parse::<IdOnly>(&path, text, "a question") {
+                    broken_ids.push((*id, only.id));
+                }
+            }
+            None => {}
         }
+        diags.extend(problems);
     }
+    diags.extend(validate::broken_duplicates(
+        &questions,
+        &broken_ids,
+        &sources,
+    ));
 
     let rubric = match &meta {
         Some((file, m)) => match load_rubric(m.rubric.as_ref().map(|r| r.value.as_str()), root) {
@@ -337,19 +363,17 @@ fn parse_refs<T: DeserializeOwned>(
         return Vec::new();
     };
     let path = sources.path(*id);
-    match yaml::parse::<Vec<T>>(&path, text, what) {
-        Ok(mut list) => {
-            for item in &mut list {
-                set_file(item, *id);
-            }
-            list
-        }
-        Err(d) if d.code == "empty-file" => Vec::new(),
-        Err(d) => {
-            diags.push(d);
-            Vec::new()
-        }
+    let (list, problems) = yaml::parse_all::<Vec<T>>(&path, text, what);
+    diags.extend(
+        problems
+            .into_iter()
+            .filter(|d| d.registered() != Some(Code::EmptyFile)),
+    );
+    let mut list = list.unwrap_or_default();
+    for item in &mut list {
+        set_file(item, *id);
     }
+    list
 }
 
 /// Puts questions in document order: cluster order from bank.yaml, then file path.

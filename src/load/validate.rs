@@ -9,6 +9,36 @@ use crate::diagnostic::{Diagnostic, Location, did_you_mean, one_of};
 use crate::model::{Bank, FileId, Pos, Rubric, Sp};
 use crate::text;
 
+/// Duplicate ids involving question files that did not parse (`broken`: their ids,
+/// read leniently): the checks of [`bank`] see only the files that parsed.
+pub(crate) fn broken_duplicates(
+    questions: &[crate::model::Question],
+    broken: &[(FileId, crate::model::Sp<String>)],
+    src: &crate::model::Sources,
+) -> Vec<Diagnostic> {
+    let at = |file: FileId, pos: Pos| Location::of(src, file, pos);
+    let mut seen: Vec<(&str, FileId, Pos)> = questions
+        .iter()
+        .map(|q| (q.id.value.as_str(), q.file, q.id.pos))
+        .collect();
+    let mut out = Vec::new();
+    for (file, id) in broken {
+        if let Some((_, f, p)) = seen.iter().find(|(v, _, _)| *v == id.value) {
+            out.push(
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    format!("question id `{}` is used twice", id.value),
+                )
+                .at(at(*file, id.pos).with_len(id.value.len()))
+                .note("also used here", Some(at(*f, *p)))
+                .help("question ids must be unique in a bank; rename one of them"),
+            );
+        }
+        seen.push((id.value.as_str(), *file, id.pos));
+    }
+    out
+}
+
 pub(crate) fn bank(bank: &Bank) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let src = &bank.sources;

@@ -66,6 +66,106 @@ pub(crate) fn parse<T: DeserializeOwned>(
     })
 }
 
+/// The codes of problems a parse can step past: a value or key that is wrong where the
+/// document around it is sound.
+fn recoverable(d: &Diagnostic) -> bool {
+    matches!(
+        d.registered(),
+        Some(Code::UnknownField | Code::InvalidType | Code::InvalidValue | Code::InvalidDate)
+    )
+}
+
+/// The lines (0-based, inclusive) of the YAML node that starts on line `i`: the line and
+/// everything nested under it (more indented, or a block sequence at the key's indent).
+fn node_lines(lines: &[String], i: usize) -> (usize, usize) {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let base = indent(&lines[i]);
+    let opens_block = lines[i].trim_end().ends_with(':');
+    let mut end = i;
+    for (k, l) in lines.iter().enumerate().skip(i + 1) {
+        let t = l.trim_start();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let n = indent(l);
+        if n > base || (opens_block && n == base && t.starts_with("- ")) {
+            end = k;
+        } else {
+            break;
+        }
+    }
+    (i, end)
+}
+
+/// True when a blanked line lies inside the node starting on line `i` (0-based) or in
+/// the empty lines that close it: a problem there was caused by the blanking.
+fn holds_blanked(lines: &[String], blanked: &[bool], i: usize) -> bool {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let base = indent(&lines[i]);
+    blanked[i]
+        || lines
+            .iter()
+            .enumerate()
+            .skip(i + 1)
+            .take_while(|(_, l)| {
+                l.trim().is_empty() || indent(l) > base || l.trim_start().starts_with("- ")
+            })
+            .any(|(k, _)| blanked[k])
+}
+
+/// Parses like [`parse`], and on failure goes on past each problem in the file to report
+/// every one in one run (a typo in one field, a wrong type in another): the node a
+/// problem points at is blanked out (lines kept, so positions stay true) and the rest
+/// parsed again. A problem the blanking caused (a field now missing, the parent of a
+/// blanked node) is stepped past without being reported. Returns the value parsed
+/// without the broken nodes when the rest parses (for cross-file checks such as
+/// duplicate ids), and every problem.
+pub(crate) fn parse_all<T: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    what: &str,
+) -> (Option<T>, Vec<Diagnostic>) {
+    const MAX_STEPS: usize = 64;
+    let mut current = match parse::<T>(path, text, what) {
+        Ok(v) => return (Some(v), Vec::new()),
+        Err(d) => d,
+    };
+    let mut diags = vec![current.clone()];
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut blanked = vec![false; lines.len()];
+    for _ in 0..MAX_STEPS {
+        let line = current.location.as_ref().map_or(0, |l| l.line as usize);
+        if !recoverable(&current) || line == 0 || line > lines.len() || blanked[line - 1] {
+            break;
+        }
+        let (start, end) = node_lines(&lines, line - 1);
+        for k in start..=end {
+            lines[k].clear();
+            blanked[k] = true;
+        }
+        let e = match parse::<T>(path, &lines.join("\n"), what) {
+            Ok(v) => return (Some(v), diags),
+            Err(e) => e,
+        };
+        let at = e.location.as_ref().map_or(0, |l| l.line as usize);
+        let caused = e.registered() == Some(Code::MissingField)
+            || at == 0
+            || at > lines.len()
+            || holds_blanked(&lines, &blanked, at - 1);
+        if !caused {
+            if diags
+                .iter()
+                .any(|x| x.location == e.location && x.code == e.code)
+            {
+                break;
+            }
+            diags.push(e.clone());
+        }
+        current = e;
+    }
+    (None, diags)
+}
+
 /// A plain `key: value` line whose value holds `: ` (as `[Ref: G1]` does), and the same
 /// line with the value quoted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -305,6 +405,43 @@ fn type_help(expected: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Item {
+        id: String,
+        size: u32,
+        #[serde(default)]
+        tags: Vec<String>,
+        #[serde(default)]
+        note: Option<String>,
+    }
+
+    #[test]
+    fn parse_all_reports_every_problem_of_a_file_and_no_consequence() {
+        let text = "id: a\nsize: big\ntagz: [x]\nnote: fine\n";
+        let (v, d) = parse_all::<Item>(Path::new("i.yaml"), text, "an item");
+        let got: Vec<(&str, u32)> = d
+            .iter()
+            .map(|d| (d.code.as_str(), d.location.as_ref().map_or(0, |l| l.line)))
+            .collect();
+        // `size` is required: blanking it leaves no value to return, and the missing
+        // field it causes is not reported.
+        assert_eq!(got, [("invalid-type", 2), ("unknown-field", 3)], "{d:?}");
+        assert!(v.is_none());
+        // An optional field's problem: the rest parses and comes back.
+        let text = "id: a\nsize: 3\ntags: 7\nnote: fine\n";
+        let (v, d) = parse_all::<Item>(Path::new("i.yaml"), text, "an item");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(v.map(|i| i.id), Some("a".to_owned()));
+        // A sound file: no problems, the value.
+        let (v, d) = parse_all::<Item>(Path::new("i.yaml"), "id: a\nsize: 1\n", "an item");
+        assert!(d.is_empty() && v.is_some());
+        // A syntax error stops recovery at the first problem.
+        let (_, d) = parse_all::<Item>(Path::new("i.yaml"), "id: 'a\nsize: x\n", "an item");
+        assert_eq!(d.len(), 1, "{d:?}");
+    }
     use crate::model::Question;
 
     fn err(text: &str) -> Diagnostic {

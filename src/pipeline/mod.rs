@@ -102,7 +102,37 @@ pub struct Checked {
 /// The inputs under `opts.paths` in report order (banks, then documents, each sorted by
 /// path), after `exclude` and `shard`, and the problems not tied to one of them.
 pub fn inputs(opts: &Options<'_>) -> (Vec<Input>, Vec<Diagnostic>) {
-    let (mut inputs, mut general) = load::discover(&opts.paths);
+    let (mut inputs, candidates, mut general) = load::discover_all(&opts.paths);
+    // A markdown file found in a folder, outside every bank, is a document when the
+    // importer recognises at least two questions in it (a README or a docs page is not).
+    // A document `build` or `render` wrote from a bank of this run is that bank's
+    // output, not another input.
+    let slugs: Vec<String> = inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::Bank(b) => bank_slug(b),
+            Input::Document(_) => None,
+        })
+        .collect();
+    let docs: Vec<Input> = candidates
+        .par_iter()
+        .filter(|p| !opts.excluded(p))
+        .filter(|p| rendered_slug(p).is_none_or(|s| !slugs.contains(&s)))
+        .filter(|p| crate::import::import_file(p, None).recognition.questions >= 2)
+        .map(|p| Input::Document(p.clone()))
+        .collect();
+    inputs.extend(docs);
+    inputs.sort();
+    inputs.dedup();
+    if inputs.is_empty() && !candidates.is_empty() && !general.iter().any(Diagnostic::is_error) {
+        for p in opts.paths.iter().filter(|p| p.is_dir()) {
+            general.push(
+                Diagnostic::error(Code::NoBanks, "no bank.yaml and no question document found here")
+                    .at(Location::file(p))
+                    .help("a bank is a folder with a bank.yaml (`qbank init DIR` creates one); a document is markdown in the spec's format"),
+            );
+        }
+    }
     inputs.retain(|i| match i {
         Input::Bank(p) => !opts.excluded(p) && !opts.excluded(&p.join("bank.yaml")),
         Input::Document(p) => !opts.excluded(p),
@@ -116,6 +146,31 @@ pub fn inputs(opts: &Options<'_>) -> (Vec<Input>, Vec<Diagnostic>) {
         }
     }
     (inputs, general)
+}
+
+/// The `slug:` a bank's bank.yaml gives, read without loading the bank.
+fn bank_slug(root: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(root.join("bank.yaml")).ok()?;
+    text.lines().find_map(|l| {
+        let v = l.strip_prefix("slug:")?.trim().trim_matches(['"', '\'']);
+        (!v.is_empty()).then(|| v.to_owned())
+    })
+}
+
+/// The slug in the `<!-- qbank: {...} -->` comment qbank writes near the top of a
+/// rendered document, if the file holds one.
+fn rendered_slug(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut head = String::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(4096)
+        .read_to_string(&mut head)
+        .ok()?;
+    let start = head.find("<!-- qbank: {")? + "<!-- qbank: ".len();
+    let end = start + head[start..].find(" -->")?;
+    let meta: serde_json::Value = serde_json::from_str(&head[start..end]).ok()?;
+    meta["slug"].as_str().map(str::to_owned)
 }
 
 /// Checks every input under `opts.paths`, writing `format`'s text through `write` as it

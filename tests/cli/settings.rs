@@ -412,3 +412,96 @@ fn init_refuses_a_folder_name_that_gives_no_slug() {
     let (code, _, err) = run(tmp.path(), &["init", "题库", "--slug", "interview-bank"]);
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn every_problem_of_every_file_is_reported_in_one_run_once() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (code, _, err) = run(tmp.path(), &["init", "b"]);
+    assert_eq!(code, 0, "{err}");
+    let q = tmp
+        .path()
+        .join("b/questions/01-latency/01-latency-todo-1.yaml");
+    let q2 = tmp
+        .path()
+        .join("b/questions/02-throughput/01-throughput-todo-1.yaml");
+    let text = std::fs::read_to_string(&q)
+        .expect("reads")
+        .replace("difficulty: foundational", "difficulty: foundationl")
+        .replace("methods: [profiling]", "methds: [profiling]")
+        .replace("dimensions: [latency]", "dimensions: latency");
+    std::fs::write(&q, text).expect("writes");
+    let text = std::fs::read_to_string(&q2)
+        .expect("reads")
+        .replace("id: throughput-todo-1", "id: latency-todo-1");
+    std::fs::write(&q2, text).expect("writes");
+    // A symlink loop inside the bank: reported once, by the bank.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("..", tmp.path().join("b/questions/loop")).expect("links");
+    let (code, json, _) = check_json(tmp.path(), &[]);
+    assert_eq!(code, 2);
+    let codes: Vec<String> = crate::common::diagnostics(&json)
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    for wanted in [
+        "invalid-value",
+        "unknown-field",
+        "invalid-type",
+        "duplicate-id",
+    ] {
+        assert_eq!(
+            codes.iter().filter(|c| *c == wanted).count(),
+            1,
+            "{wanted} once in {codes:?}"
+        );
+    }
+    #[cfg(unix)]
+    assert_eq!(
+        codes.iter().filter(|c| *c == "symlink-loop").count(),
+        1,
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn check_dir_reads_the_question_documents_beside_the_banks_and_not_a_readme() {
+    let (_tmp, base) = repo();
+    toml(&base, "exclude = [\"drafts/**\"]\n");
+    std::fs::copy(
+        root().join("tests/fixtures/import/defects.md"),
+        base.join("banks/model-draft.md"),
+    )
+    .expect("copies");
+    std::fs::write(
+        base.join("banks/README.md"),
+        "# Banks\n\n## 1. How to add one\n\nRun `qbank init`.\n\n## 2. How to check\n\nRun `qbank check`.\n",
+    )
+    .expect("writes");
+    let (_, json, _) = check_json(&base.join("banks"), &[]);
+    let paths: Vec<String> = json["banks"]
+        .as_array()
+        .expect("banks")
+        .iter()
+        .map(|b| b["path"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(paths.len(), 2, "{paths:?}");
+    assert!(
+        paths.iter().any(|p| p.ends_with("model-draft.md")),
+        "{paths:?}"
+    );
+    assert!(!paths.iter().any(|p| p.ends_with("README.md")), "{paths:?}");
+    // A bank's own render (what `build` writes) is that bank's output, not an input.
+    std::fs::copy(
+        root().join("tests/fixtures/generate/repaired.md"),
+        base.join("banks/performance-engineering.md"),
+    )
+    .expect("copies");
+    let (_, json, _) = check_json(&base.join("banks"), &[]);
+    assert_eq!(json["banks"].as_array().map(Vec::len), Some(2));
+    // A folder holding neither a bank nor a document is still an error.
+    let empty = base.join("notes");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    std::fs::write(empty.join("README.md"), "# Notes\n").expect("writes");
+    let (code, _, err) = run(&base, &["check", "notes"]);
+    assert_eq!(code, 2, "{err}");
+}
