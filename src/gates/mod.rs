@@ -857,4 +857,71 @@ mod tests {
         );
         assert!(ctx.placeholder_in(&Sp::bare("TBD".to_owned())).is_some());
     }
+
+    /// The minimal fixture bank with `lines` written at the start of its answer.
+    fn bank_with_answer_lines(lines: &str) -> (tempfile::TempDir, Bank) {
+        let fixture =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/minimal");
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("questions")).expect("mkdir");
+        std::fs::copy(fixture.join("bank.yaml"), dir.path().join("bank.yaml")).expect("copy");
+        let q = std::fs::read_to_string(fixture.join("questions/q.yaml")).expect("fixture");
+        let q = q.replacen("answer: |\n", &format!("answer: |\n{lines}"), 1);
+        std::fs::write(dir.path().join("questions/q.yaml"), q).expect("write");
+        let bank = crate::load::load_bank(dir.path())
+            .bank
+            .expect("the bank loads");
+        (dir, bank)
+    }
+
+    #[test]
+    fn locs_in_finds_each_match_where_loc_in_does() {
+        let (_dir, bank) = bank_with_answer_lines(
+            "  共识 https://a.example/x and https://a.example/x again\n  ✅ https://b.example/中文 https://a.example/x\n  https://a.example/x\n",
+        );
+        let ctx = Ctx::new(&bank, Date::constant(2026, 11, 25), None);
+        let q = &bank.questions[0];
+        let answer = &q.answer;
+        let ranges: Vec<Range<usize>> = crate::text::urls(&answer.value)
+            .map(|m| m.range())
+            .collect();
+        assert_eq!(ranges.len(), 5);
+        let one_by_one: Vec<Location> = ranges
+            .iter()
+            .map(|r| ctx.loc_in(q.file, answer, r.clone()))
+            .collect();
+        assert_eq!(ctx.locs_in(q.file, answer, &ranges), one_by_one);
+        // Every occurrence of the repeated URL has its own place.
+        let places: std::collections::HashSet<(u32, u32)> =
+            one_by_one.iter().map(|l| (l.line, l.col)).collect();
+        assert_eq!(places.len(), 5, "{one_by_one:?}");
+        assert_eq!((one_by_one[0].line, one_by_one[0].col), (8, 6));
+        // Out of order, each range falls back to the search from the value's start.
+        let reversed: Vec<Range<usize>> = ranges.iter().rev().cloned().collect();
+        let mut expected = one_by_one.clone();
+        expected.reverse();
+        assert_eq!(ctx.locs_in(q.file, answer, &reversed), expected);
+    }
+
+    #[test]
+    fn repeats_collapse_into_one_finding_with_a_count() {
+        let mut r: Repeats<String> = Repeats::new();
+        for (key, line) in [("a", 1), ("b", 2), ("a", 3), ("a", 4)] {
+            r.add(key.to_owned(), || {
+                finding(Level::Preferred, format!("finding {key}")).at(Location::at("f", line, 1))
+            });
+        }
+        assert_eq!(r.len(), 2);
+        let found: Vec<(String, u32)> = r
+            .into_findings()
+            .map(|d| (d.message, d.location.expect("located").line))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("finding a (3 uses)".to_owned(), 1),
+                ("finding b".to_owned(), 2)
+            ]
+        );
+    }
 }
