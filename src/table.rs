@@ -106,9 +106,17 @@ pub(crate) fn padded_row(cells: &[String], w: &[usize]) -> String {
     format!("| {} |", c.join(" | "))
 }
 
-fn pad(s: &str, w: usize) -> String {
+/// `s` followed by spaces up to `w` columns of display width.
+pub(crate) fn pad(s: &str, w: usize) -> String {
     let mut out = s.to_owned();
     out.extend(std::iter::repeat_n(' ', w.saturating_sub(width(s))));
+    out
+}
+
+/// Spaces up to `w` columns of display width, then `s` (right-aligned).
+pub(crate) fn pad_left(s: &str, w: usize) -> String {
+    let mut out: String = std::iter::repeat_n(' ', w.saturating_sub(width(s))).collect();
+    out.push_str(s);
     out
 }
 
@@ -333,6 +341,7 @@ mod fit_tests {
         assert_eq!(width("共识"), 4);
         assert_eq!(width("e\u{301}"), 1);
         assert_eq!(pad("共识", 6), "共识  ");
+        assert_eq!(pad_left("共识", 6), "  共识");
         // A CJK word wider than its cell is split at the cell's width in columns.
         assert_eq!(wrap("本文档针对", 4), ["本文", "档针", "对"]);
         // A wide character in a one-column cell still moves the cut on.
