@@ -718,11 +718,13 @@ fn human(
     quiet: bool,
 ) -> String {
     let mut out = String::new();
+    // One line index per file for all the findings (thousands for a long document).
+    let mut index = crate::position::Index::new(&found.texts);
     for d in diags {
         if quiet && !d.is_error() {
             continue;
         }
-        out.push_str(&crate::report::human::diagnostic(d, &found.texts, true));
+        out.push_str(&crate::report::human::render(d, &mut index, true));
         out.push_str("\n\n");
     }
     if tally.network_unavailable {

@@ -22,7 +22,7 @@ pub(crate) fn diagnostic(
 }
 
 /// [`diagnostic`], resolving its location through `index` (built once for many).
-fn render(d: &Diagnostic, index: &mut Index<'_>, styled: bool) -> String {
+pub(crate) fn render(d: &Diagnostic, index: &mut Index<'_>, styled: bool) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
