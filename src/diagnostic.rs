@@ -28,8 +28,9 @@ impl Severity {
     }
 }
 
-/// Where a finding points: a file and, when known, a 1-based line and column and the
-/// length of the marked text in bytes.
+/// Where a finding points: a file and, when known, a 1-based line, a 1-based column in
+/// characters and the length of the marked text in bytes ([`crate::position`] holds the
+/// rule and fits every location to its file before the formats see it).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Location {
     pub file: PathBuf,

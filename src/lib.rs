@@ -23,6 +23,7 @@ pub mod model;
 pub mod outline;
 pub mod packet;
 pub mod pipeline;
+pub mod position;
 pub mod render;
 pub mod report;
 pub mod schema;

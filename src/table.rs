@@ -64,8 +64,29 @@ pub(crate) fn summary_line(gates: &[GateResult]) -> String {
     format!("{} (measured).", parts.join("; "))
 }
 
-fn width(s: &str) -> usize {
-    s.graphemes(true).count()
+/// The columns `s` takes on a terminal: a wide (CJK, most emoji) character two, a
+/// combining mark or zero-width character none (`unicode-width`, as terminals count).
+pub(crate) fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// The longest start of `s` that is at most `w` columns wide, cut between graphemes; at
+/// least one grapheme when `s` is not empty, so that a cut always moves on.
+fn take_width(s: &str, w: usize) -> &str {
+    let mut end = 0;
+    let mut used = 0;
+    for g in s.graphemes(true) {
+        let gw = width(g);
+        if used + gw > w && end > 0 {
+            break;
+        }
+        used += gw;
+        end += g.len();
+        if used >= w {
+            break;
+        }
+    }
+    &s[..end]
 }
 
 /// The widths of a padded table's columns: the widest cell of each, header included.
@@ -85,9 +106,17 @@ pub(crate) fn padded_row(cells: &[String], w: &[usize]) -> String {
     format!("| {} |", c.join(" | "))
 }
 
-fn pad(s: &str, w: usize) -> String {
+/// `s` followed by spaces up to `w` columns of display width.
+pub(crate) fn pad(s: &str, w: usize) -> String {
     let mut out = s.to_owned();
     out.extend(std::iter::repeat_n(' ', w.saturating_sub(width(s))));
+    out
+}
+
+/// Spaces up to `w` columns of display width, then `s` (right-aligned).
+pub(crate) fn pad_left(s: &str, w: usize) -> String {
+    let mut out: String = std::iter::repeat_n(' ', w.saturating_sub(width(s))).collect();
+    out.push_str(s);
     out
 }
 
@@ -168,8 +197,8 @@ fn wrap(s: &str, w: usize) -> Vec<String> {
                 lines.push(std::mem::take(&mut cur));
                 continue;
             }
-            // A word longer than the cell: split it by graphemes.
-            let head: String = word.graphemes(true).take(w).collect();
+            // A word wider than the cell: split it between graphemes.
+            let head = take_width(&word, w).to_owned();
             word = word[head.len()..].to_owned();
             lines.push(head);
             if word.is_empty() {
@@ -191,10 +220,10 @@ fn wrap_cut(s: &str, w: usize) -> Vec<String> {
         lines.truncate(MAX_CELL_LINES);
         let last = &mut lines[MAX_CELL_LINES - 1];
         let keep = w.saturating_sub(width(CUT) + 1);
-        let kept: String = last.graphemes(true).take(keep).collect();
-        *last = format!("{} {CUT}", kept.trim_end());
+        let kept = take_width(last, keep).trim_end().to_owned();
+        *last = format!("{kept} {CUT}");
         if width(last) > w {
-            *last = CUT.graphemes(true).take(w).collect();
+            *last = take_width(CUT, w).to_owned();
         }
     }
     lines
@@ -305,5 +334,24 @@ mod fit_tests {
         assert_eq!(lines.len(), MAX_CELL_LINES);
         assert!(lines[2].ends_with(CUT), "{lines:?}");
         assert!(lines.iter().all(|l| width(l) <= 30), "{lines:?}");
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns() {
+        assert_eq!(width("共识"), 4);
+        assert_eq!(width("e\u{301}"), 1);
+        assert_eq!(pad("共识", 6), "共识  ");
+        assert_eq!(pad_left("共识", 6), "  共识");
+        // A CJK word wider than its cell is split at the cell's width in columns.
+        assert_eq!(wrap("本文档针对", 4), ["本文", "档针", "对"]);
+        // A wide character in a one-column cell still moves the cut on.
+        assert_eq!(wrap("中文", 1), ["中", "文"]);
+        let cells = [
+            ["共识、P2P".to_owned(), "x".to_owned()],
+            ["ab".to_owned(), "✅".to_owned()],
+        ];
+        let w = column_widths(&["#", "Gate"], &cells);
+        let rows: Vec<String> = cells.iter().map(|r| padded_row(r, &w)).collect();
+        assert_eq!(width(&rows[0]), width(&rows[1]), "{rows:?}");
     }
 }

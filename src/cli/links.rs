@@ -435,6 +435,16 @@ pub(crate) fn live_results(
             return live;
         }
     };
+    if checked.unfinished > 0 {
+        // Ctrl-C: what finished is in the cache (run_check wrote it); nothing else is done.
+        warn(&format!(
+            "interrupted: {} of {} URLs checked and cached, {} not checked",
+            checked.requested.len(),
+            checked.requested.len() + checked.unfinished,
+            checked.unfinished
+        ));
+        std::process::exit(INTERRUPTED.into());
+    }
     if checked.network_unavailable() {
         // Nothing was verified: gate 17 keeps its offline rule.
         warn(&format!(
@@ -477,7 +487,17 @@ struct Tally {
     from_cache: usize,
     requests: usize,
     network_unavailable: bool,
+    /// Links whose URL got no answer because the run was interrupted (Ctrl-C).
+    #[serde(skip_serializing_if = "is_zero")]
+    not_checked: usize,
 }
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// The exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it.
+const INTERRUPTED: u8 = 130;
 
 /// One link's verdict, as `--format json` and `markdown` list it.
 #[derive(serde::Serialize)]
@@ -521,16 +541,26 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
     };
     let mut tally = Tally {
         links: found.links.len(),
-        unique: checked.outcomes.len(),
+        unique: checked.outcomes.len() + checked.unfinished,
         excluded: before - found.links.len(),
         from_cache: checked.from_cache,
         requests: checked.requests,
         network_unavailable: checked.network_unavailable(),
         ..Tally::default()
     };
+    let interrupted = checked.unfinished > 0;
     let mut diags: Vec<Diagnostic> = found.problems.clone();
     let mut rows = Vec::new();
     for l in &found.links {
+        if interrupted
+            && l.target
+                .as_ref()
+                .is_ok_and(|t| !checked.outcomes.contains_key(t))
+        {
+            // Interrupted before its answer: neither a verdict nor a finding.
+            tally.not_checked += 1;
+            continue;
+        }
         let o = outcome_of(l, &checked, &link);
         let at = l.location.clone();
         let mut archived_to = None;
@@ -636,6 +666,12 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
         LinksFormat::Markdown => markdown(&rows, &tally, &found.problems),
     };
     super::print_out(&text);
+    if interrupted {
+        if args.pin_archives {
+            warn("interrupted: no archive URL was pinned; run again to pin them");
+        }
+        return INTERRUPTED;
+    }
     if args.pin_archives {
         match pin_archives(&found, &checked, &args.link) {
             Ok((n, files)) => {
@@ -663,6 +699,19 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
 
 fn summary_line(t: &Tally, elapsed: Duration) -> String {
     let plural = crate::report::human::plural;
+    let line = full_summary_line(t, elapsed);
+    if t.not_checked == 0 {
+        return line;
+    }
+    format!(
+        "interrupted: {line}; {} {} not checked (the results so far are cached)",
+        t.not_checked,
+        plural(t.not_checked, "link", "links")
+    )
+}
+
+fn full_summary_line(t: &Tally, elapsed: Duration) -> String {
+    let plural = crate::report::human::plural;
     format!(
         "{} {} ({} unique): {} ok, {} broken, {} archived, {} unverified, {} unreachable, {} excluded; {} from the cache, {} {} in {:.2}s",
         t.links,
@@ -689,11 +738,13 @@ fn human(
     quiet: bool,
 ) -> String {
     let mut out = String::new();
+    // One line index per file for all the findings (thousands for a long document).
+    let mut index = crate::position::Index::new(&found.texts);
     for d in diags {
         if quiet && !d.is_error() {
             continue;
         }
-        out.push_str(&crate::report::human::diagnostic(d, &found.texts, true));
+        out.push_str(&crate::report::human::render(d, &mut index, true));
         out.push_str("\n\n");
     }
     if tally.network_unavailable {
@@ -724,6 +775,12 @@ fn markdown(rows: &[Row], t: &Tally, problems: &[Diagnostic]) -> String {
     ));
     if t.network_unavailable {
         s.push_str("\n**Network unavailable**: no request got an answer; nothing was verified.\n");
+    }
+    if t.not_checked > 0 {
+        s.push_str(&format!(
+            "\n**Interrupted**: {} links were not checked; the results so far are cached.\n",
+            t.not_checked
+        ));
     }
     let bad: Vec<&Row> = rows.iter().filter(|r| r.verdict != "ok").collect();
     if !bad.is_empty() {

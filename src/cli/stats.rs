@@ -409,26 +409,24 @@ fn terminal(s: &Stats) -> String {
     let _ = writeln!(o, "{}: {} ({} questions)\n", s.path, s.title, s.questions);
     let m = &s.matrix;
     let corner = format!("{} \\ {}", m.rows_label, m.columns_label);
+    // Padded by display width: a cluster title in CJK takes two columns a character.
+    let width = crate::table::width;
     let first = s
         .matrix
         .rows
         .iter()
-        .map(|r| r.title.chars().count())
-        .chain([corner.chars().count(), 5])
+        .map(|r| width(&r.title))
+        .chain([width(&corner), 5])
         .max()
         .unwrap_or(10);
-    let widths: Vec<usize> = m
-        .column_titles
-        .iter()
-        .map(|t| t.chars().count().max(3))
-        .collect();
-    let _ = write!(o, "{corner:<first$}");
+    let widths: Vec<usize> = m.column_titles.iter().map(|t| width(t).max(3)).collect();
+    o.push_str(&crate::table::pad(&corner, first));
     for (t, w) in m.column_titles.iter().zip(&widths) {
-        let _ = write!(o, "  {t:>w$}");
+        let _ = write!(o, "  {}", crate::table::pad_left(t, *w));
     }
     let _ = writeln!(o, "  total");
     for r in &m.rows {
-        let _ = write!(o, "{:<first$}", r.title);
+        o.push_str(&crate::table::pad(&r.title, first));
         for (c, w) in r.counts.iter().zip(&widths) {
             let cell = if *c == 0 {
                 "-".to_owned()

@@ -1,6 +1,6 @@
 use std::collections::{BTreeMap, HashSet};
 
-use super::{Ctx, Level, Measurement, finding};
+use super::{Ctx, Level, Measurement, Repeats, finding};
 use crate::text;
 
 declare_gate! {
@@ -42,7 +42,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         }
     }
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    let mut undefined: BTreeMap<String, (usize, crate::diagnostic::Location)> = BTreeMap::new();
+    let mut undefined: Repeats<String> = Repeats::new();
     for (q, segments) in ctx.bank.questions.iter().zip(&ctx.segments) {
         for seg in segments {
             let t = seg.value;
@@ -55,10 +55,13 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 if defined.contains(&a) || defined.contains(text::acronym_stem(&a)) {
                     continue;
                 }
-                let entry = undefined
-                    .entry(a)
-                    .or_insert_with(|| (0, ctx.loc_in(q.file, t, range)));
-                entry.0 += 1;
+                undefined.add(a.clone(), || {
+                    finding(Level::Required, format!("acronym `{a}` is not defined"))
+                        .at(ctx.loc_in(q.file, t, range))
+                        .help(format!(
+                            "add `{a}` to a glossary entry's aliases, spell it out, or put code in backticks"
+                        ))
+                });
             }
         }
     }
@@ -68,22 +71,8 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         undefined.len()
     ));
     m.require(undefined.is_empty());
-    for (a, (count, loc)) in undefined {
-        let times = if count > 1 {
-            format!(" ({count} uses)")
-        } else {
-            String::new()
-        };
-        m.push(
-            finding(
-                Level::Required,
-                format!("acronym `{a}` is not defined{times}"),
-            )
-            .at(loc)
-            .help(format!(
-                "add `{a}` to a glossary entry's aliases, spell it out, or put code in backticks"
-            )),
-        );
+    for d in undefined.into_findings() {
+        m.push(d);
     }
     m
 }

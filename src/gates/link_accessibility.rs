@@ -2,7 +2,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Ctx, Level, Measurement, finding, question_texts};
+use super::{Ctx, Level, Measurement, Repeats, finding, question_texts};
 use crate::diagnostic::Location;
 use crate::model::{FileId, Sp};
 use crate::text::archive::{Snapshot, snapshot};
@@ -200,16 +200,30 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             );
         }
     }
-    // Links written in question text.
+    // Links written in question text. The same finding written many times (a link on
+    // every line of an answer) is one finding with a count.
+    let mut repeated: Repeats<String> = Repeats::new();
+    let mut report = |level: Level, message: String, loc: &Location, help: Option<&'static str>| {
+        repeated.add(message.clone(), || {
+            let d = finding(level, message).at(loc.clone());
+            match help {
+                Some(h) => d.help(h),
+                None => d,
+            }
+        });
+    };
     for q in &bank.questions {
         for (_, t) in question_texts(q) {
-            for m in crate::text::urls(&t.value) {
+            let found: Vec<regex::Match<'_>> = crate::text::urls(&t.value).collect();
+            let ranges: Vec<std::ops::Range<usize>> =
+                found.iter().map(regex::Match::range).collect();
+            let locs = ctx.locs_in(q.file, t, &ranges);
+            for (m, loc) in found.iter().zip(&locs) {
                 links += 1;
                 let u = m.as_str().trim_end_matches(['.', ',', ';']);
-                let loc: Location = ctx.loc_in(q.file, t, m.range());
                 if !well_formed_url(u) {
                     bad += 1;
-                    diags.push(finding(Level::Required, format!("malformed URL `{u}`")).at(loc));
+                    report(Level::Required, format!("malformed URL `{u}`"), loc, None);
                 } else if let Some(doi) = u
                     .strip_prefix("https://doi.org/")
                     .or_else(|| u.strip_prefix("http://doi.org/"))
@@ -222,10 +236,13 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                         archived += 1;
                     } else {
                         partial += 1;
-                        diags.push(
-                            finding(Level::Preferred, format!("archive link {u} names no snapshot (its timestamp is not 14 digits)"))
-                                .at(loc)
-                                .help("run `qbank links`, then copy the snapshot URL it resolves to"),
+                        report(
+                            Level::Preferred,
+                            format!(
+                                "archive link {u} names no snapshot (its timestamp is not 14 digits)"
+                            ),
+                            loc,
+                            Some("run `qbank links`, then copy the snapshot URL it resolves to"),
                         );
                     }
                 } else {
@@ -233,14 +250,17 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                         Some(true) => live += 1,
                         Some(false) => {
                             dead += 1;
-                            diags.push(finding(Level::Required, format!("dead link {u}")).at(loc));
+                            report(Level::Required, format!("dead link {u}"), loc, None);
                         }
                         None => {
                             unverified += 1;
-                            diags.push(
-                                finding(Level::Preferred, format!("link {u} was not checked live and has no archived copy"))
-                                    .at(loc)
-                                    .help("cite a reference with a DOI or archive instead, or run `qbank check --online`"),
+                            report(
+                                Level::Preferred,
+                                format!("link {u} was not checked live and has no archived copy"),
+                                loc,
+                                Some(
+                                    "cite a reference with a DOI or archive instead, or run `qbank check --online`",
+                                ),
                             );
                         }
                     }
@@ -248,6 +268,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             }
         }
     }
+    diags.extend(repeated.into_findings());
     let mode = if ctx.links.is_some() {
         "checked live"
     } else {

@@ -474,6 +474,69 @@ impl Ctx<'_> {
         }
     }
 
+    /// [`Ctx::loc_in`] for each of `ranges` of one text value, given in increasing order
+    /// (a regex's matches): each search goes on from where the previous one ended, and
+    /// line and column are counted on from there, so locating every match of a value is
+    /// linear in its length, where [`Ctx::loc_in`] per match is quadratic (a value of
+    /// thousands of URLs). A range out of order, or not found, falls back to [`Ctx::loc_in`].
+    pub(crate) fn locs_in(
+        &self,
+        file: FileId,
+        value: &Sp<String>,
+        ranges: &[Range<usize>],
+    ) -> Vec<Location> {
+        let Some(src) = self.bank.sources.get(file) else {
+            return vec![self.loc(file, value.pos); ranges.len()];
+        };
+        let text: &str = &src.text;
+        let path = self.bank.sources.path(file);
+        // The file is searched from here, the value from `value_from`.
+        let mut from = (value.pos.offset as usize).min(text.len());
+        let mut value_from = 0;
+        // Line and column of byte `counted` of the file, carried forward.
+        let (mut counted, mut line, mut col) = (0usize, 1u32, 1u32);
+        let mut out = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            let needle = value.value.get(r.clone()).unwrap_or_default();
+            let found = (!needle.is_empty() && r.start >= value_from)
+                .then(|| {
+                    let before = value
+                        .value
+                        .get(value_from..r.start)
+                        .map_or(0, |b| b.matches(needle).count());
+                    text.get(from..)?
+                        .match_indices(needle)
+                        .nth(before)
+                        .map(|(i, _)| from + i)
+                })
+                .flatten();
+            let Some(at) = found else {
+                out.push(self.loc_in(file, value, r.clone()));
+                continue;
+            };
+            if at < counted {
+                (counted, line, col) = (0, 1, 1);
+            }
+            let between = &text[counted..at];
+            match between.rfind('\n') {
+                Some(nl) => {
+                    let lines = between.bytes().filter(|&b| b == b'\n').count();
+                    line = line.saturating_add(u32::try_from(lines).unwrap_or(u32::MAX));
+                    col = u32::try_from(between[nl + 1..].chars().count() + 1).unwrap_or(u32::MAX);
+                }
+                None => {
+                    let n = u32::try_from(between.chars().count()).unwrap_or(u32::MAX);
+                    col = col.saturating_add(n);
+                }
+            }
+            counted = at;
+            out.push(Location::at(path.clone(), line, col).with_len(needle.len()));
+            from = at + needle.len();
+            value_from = r.end;
+        }
+        out
+    }
+
     /// Whether `text` holds a figure with its unit (`figure_patterns`).
     pub fn has_figure(&self, text: &str) -> bool {
         self.figures.iter().any(|re| re.is_match(text))
@@ -696,6 +759,46 @@ pub(crate) fn share(part: usize, whole: usize) -> f64 {
 }
 
 /// A diagnostic for a gate: error for required checks, warning for preferred ones.
+/// Findings that repeat, collapsed into one finding per key with a count: the first
+/// occurrence of a key keeps its place and its finding, later ones are only counted, and
+/// a finding met more than once ends "(N uses)". Gate 19 collapses the uses of an
+/// undefined acronym; gate 17 the same link finding written many times.
+pub(crate) struct Repeats<K> {
+    seen: std::collections::BTreeMap<K, (usize, Diagnostic)>,
+}
+
+impl<K: Ord> Repeats<K> {
+    pub(crate) fn new() -> Repeats<K> {
+        Repeats {
+            seen: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Counts one occurrence of `key`; `first` makes its finding, the first time only.
+    pub(crate) fn add(&mut self, key: K, first: impl FnOnce() -> Diagnostic) {
+        self.seen.entry(key).or_insert_with(|| (0, first())).0 += 1;
+    }
+
+    /// How many different keys were met.
+    pub(crate) fn len(&self) -> usize {
+        self.seen.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.seen.is_empty()
+    }
+
+    /// One finding per key, in key order, with its count when above one.
+    pub(crate) fn into_findings(self) -> impl Iterator<Item = Diagnostic> {
+        self.seen.into_values().map(|(count, mut d)| {
+            if count > 1 {
+                d.message.push_str(&format!(" ({count} uses)"));
+            }
+            d
+        })
+    }
+}
+
 pub(crate) fn finding(level: Level, message: impl Into<String>) -> Diagnostic {
     let severity = match level {
         Level::Required => Severity::Error,
@@ -762,5 +865,72 @@ mod tests {
             ctx.placeholders.find(&copy.value)
         );
         assert!(ctx.placeholder_in(&Sp::bare("TBD".to_owned())).is_some());
+    }
+
+    /// The minimal fixture bank with `lines` written at the start of its answer.
+    fn bank_with_answer_lines(lines: &str) -> (tempfile::TempDir, Bank) {
+        let fixture =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/minimal");
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("questions")).expect("mkdir");
+        std::fs::copy(fixture.join("bank.yaml"), dir.path().join("bank.yaml")).expect("copy");
+        let q = std::fs::read_to_string(fixture.join("questions/q.yaml")).expect("fixture");
+        let q = q.replacen("answer: |\n", &format!("answer: |\n{lines}"), 1);
+        std::fs::write(dir.path().join("questions/q.yaml"), q).expect("write");
+        let bank = crate::load::load_bank(dir.path())
+            .bank
+            .expect("the bank loads");
+        (dir, bank)
+    }
+
+    #[test]
+    fn locs_in_finds_each_match_where_loc_in_does() {
+        let (_dir, bank) = bank_with_answer_lines(
+            "  共识 https://a.example/x and https://a.example/x again\n  ✅ https://b.example/中文 https://a.example/x\n  https://a.example/x\n",
+        );
+        let ctx = Ctx::new(&bank, Date::constant(2026, 11, 25), None);
+        let q = &bank.questions[0];
+        let answer = &q.answer;
+        let ranges: Vec<Range<usize>> = crate::text::urls(&answer.value)
+            .map(|m| m.range())
+            .collect();
+        assert_eq!(ranges.len(), 5);
+        let one_by_one: Vec<Location> = ranges
+            .iter()
+            .map(|r| ctx.loc_in(q.file, answer, r.clone()))
+            .collect();
+        assert_eq!(ctx.locs_in(q.file, answer, &ranges), one_by_one);
+        // Every occurrence of the repeated URL has its own place.
+        let places: std::collections::HashSet<(u32, u32)> =
+            one_by_one.iter().map(|l| (l.line, l.col)).collect();
+        assert_eq!(places.len(), 5, "{one_by_one:?}");
+        assert_eq!((one_by_one[0].line, one_by_one[0].col), (8, 6));
+        // Out of order, each range falls back to the search from the value's start.
+        let reversed: Vec<Range<usize>> = ranges.iter().rev().cloned().collect();
+        let mut expected = one_by_one.clone();
+        expected.reverse();
+        assert_eq!(ctx.locs_in(q.file, answer, &reversed), expected);
+    }
+
+    #[test]
+    fn repeats_collapse_into_one_finding_with_a_count() {
+        let mut r: Repeats<String> = Repeats::new();
+        for (key, line) in [("a", 1), ("b", 2), ("a", 3), ("a", 4)] {
+            r.add(key.to_owned(), || {
+                finding(Level::Preferred, format!("finding {key}")).at(Location::at("f", line, 1))
+            });
+        }
+        assert_eq!(r.len(), 2);
+        let found: Vec<(String, u32)> = r
+            .into_findings()
+            .map(|d| (d.message, d.location.expect("located").line))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("finding a (3 uses)".to_owned(), 1),
+                ("finding b".to_owned(), 2)
+            ]
+        );
     }
 }

@@ -71,11 +71,14 @@ pub(crate) trait Checker: Send + Sync + 'static {
 
 /// Checks every URL (each once) with `checker`, calling `done` after each one. Limits on
 /// concurrency are the checker's: every URL is started at once and waits its turn there.
+/// When `stop` completes first (Ctrl-C), the outcomes that finished are returned and the
+/// rest dropped; the flag says whether that happened with URLs still unanswered.
 pub async fn check_all<C: Checker>(
     checker: Arc<C>,
     urls: Vec<String>,
     done: impl Fn(&str, &Outcome),
-) -> HashMap<String, Outcome> {
+    stop: impl std::future::Future<Output = ()>,
+) -> (HashMap<String, Outcome>, bool) {
     let mut set = tokio::task::JoinSet::new();
     let unique: HashSet<String> = urls.into_iter().collect();
     for url in unique {
@@ -86,13 +89,26 @@ pub async fn check_all<C: Checker>(
         });
     }
     let mut out = HashMap::new();
-    while let Some(res) = set.join_next().await {
-        if let Ok((url, outcome)) = res {
-            done(&url, &outcome);
-            out.insert(url, outcome);
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        tokio::select! {
+            // `stop` first, so that it listens (Ctrl-C) before any answer is awaited.
+            biased;
+            // What finished is kept; what did not is dropped unanswered.
+            () = &mut stop => {
+                set.abort_all();
+                return (out, !set.is_empty());
+            }
+            res = set.join_next() => match res {
+                Some(Ok((url, outcome))) => {
+                    done(&url, &outcome);
+                    out.insert(url, outcome);
+                }
+                Some(Err(_)) => {}
+                None => return (out, false),
+            },
         }
     }
-    out
 }
 
 /// True for addresses that must not be requested without `--allow-private`: loopback,
@@ -615,8 +631,42 @@ mod tests {
                 "https://a.example/dead".into(),
             ],
             |_, _| calls.set(calls.get() + 1),
+            std::future::pending(),
         ));
         assert_eq!(calls.get(), 2);
-        assert_eq!(out["https://a.example/dead"], Outcome::Dead { code: 404 });
+        assert!(!out.1, "not interrupted");
+        assert_eq!(out.0["https://a.example/dead"], Outcome::Dead { code: 404 });
+    }
+
+    /// Answers `https://a.example/` at once and never answers any other URL.
+    struct Stuck;
+
+    impl Checker for Stuck {
+        async fn check(&self, url: &str) -> Outcome {
+            if url != "https://a.example/" {
+                std::future::pending::<()>().await;
+            }
+            Outcome::Ok {
+                code: 200,
+                url: None,
+            }
+        }
+    }
+
+    #[test]
+    fn a_stop_keeps_what_finished() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let (out, interrupted) = rt.block_on(check_all(
+            Arc::new(Stuck),
+            vec!["https://a.example/".into(), "https://b.example/".into()],
+            |_, _| {},
+            async { tokio::time::sleep(std::time::Duration::from_millis(200)).await },
+        ));
+        assert!(interrupted);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert!(out.contains_key("https://a.example/"));
     }
 }

@@ -156,12 +156,14 @@ pub(crate) fn from_bank(bank: &Bank, doi_resolver: &str) -> Vec<Link> {
 pub(crate) fn from_markdown(path: &Path, text: &str) -> Vec<Link> {
     use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
     let mut out = Vec::new();
+    // A line index: a document of thousands of links is located in linear time.
+    let lines = crate::position::Lines::new(text);
     let mut push = |url: &str, offset: usize| {
         let url = url.trim();
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return;
         }
-        let (line, col) = crate::text::line_col(text, offset);
+        let (line, col) = lines.line_col(offset);
         out.push(Link {
             written: url.to_owned(),
             target: target(url),

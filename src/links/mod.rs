@@ -26,6 +26,15 @@ pub(crate) struct Checked {
     /// The URLs requested in this run (not answered from the cache), sorted.
     pub requested: Vec<String>,
     pub elapsed: Duration,
+    /// URLs left unanswered because the run was interrupted (Ctrl-C); 0 when it was not.
+    pub unfinished: usize,
+}
+
+/// Completes on Ctrl-C (SIGINT); never, where the signal cannot be listened for.
+async fn interrupt() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
 }
 
 /// Checks every URL in `targets` (duplicates once), answering from `cache` what was checked
@@ -66,8 +75,18 @@ pub(crate) fn check_targets(
             .build()
             .map_err(|e| format!("could not start the async runtime: {e}"))?;
         let checker = Arc::new(check::HttpChecker::new(opts.clone())?);
-        let found = runtime.block_on(check::check_all(checker.clone(), todo, |_, _| tick()));
+        let (found, interrupted) = runtime.block_on(check::check_all(
+            checker.clone(),
+            todo.clone(),
+            |_, _| tick(),
+            interrupt(),
+        ));
         checked.requests = checker.requests();
+        if interrupted {
+            checked.unfinished = todo.len() - found.len();
+            // Requests still in flight (a name being resolved) are not waited for.
+            runtime.shutdown_background();
+        }
         let now = jiff::Timestamp::now();
         for (url, outcome) in found {
             cache.insert(&url, &outcome, now);

@@ -348,6 +348,16 @@ pub(crate) fn check(input: &Input, opts: &Options<'_>, keep_bank: bool) -> Check
             (report, crate::report::texts_of(&sources), bank, Vec::new())
         }
     };
+    // Every location moved onto its file's text once, before any format sees it.
+    crate::position::fit_all(
+        report.diagnostics.iter_mut().chain(
+            report
+                .gates
+                .iter_mut()
+                .flat_map(|g| g.diagnostics.iter_mut()),
+        ),
+        &texts,
+    );
     if let Some(sel) = opts.selection {
         let names = bank
             .as_ref()

@@ -10,6 +10,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet}
 
 use super::{BankReport, Formatter, Style, Texts, Totals};
 use crate::diagnostic::{Diagnostic, Severity, display_path};
+use crate::position::Index;
 
 /// Renders one diagnostic. `styled` adds ANSI colour (stripped later when not wanted).
 pub(crate) fn diagnostic(
@@ -17,6 +18,11 @@ pub(crate) fn diagnostic(
     texts: &HashMap<PathBuf, Arc<str>>,
     styled: bool,
 ) -> String {
+    render(d, &mut Index::new(texts), styled)
+}
+
+/// [`diagnostic`], resolving its location through `index` (built once for many).
+pub(crate) fn render(d: &Diagnostic, index: &mut Index<'_>, styled: bool) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -31,20 +37,15 @@ pub(crate) fn diagnostic(
     let mut origin_only = None;
     let mut snippet = None;
     if let (Some(loc), Some(path)) = (&d.location, &path_text) {
-        let line_text = (loc.line > 0)
-            .then(|| texts.get(&loc.file))
-            .flatten()
-            .and_then(|t| t.lines().nth(loc.line as usize - 1));
-        match line_text {
-            Some(line) => {
-                let line = line.trim_end_matches('\r');
-                let start = byte_of_col(line, loc.col);
-                let end = (start + (loc.len as usize).max(1)).min(line.len().max(start));
+        // The one place positions become bytes (`crate::position`): the marked range is
+        // on character boundaries whatever the location holds.
+        match index.resolve(loc) {
+            Some(r) => {
                 snippet = Some(
-                    Snippet::source(line)
-                        .line_start(loc.line as usize)
+                    Snippet::source(r.line_text)
+                        .line_start(r.line as usize)
                         .path(path.as_str())
-                        .annotation(AnnotationKind::Primary.span(start..end.max(start))),
+                        .annotation(AnnotationKind::Primary.span(r.bytes)),
                 );
             }
             None => origin_only = Some(loc.clone()),
@@ -86,16 +87,6 @@ pub(crate) fn diagnostic(
         Renderer::plain()
     };
     renderer.render(&report)
-}
-
-/// The byte index of 1-based character column `col` in `line`.
-fn byte_of_col(line: &str, col: u32) -> usize {
-    if col <= 1 {
-        return 0;
-    }
-    line.char_indices()
-        .nth(col as usize - 1)
-        .map_or(line.len(), |(i, _)| i)
 }
 
 /// The run's one-line summary: banks, gate results, findings.
@@ -164,8 +155,8 @@ impl Human {
         }
     }
 
-    fn push_diagnostic(&mut self, d: &Diagnostic, texts: &Texts) {
-        self.diagnostics.push_str(&diagnostic(d, texts, true));
+    fn push_diagnostic(&mut self, d: &Diagnostic, index: &mut Index<'_>) {
+        self.diagnostics.push_str(&render(d, index, true));
         self.diagnostics.push_str("\n\n");
     }
 }
@@ -173,8 +164,9 @@ impl Human {
 impl Formatter for Human {
     fn start(&mut self, _out: &mut String, general: &[Diagnostic], _banks: usize) {
         let none = Texts::new();
+        let mut index = Index::new(&none);
         for d in general {
-            self.push_diagnostic(d, &none);
+            self.push_diagnostic(d, &mut index);
         }
     }
 
@@ -182,8 +174,9 @@ impl Formatter for Human {
         if !b.gates.is_empty() && !self.style.quiet {
             table(out, b, self.style.width);
         }
+        let mut index = Index::new(texts);
         for d in b.all_diagnostics() {
-            self.push_diagnostic(d, texts);
+            self.push_diagnostic(d, &mut index);
         }
     }
 

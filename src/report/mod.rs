@@ -12,6 +12,8 @@ pub(crate) mod human;
 pub(crate) mod json;
 mod junit;
 mod markdown;
+#[cfg(test)]
+mod proptests;
 mod sarif;
 pub(crate) mod select;
 

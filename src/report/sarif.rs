@@ -218,7 +218,12 @@ fn render(
         .rules(rules)
         .build();
     let tool = sarif::Tool::builder().driver(driver).build();
-    let run = sarif::Run::builder().tool(tool).results(results).build();
+    // Columns count characters (`crate::position`), which SARIF calls code points.
+    let run = sarif::Run::builder()
+        .tool(tool)
+        .results(results)
+        .column_kind(serde_json::Value::from("unicodeCodePoints"))
+        .build();
     let doc = sarif::Sarif::builder()
         .version(sarif::Version::V2_1_0.to_string())
         .schema(sarif::SCHEMA_URL)

@@ -845,3 +845,56 @@ fn qbank_rubric_with_archive_host(host: &str) -> String {
     re.replace(&text, format!("archive_hosts: [{host}, "))
         .into_owned()
 }
+
+/// Ctrl-C while a link hangs: the link that was answered is kept (in the cache and in a
+/// partial summary), the hanging one is reported as not checked, and the exit code is
+/// 130. The SIGINT is sent only once the server has seen both requests and answered one.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_keeps_what_finished() {
+    let s = Server::start(standard);
+    let d = doc(&s, &["/ok", "/hang"]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_qbank"))
+        .current_dir(d.path())
+        .args(["links", "doc.md", "--allow-private", "--timeout", "60s"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("qbank starts");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while s.hits_on("/ok").is_empty() || s.hits_on("/hang").is_empty() {
+        assert!(Instant::now() < deadline, "the requests never came");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The answer to /ok is a few bytes on the loopback; give it time to be read.
+    std::thread::sleep(Duration::from_millis(500));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().expect("wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("qbank did not stop on SIGINT");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("output");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("interrupted: 2 links (2 unique): 1 ok"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 link not checked"), "{stdout}");
+    assert!(
+        !stdout.contains("/hang"),
+        "no verdict for the unanswered link: {stdout}"
+    );
+    let cache = std::fs::read_to_string(d.path().join(".qbank/cache.json")).expect("cache written");
+    assert!(cache.contains(&s.url("/ok")), "{cache}");
+    assert!(!cache.contains("/hang"), "{cache}");
+}
