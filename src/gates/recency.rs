@@ -15,7 +15,9 @@ declare_gate! {
     ///   warning.
     ///
     /// A source dated by year only counts as published on the last day of that year, a
-    /// month on its last day: the latest date the value can mean.
+    /// month on its last day: the latest date the value can mean. A work listed twice
+    /// counts once (`duplicate-source`, gate 13). An `as_of` date after today is a
+    /// `future-as-of` warning: recency measured from the future flatters every source.
     ///
     /// ## Why it matters
     /// Performance advice ages: kernel, runtime and database behaviour change, and

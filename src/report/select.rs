@@ -43,6 +43,10 @@ pub(crate) const CODES: &[(&str, &str)] = &[
     ),
     ("config", "a qbank.toml that cannot be read"),
     (
+        "conflicting-identifier",
+        "one DOI or ISBN given to two reference entries with different titles",
+    ),
+    (
         "contradicted-claim",
         "a document's own Validation Results row that the measurement contradicts",
     ),
@@ -52,9 +56,18 @@ pub(crate) const CODES: &[(&str, &str)] = &[
     ),
     ("duplicate-id", "an id used twice in one bank"),
     ("duplicate-key", "a YAML mapping that names a key twice"),
+    (
+        "duplicate-source",
+        "one work (same DOI, ISBN, URL, or title, first author and year) or tool listed under two ids",
+    ),
     ("empty-file", "a file holding no YAML document"),
     ("encoding", "a file that is not valid UTF-8"),
     ("file-too-large", "a file larger than a bank file may be"),
+    ("future-as-of", "a bank whose `as_of` date is after today"),
+    (
+        "future-date",
+        "a source, citation or tool release dated after the bank's `as_of` date",
+    ),
     (
         "invalid-date",
         "a date not written as YYYY-MM-DD (or YYYY-MM)",
@@ -66,6 +79,10 @@ pub(crate) const CODES: &[(&str, &str)] = &[
     ),
     ("invalid-value", "a value outside the allowed ones"),
     ("io", "a path that cannot be read"),
+    (
+        "language-mismatch",
+        "a reference tagged [ZH] with no CJK text in its title or container, or tagged [EN] with a CJK title",
+    ),
     ("missing-field", "a required field left out"),
     ("missing-questions", "a bank without a questions/ folder"),
     ("missing-title", "a markdown document without a title"),
@@ -87,6 +104,14 @@ pub(crate) const CODES: &[(&str, &str)] = &[
         "a broken symbolic link outside every bank, skipped (shown with --verbose)",
     ),
     ("stale-as-of", "a bank whose `as_of` date is old"),
+    (
+        "swallowed-diagram",
+        "a mermaid diagram inside a code block that a stray fence left open",
+    ),
+    (
+        "swallowed-question",
+        "a question inside a code block that a stray fence left open",
+    ),
     (
         "symlink-loop",
         "a symbolic link that points back to a folder above it",
