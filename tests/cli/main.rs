@@ -22,3 +22,4 @@ mod rubrics;
 mod schema;
 mod shard;
 mod shipped;
+mod sources;
