@@ -67,6 +67,9 @@ codes! {
     Config = "config", Error,
         "a qbank.toml that cannot be read, or a setting that names nothing",
         "fix the line shown; `qbank check --show-settings` prints the settings in force";
+    ConflictingIdentifier = "conflicting-identifier", Error,
+        "one DOI or ISBN given to two reference entries with different titles",
+        "check which title the identifier belongs to and correct the other entry";
     ContradictedClaim = "contradicted-claim", Warning,
         "a document's own Validation Results row that the measurement contradicts",
         "correct the row, or fix the content until the measurement agrees";
@@ -85,6 +88,9 @@ codes! {
     DuplicateSlug = "duplicate-slug", Error,
         "two banks of one run with the same slug, whose outputs would overwrite each other",
         "give one of the banks another `slug:` in its bank.yaml";
+    DuplicateSource = "duplicate-source", Error,
+        "one work (same DOI, ISBN, URL, or title, first author and year) or tool listed under two ids",
+        "keep one entry and cite it by its id everywhere";
     EmptyFile = "empty-file", Error,
         "a file holding no YAML document",
         "write the file's content, or delete it";
@@ -97,6 +103,12 @@ codes! {
     FileTooLarge = "file-too-large", Error,
         "a file larger than a bank file may be",
         "split the file, or remove what does not belong in a bank";
+    FutureAsOf = "future-as-of", Warning,
+        "a bank whose `as_of` date is after today",
+        "set `as_of` to the date the bank was last reviewed";
+    FutureDate = "future-date", Error,
+        "a source, citation or tool release dated after the bank's `as_of` date",
+        "correct the date, or move `as_of` forward after reviewing the references";
     InvalidDate = "invalid-date", Error,
         "a date not written as YYYY-MM-DD (or YYYY-MM)",
         "write the date as YYYY-MM-DD";
@@ -112,6 +124,9 @@ codes! {
     Io = "io", Error,
         "a path that cannot be read or written",
         "check that the path exists and that its permissions allow it";
+    LanguageMismatch = "language-mismatch", Warning,
+        "a reference tagged [ZH] with no CJK text in its title or container, or tagged [EN] with a CJK title",
+        "tag the entry with the language its text is written in";
     MetadataDisagrees = "metadata-disagrees", Warning,
         "a `<!-- qbank: -->` comment that disagrees with the visible text",
         "make the comment and the text say the same, or delete the comment";
@@ -148,6 +163,9 @@ codes! {
     StaleAsOf = "stale-as-of", Warning,
         "a bank whose `as_of` date is old",
         "review the references and update `as_of`, or pin a date with --as-of";
+    SwallowedDiagram = "swallowed-diagram", Warning,
+        "a mermaid diagram inside a code block that a stray fence left open",
+        "close the code fence above the diagram";
     SwallowedQuestion = "swallowed-question", Warning,
         "a question heading inside an unclosed code fence, so the question is lost",
         "close the code fence above the heading";

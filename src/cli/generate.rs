@@ -377,7 +377,11 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
         let text = match (kind, previous) {
             ("merge", Some(prev)) => document::extract(&reply.text)
                 .and_then(|r| document::splice(&prev.text, &r))
-                .map(|s| document::Outline::parse(&s.text).without_section("validation results")),
+                // The claims go (qbank measures the gates); the heading stays for the
+                // document's own Contents link to it.
+                .map(|s| {
+                    document::Outline::parse(&s.text).without_section_body("validation results")
+                }),
             _ => document::extract(&reply.text)
                 .filter(|d| !document::Outline::parse(d).questions.is_empty()),
         };

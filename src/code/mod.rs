@@ -129,6 +129,9 @@ pub(crate) enum Verdict {
     },
     /// qbank has no parser for the block's language.
     NotVerified,
+    /// The block parses, but its whole document is one scalar (prose that happens to be
+    /// valid YAML or JSON): no structure, so not code.
+    Scalar,
 }
 
 impl Verdict {
@@ -268,24 +271,36 @@ fn mask_templates(code: &str) -> Option<String> {
 
 /// YAML, every document of a `---` stream, with Go-template actions masked.
 fn yaml(code: &str) -> Verdict {
+    use serde_saphyr::granit_parser::Event;
     use serde_saphyr::granit_parser::Parser;
     let masked = mask_templates(code);
     let text = masked.as_deref().unwrap_or(code);
+    let (mut scalars, mut collections) = (0usize, 0usize);
     for event in Parser::new_from_str(text) {
-        if let Err(e) = event {
-            let m = e.marker();
-            let mut message = e.kind().to_string();
-            if message.is_empty() {
-                message = "YAML syntax error".to_owned();
+        match event {
+            Err(e) => {
+                let m = e.marker();
+                let mut message = e.kind().to_string();
+                if message.is_empty() {
+                    message = "YAML syntax error".to_owned();
+                }
+                return Verdict::failed(m.line(), Some(m.col() + 1), message);
             }
-            return Verdict::failed(m.line(), Some(m.col() + 1), message);
+            Ok((Event::MappingStart(..) | Event::SequenceStart(..), _)) => collections += 1,
+            Ok((Event::Scalar(..), _)) => scalars += 1,
+            Ok(_) => {}
         }
     }
-    Verdict::Parsed
+    if collections == 0 && scalars > 0 {
+        Verdict::Scalar
+    } else {
+        Verdict::Parsed
+    }
 }
 
 fn json(code: &str) -> Verdict {
-    match serde_json::from_str::<serde::de::IgnoredAny>(code) {
+    match serde_json::from_str::<serde_json::Value>(code) {
+        Ok(v) if !(v.is_object() || v.is_array()) => Verdict::Scalar,
         Ok(_) => Verdict::Parsed,
         Err(e) => {
             let message = e.to_string();
@@ -436,6 +451,29 @@ mod tests {
         // A later document of a stream is parsed too.
         let (line, _, _) = fails("yaml", "a: 1\n---\nb: \"x\n");
         assert!(line >= 3);
+    }
+
+    #[test]
+    fn one_scalar_is_prose_not_code() {
+        // A sentence parses as a YAML plain scalar, over several lines too.
+        assert_eq!(
+            verify(
+                "yaml",
+                "Raise the pool size until p99 drops\nthen watch the queue\n"
+            ),
+            Verdict::Scalar
+        );
+        assert_eq!(
+            verify("yaml", "---\nplain words\n---\nmore words\n"),
+            Verdict::Scalar
+        );
+        assert_eq!(verify("json", "\"just a string\""), Verdict::Scalar);
+        assert_eq!(verify("json", "42"), Verdict::Scalar);
+        // Structure is code, however small.
+        parses("yaml", "- one\n");
+        parses("yaml", "---\nplain words\n---\nkey: value\n");
+        parses("json", "[1]");
+        parses("json", "{}");
     }
 
     #[test]

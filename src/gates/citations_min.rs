@@ -8,7 +8,10 @@ declare_gate! {
     /// (default 20, scaled above 30 questions). Complete: authors, year, title, container
     /// or publisher, DOI or URL, and a language tag. The language mix is reported against
     /// the rubric's targets (default ~60/30/10 EN/ZH/other); a share off by more than the
-    /// tolerance (default 15 points) is a warning.
+    /// tolerance (default 15 points) is a warning. A work listed twice counts once
+    /// (`duplicate-source`), and a citation counts in the language its text shows: a `ZH`
+    /// tag on a title and container without CJK text counts as EN, an `EN` tag on a CJK
+    /// title as that language (`language-mismatch`; the evidence says how many).
     ///
     /// ## Why it matters
     /// Citations are the evidence behind the answers; the language mix keeps the bank
@@ -31,7 +34,16 @@ declare_gate! {
 
 fn check(ctx: &Ctx<'_>) -> Measurement {
     let min = ctx.scaled(ctx.rubric.references.citations()) as usize;
-    let list = &ctx.bank.citations;
+    let nl = ctx.bank.literature.len();
+    let list: Vec<&crate::model::Source> = ctx
+        .bank
+        .citations
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !ctx.works.source_is_repeat(nl + i))
+        .map(|(_, s)| s)
+        .collect();
+    let repeats = ctx.bank.citations.len() - list.len();
     let mix = &ctx.rubric.languages;
     let entries: Vec<Entry<'_>> = list
         .iter()
@@ -48,7 +60,8 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 file: s.file,
                 label: format!("citation `{}`", s.id.value),
                 missing,
-                texts: crate::model::EntryTexts::texts(s),
+                problem: None,
+                texts: crate::model::EntryTexts::texts(*s),
             }
         })
         .collect();
@@ -64,12 +77,13 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         .map(|t| t.lang.to_uppercase())
         .filter(|l| l != "OTHER")
         .collect();
+    // The language the text shows, where the tag says otherwise (`language-mismatch`).
+    let retagged = list
+        .iter()
+        .filter(|s| super::sources::lang_mismatch(s).is_some())
+        .count();
     let lang_of = |s: &crate::model::Source| -> String {
-        let l = s
-            .lang
-            .as_ref()
-            .map(|l| l.value.to_uppercase())
-            .unwrap_or_default();
+        let l = super::sources::shown_lang(s).unwrap_or_default();
         if named.contains(&l) {
             l
         } else {
@@ -96,6 +110,16 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         list.len(),
         parts.join(" ")
     );
+    if repeats > 0 {
+        m.evidence
+            .push_str(&format!("; {repeats} repeated, counted once"));
+    }
+    if retagged > 0 {
+        m.evidence.push_str(&format!(
+            "; languages as the text shows ({retagged} tag{} not borne out)",
+            if retagged == 1 { "" } else { "s" }
+        ));
+    }
     m.prefer(off.is_empty());
     if !off.is_empty() {
         m.push(

@@ -9,6 +9,18 @@ declare_gate! {
     /// book, editors), year, title, and a
     /// publisher or container. Incomplete entries are warnings.
     ///
+    /// One work, one entry. Literature and citations are identified by their normalised
+    /// DOI (a `doi:` field or a doi.org URL, lower-case, without prefix), ISBN (written
+    /// in any field; ISBN-10 converted to ISBN-13), URL (without scheme, `www.`, fragment
+    /// or trailing slash) and normalised title + first author's family name + year. Two
+    /// entries sharing one of these, with titles that agree (equal, or one the other with
+    /// a subtitle; a leading article ignored), are one work: gates 13-16 count it once,
+    /// and the second is a `duplicate-source` error naming the first (a warning when one
+    /// is literature and the other a citation). One DOI or ISBN on two different titles
+    /// is a `conflicting-identifier` error at both. One URL on two different titles says
+    /// nothing (a blog's home page given for two posts): no finding. A source dated
+    /// (`date`, else `year`) after the bank's `as_of` date is a `future-date` error.
+    ///
     /// ## Why it matters
     /// Further reading is only useful when a reader can find the exact work and edition.
     ///
@@ -50,11 +62,14 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         .bank
         .literature
         .iter()
-        .map(|s| Entry {
+        .enumerate()
+        .filter(|(i, _)| !ctx.works.source_is_repeat(*i))
+        .map(|(_, s)| Entry {
             id: &s.id,
             file: s.file,
             label: format!("literature `{}`", s.id.value),
             missing: missing_literature_fields(s),
+            problem: None,
             texts: crate::model::EntryTexts::texts(s),
         })
         .collect();
@@ -64,5 +79,10 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     };
     let (mut m, complete) = measure(ctx, &list, min, &entries);
     m.evidence = format!("{} sources, {complete} complete (min {min})", entries.len());
+    let repeats = ctx.bank.literature.len() - entries.len();
+    if repeats > 0 {
+        m.evidence
+            .push_str(&format!("; {repeats} repeated, counted once"));
+    }
     m
 }

@@ -11,6 +11,8 @@ pub(crate) struct Entry<'a> {
     /// How the entry is named in messages: "glossary entry `G3` (RPS/TPS/QPS)".
     pub label: String,
     pub missing: Vec<&'static str>,
+    /// What else keeps the entry from counting (a circular definition), said in full.
+    pub problem: Option<String>,
     /// The entry's prose, field by field: a placeholder in any field makes it incomplete.
     pub texts: Vec<(&'static str, &'a str)>,
 }
@@ -43,16 +45,18 @@ pub(crate) fn measure(
                 .at(ctx.loc(e.file, e.id.pos))
                 .help("write the entry itself; placeholder text satisfies no gate"),
             );
-        } else if e.missing.is_empty() {
+        } else if e.missing.is_empty() && e.problem.is_none() {
             complete += 1;
         } else {
+            let mut what = Vec::new();
+            if !e.missing.is_empty() {
+                what.push(format!("lacks {}", e.missing.join(", ")));
+            }
+            what.extend(e.problem.clone());
             m.push(
-                finding(
-                    Level::Preferred,
-                    format!("{} lacks {}", e.label, e.missing.join(", ")),
-                )
-                .at(ctx.loc(e.file, e.id.pos))
-                .help("fill the missing fields"),
+                finding(Level::Preferred, format!("{} {}", e.label, what.join("; ")))
+                    .at(ctx.loc(e.file, e.id.pos))
+                    .help("fill the missing fields"),
             );
         }
     }

@@ -64,6 +64,7 @@ mod refs_index;
 pub use refs_index::RefIndex;
 mod risk_mitigation;
 mod self_review;
+pub(crate) mod sources;
 mod tools_min;
 mod tradeoffs;
 
@@ -273,6 +274,8 @@ pub struct Ctx<'a> {
     /// Per question (document order): its prose fields, masked and with references.
     pub segments: Vec<Vec<Segment<'a>>>,
     pub refs: RefIndex,
+    /// Which reference entries repeat an earlier one (gates 12-16 count distinct works).
+    pub works: sources::Works,
     /// Where each question text's segment is (question, index), by the text's address:
     /// the segments borrow the bank's values, so the address names one value exactly.
     by_value: HashMap<usize, (usize, usize)>,
@@ -397,6 +400,7 @@ impl Ctx<'_> {
             links,
             segments,
             refs: RefIndex::new(bank),
+            works: sources::Works::new(bank),
             by_value,
         }
     }
@@ -559,14 +563,19 @@ impl Ctx<'_> {
     }
 
     /// Literature and citations a reader can look up: placeholder entries left out (gates
-    /// 15 and 16 measure sources, and `TODO, A. (2025)` is none).
+    /// 15 and 16 measure sources, and `TODO, A. (2025)` is none), and a work listed twice
+    /// counted once.
     pub(crate) fn real_sources(&self) -> Vec<&crate::model::Source> {
         use crate::model::EntryTexts as _;
         self.bank
             .literature
             .iter()
             .chain(&self.bank.citations)
-            .filter(|s| self.entry_placeholder(&s.texts()).is_none())
+            .enumerate()
+            .filter(|(i, s)| {
+                !self.works.source_is_repeat(*i) && self.entry_placeholder(&s.texts()).is_none()
+            })
+            .map(|(_, s)| s)
             .collect()
     }
 

@@ -20,7 +20,9 @@ declare_gate! {
     /// line and column in the YAML file (or in the markdown, for an imported document).
     /// Blocks in other languages (`text`, `nginx`, `dockerfile`, `hcl`, `zsh`, `console`
     /// ...) count as before and carry a "not verified" note. Blocks outside the line range
-    /// are warnings.
+    /// are warnings. A YAML or JSON block whose whole document is one scalar (a sentence
+    /// parses as a YAML plain scalar; `"text"` is JSON) is prose, not code: it does not
+    /// count, with a warning at the block (TOML cannot be a lone scalar).
     ///
     /// ## Why it matters
     /// Candidates should be asked to produce or read something that runs: a k6 script, an
@@ -141,6 +143,22 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                         )),
                     );
                     why_not.push(format!("its `{lang}` block does not parse"));
+                    false
+                }
+                Verdict::Scalar => {
+                    verified += 1;
+                    diags.push(
+                        finding(
+                            Level::Preferred,
+                            format!(
+                                "{}: a `{lang}` block is one scalar: prose that parses, not code or configuration",
+                                ctx.q_name(q)
+                            ),
+                        )
+                        .at(ctx.loc(q.file, p.code.pos))
+                        .help("write the configuration or code itself (keys and values, a list), or give prose the fence `text`"),
+                    );
+                    why_not.push(format!("its `{lang}` block is one scalar, not code"));
                     false
                 }
                 Verdict::NotVerified => {

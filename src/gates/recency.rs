@@ -15,7 +15,9 @@ declare_gate! {
     ///   warning.
     ///
     /// A source dated by year only counts as published on the last day of that year, a
-    /// month on its last day: the latest date the value can mean.
+    /// month on its last day: the latest date the value can mean. A work listed twice
+    /// counts once (`duplicate-source`, gate 13). An `as_of` date after today is a
+    /// `future-as-of` warning: recency measured from the future flatters every source.
     ///
     /// ## Why it matters
     /// Performance advice ages: kernel, runtime and database behaviour change, and
@@ -78,9 +80,12 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         .iter()
         .filter(|t| ctx.entry_placeholder(&t.texts()).is_none())
         .collect();
-    let hollow = ctx.bank.literature.len() + ctx.bank.citations.len() + ctx.bank.tools.len()
-        - sources.len()
-        - tools.len();
+    // Entries left out: repeats of a work listed before (counted once), and placeholders.
+    let repeats = (0..ctx.bank.literature.len() + ctx.bank.citations.len())
+        .filter(|&i| ctx.works.source_is_repeat(i))
+        .count();
+    let hollow = (ctx.bank.literature.len() + ctx.bank.citations.len() + ctx.bank.tools.len())
+        .saturating_sub(sources.len() + tools.len() + repeats);
     let recent_tools = tools
         .iter()
         .filter(|t| {
@@ -105,6 +110,9 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     evidence.push_str(&format!("; tools {}", pct(recent_tools, tools.len())));
     if hollow > 0 {
         evidence.push_str(&format!("; {hollow} placeholder entries not counted"));
+    }
+    if repeats > 0 {
+        evidence.push_str(&format!("; {repeats} repeated, counted once"));
     }
     if !benches.is_empty() {
         evidence.push_str(&format!(

@@ -11,15 +11,23 @@ declare_gate! {
     /// 3. numeric, not vague: no word from the rubric's `vague_terms` ("fast", "low
     ///    latency", ...) in a sentence without a number;
     /// 4. no two questions have near-identical titles (similarity at or above
-    ///    `duplicate_title_similarity`);
+    ///    `duplicate_title_similarity`), nor near-identical content: the TF-IDF cosine of
+    ///    their title and answer (code masked; words of three letters or more, numbers and
+    ///    stop words left out, plural and `-ing`/`-ed` endings cut, CJK as character
+    ///    pairs; weights from the bank's own questions) at or above
+    ///    `duplicate_content_similarity` (default 0.6). Lexical overlap finds a reworded
+    ///    copy; two questions that teach one lesson in different words and scenarios are
+    ///    beyond it;
     /// 5. the number of clusters with questions is within the rubric's range (5-6);
     /// 6. every cluster holds between `min_questions` and `max_questions` (4-6);
     /// 7. every cluster has at least one diagram, practical element, metrics table and
-    ///    trade-off analysis;
+    ///    trade-off analysis (a mermaid block that a stray fence swallowed into a code
+    ///    block is no diagram: the import warns `swallowed-diagram` at that fence);
     /// 8. no recall questions ("What is X?", "List ..."): titles matching
     ///    `recall_patterns`;
     /// 9. every Contents link of the rendered document resolves to a heading under
-    ///    GitHub's slug rules;
+    ///    GitHub's slug rules; for an imported document, so does every in-document link
+    ///    as written (`[text](#anchor)`, its Contents included), or to an HTML `id`;
     /// 10. no placeholder (`TODO`, `...`, an Output Format slot such as `[Metric]`) in a
     ///    title, metrics cell, validation or diagram. Placeholders in other fields are
     ///    reported by the gate that measures them (answer: 4, key insight: 10, trade-offs
@@ -174,6 +182,37 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             }
         }
     }
+    // 4 (continued). Near-duplicates by content: scenario and answer.
+    let texts: Vec<String> = ctx
+        .segments
+        .iter()
+        .map(|segs| {
+            segs.iter()
+                .filter(|s| matches!(s.field, "title" | "answer"))
+                .map(|s| s.masked.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect();
+    for (i, j, sim) in near_duplicates(&texts, r.duplicate_content_similarity) {
+        let (a, b) = (&qs[i], &qs[j]);
+        fail(
+            3,
+            finding(
+                Level::Required,
+                format!(
+                    "{} and {} are near-duplicates: their scenario and answer are {:.0}% similar (TF-IDF cosine)",
+                    ctx.q_name(a),
+                    ctx.q_name(b),
+                    sim * 100.0
+                ),
+            )
+            .at(ctx.loc(b.file, b.title.pos))
+            .note("the other question", Some(ctx.loc(a.file, a.title.pos)))
+            .help("merge the two questions, or make one apply a different skill to a different scenario"),
+            &mut diags,
+        );
+    }
     // 5-7. Clusters.
     let clusters = bank.by_cluster();
     let used = clusters.iter().filter(|(_, qs)| !qs.is_empty()).count();
@@ -264,6 +303,32 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             &mut diags,
         );
     }
+    // 9 (continued). An imported document's own in-document links, as written.
+    for src in bank.sources.iter() {
+        if !src
+            .path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        {
+            continue;
+        }
+        for l in crate::outline::broken_written_links(&src.text) {
+            let (line, col) = text::line_col(&src.text, l.offset);
+            let mut d = finding(
+                Level::Required,
+                format!(
+                    "the link `#{}` ({}) resolves to no heading of the document",
+                    l.anchor, l.label
+                ),
+            )
+            .at(crate::diagnostic::Location::at(&src.path, line, col));
+            d = match &l.nearest {
+                Some(n) => d.help(format!("the closest heading anchor is `#{n}`: GitHub lower-cases a heading, drops punctuation except `-` and `_`, and turns each space into `-`")),
+                None => d.help("link to a heading's anchor as GitHub makes it: lower-case, punctuation except `-` and `_` dropped, each space a `-`"),
+            };
+            fail(8, d, &mut diags);
+        }
+    }
     // 10. Placeholders in the fields no other gate measures.
     for (q, segments) in bank.questions.iter().zip(&ctx.segments) {
         for seg in segments {
@@ -301,4 +366,195 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     m.require(met == total);
     m.diagnostics = diags;
     m
+}
+
+/// Words no question is told apart by.
+const STOPWORDS: &[&str] = &[
+    "the", "and", "for", "are", "was", "were", "has", "have", "had", "not", "but", "its", "this",
+    "that", "from", "than", "then", "into", "per", "when", "which", "while", "with", "you", "they",
+    "their", "our", "can", "will", "would", "should", "may", "might", "does", "did", "each", "how",
+    "what", "why", "your", "one", "two", "all", "any", "more", "most", "less", "only", "also",
+    "use", "using", "used", "show", "who", "where", "there", "these", "those", "been", "being",
+    "after", "before", "over", "under", "both", "same", "other",
+];
+
+/// The terms of a text for content similarity: lower-case words of three letters or
+/// more (numbers left out: two scenarios differ in figures, not in kind), stop words
+/// dropped, a plural or `-ing`/`-ed` ending cut; CJK text as character pairs.
+pub(crate) fn content_terms(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut prev_cjk: Option<char> = None;
+    let flush = |word: &mut String, out: &mut Vec<String>| {
+        if word.chars().count() >= 3 && !STOPWORDS.contains(&word.as_str()) {
+            let w = if word == "average" || word == "avg" || word == "averages" {
+                "mean".to_owned()
+            } else {
+                let mut w = word.clone();
+                for suffix in ["ing", "ed", "es", "s"] {
+                    if w.len() > 4 && w.ends_with(suffix) {
+                        w.truncate(w.len() - suffix.len());
+                        break;
+                    }
+                }
+                w
+            };
+            out.push(w);
+        }
+        word.clear();
+    };
+    for ch in text.chars() {
+        if super::sources::is_cjk(ch) {
+            flush(&mut word, &mut out);
+            if let Some(p) = prev_cjk {
+                out.push(format!("{p}{ch}"));
+            }
+            prev_cjk = Some(ch);
+            continue;
+        }
+        prev_cjk = None;
+        if ch.is_alphabetic() || ((ch == '-' || ch == '\'') && !word.is_empty()) {
+            word.extend(ch.to_lowercase());
+        } else {
+            flush(&mut word, &mut out);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// Pairs of texts (indices, earlier first) whose TF-IDF cosine is at least `threshold`.
+/// Weights are `(1 + ln tf) * ln(n / df)`; time is linear in the text, then one sparse
+/// dot product per pair of questions.
+pub(crate) fn near_duplicates(texts: &[String], threshold: f64) -> Vec<(usize, usize, f64)> {
+    use std::collections::HashMap;
+    let n = texts.len();
+    if n < 2 || threshold > 1.0 {
+        return Vec::new();
+    }
+    let terms: Vec<HashMap<String, usize>> = texts
+        .iter()
+        .map(|t| {
+            let mut tf: HashMap<String, usize> = HashMap::new();
+            for w in content_terms(t) {
+                *tf.entry(w).or_default() += 1;
+            }
+            tf
+        })
+        .collect();
+    let mut df: HashMap<&str, usize> = HashMap::new();
+    for tf in &terms {
+        for w in tf.keys() {
+            *df.entry(w.as_str()).or_default() += 1;
+        }
+    }
+    let vectors: Vec<Vec<(&str, f64)>> = terms
+        .iter()
+        .map(|tf| {
+            let mut v: Vec<(&str, f64)> = tf
+                .iter()
+                .map(|(w, &c)| {
+                    let d = df.get(w.as_str()).copied().unwrap_or(1).max(1);
+                    (
+                        w.as_str(),
+                        (1.0 + (c as f64).ln()) * (n as f64 / d as f64).ln(),
+                    )
+                })
+                .collect();
+            let norm = v.iter().map(|(_, x)| x * x).sum::<f64>().sqrt();
+            if norm > 0.0 {
+                for (_, x) in &mut v {
+                    *x /= norm;
+                }
+            }
+            v.sort_by(|a, b| a.0.cmp(b.0));
+            v
+        })
+        .collect();
+    let dot = |a: &[(&str, f64)], b: &[(&str, f64)]| {
+        let (mut i, mut j, mut s) = (0, 0, 0.0);
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    s += a[i].1 * b[j].1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        s
+    };
+    let mut out = Vec::new();
+    for i in 0..n {
+        for j in i + 1..n {
+            let sim = dot(&vectors[i], &vectors[j]);
+            if sim >= threshold {
+                out.push((i, j, sim));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    const OTHERS: [&str; 4] = [
+        "A Kafka consumer group lags 2 million messages behind at peak; partition count and consumer concurrency decide the catch-up time.",
+        "A PostgreSQL primary runs at 85% CPU; the slow query log shows a sequential scan on the orders table that an index would remove.",
+        "Redis memory sits at 88% with LRU evictions climbing; compressing values and switching to LFU frees memory without new nodes.",
+        "A Node.js service blocks its event loop with JSON parsing of large payloads; moving the parse to a worker thread restores p99.",
+    ];
+
+    #[test]
+    fn a_reworded_copy_is_a_near_duplicate() {
+        let answer = "The dashboard shows a steady mean latency while customers report slow checkouts. \
+            I measure the latency distribution from histogram buckets aligned with the SLO boundary, \
+            split by route and pod. The bimodal tail comes from a cold cache shard after each deploy; \
+            pre-warming it cut the p99 and a canary confirmed the change against a control cohort.";
+        let mut v = texts(&OTHERS);
+        v.push(format!(
+            "Checkout latency looks fine on the dashboard but users complain. {answer}"
+        ));
+        // Another title, and a few words of the answer changed.
+        let reworded = answer
+            .replace("steady mean", "flat average")
+            .replace("customers report", "users report");
+        v.push(format!(
+            "Why does a healthy average hide a slow checkout path? {reworded}"
+        ));
+        let found = near_duplicates(&v, 0.6);
+        assert_eq!(found.len(), 1, "{:?}", near_duplicates(&v, 0.0));
+        assert_eq!((found[0].0, found[0].1), (4, 5));
+    }
+
+    #[test]
+    fn questions_on_different_problems_are_not() {
+        let v = texts(&OTHERS);
+        assert!(near_duplicates(&v, 0.6).is_empty());
+        // The same domain words are not the same question.
+        let mut v = texts(&OTHERS);
+        v.push("A PostgreSQL replica lags 30 seconds behind the primary during the nightly batch; WAL volume and replay speed decide it.".to_owned());
+        assert!(
+            near_duplicates(&v, 0.6).is_empty(),
+            "{:?}",
+            near_duplicates(&v, 0.0)
+        );
+    }
+
+    #[test]
+    fn terms_fold_endings_and_pair_cjk() {
+        assert_eq!(
+            content_terms("Averages of histograms"),
+            vec!["mean", "histogram"]
+        );
+        assert_eq!(content_terms("缓存命中"), vec!["缓存", "存命", "命中"]);
+    }
 }

@@ -5,7 +5,9 @@ declare_gate! {
     /// ## What it checks
     /// The tools list holds at least the rubric's minimum of complete entries (default 5,
     /// scaled above 30 questions). Complete: purpose, pricing, last_update and url.
-    /// Incomplete entries are warnings.
+    /// Incomplete entries are warnings. A tool listed twice (the same name, or the same
+    /// URL) counts once, with a `duplicate-source` error at the second entry; a
+    /// `last_update` after the bank's `as_of` date is a `future-date` error.
     ///
     /// ## Why it matters
     /// A tool recommendation without its pricing tier, release date or URL cannot be
@@ -31,7 +33,9 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         .bank
         .tools
         .iter()
-        .map(|t| {
+        .enumerate()
+        .filter(|(i, _)| !ctx.works.tool_is_repeat(*i))
+        .map(|(_, t)| {
             let mut missing = Vec::new();
             if blank(t.purpose.as_deref()) {
                 missing.push("purpose");
@@ -50,6 +54,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 file: t.file,
                 label: format!("tool `{}` ({})", t.id.value, t.name.value),
                 missing,
+                problem: None,
                 texts: crate::model::EntryTexts::texts(t),
             }
         })
@@ -60,5 +65,10 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     };
     let (mut m, complete) = measure(ctx, &list, min, &entries);
     m.evidence = format!("{} tools, {complete} complete (min {min})", entries.len());
+    let repeats = ctx.bank.tools.len() - entries.len();
+    if repeats > 0 {
+        m.evidence
+            .push_str(&format!("; {repeats} repeated, counted once"));
+    }
     m
 }

@@ -172,6 +172,26 @@ impl Outline {
         kept.join("\n") + "\n"
     }
 
+    /// The text with the body of the section `title` removed and its heading kept, so a
+    /// Contents link to the section still reaches it; unchanged when there is none.
+    pub fn without_section_body(&self, title: &str) -> String {
+        let Some(pos) = self
+            .h2
+            .iter()
+            .position(|(t, _)| t == &title.to_ascii_lowercase())
+        else {
+            return self.lines.join("\n") + "\n";
+        };
+        let start = self.h2[pos].1;
+        let end = self.h2.get(pos + 1).map_or(self.lines.len(), |(_, l)| *l);
+        let mut kept: Vec<&str> = self.lines[..=start].iter().map(String::as_str).collect();
+        if end < self.lines.len() {
+            kept.push("");
+        }
+        kept.extend(self.lines[end..].iter().map(String::as_str));
+        kept.join("\n") + "\n"
+    }
+
     /// The question's text, heading included.
     pub fn question_text(&self, q: &QuestionSpan) -> String {
         self.lines[q.start..q.end].join("\n")
@@ -314,6 +334,22 @@ mod tests {
         assert_eq!(ids, ["G1", "T1"]);
         assert_eq!(o.question_at(9).map(|q| q.number), Some(1));
         assert_eq!(o.question_at(20), None);
+    }
+
+    #[test]
+    fn a_sections_body_goes_and_its_heading_stays() {
+        let doc = "# T\n\n- [Validation Results](#validation-results)\n\n## Validation Results\n\n| 1 | PASS |\n\n## Notes\n\nkept\n";
+        let out = Outline::parse(doc).without_section_body("Validation Results");
+        assert_eq!(
+            out,
+            "# T\n\n- [Validation Results](#validation-results)\n\n## Validation Results\n\n## Notes\n\nkept\n"
+        );
+        assert!(crate::outline::broken_written_links(&out).is_empty());
+        let last = "# T\n\n## Validation Results\n\n| 1 | PASS |\n";
+        assert_eq!(
+            Outline::parse(last).without_section_body("validation results"),
+            "# T\n\n## Validation Results\n"
+        );
     }
 
     #[test]

@@ -322,6 +322,58 @@ impl<'t> Reader<'t> {
             .is_some_and(|ql| level > ql)
     }
 
+    /// A mermaid diagram swallowed by a code block: a line inside it that opens a
+    /// mermaid fence with the block's own fence (```` ```mermaid ```` in a ```` ``` ````
+    /// block that was never closed). One `swallowed-diagram` warning at the outer fence.
+    pub(super) fn swallowed_diagram(&mut self, b: &Block) {
+        let fence_of = |line: &str| -> Option<(char, usize, String)> {
+            let t = line.trim_start_matches(' ');
+            if line.len() - t.len() > 3 {
+                return None;
+            }
+            let c = t.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+            let n = t.chars().take_while(|x| *x == c).count();
+            (n >= 3).then(|| (c, n, t[n..].trim().to_lowercase()))
+        };
+        let opening = self
+            .slice(&b.range)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let Some((c, n, info)) = fence_of(&opening) else {
+            return;
+        };
+        if info.split_whitespace().next() == Some("mermaid") {
+            return;
+        }
+        let inner = b.inner.clone();
+        let s = self.slice(&inner).to_owned();
+        let mut at = inner.start;
+        for line in s.split_inclusive('\n') {
+            if let Some((ic, inn, iinfo)) = fence_of(line)
+                && ic == c
+                && inn == n
+                && iinfo.split_whitespace().next() == Some("mermaid")
+            {
+                let fence_line = self.pos(b.range.start).line;
+                let line_no = self.pos(at).line;
+                self.diags.push(
+                    Diagnostic::warning(
+                        Code::SwallowedDiagram,
+                        format!(
+                            "the code block opened at line {fence_line} holds a mermaid diagram (line {line_no}): a reader sees code there, so it is not counted as a diagram"
+                        ),
+                    )
+                    .at(self.loc(b.range.start))
+                    .help("close the code block before the diagram with a fence line (```), or delete a stray fence"),
+                );
+                return;
+            }
+            at += line.len();
+        }
+    }
+
     /// Question-like lines inside a code block, kept to tell which questions a stray
     /// fence swallowed.
     pub(super) fn code_questions(&mut self, b: &Block) {

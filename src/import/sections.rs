@@ -101,6 +101,7 @@ impl<'t> Reader<'t> {
             }
             if let Kind::Code(_) = b.kind {
                 self.code_questions(b);
+                self.swallowed_diagram(b);
             }
             if b.kind == Kind::Paragraph
                 && matches!(section, Section::Qa | Section::Preamble | Section::Unknown)

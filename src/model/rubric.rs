@@ -70,6 +70,10 @@ pub struct Rubric {
     pub recall_patterns: Vec<String>,
     /// Normalised title similarity (0-1) at or above which two titles are near-identical.
     pub duplicate_title_similarity: f64,
+    /// TF-IDF cosine (0-1) of two questions' scenario and answer at or above which they
+    /// are near-duplicates by content (gate 20).
+    #[serde(default = "default_duplicate_content_similarity")]
+    pub duplicate_content_similarity: f64,
     /// Warn when the bank's as_of date is older than this many months.
     pub as_of_warn_months: u32,
     /// Other names a document's own Validation Results may give a gate, by the gate's
@@ -365,6 +369,10 @@ pub struct Chain {
     #[serde(default = "default_chain_words")]
     pub min_words: u32,
     pub steps: Vec<ChainStep>,
+}
+
+fn default_duplicate_content_similarity() -> f64 {
+    Rubric::default_shared().duplicate_content_similarity
 }
 
 fn default_archive_hosts() -> Vec<String> {

@@ -443,6 +443,7 @@ pub(crate) fn gate_bank_with(
             d
         }
     };
+    notes.extend(gates::sources::diagnostics(bank, today()));
     let ctx = Ctx::new(bank, date.0, links);
     (gates::run(&ctx), notes, date)
 }

@@ -23,3 +23,4 @@ mod schema;
 mod settings;
 mod shard;
 mod shipped;
+mod sources;
