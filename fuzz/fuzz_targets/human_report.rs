@@ -43,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
         }
         let severity = [Severity::Error, Severity::Warning, Severity::Note][i % 3];
         diagnostics.push(
-            Diagnostic::new(severity, "fuzz", format!("finding {i}"))
+            Diagnostic::new(severity, qbank::codes::Code::Unrecognised, format!("finding {i}"))
                 .at(at.clone())
                 .help(text.chars().take(40).collect::<String>())
                 .note("the same place", Some(at)),
@@ -58,6 +58,7 @@ fuzz_target!(|data: &[u8]| {
         status: Status::Warn,
         evidence,
         diagnostics: diagnostics.clone(),
+        waived: None,
     };
     let bank = BankReport {
         path: path.clone(),

@@ -100,7 +100,7 @@ fn report(
                 len,
             };
             let severity = [Severity::Error, Severity::Warning, Severity::Note][i % 3];
-            Diagnostic::new(severity, "span", format!("finding {i}: {evidence}"))
+            Diagnostic::new(severity, crate::codes::Code::Unrecognised, format!("finding {i}: {evidence}"))
                 .at(at.clone())
                 .help(evidence.to_owned())
                 .note(evidence.to_owned(), Some(at))
@@ -120,6 +120,7 @@ fn report(
             status: [Status::Pass, Status::Warn, Status::Fail][usize::from(n) % 3],
             evidence: evidence.repeat(usize::from(n)),
             diagnostics: diagnostics.clone(),
+            waived: None,
         })
         .collect();
     let bank = BankReport {
