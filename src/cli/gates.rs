@@ -126,6 +126,10 @@ pub(crate) fn explain(args: &ExplainArgs) -> u8 {
             return 0;
         }
     }
+    if let Some(text) = crate::numbers::explain(args.gate.trim()) {
+        super::print_out(&text);
+        return 0;
+    }
     match find(&args.gate) {
         Some(g) => {
             let _ = anstream::stdout().write_all(doc(g, &Rubric::default_rubric()).as_bytes());
@@ -157,6 +161,7 @@ Silence it with `--ignore {code}` or a `qbank-ignore: {code} -- reason` comment 
                 .iter()
                 .map(|g| g.name)
                 .chain(crate::report::select::CODES.iter().map(|(c, _)| *c))
+                .chain(crate::numbers::CODES.iter().map(|(c, _)| *c))
                 .collect();
             let hint = crate::diagnostic::did_you_mean(&args.gate, names.iter().copied())
                 .map_or_else(
@@ -213,6 +218,7 @@ pub(crate) fn docs_page() -> String {
                 .replace("\n## ", "\n### "),
         );
     }
+    s.push_str(crate::numbers::DOC);
     s.push_str(MEASURES_INTRO);
     for m in MEASURES.iter() {
         let (what, params) = measure_doc(m);

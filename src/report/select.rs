@@ -139,13 +139,18 @@ impl Key {
             return Ok(Key::Gate(g.number));
         }
         let lower = s.to_ascii_lowercase();
-        if CODES.iter().any(|(c, _)| *c == lower) {
+        if CODES
+            .iter()
+            .chain(crate::numbers::CODES)
+            .any(|(c, _)| *c == lower)
+        {
             return Ok(Key::Code(lower));
         }
         let names = crate::gates::ALL
             .iter()
             .map(|g| g.name)
-            .chain(CODES.iter().map(|(c, _)| *c));
+            .chain(CODES.iter().map(|(c, _)| *c))
+            .chain(crate::numbers::CODES.iter().map(|(c, _)| *c));
         let mut msg = format!("`{s}` is not a gate (1-20 or a name) or a diagnostic code");
         if let Some(m) = crate::diagnostic::did_you_mean(s, names) {
             msg.push_str(&format!("; did you mean `{m}`?"));
@@ -156,7 +161,9 @@ impl Key {
     fn matches(&self, d: &Diagnostic) -> bool {
         match self {
             Key::Gate(n) => d.gate == Some(*n),
-            Key::Code(c) => d.gate.is_none() && d.code == *c,
+            // A gate finding carries the gate's name as its code, except the findings of
+            // shared checks (`change-mismatch`), which keep their own.
+            Key::Code(c) => d.code == *c,
         }
     }
 }
@@ -187,6 +194,20 @@ impl Selection {
         } else {
             None
         }
+    }
+
+    /// Whether the selection names `d`'s code (`--select change-mismatch`).
+    fn selects_code(&self, d: &Diagnostic) -> bool {
+        self.select
+            .as_ref()
+            .is_some_and(|s| s.iter().any(|k| matches!(k, Key::Code(_)) && k.matches(d)))
+    }
+
+    /// Whether `--ignore` names `d`'s code.
+    fn ignores_code(&self, d: &Diagnostic) -> bool {
+        self.ignore
+            .iter()
+            .any(|k| matches!(k, Key::Code(_)) && k.matches(d))
     }
 
     /// True when a diagnostic that is not a gate finding counts.
@@ -389,13 +410,29 @@ pub(crate) fn apply_bank(b: &mut BankReport, texts: &Texts, sel: &Selection) {
     });
     for g in &mut b.gates {
         if let Some(reason) = sel.gate_waiver(g.number) {
-            g.diagnostics.clear();
-            if matches!(g.status, Status::Fail | Status::Warn) {
-                b.waived.push(Waived {
-                    gate: g.number,
-                    reason: format!("{reason} (--select/--ignore)"),
-                });
+            // A gate left out keeps the findings whose code is selected, and counts for them.
+            g.diagnostics
+                .retain(|d| sel.selects_code(d) && !sel.ignores_code(d));
+            if g.diagnostics.is_empty() {
+                if matches!(g.status, Status::Fail | Status::Warn) {
+                    b.waived.push(Waived {
+                        gate: g.number,
+                        reason: format!("{reason} (--select/--ignore)"),
+                    });
+                }
+                continue;
             }
+        }
+        let before = g.diagnostics.len();
+        g.diagnostics.retain(|d| !sel.ignores_code(d));
+        if before > g.diagnostics.len()
+            && g.diagnostics.is_empty()
+            && matches!(g.status, Status::Fail | Status::Warn)
+        {
+            b.waived.push(Waived {
+                gate: g.number,
+                reason: "its findings ignored (--ignore)".to_owned(),
+            });
             continue;
         }
         let before = g.diagnostics.len();
