@@ -3,13 +3,9 @@
 //! Each returns [`Found`]s with the byte range of the figure at fault; where a figure can
 //! be read two ways, every reading is tried and nothing is said if one of them holds.
 
-use std::ops::Range;
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::expr;
 use super::quantity::{Dim, Quantity, number, scan};
+use std::ops::Range;
 
 /// A finding in one text, before it is placed in a file.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,23 +97,18 @@ fn direction(context: &str, o: &Opts) -> (Option<Dir>, bool) {
 /// it up to a closing bracket or clause end.
 fn claim_context<'t>(text: &'t str, q: &Quantity) -> &'t str {
     let mut start = q.span.start;
-    let mut n = 0;
-    for (i, c) in text[..q.span.start].char_indices().rev() {
-        if matches!(c, '(' | ',' | '|' | ';' | '\n' | '（' | '，') || n >= 16 {
+    for (i, c) in text[..q.span.start].char_indices().rev().take(16) {
+        if matches!(c, '(' | ',' | '|' | ';' | '\n' | '（' | '，') {
             break;
         }
         start = i;
-        n += 1;
     }
-    let rest = &text[q.span.end..];
     let mut end = q.span.end;
-    let mut m = 0;
-    for (i, c) in rest.char_indices() {
-        if matches!(c, ')' | ',' | '|' | ';' | '\n' | '）' | '，' | '。') || m >= 28 {
+    for (i, c) in text[q.span.end..].char_indices().take(28) {
+        if matches!(c, ')' | ',' | '|' | ';' | '\n' | '）' | '，' | '。') {
             break;
         }
         end = q.span.end + i + c.len_utf8();
-        m += 1;
     }
     &text[start..end]
 }
@@ -385,25 +376,126 @@ fn over_100(text: &str, qs: &[Quantity], code: &'static str) -> Vec<Found> {
         .collect()
 }
 
-static ARROW: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:to|→|->|⟶|➝|=>|到|至|降至|降到|升至|增至)\s*$").expect("valid regex")
-});
-/// Between a change's second value and its stated change: a few words, then `(`, `,`,
-/// `:` or a dash, and maybe `a`, `i.e.`, `or`.
-static BEFORE_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[^\d\n.;!?=)）\]|]{0,24}?[(,，（:—–]\s*(?:(?:a|an|i\.e\.|or|about|roughly|by|down|up|cut|reduced|saving)\s+)*$")
-        .expect("valid regex")
-});
-static REDUCTION_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:(?:lower|less|fewer|reduction|cut|decrease|drop|smaller|shorter)(?-u:\b)|降低|减少|下降)")
-        .expect("valid regex")
-});
-static PERCENTILE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i-u)\b(p50|p75|p90|p95|p99|p99\.9|p999|median|max)\b\s*(?:=|:|of|at|is|was)?\s*$",
+/// Whether `gap` (between a change's two values) is only `to` or an arrow.
+fn is_arrow(gap: &str) -> bool {
+    matches!(
+        gap.trim(),
+        "to" | "→" | "->" | "⟶" | "➝" | "=>" | "到" | "至" | "降至" | "降到" | "升至" | "增至"
     )
-    .expect("valid regex")
-});
+}
+
+/// Whether `gap` (between a change's second value and its stated change) is a few words,
+/// then `(`, `,`, `:` or a dash, then maybe `a`, `i.e.`, `by`: `a month (`, `, a `.
+fn before_claim(gap: &str) -> bool {
+    let Some((i, c)) = gap
+        .char_indices()
+        .rev()
+        .find(|(_, c)| matches!(c, '(' | ',' | '，' | '（' | ':' | '—' | '–'))
+    else {
+        return false;
+    };
+    let (words, rest) = (&gap[..i], &gap[i + c.len_utf8()..]);
+    let words_ok = words.chars().count() <= 24
+        && !words.chars().any(|c| {
+            c.is_ascii_digit()
+                || matches!(
+                    c,
+                    '\n' | '.' | ';' | '!' | '?' | '=' | ')' | '）' | ']' | '|'
+                )
+        });
+    let rest_ok = rest.split_whitespace().all(|w| {
+        matches!(
+            w,
+            "a" | "an"
+                | "i.e."
+                | "or"
+                | "about"
+                | "roughly"
+                | "by"
+                | "down"
+                | "up"
+                | "cut"
+                | "reduced"
+                | "saving"
+                | "降低"
+                | "减少"
+                | "下降"
+                | "提升"
+                | "提高"
+                | "增加"
+                | "约"
+        )
+    });
+    words_ok && rest_ok
+}
+
+/// Whether `after` (the text right after a percentage) starts with a word of reduction.
+fn reduction_after(after: &str) -> bool {
+    let t = after.trim_start();
+    ["降低", "减少", "下降"].iter().any(|w| t.starts_with(w))
+        || [
+            "lower",
+            "less",
+            "fewer",
+            "reduction",
+            "cut",
+            "decrease",
+            "drop",
+            "smaller",
+            "shorter",
+        ]
+        .iter()
+        .any(|w| {
+            t.len() >= w.len()
+                && t.is_char_boundary(w.len())
+                && t[..w.len()].eq_ignore_ascii_case(w)
+                && t[w.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        })
+}
+
+/// The percentile label that ends `head` (`p99 `, `p95: `, `median of `): (label, rank,
+/// byte where the label starts).
+fn percentile_label(head: &str) -> Option<(&str, f64, usize)> {
+    let mut t = head.trim_end();
+    for sep in ["=", ":", " of", " at", " is", " was"] {
+        if t.len() >= sep.len()
+            && t.is_char_boundary(t.len() - sep.len())
+            && t[t.len() - sep.len()..].eq_ignore_ascii_case(sep)
+        {
+            t = t[..t.len() - sep.len()].trim_end();
+            break;
+        }
+    }
+    for (label, rank) in [
+        ("p99.9", 99.9),
+        ("p999", 99.9),
+        ("p50", 50.0),
+        ("p75", 75.0),
+        ("p90", 90.0),
+        ("p95", 95.0),
+        ("p99", 99.0),
+        ("median", 50.0),
+        ("max", 101.0),
+    ] {
+        if t.len() >= label.len()
+            && t.is_char_boundary(t.len() - label.len())
+            && t[t.len() - label.len()..].eq_ignore_ascii_case(label)
+        {
+            let at = t.len() - label.len();
+            if t[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric() && c != '.')
+            {
+                return Some((&t[at..], rank, at));
+            }
+        }
+    }
+    None
+}
 
 /// Checks a prose text (code masked): stated changes, worked equations, percentile order,
 /// shares and reductions above 100%.
@@ -474,10 +566,7 @@ pub fn check_text(text: &str, o: &Opts) -> Vec<Found> {
         {
             out.extend(over_100(text, std::slice::from_ref(q), "impossible-share"));
         }
-        if REDUCTION_AFTER.is_match(&text[q.span.end..])
-            && q.value - q.half_ulp > 100.0
-            && q.is_plain()
-        {
+        if reduction_after(&text[q.span.end..]) && q.value - q.half_ulp > 100.0 && q.is_plain() {
             out.push(Found {
                 code: "impossible-reduction",
                 message: format!(
@@ -499,15 +588,15 @@ pub fn check_text(text: &str, o: &Opts) -> Vec<Found> {
 fn changes(text: &str, qs: &[Quantity], o: &Opts, out: &mut Vec<Found>) {
     for w in 0..qs.len().saturating_sub(2) {
         let (a, b, c) = (&qs[w], &qs[w + 1], &qs[w + 2]);
-        if !ARROW.is_match(&text[a.span.end..b.span.start]) {
+        if !is_arrow(&text[a.span.end..b.span.start]) {
             continue;
         }
         // `A → B → C (x%)`: which pair the change is of is not clear.
-        if w > 0 && ARROW.is_match(&text[qs[w - 1].span.end..a.span.start]) {
+        if w > 0 && is_arrow(&text[qs[w - 1].span.end..a.span.start]) {
             continue;
         }
         let gap = &text[b.span.end..c.span.start];
-        if !BEFORE_CLAIM.is_match(gap) || !c.is_plain() {
+        if !before_claim(gap) || !c.is_plain() {
             continue;
         }
         let context = claim_context(text, c);
@@ -571,21 +660,8 @@ fn percentiles(text: &str, qs: &[Quantity], out: &mut Vec<Found>) {
                 from += 1;
             }
             let head = &text[from..q.span.start];
-            let Some(m) = PERCENTILE.captures(head) else {
+            let Some((label, rank, label_start)) = percentile_label(head) else {
                 continue;
-            };
-            let label = m.get(1).map_or("", |g| g.as_str());
-            let rank = match label.to_ascii_lowercase().as_str() {
-                "median" | "p50" => 50.0,
-                "max" => 101.0,
-                l => {
-                    let n = &l[1..];
-                    if n == "999" {
-                        99.9
-                    } else {
-                        n.parse().unwrap_or(0.0)
-                    }
-                }
             };
             // A listed value, not one end of a change (`p99 350 → 65 ms`).
             let rest = text[q.span.end..].trim_start();
@@ -598,7 +674,7 @@ fn percentiles(text: &str, qs: &[Quantity], out: &mut Vec<Found>) {
             }
             if let Some(prev) = list.last() {
                 // Listed together: only separators between one value and the next label.
-                let label_at = from + m.get(0).map_or(0, |g| g.start());
+                let label_at = from + label_start;
                 if label_at < prev.2.span.end {
                     spoiled = true;
                     break;
@@ -743,6 +819,24 @@ mod tests {
         );
         let f = &check_text("so 120 × 12 = 1,540 reads.", &opts())[0];
         assert_eq!(f.computed, "1440 reads");
+    }
+
+    #[test]
+    fn any_text_is_read_without_a_panic() {
+        let mixed = "约3秒 → 1.5秒（50% 降低）, p50 80毫秒、p99 70毫秒; ≈ 4.3K rps = 60 / 0.014 s; \
+            $1.2M → $0.9M (−25%); 40–60%; −33%; 2×35min = 70min; √(4) = 2; 命中率 120%; ½ → ¾ (x); \
+            ∼5 ≥3 ≤ 2 × (3 + 4) = 14 ms; 1,000,000 × 1e3; 3.4×faster; 10^6 = 1M";
+        let chars: Vec<usize> = mixed.char_indices().map(|(i, _)| i).collect();
+        for &i in &chars {
+            let _ = check_text(&mixed[i..], &opts());
+            let _ = check_text(&mixed[..i], &opts());
+        }
+        assert!(codes("p50 80毫秒、p99 70毫秒。").contains(&"percentile-order"));
+        assert_eq!(
+            codes("延迟从 8 秒降到 2 秒（降低 60%）。"),
+            ["change-mismatch"]
+        );
+        assert!(codes("延迟从 8 秒降到 2 秒（降低 75%）。").is_empty());
     }
 
     #[test]

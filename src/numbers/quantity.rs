@@ -101,12 +101,10 @@ impl Quantity {
         let (v, unit) = match like {
             Some(q) if q.dim == dim && q.factor > 0.0 => {
                 let w = value / q.factor;
-                let mag = match q.mag {
-                    m if m == 1e3 => "K",
-                    m if m == 1e6 => "M",
-                    m if m == 1e9 => "B",
-                    _ => "",
-                };
+                let mag = [(1e3, "K"), (1e6, "M"), (1e9, "B")]
+                    .iter()
+                    .find(|(f, _)| (q.mag - f).abs() < 0.5)
+                    .map_or("", |(_, m)| *m);
                 let shown = if mag.is_empty() {
                     number(w)
                 } else {
