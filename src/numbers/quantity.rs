@@ -610,7 +610,12 @@ fn units(text: &str, mut i: usize, q: &mut Quantity) -> usize {
         q.unit = noun;
         return at + len;
     }
+    let first = rest.as_bytes().first().map(u8::to_ascii_lowercase);
     for unit in UNITS {
+        // Most units cannot start here: compare their first byte before the whole unit.
+        if first != Some(unit.text.as_bytes()[0].to_ascii_lowercase()) {
+            continue;
+        }
         // Single-letter units touch the number or follow one space (`5 s`), never more.
         if starts_unit(rest, unit.text, unit.fold) {
             if unit.dim == Dim::Time && unit.text.len() == 1 && at != i && mag > 1.0 {
