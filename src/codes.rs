@@ -64,6 +64,9 @@ codes! {
     BrokenSymlink = "broken-symlink", Error,
         "a symbolic link inside a bank whose target does not exist",
         "remove the link or restore its target";
+    ChangeMismatch = "change-mismatch", Error,
+        "a stated change (`89% lower`, `2.3x`, `23 pts`) that its two values do not give",
+        "write the change the two values give (the help shows it), or correct a value";
     Config = "config", Error,
         "a qbank.toml that cannot be read, or a setting that names nothing",
         "fix the line shown; `qbank check --show-settings` prints the settings in force";
@@ -97,6 +100,9 @@ codes! {
     Encoding = "encoding", Error,
         "a file that is not valid UTF-8",
         "save the file as UTF-8";
+    EquationMismatch = "equation-mismatch", Error,
+        "a worked equation (`60 / 0.014 s ≈ 4.3K rps`) whose stated result is not its value",
+        "write the result the expression gives (the help shows it), or correct the expression";
     Excluded = "excluded", Error,
         "a path named on the command line that qbank.toml's `exclude` leaves out",
         "remove the path from `exclude`, or do not name it";
@@ -109,6 +115,12 @@ codes! {
     FutureDate = "future-date", Error,
         "a source, citation or tool release dated after the bank's `as_of` date",
         "correct the date, or move `as_of` forward after reviewing the references";
+    ImpossibleReduction = "impossible-reduction", Error,
+        "a reduction of more than 100% (`150% lower`)",
+        "state the change as a multiple (`2.5x lower`) or correct the figure";
+    ImpossibleShare = "impossible-share", Error,
+        "a share that cannot exceed 100% (a hit rate, an error rate, a share of requests) above it",
+        "correct the share";
     InvalidDate = "invalid-date", Error,
         "a date not written as YYYY-MM-DD (or YYYY-MM)",
         "write the date as YYYY-MM-DD";
@@ -148,6 +160,9 @@ codes! {
     Pdf = "pdf", Error,
         "a PDF that could not be printed",
         "install Chromium, or name it with --chromium";
+    PercentileOrder = "percentile-order", Error,
+        "percentiles of one measurement listed out of order (p99 below p95)",
+        "correct the percentiles so that p50 <= p90 <= p95 <= p99 <= max";
     Placeholder = "placeholder", Error,
         "placeholder text (TODO, [Metric], ...) where content belongs",
         "write the content itself; placeholder text satisfies no gate";

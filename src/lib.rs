@@ -20,6 +20,7 @@ pub mod import;
 pub mod links;
 pub mod load;
 pub mod model;
+pub mod numbers;
 pub mod outline;
 pub mod packet;
 pub mod pipeline;

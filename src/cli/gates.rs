@@ -161,7 +161,7 @@ pub(crate) fn explain(args: &ExplainArgs) -> u8 {
         return 0;
     }
     if let Some(code) = crate::codes::Code::from_name(key) {
-        super::print_out(&code.doc());
+        super::print_out(&crate::numbers::explain(code).unwrap_or_else(|| code.doc()));
         return 0;
     }
     let names: Vec<&str> = rubric
@@ -236,6 +236,7 @@ pub(crate) fn docs_page() -> String {
                 .replace("\n## ", "\n### "),
         );
     }
+    s.push_str(crate::numbers::DOC);
     s.push_str(MEASURES_INTRO);
     for m in MEASURES.iter() {
         let (what, params) = measure_doc(m);

@@ -675,7 +675,9 @@ impl Ctx<'_> {
 
 /// Runs the rubric's gates on a bank, in the rubric's order.
 pub fn run(ctx: &Ctx<'_>) -> Vec<GateResult> {
-    ctx.rubric.gates.iter().map(|g| run_spec(g, ctx)).collect()
+    let mut results: Vec<GateResult> = ctx.rubric.gates.iter().map(|g| run_spec(g, ctx)).collect();
+    crate::numbers::attach(ctx, &mut results);
+    results
 }
 
 /// The requirement a gate of the rubric reports: its own text, or its measure's wording.

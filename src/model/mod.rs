@@ -18,11 +18,11 @@ pub use question::{
 };
 pub use refs::{EntryTexts, GlossaryEntry, Source, SourceType, Tool};
 pub use rubric::{
-    Axis, Chain, ChainStep, CitationRules, ClusterRules, DEFAULT_RUBRIC_YAML, DifficultyMix,
-    Diversity, Generator, GeneratorScope, Labelled, LanguageMix, LanguageShare, MatrixRules,
-    Method, Minutes, Named, Pattern, Placeholders, Quantity, QuestionExample, Range, Recency,
-    RefKind, ReferenceGuidance, ReferenceKind, ReferenceMinimums, References, Rubric,
-    TradeoffRules, VisualStandard, WorkflowStep,
+    Arithmetic, Axis, Chain, ChainStep, CitationRules, ClusterRules, DEFAULT_RUBRIC_YAML,
+    DifficultyMix, Diversity, FindingLevel, Generator, GeneratorScope, Labelled, LanguageMix,
+    LanguageShare, MatrixRules, Method, Minutes, Named, Pattern, Placeholders, Quantity,
+    QuestionExample, Range, Recency, RefKind, ReferenceGuidance, ReferenceKind, ReferenceMinimums,
+    References, Rubric, TradeoffRules, VisualStandard, WorkflowStep,
 };
 pub use scalar::{Day, PartialDate, Text, YearMonth};
 pub use span::{FileId, Pos, Sp};

@@ -44,6 +44,10 @@ pub struct Rubric {
     /// Gate 2: how many matrix cells one question may count in.
     #[serde(default)]
     pub matrix: MatrixRules,
+    /// The arithmetic check: which gate owns its findings, the tolerance beyond a
+    /// figure's written precision, and the words it reads.
+    #[serde(default)]
+    pub arithmetic: Arithmetic,
     /// The reference kinds (G/T/L/A by default): prefix, name, the fields a complete
     /// entry needs, the minimum count and the section headings the importer knows.
     /// The older form, a map of the four minimums, is read too.
@@ -456,6 +460,77 @@ impl Default for MatrixRules {
     fn default() -> MatrixRules {
         MatrixRules {
             max_cells_per_question: 2,
+        }
+    }
+}
+
+/// The arithmetic check (docs/gates.md, "Arithmetic"): stated changes, worked equations,
+/// percentile order and shares, checked against the figures they are computed from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Arithmetic {
+    /// Whether the check runs.
+    pub enabled: bool,
+    /// The gate whose result a finding counts against (default 20, Self-Review).
+    pub gate: u8,
+    /// The gate for findings in a key insight or the answer's Impact step (default 10).
+    pub impact_gate: u8,
+    /// `error` (the default: the owning gate fails) or `warning` (it warns).
+    pub severity: FindingLevel,
+    /// Relative slack beyond the written precision (0.005: half a percent of the value).
+    pub tolerance: f64,
+    /// Relative slack for a figure marked approximate (`~`, `≈`, `about`).
+    pub approx_tolerance: f64,
+    /// Words (stems, at a word start) that state a decrease next to a change.
+    pub lower_words: Vec<String>,
+    /// Words that state an increase next to a change.
+    pub higher_words: Vec<String>,
+    /// Metric names (stems) whose percentage cannot exceed 100%.
+    pub share_words: Vec<String>,
+}
+
+/// How a rubric's own check reports what it finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FindingLevel {
+    Error,
+    Warning,
+}
+
+impl Default for Arithmetic {
+    fn default() -> Arithmetic {
+        let words = |w: &[&str]| w.iter().map(|s| (*s).to_owned()).collect();
+        Arithmetic {
+            enabled: true,
+            gate: 20,
+            impact_gate: 10,
+            severity: FindingLevel::Error,
+            tolerance: 0.005,
+            approx_tolerance: 0.05,
+            lower_words: words(&[
+                "lower", "less", "fewer", "reduc", "cut", "decreas", "drop", "down", "smaller",
+                "shorter", "saving", "saved", "off", "↓", "降低", "减少", "下降", "缩短",
+            ]),
+            higher_words: words(&[
+                "higher", "more", "increas", "up", "rais", "gain", "growth", "larger", "longer",
+                "↑", "提升", "提高", "增加", "增长",
+            ]),
+            share_words: words(&[
+                "hit rate",
+                "hit ratio",
+                "miss rate",
+                "error rate",
+                "availability",
+                "share",
+                "success rate",
+                "percentage of",
+                "share of",
+                "命中率",
+                "错误率",
+                "可用性",
+                "占比",
+                "成功率",
+            ]),
         }
     }
 }

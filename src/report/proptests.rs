@@ -100,10 +100,14 @@ fn report(
                 len,
             };
             let severity = [Severity::Error, Severity::Warning, Severity::Note][i % 3];
-            Diagnostic::new(severity, crate::codes::Code::Unrecognised, format!("finding {i}: {evidence}"))
-                .at(at.clone())
-                .help(evidence.to_owned())
-                .note(evidence.to_owned(), Some(at))
+            Diagnostic::new(
+                severity,
+                crate::codes::Code::Unrecognised,
+                format!("finding {i}: {evidence}"),
+            )
+            .at(at.clone())
+            .help(evidence.to_owned())
+            .note(evidence.to_owned(), Some(at))
         })
         .collect();
     let mut texts: HashMap<PathBuf, Arc<str>> = HashMap::new();

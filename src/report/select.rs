@@ -200,6 +200,14 @@ impl Applied {
         d.gate.is_some() || self.counts(d)
     }
 
+    /// True when `select` names `d`'s own code (`--select change-mismatch`).
+    fn selects_code(&self, d: &Diagnostic) -> bool {
+        self.select.as_ref().is_some_and(|s| {
+            s.iter()
+                .any(|k| matches!(k, Resolved::Code(c) if d.code == c.name()))
+        })
+    }
+
     /// True when a gate's finding is not ignored by its own code (`placeholder`).
     fn finding_counts(&self, d: &Diagnostic) -> bool {
         !self
@@ -430,16 +438,21 @@ pub(crate) fn apply_bank(
     });
     for g in &mut b.gates {
         if let Some(reason) = applied.gate_waiver(g.number) {
-            g.diagnostics.clear();
-            let reason = format!("{reason} (--select/--ignore)");
-            g.waived = Some(reason.clone());
-            if matches!(g.status, Status::Fail | Status::Warn) {
-                b.waived.push(Waived {
-                    gate: g.number,
-                    reason,
-                });
+            // A gate left out keeps the findings whose code is selected (`--select
+            // change-mismatch` keeps gate 20's arithmetic findings), and counts for them.
+            g.diagnostics
+                .retain(|d| applied.selects_code(d) && applied.finding_counts(d));
+            if g.diagnostics.is_empty() {
+                let reason = format!("{reason} (--select/--ignore)");
+                g.waived = Some(reason.clone());
+                if matches!(g.status, Status::Fail | Status::Warn) {
+                    b.waived.push(Waived {
+                        gate: g.number,
+                        reason,
+                    });
+                }
+                continue;
             }
-            continue;
         }
         let before = g.diagnostics.len();
         g.diagnostics.retain(|d| applied.finding_counts(d));
