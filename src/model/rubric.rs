@@ -343,11 +343,25 @@ pub struct ChainStep {
     pub id: String,
     /// The bold label that always counts (`**SLO**`).
     pub label: String,
-    /// Case-insensitive phrases matched at the start of a word.
+    /// Other bold labels that locate the step (`**Analysis**` for Bottleneck), matched
+    /// at a word start like the lexicon.
+    #[serde(default)]
+    pub labels: Vec<String>,
+    /// Case-insensitive phrases matched at the start of a word: a sentence holding one
+    /// is the step when no label locates it.
     pub lexicon: Vec<String>,
-    /// The step's text must hold a figure with a unit (`figure_patterns`).
+    /// The step's text must hold a figure with a unit (`figure_patterns`), or, when
+    /// `methods` is given, one of those named methods.
     #[serde(default)]
     pub requires_number: bool,
+    /// Named methods that stand for a figure (`EXPLAIN`, `flame graph`, `canary`): what
+    /// was measured or how it is validated may be named instead of quantified.
+    #[serde(default)]
+    pub methods: Vec<String>,
+    /// Other fields of a question that may hold the step when the answer does not
+    /// (`validation`: the spec's Validation element is the chain's Validate step).
+    #[serde(default)]
+    pub fields: Vec<String>,
     /// The step's text must state a change: from→to, or a % / x with a word of change
     /// (`impact_words`).
     #[serde(default)]
@@ -361,7 +375,9 @@ pub type Cell = (usize, usize);
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Chain {
-    /// Words of prose (label, code and reference marks not counted) each step needs.
+    /// Words of prose (label, code and reference marks not counted) each step needs:
+    /// default 1, so a label with nothing after it is not a step; what a step must hold
+    /// is judged by its content (a figure, a method, a change), not by its length.
     #[serde(default = "default_chain_words")]
     pub min_words: u32,
     pub steps: Vec<ChainStep>,
@@ -376,7 +392,7 @@ fn default_gates() -> Vec<super::gate_spec::GateSpec> {
 }
 
 fn default_chain_words() -> u32 {
-    8
+    1
 }
 
 impl std::ops::Deref for Chain {
