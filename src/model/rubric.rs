@@ -497,6 +497,13 @@ pub struct TradeoffRules {
     /// Phrases that say when to use or avoid the approach; trade-offs need one.
     #[serde(default = "TradeoffRules::default_when")]
     pub when: Vec<String>,
+    /// Words of a choice (whole words: "use", "prefer", "right choice", "option"): a
+    /// sentence with one and a word of `condition` says when to use or avoid.
+    #[serde(default = "TradeoffRules::default_choice")]
+    pub choice: Vec<String>,
+    /// Words of a condition (whole words: "when", "if", "for", "unless").
+    #[serde(default = "TradeoffRules::default_condition")]
+    pub condition: Vec<String>,
     /// Phrases of cost or benefit; an alternative needs one, or a figure.
     #[serde(default = "TradeoffRules::default_cost_benefit")]
     pub cost_benefit: Vec<String>,
@@ -518,14 +525,20 @@ impl TradeoffRules {
     fn default_when() -> Vec<String> {
         TradeoffRules::defaults().when
     }
+    fn default_choice() -> Vec<String> {
+        TradeoffRules::defaults().choice
+    }
+    fn default_condition() -> Vec<String> {
+        TradeoffRules::defaults().condition
+    }
     fn default_cost_benefit() -> Vec<String> {
         TradeoffRules::defaults().cost_benefit
     }
     fn default_min_words() -> u32 {
-        12
+        1
     }
     fn default_entry_words() -> u32 {
-        6
+        1
     }
 }
 
