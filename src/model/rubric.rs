@@ -491,6 +491,16 @@ pub struct CitationRules {
 pub struct TradeoffRules {
     pub advanced_min_alternatives: u32,
     pub advanced_min_risks: u32,
+    /// The difficulties whose questions must flag `advanced_min_risks` mitigated risks
+    /// (default: advanced only; the default rubric adds intermediate, whose answers make
+    /// production changes too: the spec's Risk/Mitigation is one of the Q&A elements
+    /// marked "All Required").
+    #[serde(default = "TradeoffRules::default_risk_difficulties")]
+    pub risk_difficulties: Vec<Difficulty>,
+    /// Phrases of containment: a risk written without a separate mitigation counts as
+    /// mitigated when its own text holds one ("rollback", "canary", "mitigate").
+    #[serde(default = "TradeoffRules::default_mitigation")]
+    pub mitigation: Vec<String>,
     /// Phrases that name what is traded ("vs", "at the cost of"); trade-offs need one.
     #[serde(default = "TradeoffRules::default_traded")]
     pub traded: Vec<String>,
@@ -524,6 +534,12 @@ impl TradeoffRules {
     }
     fn default_when() -> Vec<String> {
         TradeoffRules::defaults().when
+    }
+    fn default_risk_difficulties() -> Vec<Difficulty> {
+        vec![Difficulty::Advanced]
+    }
+    fn default_mitigation() -> Vec<String> {
+        TradeoffRules::defaults().mitigation
     }
     fn default_choice() -> Vec<String> {
         TradeoffRules::defaults().choice
