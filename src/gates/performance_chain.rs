@@ -164,7 +164,9 @@ fn states_change(ctx: &Ctx<'_>, body: &str) -> bool {
         regex::Regex::new(r"(?:[+−±-]\s?\d)|(?:\d(?:[.,]\d+)?\s?(?:%|x\b|×))")
             .expect("a valid pattern")
     });
-    text::Lexicon::get(&ctx.rubric.impact_words, false).is_match(body) || RELATIVE.is_match(body)
+    text::Lexicon::get(&ctx.rubric.impact_words, false).is_match(body)
+        || RELATIVE.is_match(body)
+        || text::has_signed_figure(body)
 }
 
 /// A short quote of `s` for a diagnostic: its first words, on one line.
