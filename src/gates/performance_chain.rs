@@ -11,7 +11,8 @@ declare_gate! {
     /// A bold label (`**Measure**:`, one of the step's `labels` such as `**Analysis**`, or
     /// a bold phrase holding one) locates a step, whose text runs to the next step's label
     /// or the end of the answer; a step without a label is the sentence holding a phrase
-    /// of its lexicon (writers state steps in prose). Each step is then judged by what it
+    /// of its lexicon (writers state steps in prose), outside the labelled steps' text
+    /// when most steps are labelled. Each step is then judged by what it
     /// must hold, not by its length:
     /// - some prose (`chain.min_words`, default 1: a label with nothing after it is not a
     ///   step) and no placeholder (`TODO`, `...`, a slot);
@@ -97,6 +98,7 @@ fn locate(ctx: &Ctx<'_>, masked: &str) -> Vec<Option<Located>> {
     let mut starts: Vec<usize> = labels.iter().flatten().map(|r| r.start).collect();
     starts.sort_unstable();
     starts.dedup();
+    let labelled_most = labels.iter().flatten().count() * 2 > steps.len();
     let sentences = text::sentences(masked);
     steps
         .iter()
@@ -114,9 +116,14 @@ fn locate(ctx: &Ctx<'_>, masked: &str) -> Vec<Option<Located>> {
                 });
             }
             let lexicon = text::Lexicon::get(&step.lexicon, false);
+            // In an answer that labels most steps, the text under a label is that step's:
+            // an unlabelled step is looked for outside the labelled steps only.
+            let outside = |r: &Range<usize>| {
+                !labelled_most || starts.first().is_none_or(|&first| r.end <= first)
+            };
             let holding: Vec<&Range<usize>> = sentences
                 .iter()
-                .filter(|r| lexicon.is_match(&masked[(*r).clone()]))
+                .filter(|r| outside(r) && lexicon.is_match(&masked[(*r).clone()]))
                 .collect();
             // The step is the first sentence that holds what the step needs, if any.
             let pick = holding
@@ -171,7 +178,11 @@ fn states_change(ctx: &Ctx<'_>, body: &str) -> bool {
 
 /// A short quote of `s` for a diagnostic: its first words, on one line.
 fn quote(s: &str) -> String {
-    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let one: String = s
+        .trim_start_matches([':', '：', ' ', '-', '—'])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut cut: String = one.chars().take(70).collect();
     if cut.len() < one.len() {
         cut.push('…');
@@ -237,9 +248,9 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 )
                 .at(ctx.loc_in(q.file, &q.answer, point))
                 .help(format!(
-                    "say {} in the {} step{}",
-                    step_needs(step),
+                    "give the {} step {}{}",
                     step.label,
+                    step_needs(step),
                     if step.requires_change {
                         " (`p99 350 ms → 65 ms, 81% lower`)"
                     } else if step.requires_number {
@@ -273,7 +284,11 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 .at(ctx.loc(q.file, q.answer.pos))
                 .help(format!(
                     "add {}, labelled or in prose",
-                    missing.iter().map(|s| step_needs(s)).collect::<Vec<_>>().join("; ")
+                    missing
+                        .iter()
+                        .map(|s| format!("the {} step ({})", s.label, step_needs(s)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             );
         }
@@ -304,17 +319,16 @@ fn in_fields(ctx: &Ctx<'_>, q: &crate::model::Question, step: &ChainStep) -> boo
 }
 
 /// What a step must hold, in the spec's terms.
-fn step_needs(step: &ChainStep) -> String {
-    let what = if step.requires_change {
-        " (a quantified change)"
+fn step_needs(step: &ChainStep) -> &'static str {
+    if step.requires_change {
+        "a quantified change"
     } else if step.requires_number && !step.methods.is_empty() {
-        " (a figure or a named method)"
+        "a figure or a named method"
     } else if step.requires_number {
-        " (a quantified figure)"
+        "a quantified figure"
     } else {
-        ""
-    };
-    format!("the {} step{what}", step.label)
+        "its substance"
+    }
 }
 
 /// `r` without leading and trailing white space of `text`, never empty when `r` is not.

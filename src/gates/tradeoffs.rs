@@ -65,26 +65,26 @@ fn tradeoff_gaps(ctx: &Ctx<'_>, lex: &Lexicons, t: &Sp<String>, alternatives: &s
     let rules = &ctx.rubric.tradeoffs;
     let mut gaps = Vec::new();
     if let Some(p) = ctx.placeholder_in(t) {
-        gaps.push(format!("is a placeholder ({})", p.what));
+        gaps.push(format!("the trade-offs text is a placeholder ({})", p.what));
         return gaps;
     }
     let words = ctx.prose_words_in(t);
     if words < rules.min_words as usize {
         gaps.push(format!(
-            "has {words} word(s) of prose; at least {} required",
+            "the trade-offs text has {words} word(s) of prose; at least {} required",
             rules.min_words
         ));
     }
     let masked = ctx.masked_in(t);
     if !lex.traded.is_match(&masked) {
         gaps.push(
-            "names nothing traded: looked for a gain set against a cost (\"X vs Y\", \"trades\", \"but\", \"at the cost of\"), found none; it speaks of one side only"
+            "trade-off: none found; the Trade-offs field speaks of one side only (looked for a gain set against a cost: \"X vs Y\", \"trades\", \"but\", \"at the cost of\")"
                 .to_owned(),
         );
     }
     if !lex.says_when(&masked) && !lex.says_when(alternatives) {
         gaps.push(
-            "says not when to use or avoid it: looked in the trade-offs and alternatives for a choice with its condition (\"prefer X when\", \"avoid it if\", \"the right choice for\"), found none"
+            "when to use or avoid: none found in the trade-offs or alternatives (looked for a choice with its condition: \"prefer X when\", \"avoid it if\", \"the right choice for\")"
                 .to_owned(),
         );
     }
@@ -159,7 +159,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                     diags.push(
                         finding(
                             Level::Required,
-                            format!("{}: the trade-offs text {}", ctx.q_name(q), gaps.join("; ")),
+                            format!("{}: {}", ctx.q_name(q), gaps.join("; ")),
                         )
                         .at(at(q.file, t))
                         .help("say what the approach gives up for what it gains, and when you would choose it or not"),
