@@ -46,9 +46,15 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         }
     }
     for g in &ctx.bank.glossary {
-        for t in [&g.definition, &g.formula, &g.targets, &g.distinctions, &g.when_to_use]
-            .into_iter()
-            .flatten()
+        for t in [
+            &g.definition,
+            &g.formula,
+            &g.targets,
+            &g.distinctions,
+            &g.when_to_use,
+        ]
+        .into_iter()
+        .flatten()
         {
             defined.extend(expanded(t));
         }
@@ -124,8 +130,10 @@ fn expanded(text: &str) -> Vec<String> {
             .expect("a valid pattern")
     });
     static BEFORE: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r"((?:[A-Za-z][\w/-]*\s+){1,8})\(\s*([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?)\s*\)")
-            .expect("a valid pattern")
+        regex::Regex::new(
+            r"((?:[A-Za-z][\w/-]*\s+){1,8})\(\s*([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?)\s*\)",
+        )
+        .expect("a valid pattern")
     });
     let mut out = Vec::new();
     let mut add = |a: &str| {

@@ -65,7 +65,10 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
 /// Whether a glossary entry gives a formula (an expression) or targets with a value;
 /// an entry written as one text, an equation or a bound with its value.
 fn has_formula_or_target(g: &crate::model::GlossaryEntry) -> bool {
-    const MATH: &[char] = &['=', '/', '×', '*', '÷', '^', 'Σ', '∑', '√', '⌈', '⌊', '·', '≈', '<', '>', '≤', '≥', '∝', '+', '−'];
+    const MATH: &[char] = &[
+        '=', '/', '×', '*', '÷', '^', 'Σ', '∑', '√', '⌈', '⌊', '·', '≈', '<', '>', '≤', '≥', '∝',
+        '+', '−',
+    ];
     let formula = g.formula.as_deref().filter(|f| !blank(Some(f)));
     if formula.is_some_and(|f| f.contains(MATH)) {
         return true;
@@ -95,7 +98,11 @@ fn has_formula_or_target(g: &crate::model::GlossaryEntry) -> bool {
 mod tests {
     use super::*;
 
-    fn entry(definition: &str, formula: Option<&str>, targets: Option<&str>) -> crate::model::GlossaryEntry {
+    fn entry(
+        definition: &str,
+        formula: Option<&str>,
+        targets: Option<&str>,
+    ) -> crate::model::GlossaryEntry {
         crate::model::GlossaryEntry {
             id: crate::model::Sp::new("G1".to_owned(), crate::model::Pos::default()),
             term: crate::model::Sp::new("Term".to_owned(), crate::model::Pos::default()),
@@ -114,15 +121,35 @@ mod tests {
     #[test]
     fn formula_or_target_by_what_it_holds() {
         assert!(has_formula_or_target(&entry("x", Some("L = λW"), None)));
-        assert!(has_formula_or_target(&entry("x", Some("—"), Some("all 16 cells covered"))));
-        assert!(!has_formula_or_target(&entry("x", Some("—"), Some("use open-model tools"))));
-        assert!(!has_formula_or_target(&entry("x", Some("not a formula but a flaw"), None)));
+        assert!(has_formula_or_target(&entry(
+            "x",
+            Some("—"),
+            Some("all 16 cells covered")
+        )));
+        assert!(!has_formula_or_target(&entry(
+            "x",
+            Some("—"),
+            Some("use open-model tools")
+        )));
+        assert!(!has_formula_or_target(&entry(
+            "x",
+            Some("not a formula but a flaw"),
+            None
+        )));
         assert!(has_formula_or_target(&entry(
             "Hit Rate = Hits / (Hits + Misses) × 100%. Target: ≥95%",
             None,
             None
         )));
-        assert!(!has_formula_or_target(&entry("A list of abbreviations (APM, CDN)", None, None)));
-        assert!(!has_formula_or_target(&entry("ROI (return on investment = gain ÷ cost)", None, None)));
+        assert!(!has_formula_or_target(&entry(
+            "A list of abbreviations (APM, CDN)",
+            None,
+            None
+        )));
+        assert!(!has_formula_or_target(&entry(
+            "ROI (return on investment = gain ÷ cost)",
+            None,
+            None
+        )));
     }
 }

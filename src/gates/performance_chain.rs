@@ -268,7 +268,12 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 .iter()
                 .map(|s| {
                     let some: Vec<&str> = s.lexicon.iter().take(4).map(String::as_str).collect();
-                    format!("{} (`**{}**` or a sentence with {} ...)", s.label, s.label, some.join(", "))
+                    format!(
+                        "{} (`**{}**` or a sentence with {} ...)",
+                        s.label,
+                        s.label,
+                        some.join(", ")
+                    )
                 })
                 .collect();
             diags.push(

@@ -1031,7 +1031,7 @@ fn enumerated(text: &str, r: Range<usize>) -> Option<Vec<Range<usize>>> {
         starts.push(from + i);
         from += i + marker.len();
     }
-    if starts.len() < 2 || s[..starts[0]].trim().len() > 0 {
+    if starts.len() < 2 || !s[..starts[0]].trim().is_empty() {
         return None;
     }
     let mut out = Vec::new();
@@ -1261,7 +1261,10 @@ mod tests {
         let items: Vec<&str> = parts.iter().map(|r| &t[r.clone()]).collect();
         assert_eq!(
             items,
-            ["(1) Tied requests: save work; need support.", "(2) Fewer shards: shorter tail."]
+            [
+                "(1) Tied requests: save work; need support.",
+                "(2) Fewer shards: shorter tail."
+            ]
         );
         assert_eq!(enumerated("(1) only one", 0..12), None);
         assert_eq!(enumerated("a; b (2) c", 0..10), None);

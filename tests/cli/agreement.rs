@@ -26,17 +26,37 @@ const MAPPING: &[(&str, &[u64], &[&str], &str)] = &[
     ("impact_quantified", &[10], &[], ""),
     ("recall", &[20], &[], "asks for recall"),
     ("duplicate", &[20], &[], "duplicate"),
-    ("glossary_incomplete", &[11], &[], r"glossary entry `([^`]+)`"),
-    ("citations_incomplete", &[13, 14], &[], r"(?:citation|literature|source|entry) `([^`]+)`"),
+    (
+        "glossary_incomplete",
+        &[11],
+        &[],
+        r"glossary entry `([^`]+)`",
+    ),
+    (
+        "citations_incomplete",
+        &[13, 14],
+        &[],
+        r"(?:citation|literature|source|entry) `([^`]+)`",
+    ),
     ("undefined_acronyms", &[19], &[], r"acronym `([^`]+)`"),
 ];
 
 const QUESTION: &[&str] = &[
-    "chain", "practical", "tradeoffs", "alternatives", "risk", "impact_quantified", "arithmetic",
-    "recall", "duplicate",
+    "chain",
+    "practical",
+    "tradeoffs",
+    "alternatives",
+    "risk",
+    "impact_quantified",
+    "arithmetic",
+    "recall",
+    "duplicate",
 ];
 const DOCUMENT: &[&str] = &[
-    "glossary_incomplete", "citations_incomplete", "undefined_acronyms", "contents_links_broken",
+    "glossary_incomplete",
+    "citations_incomplete",
+    "undefined_acronyms",
+    "contents_links_broken",
 ];
 
 fn doc() -> PathBuf {
@@ -112,19 +132,24 @@ fn ranges(text: &str) -> BTreeMap<u64, (u64, u64)> {
 fn defect(q: &Value, crit: &str) -> bool {
     match crit {
         "alternatives" => q["alternatives"].as_u64().is_some_and(|n| n < 2),
-        "arithmetic" => q["arithmetic_errors"].as_array().is_some_and(|a| !a.is_empty()),
+        "arithmetic" => q["arithmetic_errors"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty()),
         "recall" => q["recall"] == true,
         "duplicate" => !q["duplicate_of"].is_null(),
         _ => q[crit] == false,
     }
 }
 
-/// Per criterion: (agreed, qbank only, expert only).
-fn agreement() -> BTreeMap<&'static str, (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>)> {
+/// Per criterion: (agreed, qbank only, expert only), each a set of questions or entries.
+type Agreement = BTreeMap<&'static str, (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>)>;
+
+fn agreement() -> Agreement {
     let (_, report, _) = check_json(&doc(), &[]);
     let text = std::fs::read_to_string(doc()).expect("fixture");
     let ranges = ranges(&text);
     let mut flags: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    let q_name = Regex::new(r"^Q(\d+)\b").expect("valid");
     for bank in report["banks"].as_array().into_iter().flatten() {
         let mut all: Vec<(Option<u64>, &Value)> = bank["diagnostics"]
             .as_array()
@@ -141,17 +166,21 @@ fn agreement() -> BTreeMap<&'static str, (BTreeSet<String>, BTreeSet<String>, BT
             if d["severity"] == "note" {
                 continue;
             }
-            let Some((crit, entry)) = criterion(gate, d) else { continue };
+            let Some((crit, entry)) = criterion(gate, d) else {
+                continue;
+            };
             let key = match entry {
                 Some(e) => e,
                 None => {
                     let line = d["location"]["line"].as_u64();
                     let by_line = line.and_then(|l| {
-                        ranges.iter().find(|(_, (a, b))| *a <= l && l <= *b).map(|(n, _)| *n)
+                        ranges
+                            .iter()
+                            .find(|(_, (a, b))| *a <= l && l <= *b)
+                            .map(|(n, _)| *n)
                     });
                     let by_name = || {
-                        Regex::new(r"^Q(\d+)\b")
-                            .expect("valid")
+                        q_name
                             .captures(d["message"].as_str().unwrap_or_default())
                             .and_then(|c| c[1].parse::<u64>().ok())
                     };
@@ -213,11 +242,16 @@ fn qbank_agrees_with_the_labels_of_the_small_document() {
 
 #[test]
 fn the_mapping_reads_question_ranges_and_entries() {
-    let r = ranges("# T\n#### Q1: a\nx\n```\n## not a heading\n```\n#### Q2: b\ny\n## References\n");
+    let r =
+        ranges("# T\n#### Q1: a\nx\n```\n## not a heading\n```\n#### Q2: b\ny\n## References\n");
     assert_eq!(r.get(&1), Some(&(2, 6)));
     assert_eq!(r.get(&2), Some(&(7, 8)));
-    let d = serde_json::json!({"code": "glossary-min", "message": "glossary entry `G4` (X) lacks ..."});
-    assert_eq!(criterion(Some(11), &d), Some(("glossary_incomplete", Some("G4".to_owned()))));
+    let d =
+        serde_json::json!({"code": "glossary-min", "message": "glossary entry `G4` (X) lacks ..."});
+    assert_eq!(
+        criterion(Some(11), &d),
+        Some(("glossary_incomplete", Some("G4".to_owned())))
+    );
     let d = serde_json::json!({"code": "tradeoffs", "message": "Q2 (`x`): alternative `(1) y` does not count"});
     assert_eq!(criterion(Some(8), &d), Some(("alternatives", None)));
     let d = serde_json::json!({"code": "glossary-min", "message": "0 complete glossary entries"});
@@ -241,7 +275,11 @@ fn gate_criterion(gate: u64, message: &str) -> Option<&'static str> {
 
 #[test]
 fn repair_never_asks_for_what_the_labels_mark_present() {
-    let out = qbank().arg("repair").arg(doc()).output().expect("qbank runs");
+    let out = qbank()
+        .arg("repair")
+        .arg(doc())
+        .output()
+        .expect("qbank runs");
     let prompt = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(prompt.contains("## What to fix"), "{prompt}");
     let labels = labels();
@@ -277,11 +315,22 @@ fn repair_never_asks_for_what_the_labels_mark_present() {
         }
     }
     // What the labels mark missing is asked for, in the spec's terms.
-    for (q, crit) in [(2, "risk"), (3, "tradeoffs"), (4, "chain"), (4, "alternatives")] {
-        assert!(asked.contains(&(q, crit)), "Q{q} {crit} is not asked for:\n{prompt}");
+    for (q, crit) in [
+        (2, "risk"),
+        (3, "tradeoffs"),
+        (4, "chain"),
+        (4, "alternatives"),
+    ] {
+        assert!(
+            asked.contains(&(q, crit)),
+            "Q{q} {crit} is not asked for:\n{prompt}"
+        );
     }
     // It never asks for a phrasing: no template label is requested.
     for phrase in ["When to use:", "When to avoid:", "X vs Y:"] {
-        assert!(!prompt.contains(phrase), "the prompt asks for the phrase {phrase:?}");
+        assert!(
+            !prompt.contains(phrase),
+            "the prompt asks for the phrase {phrase:?}"
+        );
     }
 }
