@@ -1,21 +1,28 @@
 use std::ops::Range;
 
 use super::{Ctx, Level, Measurement, finding, masked_answer};
+use crate::model::ChainStep;
 use crate::text;
 
 declare_gate! {
     /// ## What it checks
     /// Every answer carries the whole performance chain, by default
     /// SLO → Measure → Bottleneck → Optimize → Validate → Impact, as substance, not labels.
-    /// A bold label (`**Measure**:`, or a bold phrase holding the label) locates a step,
-    /// whose text runs to the next step's label or the end of the answer; a step without
-    /// a label is the sentence holding a phrase of its lexicon. Each step then needs:
-    /// - prose of at least `chain.min_words` words (default 8; the label, code, links and
-    ///   reference marks do not count), and no placeholder (`TODO`, `...`, a slot);
-    /// - for steps marked `requires_number` (SLO, Measure, Impact), a figure with its unit
-    ///   (`figure_patterns`: `100 ms`, `2K rps`, `95%`, `3x`, `$1.2K` ...);
-    /// - for steps marked `requires_change` (Impact), a change: from → to, or a % / x with
-    ///   a word of change (`impact_words`: cut, reduced, from ...).
+    /// A bold label (`**Measure**:`, one of the step's `labels` such as `**Analysis**`, or
+    /// a bold phrase holding one) locates a step, whose text runs to the next step's label
+    /// or the end of the answer; a step without a label is the sentence holding a phrase
+    /// of its lexicon (writers state steps in prose), outside the labelled steps' text
+    /// when most steps are labelled. Each step is then judged by what it
+    /// must hold, not by its length:
+    /// - some prose (`chain.min_words`, default 1: a label with nothing after it is not a
+    ///   step) and no placeholder (`TODO`, `...`, a slot);
+    /// - for steps marked `requires_number`, a figure with its unit (`figure_patterns`:
+    ///   `100 ms`, `2K rps`, `95%`, `3x`, `$1.2K` ...) or, where the step lists `methods`,
+    ///   a named method (Measure: a profile, a trace, `EXPLAIN`; Validate: a canary, a
+    ///   load test): SLO a quantified target, Measure a figure or a method, Validate a
+    ///   criterion or a method;
+    /// - for steps marked `requires_change` (Impact), a quantified change: a figure with
+    ///   a direction (from → to, a signed figure, a % or x, or a word of `impact_words`).
     ///
     /// ## Why it matters
     /// An answer that jumps from symptom to fix without measuring, or never validates,
@@ -23,12 +30,13 @@ declare_gate! {
     /// nothing after it is not a step.
     ///
     /// ## How to fix
-    /// Write each step as a bold label starting a paragraph, followed by what was done
-    /// and the figures: `**Measure**: a 10-minute k6 run at 4K rps showed p99 at 350 ms ...`.
+    /// Say each step, labelled or in prose, with what it needs: the SLO's target, what was
+    /// measured and how, the cause, the change, how it was validated, and the impact with
+    /// its before and after (`p99 350 ms → 65 ms, 81% lower`).
     ///
     /// ## Example
-    /// `28/28 complete`; a failing answer reports `the Impact step states no change` or
-    /// `the Measure step has 3 words of prose; at least 8 required`.
+    /// `28/28 complete`; a failing answer reports `the Impact step (labelled) states no
+    /// quantified change: ...` or `the answer lacks Validate: ...`.
     pub(crate) static PERFORMANCE_CHAIN = {
         number: 4,
         name: "performance-chain",
@@ -74,12 +82,23 @@ fn locate(ctx: &Ctx<'_>, masked: &str) -> Vec<Option<Located>> {
             let label = s.label.to_lowercase();
             bold.iter()
                 .find(|(_, b)| text::has_phrase(b, &label))
+                .or_else(|| {
+                    // An other label counts only when it opens the bold span, and the
+                    // span is short: a label, not an emphasised sentence.
+                    bold.iter().find(|(_, b)| {
+                        b.split_whitespace().count() <= 4
+                            && s.labels.iter().any(|l| {
+                                text::find_phrase(b.trim_start(), &l.to_lowercase()) == Some(0)
+                            })
+                    })
+                })
                 .map(|(r, _)| r.clone())
         })
         .collect();
     let mut starts: Vec<usize> = labels.iter().flatten().map(|r| r.start).collect();
     starts.sort_unstable();
     starts.dedup();
+    let labelled_most = labels.iter().flatten().count() * 2 > steps.len();
     let sentences = text::sentences(masked);
     steps
         .iter()
@@ -97,19 +116,20 @@ fn locate(ctx: &Ctx<'_>, masked: &str) -> Vec<Option<Located>> {
                 });
             }
             let lexicon = text::Lexicon::get(&step.lexicon, false);
+            // In an answer that labels most steps, the text under a label is that step's:
+            // an unlabelled step is looked for outside the labelled steps only.
+            let outside = |r: &Range<usize>| {
+                !labelled_most || starts.first().is_none_or(|&first| r.end <= first)
+            };
             let holding: Vec<&Range<usize>> = sentences
                 .iter()
-                .filter(|r| lexicon.is_match(&masked[(*r).clone()]))
+                .filter(|r| outside(r) && lexicon.is_match(&masked[(*r).clone()]))
                 .collect();
-            // A step that needs a figure is the first sentence that has both, if any.
-            let pick = if step.requires_number {
-                holding
-                    .iter()
-                    .find(|r| ctx.has_figure(&masked[(**r).clone()]))
-                    .or(holding.first())
-            } else {
-                holding.first()
-            };
+            // The step is the first sentence that holds what the step needs, if any.
+            let pick = holding
+                .iter()
+                .find(|r| lacks(ctx, step, &masked[(**r).clone()], "").is_empty())
+                .or(holding.first());
             pick.map(|r| Located {
                 text: (*r).clone(),
                 label: None,
@@ -118,10 +138,61 @@ fn locate(ctx: &Ctx<'_>, masked: &str) -> Vec<Option<Located>> {
         .collect()
 }
 
+/// What a step's text (code masked) lacks of what the step must hold, empty when it
+/// holds it: each entry says what was looked for.
+/// Named methods are looked for in `raw` too: a tool written as code (`EXPLAIN`) is named.
+fn lacks(ctx: &Ctx<'_>, step: &ChainStep, body: &str, raw: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let figure = ctx.has_figure(body);
+    if step.requires_number && !figure {
+        let methods = text::Lexicon::get(&step.methods, false);
+        let method = !step.methods.is_empty() && (methods.is_match(body) || methods.is_match(raw));
+        if !method {
+            out.push(if step.methods.is_empty() {
+                "holds no figure with a unit".to_owned()
+            } else {
+                "holds neither a figure with a unit nor a named method".to_owned()
+            });
+        }
+    }
+    if step.requires_change && !(figure && states_change(ctx, body)) {
+        out.push(
+            "states no quantified change (a figure with a direction: from → to, a signed figure, a % or x, a word of change)"
+                .to_owned(),
+        );
+    }
+    out
+}
+
+/// Whether `body` gives a figure a direction: a word of change (`impact_words`), a
+/// signed figure (`+24%`, `−22%`) or a relative one (`81%`, `3x`).
+fn states_change(ctx: &Ctx<'_>, body: &str) -> bool {
+    static RELATIVE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?:[+−±-]\s?\d)|(?:\d(?:[.,]\d+)?\s?(?:%|x\b|×))")
+            .expect("a valid pattern")
+    });
+    text::Lexicon::get(&ctx.rubric.impact_words, false).is_match(body)
+        || RELATIVE.is_match(body)
+        || text::has_signed_figure(body)
+}
+
+/// A short quote of `s` for a diagnostic: its first words, on one line.
+fn quote(s: &str) -> String {
+    let one: String = s
+        .trim_start_matches([':', '：', ' ', '-', '—'])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut cut: String = one.chars().take(70).collect();
+    if cut.len() < one.len() {
+        cut.push('…');
+    }
+    cut
+}
+
 fn check(ctx: &Ctx<'_>) -> Measurement {
     let qs = &ctx.bank.questions;
-    let min_words = ctx.rubric.chain.min_words as usize;
-    let change = text::Lexicon::get(&ctx.rubric.impact_words, false);
+    let min_words = (ctx.rubric.chain.min_words as usize).max(1);
     let mut complete = 0;
     let mut diags = Vec::new();
     for (q, segments) in qs.iter().zip(&ctx.segments) {
@@ -130,31 +201,30 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         let mut ok = true;
         let mut missing = Vec::new();
         for (step, located) in ctx.rubric.chain.iter().zip(locate(ctx, masked)) {
+            if in_fields(ctx, q, step) {
+                continue;
+            }
             let Some(at) = located else {
-                missing.push(step.label.as_str());
+                missing.push(step);
                 continue;
             };
             let body_raw = raw.get(at.text.clone()).unwrap_or_default();
             let body = masked.get(at.text.clone()).unwrap_or_default();
             let words = text::placeholder::prose_words(body_raw);
-            let mut lacks: Vec<String> = Vec::new();
+            let mut lacking: Vec<String> = Vec::new();
             if words == 0 {
-                lacks.push("has no prose: a label alone is not a step".to_owned());
+                lacking.push("has no prose: a label alone is not a step".to_owned());
             } else if let Some(p) = ctx.placeholders.find(body_raw) {
-                lacks.push(format!("is a placeholder ({})", p.what));
-            } else if words < min_words {
-                lacks.push(format!(
-                    "has {words} word(s) of prose; at least {min_words} required"
-                ));
+                lacking.push(format!("is a placeholder ({})", p.what));
+            } else {
+                if words < min_words {
+                    lacking.push(format!(
+                        "has {words} word(s) of prose; at least {min_words} required"
+                    ));
+                }
+                lacking.extend(lacks(ctx, step, body, body_raw));
             }
-            if step.requires_number && !ctx.has_figure(body) {
-                lacks.push("holds no figure with a unit".to_owned());
-            }
-            if step.requires_change && !(ctx.has_figure(body) && change.is_match(body)) {
-                lacks
-                    .push("states no change (from → to, or a % / x with its direction)".to_owned());
-            }
-            if lacks.is_empty() {
+            if lacking.is_empty() {
                 continue;
             }
             ok = false;
@@ -169,20 +239,22 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 finding(
                     Level::Required,
                     format!(
-                        "{}: the {} step ({how}) {}",
+                        "{}: the {} step ({how}) {}; found \"{}\"",
                         ctx.q_name(q),
                         step.label,
-                        lacks.join("; ")
+                        lacking.join("; "),
+                        quote(body)
                     ),
                 )
                 .at(ctx.loc_in(q.file, &q.answer, point))
                 .help(format!(
-                    "after `**{}**:` write what was done, in at least {min_words} words{}",
+                    "give the {} step {}{}",
                     step.label,
+                    step_needs(step),
                     if step.requires_change {
-                        ", with the figure before and after (`p99 350 ms → 65 ms, 81% lower`)"
+                        " (`p99 350 ms → 65 ms, 81% lower`)"
                     } else if step.requires_number {
-                        ", with its figure and unit (`p99 < 100 ms`, `4K rps`)"
+                        " (`p99 < 100 ms at 4K rps`)"
                     } else {
                         ""
                     }
@@ -191,15 +263,37 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         }
         if !missing.is_empty() {
             ok = false;
+            let names: Vec<&str> = missing.iter().map(|s| s.label.as_str()).collect();
+            let looked: Vec<String> = missing
+                .iter()
+                .map(|s| {
+                    let some: Vec<&str> = s.lexicon.iter().take(4).map(String::as_str).collect();
+                    format!(
+                        "{} (`**{}**` or a sentence with {} ...)",
+                        s.label,
+                        s.label,
+                        some.join(", ")
+                    )
+                })
+                .collect();
             diags.push(
                 finding(
                     Level::Required,
-                    format!("{}: the answer lacks {}", ctx.q_name(q), missing.join(", ")),
+                    format!(
+                        "{}: the answer lacks {}: looked for {}; found none",
+                        ctx.q_name(q),
+                        names.join(", "),
+                        looked.join("; ")
+                    ),
                 )
                 .at(ctx.loc(q.file, q.answer.pos))
                 .help(format!(
-                    "add a paragraph for each, e.g. `**{}**: ...` with at least {min_words} words",
-                    missing[0]
+                    "add {}, labelled or in prose",
+                    missing
+                        .iter()
+                        .map(|s| format!("the {} step ({})", s.label, step_needs(s)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             );
         }
@@ -209,6 +303,37 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     m.require(complete == qs.len() && !qs.is_empty());
     m.diagnostics = diags;
     m
+}
+
+/// Whether one of the step's other `fields` of `q` holds it whole: not a placeholder,
+/// with what the step must hold.
+fn in_fields(ctx: &Ctx<'_>, q: &crate::model::Question, step: &ChainStep) -> bool {
+    step.fields.iter().any(|f| {
+        let v = match f.as_str() {
+            "validation" => q.validation.as_ref(),
+            "key_insight" => q.key_insight.as_ref(),
+            "tradeoffs" => q.tradeoffs.as_ref(),
+            _ => None,
+        };
+        v.is_some_and(|v| {
+            ctx.placeholder_in(v).is_none()
+                && ctx.prose_words_in(v) > 0
+                && lacks(ctx, step, &ctx.masked_in(v), &v.value).is_empty()
+        })
+    })
+}
+
+/// What a step must hold, in the spec's terms.
+fn step_needs(step: &ChainStep) -> &'static str {
+    if step.requires_change {
+        "a quantified change"
+    } else if step.requires_number && !step.methods.is_empty() {
+        "a figure or a named method"
+    } else if step.requires_number {
+        "a quantified figure"
+    } else {
+        "its substance"
+    }
 }
 
 /// `r` without leading and trailing white space of `text`, never empty when `r` is not.

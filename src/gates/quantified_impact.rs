@@ -45,7 +45,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             }
             (Some(k), None)
                 if ctx.impact.iter().any(|re| re.is_match(&k.value))
-                    && change.is_match(&k.value) =>
+                    && (change.is_match(&k.value) || crate::text::has_signed_figure(&k.value)) =>
             {
                 ok += 1
             }
@@ -53,8 +53,13 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 finding(
                     Level::Required,
                     format!(
-                        "{}: the key insight has no numeric improvement",
-                        ctx.q_name(q)
+                        "{}: the key insight has no numeric improvement: looked for a figure with a direction (from → to, a word of change, a signed %), found {}",
+                        ctx.q_name(q),
+                        if ctx.impact.iter().any(|re| re.is_match(&k.value)) {
+                            "figures with no direction: a target or a state, not a change"
+                        } else {
+                            "no figure"
+                        }
                     ),
                 )
                 .at(ctx.loc(q.file, k.pos))

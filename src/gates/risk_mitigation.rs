@@ -3,26 +3,29 @@ use crate::model::Difficulty;
 
 declare_gate! {
     /// ## What it checks
-    /// Every advanced question flags at least the rubric's number of risks (default 1),
-    /// and every risk in the bank has a mitigation: prose of at least
-    /// `tradeoffs.entry_min_words` words (default 6). A placeholder risk or mitigation
-    /// (`TODO`, `...`) counts for nothing.
+    /// Every question of a difficulty in `tradeoffs.risk_difficulties` (default rubric:
+    /// intermediate and advanced) flags at least `tradeoffs.advanced_min_risks` risks
+    /// (default 1) with a mitigation, and every risk in the bank has a mitigation: its
+    /// own `mitigation:` prose, or, for a risk written as one text ("The risk is X; I
+    /// would contain it with a canary"), a phrase of `tradeoffs.mitigation` in it. A
+    /// placeholder risk or mitigation (`TODO`, `...`) counts for nothing.
     ///
     /// ## Why it matters
-    /// Advanced answers recommend high-risk changes (sharding, cache invalidation, new
-    /// pools). Naming the risk and its containment (gradual rollout, rollback, leak
-    /// detection) is what separates a senior answer.
+    /// Intermediate and advanced answers recommend production changes (sharding, cache
+    /// invalidation, new pools). Naming the risk and its containment (gradual rollout,
+    /// rollback, leak detection) is what separates a senior answer.
     ///
     /// ## How to fix
-    /// Add `risks:` entries with `risk:` and `mitigation:`.
+    /// Add `risks:` entries with `risk:` and `mitigation:`, or a Risk/Mitigation line
+    /// that names the risk and how it is contained.
     ///
     /// ## Example
-    /// `11/11 advanced flagged; 25/25 risks mitigated`.
+    /// `21/21 flagged (intermediate, advanced); 25/25 risks mitigated`.
     pub(crate) static RISK_MITIGATION = {
         number: 9,
         name: "risk-mitigation",
         title: "Risk/Mitigation",
-        requirement: |r| format!(">={} risk per advanced Q&A; every risk mitigated", r.tradeoffs.advanced_min_risks),
+        requirement: |r| format!(">={} risk per {} Q&A; every risk mitigated", r.tradeoffs.advanced_min_risks, difficulties(r)),
         check: check,
     }
 }
@@ -30,6 +33,8 @@ declare_gate! {
 fn check(ctx: &Ctx<'_>) -> Measurement {
     let min = ctx.rubric.tradeoffs.advanced_min_risks as usize;
     let min_words = ctx.rubric.tradeoffs.entry_min_words as usize;
+    let containment = crate::text::Lexicon::get(&ctx.rubric.tradeoffs.mitigation, false);
+    let asked = &ctx.rubric.tradeoffs.risk_difficulties;
     let mut advanced = 0;
     let mut flagged = 0;
     let mut risks = 0;
@@ -49,7 +54,11 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 continue;
             }
             let gap = match &r.mitigation {
-                None => Some("has no mitigation".to_owned()),
+                None if containment.is_match(&ctx.masked_in(&r.risk)) => None,
+                None => Some(
+                    "has no mitigation: looked for a `Mitigation` or a containment in its text (rollback, canary, flag, limit, alert ...), found none"
+                        .to_owned(),
+                ),
                 Some(m) => {
                     match ctx.placeholder_in(m) {
                         Some(p) => Some(format!("has a placeholder mitigation ({})", p.what)),
@@ -77,7 +86,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 ),
             }
         }
-        if q.difficulty.value == Difficulty::Advanced {
+        if asked.contains(&q.difficulty.value) {
             advanced += 1;
             if real >= min {
                 flagged += 1;
@@ -86,8 +95,14 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                     finding(
                         Level::Required,
                         format!(
-                            "{} is advanced and flags {real} mitigated risk(s); {min} required",
-                            ctx.q_name(q)
+                            "{} is {} and flags {real} mitigated risk(s); {min} required: {}",
+                            ctx.q_name(q),
+                            q.difficulty.value.as_str(),
+                            if q.risks.is_empty() {
+                                "no Risk/Mitigation found"
+                            } else {
+                                "its risks have no mitigation"
+                            }
                         ),
                     )
                     .at(q
@@ -100,11 +115,22 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         }
     }
     let mut m = Measurement::new(format!(
-        "{flagged}/{advanced} advanced flagged; {mitigated}/{risks} risks mitigated"
+        "{flagged}/{advanced} flagged ({}); {mitigated}/{risks} risks mitigated",
+        difficulties(ctx.rubric)
     ));
     m.require(flagged == advanced && mitigated == risks);
     m.diagnostics = diags;
     m
+}
+
+/// The difficulties asked for a risk, for messages: `intermediate, advanced`.
+fn difficulties(r: &crate::model::Rubric) -> String {
+    let names: Vec<&str> = Difficulty::ALL
+        .iter()
+        .filter(|d| r.tradeoffs.risk_difficulties.contains(d))
+        .map(|d| d.as_str())
+        .collect();
+    names.join(", ")
 }
 
 /// The first words of a risk, for messages.

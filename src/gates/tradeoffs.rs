@@ -6,14 +6,17 @@ use crate::text;
 
 declare_gate! {
     /// ## What it checks
-    /// Every question has trade-offs that are substance, not a heading: prose of at least
-    /// `tradeoffs.min_words` words (default 12) that names what is traded (a phrase of
-    /// `tradeoffs.traded`: "X vs Y", "at the cost of", "in exchange for" ...) and says when
-    /// to use or avoid the approach (`tradeoffs.when`: "when to use", "avoid when",
-    /// "unless" ...). Every advanced question has at least the rubric's number of
-    /// alternatives (default 2), each with a name and a text of at least
-    /// `tradeoffs.entry_min_words` words (default 6) that states a cost or a benefit (a
-    /// phrase of `tradeoffs.cost_benefit`, or a figure). Placeholders never count.
+    /// Every question has trade-offs that are substance, not a heading: prose (no
+    /// placeholder) that names what is traded, in the forms writers use (a phrase of
+    /// `tradeoffs.traded`: "X vs Y", "trades X for Y", "at the cost of", or a gain set
+    /// against its cost: "cheaper per pod but non-aggregatable"), and says when to use or
+    /// avoid the approach: a phrase of `tradeoffs.when` ("prefer", "avoid", "unless",
+    /// "skip") or a sentence holding a word of `tradeoffs.choice` and one of
+    /// `tradeoffs.condition` ("I would use histograms for the SLO", "the right choice
+    /// when ..."), in the trade-offs or the alternatives. Every advanced question has at
+    /// least the rubric's number of alternatives (default 2), each with a name and a text
+    /// that states a cost or a benefit (a phrase of `tradeoffs.cost_benefit`, or a
+    /// figure). No template phrase is required; placeholders never count.
     ///
     /// ## Why it matters
     /// Performance work is choosing what to give up: latency against throughput, cost
@@ -21,8 +24,8 @@ declare_gate! {
     /// alternatives hides the decision the candidate should reason about.
     ///
     /// ## How to fix
-    /// Write `tradeoffs:` as "Latency vs cost: ... When to use: ... When to avoid: ...",
-    /// and `alternatives:` with a name and a cost-benefit line each.
+    /// Say what the approach gives up for what it gains, and when you would choose it or
+    /// not; give each alternative what it costs or gains against the chosen approach.
     ///
     /// ## Example
     /// `28/28 trade-offs; 11/11 advanced with >=2 alternatives`.
@@ -39,30 +42,51 @@ declare_gate! {
 struct Lexicons {
     traded: Arc<text::Lexicon>,
     when: Arc<text::Lexicon>,
+    choice: Arc<text::Lexicon>,
+    condition: Arc<text::Lexicon>,
     cost_benefit: Arc<text::Lexicon>,
 }
 
-/// What a trade-offs text lacks, empty when it is complete.
-fn tradeoff_gaps(ctx: &Ctx<'_>, lex: &Lexicons, t: &Sp<String>) -> Vec<String> {
+impl Lexicons {
+    /// Whether `masked` says when to use or avoid: a `when` phrase, or a sentence with a
+    /// word of choice and a word of condition.
+    fn says_when(&self, masked: &str) -> bool {
+        self.when.is_match(masked)
+            || text::sentences(masked).into_iter().any(|r| {
+                let s = &masked[r];
+                self.choice.is_match(s) && self.condition.is_match(s)
+            })
+    }
+}
+
+/// What a trade-offs text lacks, empty when it is complete; `alternatives` is the masked
+/// text of the question's alternatives, where the when-to-use may stand too.
+fn tradeoff_gaps(ctx: &Ctx<'_>, lex: &Lexicons, t: &Sp<String>, alternatives: &str) -> Vec<String> {
     let rules = &ctx.rubric.tradeoffs;
     let mut gaps = Vec::new();
     if let Some(p) = ctx.placeholder_in(t) {
-        gaps.push(format!("is a placeholder ({})", p.what));
+        gaps.push(format!("the trade-offs text is a placeholder ({})", p.what));
         return gaps;
     }
     let words = ctx.prose_words_in(t);
     if words < rules.min_words as usize {
         gaps.push(format!(
-            "has {words} word(s) of prose; at least {} required",
+            "the trade-offs text has {words} word(s) of prose; at least {} required",
             rules.min_words
         ));
     }
     let masked = ctx.masked_in(t);
     if !lex.traded.is_match(&masked) {
-        gaps.push("does not name what is traded (\"X vs Y\", \"at the cost of\")".to_owned());
+        gaps.push(
+            "trade-off: none found; the Trade-offs field speaks of one side only (looked for a gain set against a cost: \"X vs Y\", \"trades\", \"but\", \"at the cost of\")"
+                .to_owned(),
+        );
     }
-    if !lex.when.is_match(&masked) {
-        gaps.push("does not say when to use or avoid it".to_owned());
+    if !lex.says_when(&masked) && !lex.says_when(alternatives) {
+        gaps.push(
+            "when to use or avoid: none found in the trade-offs or alternatives (looked for a choice with its condition: \"prefer X when\", \"avoid it if\", \"the right choice for\")"
+                .to_owned(),
+        );
     }
     gaps
 }
@@ -90,7 +114,12 @@ fn alternative_gap(
     }
     let masked = ctx.masked_in(body);
     let costed = lex.cost_benefit.is_match(&masked) || ctx.has_figure(&masked);
-    (!costed).then(|| "its text states no cost or benefit".to_owned())
+    (!costed).then(|| {
+        format!(
+            "its text states no cost or benefit: looked for a figure or a word of cost or gain (cheaper, slower, risk, but ...), found \"{}\"",
+            masked.split_whitespace().collect::<Vec<_>>().join(" ")
+        )
+    })
 }
 
 fn check(ctx: &Ctx<'_>) -> Measurement {
@@ -98,6 +127,8 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     let lex = Lexicons {
         traded: text::Lexicon::get(&rules.traded, false),
         when: text::Lexicon::get(&rules.when, false),
+        choice: text::Lexicon::get(&rules.choice, true),
+        condition: text::Lexicon::get(&rules.condition, true),
         cost_benefit: text::Lexicon::get(&rules.cost_benefit, false),
     };
     let min_alt = ctx.rubric.tradeoffs.advanced_min_alternatives as usize;
@@ -116,17 +147,22 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                     .help("add `tradeoffs:` naming what the approach costs, with when to use and when to avoid it"),
             ),
             Some(t) => {
-                let gaps = tradeoff_gaps(ctx, &lex, t);
+                let alternatives: Vec<String> = q
+                    .alternatives
+                    .iter()
+                    .flat_map(|a| [ctx.masked_in(&a.name).into_owned(), ctx.masked_in(&a.text).into_owned()])
+                    .collect();
+                let gaps = tradeoff_gaps(ctx, &lex, t, &alternatives.join(". "));
                 if gaps.is_empty() {
                     with_tradeoffs += 1;
                 } else {
                     diags.push(
                         finding(
                             Level::Required,
-                            format!("{}: the trade-offs text {}", ctx.q_name(q), gaps.join("; ")),
+                            format!("{}: {}", ctx.q_name(q), gaps.join("; ")),
                         )
                         .at(at(q.file, t))
-                        .help("name both sides (\"Latency vs cost: ...\") and add \"When to use: ... When to avoid: ...\""),
+                        .help("say what the approach gives up for what it gains, and when you would choose it or not"),
                     );
                 }
             }

@@ -97,7 +97,8 @@ fn chain(r: &Rubric) -> String {
     r.chain
         .iter()
         .map(|s| {
-            if s.requires_number {
+            // A step that may name its method instead of a figure is not "quantified".
+            if s.requires_number && s.methods.is_empty() {
                 format!("Quantified {}", s.label)
             } else {
                 s.label.clone()

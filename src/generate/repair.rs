@@ -179,6 +179,12 @@ named here).\n\n## What to fix\n\n",
     p.push_str(&fixes);
     p.push_str("## Rules\n\n");
     p.push_str(
+        "- Add what each finding says is missing, in your own words and in the answer's own \
+form (labelled or prose, table or list): no phrasing or label is required, and the help \
+lines are examples, not templates. Content that no finding names already passes; do not \
+restate or rewrite it.\n",
+    );
+    p.push_str(
         "- Never invent a DOI, URL, archive timestamp, author, date or version. A reference \
 must be a real work that certainly exists; when a fix would need a detail you do not know \
 for certain, leave the field out or remove the claim instead.\n",

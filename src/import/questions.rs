@@ -657,7 +657,7 @@ impl<'t> Reader<'t> {
                         Field::Tradeoffs => q.tradeoffs = (!value.is_empty()).then_some(value),
                         Field::Validation => q.validation = (!value.is_empty()).then_some(value),
                         Field::Alternatives if !value.is_empty() => {
-                            for part in
+                            let parts = enumerated(self.text, value.clone()).unwrap_or_else(|| {
                                 self.text[value.clone()]
                                     .split("; ")
                                     .scan(value.start, |at, p| {
@@ -665,7 +665,9 @@ impl<'t> Reader<'t> {
                                         *at += p.len() + 2;
                                         Some(r)
                                     })
-                            {
+                                    .collect()
+                            });
+                            for part in parts {
                                 let a = alternative(self, part);
                                 if let Some(q) = self.questions.last_mut() {
                                     q.alternatives.push(a);
@@ -1070,6 +1072,33 @@ fn split_values(text: &str, r: Range<usize>) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// The items of an inline enumeration `(1) ... (2) ...` in `text[r]`, each from its
+/// marker to the next: the numbers must run 1, 2, ... in order. `None` without at least
+/// `(1)` and `(2)`, so a value written with `; ` separators is split on those.
+fn enumerated(text: &str, r: Range<usize>) -> Option<Vec<Range<usize>>> {
+    let s = text.get(r.clone())?;
+    let mut starts = Vec::new();
+    let mut from = 0;
+    for n in 1.. {
+        let marker = format!("({n})");
+        let Some(i) = s[from..].find(&marker) else {
+            break;
+        };
+        starts.push(from + i);
+        from += i + marker.len();
+    }
+    if starts.len() < 2 || !s[..starts[0]].trim().is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (k, &a) in starts.iter().enumerate() {
+        let b = starts.get(k + 1).copied().unwrap_or(s.len());
+        let item = s[a..b].trim_end().trim_end_matches(';').trim_end();
+        out.push(r.start + a..r.start + a + item.len());
+    }
+    Some(out)
+}
+
 fn alternative(r: &Reader<'_>, range: Range<usize>) -> Alternative {
     let range = r.trim(range);
     let labels = r.labels(range.clone(), &|_| true);
@@ -1279,6 +1308,22 @@ mod tests {
         );
         assert_eq!(field_label("Risks"), Some(Label::Field(Field::Risks)));
         assert_eq!(field_label("Overview"), None);
+    }
+
+    #[test]
+    fn inline_enumerations_split_at_their_markers() {
+        let t = "(1) Tied requests: save work; need support. (2) Fewer shards: shorter tail.";
+        let parts = enumerated(t, 0..t.len()).expect("two items");
+        let items: Vec<&str> = parts.iter().map(|r| &t[r.clone()]).collect();
+        assert_eq!(
+            items,
+            [
+                "(1) Tied requests: save work; need support.",
+                "(2) Fewer shards: shorter tail."
+            ]
+        );
+        assert_eq!(enumerated("(1) only one", 0..12), None);
+        assert_eq!(enumerated("a; b (2) c", 0..10), None);
     }
 
     #[test]

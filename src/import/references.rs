@@ -34,16 +34,23 @@ impl<'t> Reader<'t> {
                 }
             }
             Kind::Table => {
+                let header: Vec<String> = b.rows.first().map_or_else(Vec::new, |h| {
+                    h.iter()
+                        .map(|c| strip_bold(self.slice(&self.trim(c.clone()))).to_lowercase())
+                        .collect()
+                });
                 for row in b.rows.iter().skip(1) {
-                    self.ref_row(row);
+                    self.ref_row(row, &header);
                 }
             }
             _ => self.unrecognised(&b.range, kind_name(&b.kind), "the references"),
         }
     }
 
-    /// A reference written as a table row: `| G1 | term | definition ... |`.
-    pub(super) fn ref_row(&mut self, row: &[Range<usize>]) {
+    /// A reference written as a table row: `| G1 | term | definition ... |`. A glossary
+    /// row's cells go to the fields its `header` names (`Formula`, `Target`,
+    /// `Distinctions`, `When to use`); cells under other headings join the definition.
+    pub(super) fn ref_row(&mut self, row: &[Range<usize>], header: &[String]) {
         let cells: Vec<Range<usize>> = row.iter().map(|c| self.trim(c.clone())).collect();
         let (Some(first), Some(last)) = (cells.first(), cells.last()) else {
             return;
@@ -81,16 +88,43 @@ impl<'t> Reader<'t> {
                 let text = RE_LANG_TAG.replace_all(&text, "").trim().to_owned();
                 let text = (!text.is_empty()).then_some(text);
                 if kind == 'G' {
+                    let mut fields: [Vec<String>; 5] = Default::default();
+                    let mut by_header = false;
+                    for (i, c) in cells.iter().enumerate().skip(2) {
+                        let cell = RE_LANG_TAG
+                            .replace_all(&unescape_cell(self.slice(c)), "")
+                            .trim()
+                            .to_owned();
+                        let head = header.get(i).map_or("", String::as_str);
+                        let slot = if head.starts_with("formula") {
+                            1
+                        } else if head.starts_with("target") {
+                            2
+                        } else if head.starts_with("distinction") {
+                            3
+                        } else if head.starts_with("when") {
+                            4
+                        } else {
+                            0
+                        };
+                        by_header |= slot > 0;
+                        // A dash under a heading says "none": the field is left out.
+                        let none = cell.chars().all(|c| matches!(c, '—' | '–' | '-' | ' '));
+                        if !none {
+                            fields[slot].push(cell);
+                        }
+                    }
+                    let field = |v: &[String]| (!v.is_empty()).then(|| v.join(" "));
                     self.glossary.push(GlossaryEntry {
                         id,
                         term: name,
                         aliases: Vec::new(),
                         acronym: false,
-                        definition: text,
-                        formula: None,
-                        targets: None,
-                        distinctions: None,
-                        when_to_use: None,
+                        definition: if by_header { field(&fields[0]) } else { text },
+                        formula: field(&fields[1]),
+                        targets: field(&fields[2]),
+                        distinctions: field(&fields[3]),
+                        when_to_use: field(&fields[4]),
                         lang,
                         file: self.file,
                     });

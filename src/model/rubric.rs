@@ -351,11 +351,25 @@ pub struct ChainStep {
     pub id: String,
     /// The bold label that always counts (`**SLO**`).
     pub label: String,
-    /// Case-insensitive phrases matched at the start of a word.
+    /// Other bold labels that locate the step (`**Analysis**` for Bottleneck), matched
+    /// at a word start like the lexicon.
+    #[serde(default)]
+    pub labels: Vec<String>,
+    /// Case-insensitive phrases matched at the start of a word: a sentence holding one
+    /// is the step when no label locates it.
     pub lexicon: Vec<String>,
-    /// The step's text must hold a figure with a unit (`figure_patterns`).
+    /// The step's text must hold a figure with a unit (`figure_patterns`), or, when
+    /// `methods` is given, one of those named methods.
     #[serde(default)]
     pub requires_number: bool,
+    /// Named methods that stand for a figure (`EXPLAIN`, `flame graph`, `canary`): what
+    /// was measured or how it is validated may be named instead of quantified.
+    #[serde(default)]
+    pub methods: Vec<String>,
+    /// Other fields of a question that may hold the step when the answer does not
+    /// (`validation`: the spec's Validation element is the chain's Validate step).
+    #[serde(default)]
+    pub fields: Vec<String>,
     /// The step's text must state a change: from→to, or a % / x with a word of change
     /// (`impact_words`).
     #[serde(default)]
@@ -369,7 +383,9 @@ pub type Cell = (usize, usize);
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Chain {
-    /// Words of prose (label, code and reference marks not counted) each step needs.
+    /// Words of prose (label, code and reference marks not counted) each step needs:
+    /// default 1, so a label with nothing after it is not a step; what a step must hold
+    /// is judged by its content (a figure, a method, a change), not by its length.
     #[serde(default = "default_chain_words")]
     pub min_words: u32,
     pub steps: Vec<ChainStep>,
@@ -388,7 +404,7 @@ fn default_gates() -> Vec<super::gate_spec::GateSpec> {
 }
 
 fn default_chain_words() -> u32 {
-    8
+    1
 }
 
 impl std::ops::Deref for Chain {
@@ -558,12 +574,29 @@ pub struct CitationRules {
 pub struct TradeoffRules {
     pub advanced_min_alternatives: u32,
     pub advanced_min_risks: u32,
+    /// The difficulties whose questions must flag `advanced_min_risks` mitigated risks
+    /// (default: advanced only; the default rubric adds intermediate, whose answers make
+    /// production changes too: the spec's Risk/Mitigation is one of the Q&A elements
+    /// marked "All Required").
+    #[serde(default = "TradeoffRules::default_risk_difficulties")]
+    pub risk_difficulties: Vec<Difficulty>,
+    /// Phrases of containment: a risk written without a separate mitigation counts as
+    /// mitigated when its own text holds one ("rollback", "canary", "mitigate").
+    #[serde(default = "TradeoffRules::default_mitigation")]
+    pub mitigation: Vec<String>,
     /// Phrases that name what is traded ("vs", "at the cost of"); trade-offs need one.
     #[serde(default = "TradeoffRules::default_traded")]
     pub traded: Vec<String>,
     /// Phrases that say when to use or avoid the approach; trade-offs need one.
     #[serde(default = "TradeoffRules::default_when")]
     pub when: Vec<String>,
+    /// Words of a choice (whole words: "use", "prefer", "right choice", "option"): a
+    /// sentence with one and a word of `condition` says when to use or avoid.
+    #[serde(default = "TradeoffRules::default_choice")]
+    pub choice: Vec<String>,
+    /// Words of a condition (whole words: "when", "if", "for", "unless").
+    #[serde(default = "TradeoffRules::default_condition")]
+    pub condition: Vec<String>,
     /// Phrases of cost or benefit; an alternative needs one, or a figure.
     #[serde(default = "TradeoffRules::default_cost_benefit")]
     pub cost_benefit: Vec<String>,
@@ -585,14 +618,26 @@ impl TradeoffRules {
     fn default_when() -> Vec<String> {
         TradeoffRules::defaults().when
     }
+    fn default_risk_difficulties() -> Vec<Difficulty> {
+        vec![Difficulty::Advanced]
+    }
+    fn default_mitigation() -> Vec<String> {
+        TradeoffRules::defaults().mitigation
+    }
+    fn default_choice() -> Vec<String> {
+        TradeoffRules::defaults().choice
+    }
+    fn default_condition() -> Vec<String> {
+        TradeoffRules::defaults().condition
+    }
     fn default_cost_benefit() -> Vec<String> {
         TradeoffRules::defaults().cost_benefit
     }
     fn default_min_words() -> u32 {
-        12
+        1
     }
     fn default_entry_words() -> u32 {
-        6
+        1
     }
 }
 

@@ -291,6 +291,16 @@ pub(crate) fn has_number(text: &str) -> bool {
     false
 }
 
+/// Whether `text` holds a signed relative figure (`+24.8%`, `(−22%)`, `-3x`): a change
+/// with its direction written as a sign.
+pub(crate) fn has_signed_figure(text: &str) -> bool {
+    static SIGNED: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?:^|[\s(\[/,;:])[+−–-]\s?~?\d[\d.,]*\s?(?:%|x\b|×|pp\b|points?\b)")
+            .expect("a valid pattern")
+    });
+    SIGNED.is_match(text)
+}
+
 /// 1-based line and column (in characters) of byte `offset` in `text`.
 pub(crate) fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let offset = crate::position::floor_char(text, offset);
@@ -573,6 +583,14 @@ impl Lexicon {
 #[cfg(test)]
 mod lexicon_tests {
     use super::*;
+
+    #[test]
+    fn signed_figures() {
+        assert!(has_signed_figure("moved it to 18.1K rps (+24.8%)"));
+        assert!(has_signed_figure("CPU/req −22%"));
+        assert!(!has_signed_figure("a 5-10% range"));
+        assert!(!has_signed_figure("p99 at 24.8%"));
+    }
 
     #[test]
     fn prefixes_and_whole_words() {

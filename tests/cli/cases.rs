@@ -153,9 +153,10 @@ cases! {
 
     /// pass: every answer labels all six steps with prose and figures.
     performance_chain_pass: gate 4 Pass => Bank::passing();
-    /// fail: an answer that stops after Optimize (no Validate, no Impact).
+    /// fail: an answer that stops after Optimize (no Validate, no Impact), with no
+    /// Validation field to hold the Validate step either.
     performance_chain_fail_missing_steps: gate 4 Fail => Bank::passing()
-        .question(A_POOL, |q| { q.drop_step("Validate").drop_step("Impact"); });
+        .question(A_POOL, |q| { q.drop_step("Validate").drop_step("Impact").remove("validation"); });
     /// pass: an answer in prose without labels, each step found by its lexicon phrase.
     performance_chain_pass_prose_without_labels: gate 4 Pass => Bank::passing()
         .question("event-loop-blocking", |q| { q.answer(PROSE_ANSWER); });
@@ -167,10 +168,18 @@ cases! {
     performance_chain_fail_placeholder_step: gate 4 Fail
         =>
         Bank::passing().question(A_POOL, |q| { q.step("Bottleneck", "TODO"); });
-    /// fail: a step of 5 words, under the 8-word floor.
-    performance_chain_fail_short_step: gate 4 Fail
+    /// pass: concise steps (no word floor): each holds what it must, a target, a change.
+    performance_chain_pass_concise_steps: gate 4 Pass
         =>
-        Bank::passing().question(A_POOL, |q| { q.step("Optimize", "I made the pool bigger."); });
+        Bank::passing().question(A_POOL, |q| {
+            q.step("SLO", "p99 < 120 ms at 5K rps.").step("Optimize", "I made the pool bigger.");
+        });
+    /// fail: a Measure step with neither a figure nor a named method.
+    performance_chain_fail_measure_without_evidence: gate 4 Fail
+        =>
+        Bank::passing().question(A_POOL, |q| {
+            q.step("Measure", "We looked into it and things seemed off to everyone on the team.");
+        });
     /// fail: an SLO step without a figure and unit.
     performance_chain_fail_slo_without_figure: gate 4 Fail
         =>
@@ -295,10 +304,21 @@ cases! {
     risk_mitigation_fail_missing: gate 9 Fail => Bank::passing()
         .question(A_CACHE, |q| { q.remove("risks"); })
         .question(I_CACHE, |q| { q.item("risks", 0).remove("mitigation"); });
-    /// fail: a mitigation of 3 words, under the word floor.
-    risk_mitigation_fail_short_mitigation: gate 9 Fail
+    /// pass: a terse mitigation that names its containment (no word floor).
+    risk_mitigation_pass_terse_mitigation: gate 9 Pass
         =>
-        Bank::passing().question(A_CACHE, |q| { q.item("risks", 0).set("mitigation", "Be more careful."); });
+        Bank::passing().question(A_CACHE, |q| { q.item("risks", 0).set("mitigation", "Canary 5%, auto-rollback."); });
+    /// pass: a risk written with its containment in one text, no separate mitigation.
+    risk_mitigation_pass_in_one_text: gate 9 Pass
+        =>
+        Bank::passing().question(A_CACHE, |q| {
+            q.item("risks", 0).remove("mitigation");
+            q.item("risks", 0).set("risk", "The risk is stale prices after an update; I would contain it with a 30 s TTL and a rollback flag.");
+        });
+    /// fail: an intermediate question makes a change and flags no risk.
+    risk_mitigation_fail_intermediate_without_risk: gate 9 Fail
+        =>
+        Bank::passing().question(I_CACHE, |q| { q.remove("risks"); });
     /// fail: a mitigation that is a placeholder.
     risk_mitigation_fail_placeholder_mitigation: gate 9 Fail
         =>

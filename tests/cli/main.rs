@@ -1,5 +1,6 @@
 //! One integration-test binary that drives the real `qbank` executable.
 
+mod agreement;
 mod arithmetic;
 mod authoring;
 mod bank;

@@ -259,7 +259,7 @@ fn the_page_comes_from_the_model_with_question_ids_links_and_badges() {
     );
     // A requirement opening with `>=` is text, not a quote.
     assert!(
-        main.contains("<td>&gt;=1 risk per advanced Q&amp;A"),
+        main.contains("<td>&gt;=1 risk per intermediate, advanced Q&amp;A"),
         "no blockquote"
     );
     assert!(!main.contains("<blockquote>"));
