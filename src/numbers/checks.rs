@@ -508,6 +508,18 @@ pub fn check_text(text: &str, o: &Opts) -> Vec<Found> {
     let mut out = Vec::new();
     changes(text, &qs, o, &mut out);
     for e in expr::equations(text, &qs) {
+        // Sizes are counted in bytes and bandwidth in bits per second: an expression over
+        // one whose result is written in the other (`20K × 40 KB = 800 MB/s`, a per-second
+        // rate left implicit) cannot be compared without guessing, so it says nothing.
+        let dims: Vec<Dim> = qs
+            .iter()
+            .filter(|q| q.span.start >= e.expr.start && q.span.end <= e.expr.end)
+            .map(|q| q.dim)
+            .chain(std::iter::once(e.result.dim))
+            .collect();
+        if dims.contains(&Dim::Size) && dims.contains(&Dim::Bandwidth) {
+            continue;
+        }
         let results = e.results();
         let slack = o.tolerance + if e.approx { o.approx_tolerance } else { 0.0 };
         let holds = e.values.iter().any(|v| {
@@ -821,6 +833,8 @@ mod tests {
         assert!(codes("120 × 12 = 1,440 reads per second.").is_empty());
         assert!(codes("so 400/13.3 = 30.1 times.").is_empty());
         assert_eq!(codes("so 120 × 12 = 1,540 reads."), ["equation-mismatch"]);
+        // Bytes against bits per second, a rate left implicit: nothing to say.
+        assert!(codes("parsing: 20K × 40 KB = 800 MB/s (6.4 Gb/s) out of Redis").is_empty());
         assert_eq!(
             codes("headroom (9.6 − 6) / 6 = 37.5%."),
             ["equation-mismatch"]

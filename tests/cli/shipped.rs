@@ -50,7 +50,7 @@ fn the_shipped_bank_matches_the_spec_shape() {
             .unwrap()
             .starts_with("16/16 cells")
     );
-    assert_eq!(gates[2]["evidence"], "F 6 (21%), I 11 (39%), A 11 (39%)");
+    assert_eq!(gates[2]["evidence"], "F 5 (18%), I 12 (43%), A 11 (39%)");
     assert!(
         gates[17]["evidence"]
             .as_str()
