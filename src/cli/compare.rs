@@ -153,7 +153,15 @@ pub(crate) fn run(args: &Args) -> u8 {
         super::check::print(&report, super::check::Format::Human, true);
         return 2;
     }
-    let cols = columns(&report);
+    // Columns in the order the documents were named, not the order discovery sorts them.
+    let mut cols = columns(&report);
+    let rank = |c: &Column| {
+        args.docs
+            .iter()
+            .position(|d| crate::diagnostic::display_path(d) == c.path)
+            .unwrap_or(usize::MAX)
+    };
+    cols.sort_by_key(rank);
     let text = match args.format {
         Format::Markdown => {
             let headers: Vec<String> = cols.iter().map(|c| c.path.clone()).collect();
@@ -170,5 +178,6 @@ pub(crate) fn run(args: &Args) -> u8 {
         }
     };
     let _ = anstream::stdout().write_all(text.as_bytes());
-    report.exit_code()
+    // The table is what compare is for: printing it is success, whatever the gates say.
+    0
 }

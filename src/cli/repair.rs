@@ -16,6 +16,9 @@ pub(crate) struct Args {
     /// Ask to repair every WARN as well.
     #[arg(long)]
     pub strict: bool,
+    /// Exit 1 when a prompt was written (a gate failed), as `check` does; without it, 0.
+    #[arg(long)]
+    pub exit_code: bool,
     #[command(flatten)]
     pub settings: super::SettingsArgs,
     /// The date recency is measured from (default: the document's).
@@ -79,5 +82,7 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
             text.len()
         );
     }
-    1
+    // A prompt generator succeeds when it wrote its prompt; `--exit-code` makes a failing
+    // gate exit 1, for scripts that branch on it.
+    u8::from(args.exit_code)
 }
