@@ -150,17 +150,22 @@ impl Outline {
         Some((self.h2[pos].1, end))
     }
 
-    /// The document without its `## <title>` section (title compared case-insensitively).
-    pub fn without_section(&self, title: &str) -> String {
-        let Some(pos) = self
+    /// The lines of the `## <title>` section (title compared case-insensitively): its
+    /// heading's index and the index of the next `##` heading (or the end).
+    fn section_lines(&self, title: &str) -> Option<(usize, usize)> {
+        let pos = self
             .h2
             .iter()
-            .position(|(t, _)| t == &title.to_ascii_lowercase())
-        else {
+            .position(|(t, _)| t == &title.to_ascii_lowercase())?;
+        let end = self.h2.get(pos + 1).map_or(self.lines.len(), |(_, l)| *l);
+        Some((self.h2[pos].1, end))
+    }
+
+    /// The document without its `## <title>` section (title compared case-insensitively).
+    pub fn without_section(&self, title: &str) -> String {
+        let Some((start, end)) = self.section_lines(title) else {
             return self.lines.join("\n") + "\n";
         };
-        let start = self.h2[pos].1;
-        let end = self.h2.get(pos + 1).map_or(self.lines.len(), |(_, l)| *l);
         let mut kept: Vec<&str> = self.lines[..start].iter().map(String::as_str).collect();
         while kept
             .last()
@@ -175,15 +180,9 @@ impl Outline {
     /// The text with the body of the section `title` removed and its heading kept, so a
     /// Contents link to the section still reaches it; unchanged when there is none.
     pub fn without_section_body(&self, title: &str) -> String {
-        let Some(pos) = self
-            .h2
-            .iter()
-            .position(|(t, _)| t == &title.to_ascii_lowercase())
-        else {
+        let Some((start, end)) = self.section_lines(title) else {
             return self.lines.join("\n") + "\n";
         };
-        let start = self.h2[pos].1;
-        let end = self.h2.get(pos + 1).map_or(self.lines.len(), |(_, l)| *l);
         let mut kept: Vec<&str> = self.lines[..=start].iter().map(String::as_str).collect();
         if end < self.lines.len() {
             kept.push("");

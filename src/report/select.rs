@@ -381,6 +381,18 @@ fn suppressor<'a>(
     })
 }
 
+/// Marks gate `g` waived for `reason`; a FAIL or WARN gate also joins the bank's list of
+/// gates that no longer fail the run.
+fn waive(waived: &mut Vec<Waived>, g: &mut crate::gates::GateResult, reason: String) {
+    if matches!(g.status, Status::Fail | Status::Warn) {
+        waived.push(Waived {
+            gate: g.number,
+            reason: reason.clone(),
+        });
+    }
+    g.waived = Some(reason);
+}
+
 /// Applies the selection to the problems not tied to one bank (errors always count).
 pub(crate) fn apply_general(general: &mut Vec<Diagnostic>, sel: &Selection) {
     let applied = sel.resolve(&[]);
@@ -443,14 +455,7 @@ pub(crate) fn apply_bank(
             g.diagnostics
                 .retain(|d| applied.selects_code(d) && applied.finding_counts(d));
             if g.diagnostics.is_empty() {
-                let reason = format!("{reason} (--select/--ignore)");
-                g.waived = Some(reason.clone());
-                if matches!(g.status, Status::Fail | Status::Warn) {
-                    b.waived.push(Waived {
-                        gate: g.number,
-                        reason,
-                    });
-                }
+                waive(&mut b.waived, g, format!("{reason} (--select/--ignore)"));
                 continue;
             }
         }
@@ -465,11 +470,7 @@ pub(crate) fn apply_bank(
                 "{ignored} {} ignored by code (--select/--ignore)",
                 super::human::plural(ignored, "finding", "findings")
             );
-            g.waived = Some(reason.clone());
-            b.waived.push(Waived {
-                gate: g.number,
-                reason,
-            });
+            waive(&mut b.waived, g, reason);
             continue;
         }
         let before = g.diagnostics.len();
@@ -488,11 +489,7 @@ pub(crate) fn apply_bank(
                 "{gone} {} suppressed",
                 super::human::plural(gone, "finding", "findings")
             );
-            g.waived = Some(reason.clone());
-            b.waived.push(Waived {
-                gate: g.number,
-                reason,
-            });
+            waive(&mut b.waived, g, reason);
         }
     }
     b.suppressed += suppressed;
