@@ -166,8 +166,9 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                         Diagnostic::gate_finding(
                             Severity::Note,
                             format!(
-                                "{}: a `{lang}` block is not verified: qbank has no parser for `{lang}`",
-                                ctx.q_name(q)
+                                "{}: a `{lang}` block is not verified: {}",
+                                ctx.q_name(q),
+                                crate::code::not_verified_reason(lang)
                             ),
                         )
                         .at(ctx.loc(q.file, p.lang.pos)),
