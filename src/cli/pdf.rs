@@ -236,6 +236,8 @@ fn base_command(chromium: &Path, profile: &Path) -> Command {
         "--disable-component-update",
         "--disable-sync",
         "--disable-extensions",
+        "--disable-breakpad",
+        "--disable-crash-reporter",
         "--disable-dev-shm-usage",
         "--host-resolver-rules=MAP * ~NOTFOUND",
     ]);
@@ -254,12 +256,18 @@ fn run(
 ) -> Result<(), PdfError> {
     cmd.stdout(File::create(stdout)?)
         .stderr(File::create(stderr)?);
+    // Chromium and every helper it starts (zygote, renderer, GPU, crash handler) share a
+    // process group of their own, so all of them go when the run ends.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
     let mut child = cmd
         .spawn()
         .map_err(|e| PdfError::NoChromium(format!("could not start it: {e}")))?;
+    let group = Reaper(child.id());
     let started = Instant::now();
     loop {
         if let Some(status) = child.try_wait()? {
+            drop(group);
             if status.success() {
                 return Ok(());
             }
@@ -269,6 +277,7 @@ fn run(
             )));
         }
         if started.elapsed() > timeout {
+            drop(group);
             let _ = child.kill();
             let _ = child.wait();
             return Err(PdfError::Chromium(format!(
@@ -277,6 +286,23 @@ fn run(
             )));
         }
         std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Kills the process group led by the Chromium it was made for when dropped: after the
+/// run, on a timeout, and when qbank unwinds or returns early, no helper survives it.
+struct Reaper(u32);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if let Some(pid) = i32::try_from(self.0)
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        {
+            // The group may be gone already (ESRCH): nothing left to reap.
+            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+        }
     }
 }
 
@@ -395,7 +421,17 @@ pub(crate) fn print(
     let page = work.path().join("page.html");
     std::fs::write(&page, html)?;
 
-    // 1. Draw the diagrams: the DOM once the page's script has reported.
+    // 1. Draw the diagrams: the DOM once the page's script has reported. A page without
+    //    a diagram skips this run (and the 3 MB script it would load): it prints as is.
+    if !has_diagram(html) {
+        let printed = Printed {
+            diagrams: 0,
+            failed: Vec::new(),
+        };
+        let bytes = print_static(&browser, &work, html, title, opts, timeout)?;
+        crate::fsutil::write_named(out, &bytes).map_err(PdfError::Write)?;
+        return Ok(printed);
+    }
     let dom_path = work.path().join("drawn.html");
     let mut draw = base_command(&browser, &work.path().join("profile-draw"));
     draw.arg(format!("--virtual-time-budget={}", timeout.as_millis()))
@@ -416,10 +452,29 @@ pub(crate) fn print(
     })?;
 
     // 2. Print the drawn page, with no script left in it.
+    let bytes = print_static(&browser, &work, &dom, title, opts, timeout)?;
+    crate::fsutil::write_named(out, &bytes).map_err(PdfError::Write)?;
+    Ok(printed)
+}
+
+/// Whether the page holds a diagram for mermaid to draw (a `<pre class="mermaid">`).
+fn has_diagram(html: &str) -> bool {
+    find_ascii_ci(html, "<pre class=\"mermaid\"").is_some()
+}
+
+/// Prints `dom` (its scripts removed) and returns the PDF's bytes.
+fn print_static(
+    browser: &Path,
+    work: &tempfile::TempDir,
+    dom: &str,
+    title: &str,
+    opts: &PrintArgs,
+    timeout: Duration,
+) -> Result<Vec<u8>, PdfError> {
     let still = work.path().join("print.html");
-    std::fs::write(&still, static_page(&dom, &print_css(title, opts)))?;
+    std::fs::write(&still, static_page(dom, &print_css(title, opts)))?;
     let pdf = work.path().join("out.pdf");
-    let mut print = base_command(&browser, &work.path().join("profile-print"));
+    let mut print = base_command(browser, &work.path().join("profile-print"));
     print
         .arg("--no-pdf-header-footer")
         .arg(format!("--print-to-pdf={}", pdf.display()))
@@ -440,8 +495,7 @@ pub(crate) fn print(
     if !bytes.starts_with(b"%PDF-") {
         return Err(PdfError::Chromium("Chromium's output is not a PDF".into()));
     }
-    crate::fsutil::write_named(out, &bytes).map_err(PdfError::Write)?;
-    Ok(printed)
+    Ok(bytes)
 }
 
 fn file_url(path: &Path) -> Result<String, PdfError> {
@@ -690,6 +744,17 @@ pub(crate) fn run_pdf(args: &Args, cli: &super::Cli) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_page_with_a_diagram_needs_the_drawing_run() {
+        let page = |md: &str| render::html::page("t", md);
+        assert!(has_diagram(&page(
+            "# T\n\n```mermaid\nflowchart LR\nA-->B\n```\n"
+        )));
+        assert!(!has_diagram(&page(
+            "# T\n\ntext about mermaid\n\n```text\nmermaid\n```\n"
+        )));
+    }
 
     #[test]
     fn margins_parse_as_css_lengths() {

@@ -556,6 +556,20 @@ fn reader_aids<'a>(events: Vec<Event<'a>>, known: &Anchors) -> Vec<Event<'a>> {
             out.push(event);
             continue;
         }
+        // A cell's long token (a URL, a metric name, a query) may break after its `/`,
+        // `_`, `.` ...: one such cell no longer widens the table past the page, which
+        // would make Chromium shrink every printed page to fit it.
+        if in_cell
+            && literal == 0
+            && let Event::Code(code) = &event
+            && has_long_token(code)
+        {
+            let mut html = String::from("<code>");
+            breakable_into(&mut html, code);
+            html.push_str("</code>");
+            out.push(Event::InlineHtml(html.into()));
+            continue;
+        }
         let Event::Text(text) = event else {
             out.push(event);
             continue;
@@ -619,13 +633,56 @@ fn reader_aids<'a>(events: Vec<Event<'a>>, known: &Anchors) -> Vec<Event<'a>> {
         }
         let labelled = in_glossary_entry && ENTRY_LABELS.iter().any(|l| text.contains(l));
         if !changed && !labelled {
-            out.push(Event::Text(text));
+            if in_cell && has_long_token(&text) {
+                let mut html = String::new();
+                breakable_into(&mut html, &text);
+                out.push(Event::InlineHtml(html.into()));
+            } else {
+                out.push(Event::Text(text));
+            }
             continue;
         }
         glossary_lines_into(&mut html, &text[at..], in_glossary_entry);
         out.push(Event::InlineHtml(html.into()));
     }
     out
+}
+
+/// Tokens longer than this many characters get break opportunities in table cells.
+const LONG_TOKEN: usize = 20;
+
+fn has_long_token(text: &str) -> bool {
+    text.split_whitespace()
+        .any(|w| w.chars().count() > LONG_TOKEN)
+}
+
+/// `text` escaped into `html`, with a `<wbr>` after each `/ _ . , ( & = ? -` of a token
+/// longer than [`LONG_TOKEN`] characters (never inside a short word or a number).
+fn breakable_into(html: &mut String, text: &str) {
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let (word, after) = rest.split_at(end);
+        if word.chars().count() > LONG_TOKEN {
+            let mut chars = word.chars().peekable();
+            while let Some(c) = chars.next() {
+                let mut one = [0u8; 4];
+                text::escape_html_into(html, c.encode_utf8(&mut one));
+                if matches!(c, '/' | '_' | '.' | ',' | '(' | '&' | '=' | '?' | '-')
+                    && chars
+                        .peek()
+                        .is_some_and(|n| !n.is_ascii_digit() || c != ',')
+                {
+                    html.push_str("<wbr>");
+                }
+            }
+        } else {
+            text::escape_html_into(html, word);
+        }
+        let space = after.len() - after.trim_start().len();
+        text::escape_html_into(html, &after[..space]);
+        rest = &after[space..];
+    }
 }
 
 /// `text` escaped into `html`, with a line break and a bold label before each of
@@ -794,6 +851,7 @@ const ALLOWED_TAGS: &[&str] = &[
     "tr",
     "u",
     "ul",
+    "wbr",
 ];
 
 /// Classes the page's stylesheet and script use; `language-*` on code is also kept.

@@ -11,7 +11,8 @@
 # 2. each packet sheet has one page per question, on A4;
 # 3. a markdown file with a broken diagram gives a PDF that shows the diagram's source
 #    and mermaid's message, exit 1 and a warning at the diagram's line;
-# 4. a plain markdown file prints (CJK text extracted, links kept, letter paper);
+# 4. a plain markdown file prints (CJK text extracted, links kept, letter paper), and a
+#    table wider than the page does not shrink the other text;
 # 5. the HTML page of that broken file fails the browser check (a diagram is missing);
 # 6. when ../shared/corpus exists, each of its documents prints with every diagram drawn.
 #
@@ -138,6 +139,24 @@ if command -v pdffonts >/dev/null; then
   if pdffonts "$out/plain.pdf" | awk 'NR > 2 && $(NF-4) != "yes" {bad = 1} END {exit bad}'; then ok "every font is embedded"
   else pdffonts "$out/plain.pdf"; fail "a font is not embedded"; fi
 fi
+
+echo "== 4b. a table wider than the page does not shrink the pages"
+# Chromium shrinks every page to fit the widest element; the body text of a file with a
+# wide table must print at the size of a file without one (word heights within 3%).
+"$qbank" pdf "$here/wide-table.md" -o "$out/wide.pdf" 2>/dev/null
+grep -v '^|' "$here/wide-table.md" > "$out/no-table.md"
+"$qbank" pdf "$out/no-table.md" -o "$out/sized.pdf" 2>/dev/null
+height() { pdftotext -bbox "$1" - | awk -F'"' '/<word / && />paragraph</ {print $8 - $4; exit}'; }
+hw="$(height "$out/wide.pdf")"; hs="$(height "$out/sized.pdf")"
+if awk -v a="$hw" -v b="$hs" 'BEGIN {exit !(a > 0 && b > 0 && a / b > 0.97 && a / b < 1.03)}'; then
+  ok "wide-table.pdf body text at full size ($hw pt words, $hs pt without the table)"
+else fail "wide-table.pdf body text shrunk: $hw pt words against $hs pt"; fi
+case "$(flat "$out/wide.pdf")" in *"1,234,567"*) ok "numbers in the wide table stay whole" ;; *) fail "a number in the wide table was broken" ;; esac
+
+# Chromium's helpers (zygote, renderers, crash handler) go with it.
+if pgrep -f 'user-data-dir=.*/profile-(draw|print)' >/dev/null; then
+  pgrep -af 'user-data-dir=.*/profile-(draw|print)' | head -5; fail "a Chromium process outlived qbank pdf"
+else ok "no Chromium process outlives qbank pdf"; fi
 
 echo "== 5. the broken file's HTML page fails the browser check"
 if [ -d "$root/tests/browser/node_modules/playwright-core" ]; then
