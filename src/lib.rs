@@ -29,6 +29,7 @@ pub mod render;
 pub mod report;
 pub mod schema;
 pub mod settings;
+pub mod stats;
 pub mod table;
 pub mod text;
 

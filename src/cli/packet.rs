@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 
 use crate::diagnostic::{did_you_mean, one_of};
-use crate::model::{Bank, Difficulty};
+use crate::model::Bank;
 use crate::packet::Request;
 use crate::render::packet::{self, PacketError};
 
@@ -71,17 +71,6 @@ fn parse_mix(s: &str) -> Result<[u32; 3], String> {
         return Err("the mix 0:0:0 asks for no question; give at least one weight above 0".into());
     }
     Ok(out)
-}
-
-fn gcd(a: u32, b: u32) -> u32 {
-    if b == 0 { a } else { gcd(b, a % b) }
-}
-
-/// The rubric's target shares as small whole weights (0.2/0.4/0.4 → 1:2:2).
-pub(crate) fn default_mix(bank: &Bank) -> [u32; 3] {
-    let w = Difficulty::ALL.map(|d| (bank.rubric.difficulty.share(d) * 100.0).round() as u32);
-    let g = w.iter().copied().fold(0, gcd).max(1);
-    w.map(|x| x / g)
 }
 
 /// The rubric role `text` names (by id or title, any case).
@@ -212,7 +201,9 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
         role: role.clone(),
         minutes: args.minutes,
         seed: args.seed,
-        mix: args.difficulty_mix.unwrap_or_else(|| default_mix(&bank)),
+        mix: args
+            .difficulty_mix
+            .unwrap_or_else(|| crate::packet::default_mix(&bank)),
         clusters,
         exclude,
     };

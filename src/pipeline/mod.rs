@@ -527,3 +527,54 @@ fn bank_report(loaded: &Loaded, as_of: Option<Day>, links: Option<&dyn LinkStatu
         import: None,
     }
 }
+
+/// Every bank and document model under the options' paths (a document through the
+/// importer, under the rubric the options choose), unchecked: what `stats` and `packet`
+/// work from.
+pub(crate) struct Models {
+    pub banks: Vec<crate::model::Bank>,
+    /// Load problems (a document's errors only: its import notes are not problems).
+    pub diagnostics: Vec<Diagnostic>,
+    pub texts: std::collections::HashMap<std::path::PathBuf, std::sync::Arc<str>>,
+    /// An input failed to load.
+    pub failed: bool,
+}
+
+/// Loads the models of [`Models`].
+pub(crate) fn load_models(opts: &Options<'_>) -> Models {
+    let (inputs, general) = inputs(opts);
+    let mut m = Models {
+        failed: general.iter().any(Diagnostic::is_error),
+        banks: Vec::new(),
+        diagnostics: general,
+        texts: std::collections::HashMap::new(),
+    };
+    for input in &inputs {
+        let (bank, diagnostics) = match input {
+            Input::Bank(root) => {
+                let loaded = crate::load::load_bank(root);
+                for f in loaded.sources.iter() {
+                    m.texts.insert(f.path.clone(), f.text.clone());
+                }
+                (loaded.bank, loaded.diagnostics)
+            }
+            Input::Document(p) => {
+                let imported = crate::import::import_file_with(p, &opts.choice());
+                for f in imported.sources.iter() {
+                    m.texts.insert(f.path.clone(), f.text.clone());
+                }
+                let errors = imported
+                    .diagnostics
+                    .into_iter()
+                    .filter(Diagnostic::is_error);
+                (imported.bank, errors.collect())
+            }
+        };
+        m.diagnostics.extend(diagnostics);
+        match bank {
+            Some(b) => m.banks.push(b),
+            None => m.failed = true,
+        }
+    }
+    m
+}
