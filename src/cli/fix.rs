@@ -18,6 +18,8 @@ pub(crate) struct Args {
     /// Print the changes as a unified diff and write nothing (exit 1 when there are some).
     #[arg(long)]
     pub diff: bool,
+    #[command(flatten)]
+    pub settings: super::SettingsArgs,
 }
 
 static ID_LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -70,8 +72,14 @@ fn diff(path: &Path, fixes: &[load::QuoteFix], old: &str) -> String {
 }
 
 pub(crate) fn run(args: &Args, quiet: bool) -> u8 {
-    let paths = super::paths_or_default(&args.paths);
-    let (inputs, problems) = load::discover(&paths);
+    let (paths, settings) = match super::resolve_settings(&args.paths, &args.settings, &[]) {
+        Ok(Some(s)) => s,
+        Ok(None) => return 0,
+        Err(code) => return code,
+    };
+    // The banks `check` would load: `exclude` and an excluded path named explicitly
+    // behave the same way here.
+    let (inputs, problems) = crate::pipeline::inputs(&settings.options(paths));
     let problems: Vec<_> = problems.into_iter().filter(|d| d.is_error()).collect();
     for d in &problems {
         super::eprint_diagnostic(d);

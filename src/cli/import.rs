@@ -18,9 +18,10 @@ pub(crate) struct Args {
     /// Write into a folder that is not empty (files of the same name are replaced).
     #[arg(long)]
     pub force: bool,
-    /// A rubric YAML whose axis labels and values the document uses (copied to DIR/rubric.yaml).
-    #[arg(long, value_name = "FILE")]
-    pub rubric: Option<PathBuf>,
+    /// The rubric (`--rubric NAME|FILE`, else qbank.toml's, else detection) whose axis
+    /// labels and values the document uses; a rubric YAML is copied to DIR/rubric.yaml.
+    #[command(flatten)]
+    pub settings: super::SettingsArgs,
 }
 
 pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
@@ -36,7 +37,14 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
             Some("pass a markdown document"),
         );
     }
-    let imported = import::import_file(&args.doc, args.rubric.as_deref());
+    let (_, settings) =
+        match super::resolve_settings(std::slice::from_ref(&args.doc), &args.settings, &[]) {
+            Ok(Some(s)) => s,
+            Ok(None) => return 0,
+            Err(code) => return code,
+        };
+    let opts = settings.options(vec![args.doc.clone()]);
+    let imported = import::import_file_with(&args.doc, &opts.choice());
     let mut texts = std::collections::HashMap::new();
     for f in imported.sources.iter() {
         texts.insert(f.path.clone(), f.text.clone());
@@ -69,7 +77,13 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
             return super::fail_write(&e);
         }
     }
-    if let Some(r) = &args.rubric {
+    // A rubric named by its file travels with the bank; a shipped one is known by name.
+    if let Some(r) = opts
+        .choice()
+        .flag
+        .or(opts.choice().config)
+        .filter(|r| r.is_file())
+    {
         match std::fs::read(r) {
             Ok(bytes) => {
                 if let Err(e) = crate::fsutil::write_in(&args.out, Path::new("rubric.yaml"), &bytes)

@@ -629,6 +629,11 @@ pub(crate) fn run_pdf(args: &Args, cli: &super::Cli) -> u8 {
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
     if is_markdown {
+        // The settings every command reads: an invalid qbank.toml, or a file `exclude`
+        // leaves out, is refused here too.
+        if let Err(code) = args.settings.resolve(std::slice::from_ref(input)) {
+            return code;
+        }
         let markdown = match std::fs::read_to_string(input) {
             Ok(m) => m,
             Err(e) => {

@@ -129,7 +129,7 @@ fn exclude_leaves_the_broken_bank_out_of_every_command() {
         assert_eq!(code, 0, "{args:?}: {err}");
     }
     // A path named explicitly that `exclude` leaves out: an error, not a silent pass.
-    for cmd in ["check", "build", "stats", "render", "links"] {
+    for cmd in ["check", "build", "stats", "render", "links", "fix", "pdf"] {
         let (code, _, err) = run(&base, &[cmd, "drafts/broken"]);
         assert_eq!(code, 2, "{cmd} drafts/broken: {err}");
         assert!(err.contains("excluded") || err.contains("exclude"), "{err}");
@@ -205,7 +205,12 @@ fn an_invalid_qbank_toml_is_an_error_for_every_command() {
         vec!["links", ".", "--offline"],
         vec!["packet", "banks/perf", "--role", "sre"],
         vec!["export", "banks/perf", "--format", "anki"],
+        vec!["fix", "."],
+        vec!["pdf", "banks/perf"],
+        vec!["pdf", "note.md"],
+        vec!["import", "note.md", "-o", "imported"],
     ] {
+        std::fs::write(base.join("note.md"), "# A note\n\nText.\n").expect("writes");
         let (code, _, err) = run(&base, &args);
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains("did you mean `clarity`"), "{args:?}: {err}");
