@@ -74,13 +74,13 @@ mermaid.parse(globalThis.__qbankSource).then(
       globalThis.__qbankVerdict = JSON.stringify({ unknown: message });
       return;
     }
+    // The line the message names is where the parser stood on the unexpected token; a
+    // jison error's `hash.loc` is the token before it, which can start lines earlier.
     let line = null;
+    const m = /\bline (\d+)/.exec(message);
     const loc = e && e.hash && e.hash.loc;
-    if (loc && typeof loc.first_line === 'number') line = loc.first_line;
-    else {
-      const m = /\bline (\d+)/.exec(message);
-      if (m) line = Number(m[1]);
-    }
+    if (m) line = Number(m[1]);
+    else if (loc && typeof loc.first_line === 'number') line = loc.first_line;
     globalThis.__qbankVerdict = JSON.stringify({ ok: false, message, line });
   });"#;
 
@@ -422,6 +422,49 @@ mod engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "mermaid")]
+    #[test]
+    fn mermaid_itself_decides() {
+        assert_eq!(
+            parse("flowchart LR\n  A[Client] -->|GET| B[(Cache)]\n"),
+            Outcome::Parsed
+        );
+        assert_eq!(
+            parse("sequenceDiagram\n  A->>B: hi\n  B-->>A: ok\n"),
+            Outcome::Parsed
+        );
+        // Diagrams whose parsers need what the shim gives: DOMPurify (class, state),
+        // TextEncoder (pie, langium), structuredClone (radar).
+        for ok in [
+            "classDiagram\n  class Cache {\n    +get(key)\n  }\n",
+            "stateDiagram-v2\n  [*] --> Open\n  Open --> Closed: <b>timeout</b>\n",
+            "pie\n  \"hit\": 95\n  \"miss\": 5\n",
+            "radar-beta\n  axis a, b, c\n  curve x{1, 2, 3}\n",
+            "gantt\n  title Rollout\n  section A\n  Canary :a1, 2026-01-01, 3d\n",
+        ] {
+            assert_eq!(parse(ok), Outcome::Parsed, "{ok}");
+        }
+        match parse("sequenceDiagram\n  participant A\n  A->>B hi\n  B-->>A: ok\n") {
+            Outcome::Broken { message, line } => {
+                assert_eq!(line, 2);
+                assert!(
+                    message.contains("Expecting 'TXT', got 'NEWLINE'"),
+                    "{message}"
+                );
+                assert!(!message.contains('^'), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        match parse("pie\n  \"a\": 1\n  \"b\" 2\n") {
+            Outcome::Broken { line, .. } => assert_eq!(line, 2),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            parse("notADiagram\n  A --> B\n"),
+            Outcome::Broken { line: 0, .. }
+        ));
+    }
 
     #[test]
     fn jison_context_and_caret_are_left_out() {

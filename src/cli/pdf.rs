@@ -120,6 +120,9 @@ pub(crate) struct FailedDiagram {
     pub heading: String,
     /// Mermaid's parse error.
     pub message: String,
+    /// The diagram's text, as the page held it.
+    #[serde(default)]
+    pub source: String,
 }
 
 /// What the page reported once every diagram was tried.
@@ -451,12 +454,12 @@ fn file_url(path: &Path) -> Result<String, PdfError> {
         .map_err(|()| PdfError::Io(format!("{} has no file URL", abs.display())))
 }
 
-/// Warnings for the diagrams that could not be drawn; `lines` gives, when known, the
-/// file position of each diagram (1-based line, column) in document order.
+/// Warnings for the diagrams that could not be drawn; `locate` gives, when it knows,
+/// where a diagram is written (else the warning names `source`).
 pub(crate) fn diagram_warnings(
     printed: &Printed,
     source: &Path,
-    lines: &[(u32, u32)],
+    locate: &dyn Fn(&FailedDiagram) -> Option<Location>,
 ) -> Vec<Diagnostic> {
     printed
         .failed
@@ -468,10 +471,7 @@ pub(crate) fn diagram_warnings(
             } else {
                 format!(" (under \"{}\")", f.heading)
             };
-            let location = match lines.get(f.diagram.wrapping_sub(1)) {
-                Some(&(line, col)) => Location::at(source, line, col),
-                None => Location::file(source),
-            };
+            let location = locate(f).unwrap_or_else(|| Location::file(source));
             let mut d = Diagnostic::warning(
                 Code::Diagram,
                 format!(
@@ -505,6 +505,32 @@ pub(crate) fn finish(diags: &[Diagnostic], out: &Path, printed: &Printed, quiet:
         );
     }
     u8::from(!printed.failed.is_empty())
+}
+
+/// Where a bank's diagram is written: the question whose diagram has the page's text.
+pub(crate) fn in_bank(
+    bank: &crate::model::Bank,
+) -> impl Fn(&FailedDiagram) -> Option<Location> + '_ {
+    move |f| {
+        bank.questions.iter().find_map(|q| {
+            let d = q.diagram.as_ref()?;
+            (d.mermaid.value.trim() == f.source.trim())
+                .then(|| Location::of(&bank.sources, q.file, d.mermaid.pos))
+        })
+    }
+}
+
+/// Where each diagram of a markdown file is (by its number in document order).
+fn in_markdown<'a>(
+    markdown: &str,
+    path: &'a Path,
+) -> impl Fn(&FailedDiagram) -> Option<Location> + 'a {
+    let lines = mermaid_positions(markdown);
+    move |f| {
+        lines
+            .get(f.diagram.wrapping_sub(1))
+            .map(|&(line, col)| Location::at(path, line, col))
+    }
 }
 
 /// Line and column of each ```` ```mermaid ```` block in `markdown`, in order.
@@ -589,7 +615,7 @@ pub(crate) fn run_pdf(args: &Args, cli: &super::Cli) -> u8 {
         let html = render::html::page(&title, &markdown);
         return match print(&html, &title, &args.print, &out) {
             Ok(printed) => {
-                let diags = diagram_warnings(&printed, input, &mermaid_positions(&markdown));
+                let diags = diagram_warnings(&printed, input, &in_markdown(&markdown, input));
                 finish(&diags, &out, &printed, cli.quiet)
             }
             Err(e) => e.report(&out),
@@ -634,7 +660,8 @@ pub(crate) fn run_pdf(args: &Args, cli: &super::Cli) -> u8 {
         .general
         .iter()
         .chain(report.banks.iter().flat_map(|b| b.diagnostics.iter()))
-        .filter(|d| d.is_error())
+        // A diagram that does not parse is drawn as its source and reported below.
+        .filter(|d| d.is_error() && d.registered() != Some(Code::Diagram))
         .collect();
     let load_failed = report.banks.iter().any(|b| !b.loaded) || !problems.is_empty();
     if load_failed || banks.len() != 1 {
@@ -680,7 +707,7 @@ pub(crate) fn run_pdf(args: &Args, cli: &super::Cli) -> u8 {
         .unwrap_or_else(|| PathBuf::from("dist").join(format!("{}.pdf", bank.meta.slug.value)));
     match print(&html, title, &args.print, &out) {
         Ok(printed) => {
-            let diags = diagram_warnings(&printed, &bank.root, &[]);
+            let diags = diagram_warnings(&printed, &bank.root, &in_bank(bank));
             finish(&diags, &out, &printed, cli.quiet)
         }
         Err(e) => e.report(&out),
