@@ -784,6 +784,43 @@ mod tests {
     }
 
     #[test]
+    fn a_banks_failed_diagram_is_found_by_its_text_in_its_question_file() {
+        let fixture =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/minimal");
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("questions")).expect("mkdir");
+        std::fs::copy(fixture.join("bank.yaml"), dir.path().join("bank.yaml")).expect("copy");
+        let q = std::fs::read_to_string(fixture.join("questions/q.yaml")).expect("fixture");
+        let q = format!(
+            "{q}diagram:\n  kind: sequence\n  mermaid: |\n    sequenceDiagram\n      A->>B hi\n"
+        );
+        std::fs::write(dir.path().join("questions/q.yaml"), &q).expect("write");
+        let bank = crate::load::load_bank(dir.path()).bank.expect("loads");
+        let failed = |source: &str| FailedDiagram {
+            diagram: 1,
+            heading: String::new(),
+            message: "Parse error on line 2".into(),
+            source: source.into(),
+        };
+        let locate = in_bank(&bank);
+        let at = locate(&failed("sequenceDiagram\n  A->>B hi\n")).expect("found");
+        assert!(at.file.ends_with("questions/q.yaml"), "{at:?}");
+        let first = q
+            .lines()
+            .position(|l| l.trim() == "sequenceDiagram")
+            .unwrap()
+            + 1;
+        assert_eq!(at.line as usize, first);
+        assert_eq!(locate(&failed("flowchart LR\n  X-->Y\n")), None);
+        let printed = Printed {
+            diagrams: 1,
+            failed: vec![failed("sequenceDiagram\n  A->>B hi\n")],
+        };
+        let warnings = diagram_warnings(&printed, &bank.root, &locate);
+        assert_eq!(warnings[0].location.as_ref(), Some(&at));
+    }
+
+    #[test]
     fn mermaid_blocks_are_found_with_their_lines() {
         let md = "# T\n\ntext\n\n```mermaid\nflowchart LR\nA-->B\n```\n\n- item\n\n  ```mermaid\n  x\n  ```\n\n```rust\n```\n";
         assert_eq!(mermaid_positions(md), vec![(5, 1), (12, 3)]);

@@ -9,6 +9,7 @@ mod cases;
 mod code;
 mod common;
 mod conventions;
+#[cfg(feature = "mermaid")]
 mod diagrams;
 mod formats;
 mod forms;
