@@ -80,8 +80,11 @@ codes! {
         "a link that answered with an HTTP error, or redirected in a loop",
         "replace the link, or add an `archived:` copy";
     Diagram = "diagram", Error,
-        "a diagram that does not draw",
+        "a mermaid diagram that the vendored mermaid's parser rejects (check), or that does not draw (pdf)",
         "fix the diagram's syntax at the line shown";
+    DiagramsUnchecked = "diagrams-unchecked", Note,
+        "diagrams `check` could not parse with mermaid (built without the `mermaid` feature, or the engine failed)",
+        "build qbank with its default features, or run `qbank pdf` to draw the diagrams";
     DuplicateId = "duplicate-id", Error,
         "an id used twice in one bank",
         "give one of the two entries another id";

@@ -200,8 +200,11 @@ pub(crate) fn build(args: &BuildArgs, cli: &super::Cli) -> u8 {
                                 &pdf,
                             ) {
                                 Ok(printed) => {
-                                    let warnings =
-                                        super::pdf::diagram_warnings(&printed, &bank.root, &[]);
+                                    let warnings = super::pdf::diagram_warnings(
+                                        &printed,
+                                        &bank.root,
+                                        &super::pdf::in_bank(bank),
+                                    );
                                     diagram_failed |= !warnings.is_empty();
                                     report.general.extend(warnings);
                                     written.push(pdf);

@@ -144,6 +144,8 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
             cache_key(args, &settings, &focus, &link_args).as_bytes(),
         )
     });
+    // Diagram verdicts are content-addressed, so they outlive any one result entry.
+    crate::mermaid::set_cache_dir(cache.is_some().then(|| PathBuf::from(crate::mermaid::DIR)));
     let opts = Options {
         as_of: args.as_of,
         links,

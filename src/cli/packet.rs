@@ -253,7 +253,11 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
             let title = format!("{} · {what}", bank.meta.title.value);
             match super::pdf::print(html, &title, &args.print, &path) {
                 Ok(printed) => {
-                    let warnings = super::pdf::diagram_warnings(&printed, &bank.root, &[]);
+                    let warnings = super::pdf::diagram_warnings(
+                        &printed,
+                        &bank.root,
+                        &super::pdf::in_bank(&bank),
+                    );
                     let texts = std::collections::HashMap::new();
                     for d in &warnings {
                         anstream::eprintln!(

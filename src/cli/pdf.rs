@@ -120,6 +120,9 @@ pub(crate) struct FailedDiagram {
     pub heading: String,
     /// Mermaid's parse error.
     pub message: String,
+    /// The diagram's text, as the page held it.
+    #[serde(default)]
+    pub source: String,
 }
 
 /// What the page reported once every diagram was tried.
@@ -505,12 +508,12 @@ fn file_url(path: &Path) -> Result<String, PdfError> {
         .map_err(|()| PdfError::Io(format!("{} has no file URL", abs.display())))
 }
 
-/// Warnings for the diagrams that could not be drawn; `lines` gives, when known, the
-/// file position of each diagram (1-based line, column) in document order.
+/// Warnings for the diagrams that could not be drawn; `locate` gives, when it knows,
+/// where a diagram is written (else the warning names `source`).
 pub(crate) fn diagram_warnings(
     printed: &Printed,
     source: &Path,
-    lines: &[(u32, u32)],
+    locate: &dyn Fn(&FailedDiagram) -> Option<Location>,
 ) -> Vec<Diagnostic> {
     printed
         .failed
@@ -522,10 +525,7 @@ pub(crate) fn diagram_warnings(
             } else {
                 format!(" (under \"{}\")", f.heading)
             };
-            let location = match lines.get(f.diagram.wrapping_sub(1)) {
-                Some(&(line, col)) => Location::at(source, line, col),
-                None => Location::file(source),
-            };
+            let location = locate(f).unwrap_or_else(|| Location::file(source));
             let mut d = Diagnostic::warning(
                 Code::Diagram,
                 format!(
@@ -559,6 +559,32 @@ pub(crate) fn finish(diags: &[Diagnostic], out: &Path, printed: &Printed, quiet:
         );
     }
     u8::from(!printed.failed.is_empty())
+}
+
+/// Where a bank's diagram is written: the question whose diagram has the page's text.
+pub(crate) fn in_bank(
+    bank: &crate::model::Bank,
+) -> impl Fn(&FailedDiagram) -> Option<Location> + '_ {
+    move |f| {
+        bank.questions.iter().find_map(|q| {
+            let d = q.diagram.as_ref()?;
+            (d.mermaid.value.trim() == f.source.trim())
+                .then(|| Location::of(&bank.sources, q.file, d.mermaid.pos))
+        })
+    }
+}
+
+/// Where each diagram of a markdown file is (by its number in document order).
+fn in_markdown<'a>(
+    markdown: &str,
+    path: &'a Path,
+) -> impl Fn(&FailedDiagram) -> Option<Location> + 'a {
+    let lines = mermaid_positions(markdown);
+    move |f| {
+        lines
+            .get(f.diagram.wrapping_sub(1))
+            .map(|&(line, col)| Location::at(path, line, col))
+    }
 }
 
 /// Line and column of each ```` ```mermaid ```` block in `markdown`, in order.
@@ -648,7 +674,7 @@ pub(crate) fn run_pdf(args: &Args, cli: &super::Cli) -> u8 {
         let html = render::html::page(&title, &markdown);
         return match print(&html, &title, &args.print, &out) {
             Ok(printed) => {
-                let diags = diagram_warnings(&printed, input, &mermaid_positions(&markdown));
+                let diags = diagram_warnings(&printed, input, &in_markdown(&markdown, input));
                 finish(&diags, &out, &printed, cli.quiet)
             }
             Err(e) => e.report(&out),
@@ -693,7 +719,8 @@ pub(crate) fn run_pdf(args: &Args, cli: &super::Cli) -> u8 {
         .general
         .iter()
         .chain(report.banks.iter().flat_map(|b| b.diagnostics.iter()))
-        .filter(|d| d.is_error())
+        // A diagram that does not parse is drawn as its source and reported below.
+        .filter(|d| d.is_error() && d.registered() != Some(Code::Diagram))
         .collect();
     let load_failed = report.banks.iter().any(|b| !b.loaded) || !problems.is_empty();
     if load_failed || banks.len() != 1 {
@@ -739,7 +766,7 @@ pub(crate) fn run_pdf(args: &Args, cli: &super::Cli) -> u8 {
         .unwrap_or_else(|| PathBuf::from("dist").join(format!("{}.pdf", bank.meta.slug.value)));
     match print(&html, title, &args.print, &out) {
         Ok(printed) => {
-            let diags = diagram_warnings(&printed, &bank.root, &[]);
+            let diags = diagram_warnings(&printed, &bank.root, &in_bank(bank));
             finish(&diags, &out, &printed, cli.quiet)
         }
         Err(e) => e.report(&out),
@@ -824,6 +851,43 @@ mod tests {
             "{page}"
         );
         assert!(page.contains("<svg><text>drawn</text></svg>"), "{page}");
+    }
+
+    #[test]
+    fn a_banks_failed_diagram_is_found_by_its_text_in_its_question_file() {
+        let fixture =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/minimal");
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("questions")).expect("mkdir");
+        std::fs::copy(fixture.join("bank.yaml"), dir.path().join("bank.yaml")).expect("copy");
+        let q = std::fs::read_to_string(fixture.join("questions/q.yaml")).expect("fixture");
+        let q = format!(
+            "{q}diagram:\n  kind: sequence\n  mermaid: |\n    sequenceDiagram\n      A->>B hi\n"
+        );
+        std::fs::write(dir.path().join("questions/q.yaml"), &q).expect("write");
+        let bank = crate::load::load_bank(dir.path()).bank.expect("loads");
+        let failed = |source: &str| FailedDiagram {
+            diagram: 1,
+            heading: String::new(),
+            message: "Parse error on line 2".into(),
+            source: source.into(),
+        };
+        let locate = in_bank(&bank);
+        let at = locate(&failed("sequenceDiagram\n  A->>B hi\n")).expect("found");
+        assert!(at.file.ends_with("questions/q.yaml"), "{at:?}");
+        let first = q
+            .lines()
+            .position(|l| l.trim() == "sequenceDiagram")
+            .unwrap()
+            + 1;
+        assert_eq!(at.line as usize, first);
+        assert_eq!(locate(&failed("flowchart LR\n  X-->Y\n")), None);
+        let printed = Printed {
+            diagrams: 1,
+            failed: vec![failed("sequenceDiagram\n  A->>B hi\n")],
+        };
+        let warnings = diagram_warnings(&printed, &bank.root, &locate);
+        assert_eq!(warnings[0].location.as_ref(), Some(&at));
     }
 
     #[test]

@@ -510,7 +510,11 @@ fn field_matches(q: &Question, f: QuestionField, values: &[String], ctx: &Ctx<'_
         QuestionField::Cluster => vec![q.cluster.value.clone()],
         QuestionField::KeyInsight => q.key_insight.iter().map(|v| v.value.clone()).collect(),
         QuestionField::Practical => q.practical.iter().map(|p| p.code.value.clone()).collect(),
-        QuestionField::Diagram => q.diagram.iter().map(|d| d.mermaid.value.clone()).collect(),
+        QuestionField::Diagram => ctx
+            .diagram_of(q)
+            .iter()
+            .map(|d| d.mermaid.value.clone())
+            .collect(),
         QuestionField::Metrics => q.metrics.iter().map(|m| m.metric.value.clone()).collect(),
         QuestionField::Tradeoffs => q.tradeoffs.iter().map(|v| v.value.clone()).collect(),
         QuestionField::Alternatives => q

@@ -43,6 +43,7 @@ pub(crate) use citations::cited;
 mod citations_min;
 mod clarity;
 mod cross_refs;
+pub(crate) mod diagrams;
 mod difficulty;
 mod diversity;
 mod generic;
@@ -279,6 +280,9 @@ pub struct Ctx<'a> {
     /// Where each question text's segment is (question, index), by the text's address:
     /// the segments borrow the bank's values, so the address names one value exactly.
     by_value: HashMap<usize, (usize, usize)>,
+    /// The diagrams mermaid's parser rejects, by the address of their value (see
+    /// [`diagrams::check`]); they count as no diagram.
+    pub broken_diagrams: std::collections::HashSet<usize>,
 }
 
 /// Compiled case-insensitive patterns, shared by every bank that uses the same list.
@@ -402,7 +406,17 @@ impl Ctx<'_> {
             refs: RefIndex::new(bank),
             works: sources::Works::new(bank),
             by_value,
+            broken_diagrams: std::collections::HashSet::new(),
         }
+    }
+
+    /// A question's diagram, unless mermaid's parser rejects it.
+    pub fn diagram_of<'q>(&self, q: &'q Question) -> Option<&'q crate::model::Diagram> {
+        q.diagram.as_ref().filter(|d| {
+            !self
+                .broken_diagrams
+                .contains(&(std::ptr::from_ref(*d) as usize))
+        })
     }
 
     /// The segment made for `v` when the context was built, if `v` is one of the bank's

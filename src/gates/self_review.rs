@@ -22,7 +22,9 @@ declare_gate! {
     /// 6. every cluster holds between `min_questions` and `max_questions` (4-6);
     /// 7. every cluster has at least one diagram, practical element, metrics table and
     ///    trade-off analysis (a mermaid block that a stray fence swallowed into a code
-    ///    block is no diagram: the import warns `swallowed-diagram` at that fence);
+    ///    block is no diagram: the import warns `swallowed-diagram` at that fence; nor
+    ///    is a diagram that the vendored mermaid's own parser rejects: `check` reports
+    ///    it as a `diagram` error at its line, with mermaid's message);
     /// 8. no recall questions ("What is X?", "List ..."): titles matching
     ///    `recall_patterns`;
     /// 9. every Contents link of the rendered document resolves to a heading under
@@ -251,7 +253,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             continue;
         }
         let mut lacks = Vec::new();
-        if !cqs.iter().any(|(_, q)| q.diagram.is_some()) {
+        if !cqs.iter().any(|(_, q)| ctx.diagram_of(q).is_some()) {
             lacks.push("a diagram");
         }
         if !cqs.iter().any(|(_, q)| !q.practical.is_empty()) {

@@ -30,9 +30,19 @@ pub(crate) const DIR: &str = ".qbank/results";
 /// Bumped when the entry layout changes.
 const SCHEMA: u32 = 1;
 
-/// The identity of this binary: its version and a hash of its sources (build.rs).
+/// The identity of this binary: its version, a hash of its sources (build.rs), and
+/// whether it parses diagrams (feature `mermaid`).
 pub(crate) fn build_id() -> String {
-    format!("{}+{}", env!("CARGO_PKG_VERSION"), env!("QBANK_BUILD_ID"))
+    let diagrams = if crate::mermaid::AVAILABLE {
+        ""
+    } else {
+        "-no-mermaid"
+    };
+    format!(
+        "{}+{}{diagrams}",
+        env!("CARGO_PKG_VERSION"),
+        env!("QBANK_BUILD_ID")
+    )
 }
 
 /// The cache of one run.

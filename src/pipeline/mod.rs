@@ -444,7 +444,10 @@ pub(crate) fn gate_bank_with(
         }
     };
     notes.extend(gates::sources::diagnostics(bank, today()));
-    let ctx = Ctx::new(bank, date.0, links);
+    let mut ctx = Ctx::new(bank, date.0, links);
+    let (broken, found) = gates::diagrams::check(&ctx);
+    notes.extend(found);
+    ctx.broken_diagrams = broken;
     (gates::run(&ctx), notes, date)
 }
 

@@ -31,7 +31,7 @@ pub(crate) const MERMAID_REPORT_ID: &str = "qbank-mermaid-report";
 /// turn (`strict` keeps diagram text from running scripts or adding click handlers),
 /// a left-to-right flowchart over 1.5 times the page's width top-down instead;
 /// a diagram that does not parse keeps its source, gets the parser's message below it
-/// and is listed, with the heading it sits under, in the report element.
+/// and is listed, with the heading it sits under and its source, in the report element.
 pub(crate) const MERMAID_INIT: &str = r#"mermaid.initialize({startOnLoad: false, securityLevel: 'strict'});
 (async () => {
   const failed = [];
@@ -68,7 +68,7 @@ pub(crate) const MERMAID_INIT: &str = r#"mermaid.initialize({startOnLoad: false,
       note.className = 'mermaid-error-message';
       note.textContent = 'This diagram could not be drawn: ' + message;
       pre.after(note);
-      failed.push({ diagram: i + 1, heading: headingOf(pre), message: message });
+      failed.push({ diagram: i + 1, heading: headingOf(pre), message: message, source: source });
     }
   }
   const report = document.createElement('script');

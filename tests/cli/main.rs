@@ -9,6 +9,8 @@ mod cases;
 mod code;
 mod common;
 mod conventions;
+#[cfg(feature = "mermaid")]
+mod diagrams;
 mod formats;
 mod forms;
 mod gates;

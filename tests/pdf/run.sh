@@ -10,7 +10,8 @@
 #    printed as source);
 # 2. each packet sheet has one page per question, on A4;
 # 3. a markdown file with a broken diagram gives a PDF that shows the diagram's source
-#    and mermaid's message, exit 1 and a warning at the diagram's line;
+#    and mermaid's message, exit 1 and a warning at the diagram's line; so does a bank
+#    (the warning at the question file and line);
 # 4. a plain markdown file prints (CJK text extracted, links kept, letter paper), and a
 #    table wider than the page does not shrink the other text;
 # 5. the HTML page of that broken file fails the browser check (a diagram is missing);
@@ -124,6 +125,18 @@ if [ -f "$out/broken.pdf" ]; then
 else
   fail "no broken.pdf written"
 fi
+
+echo "== 3b. a bank with a broken diagram"
+bank="$out/broken-bank"
+rm -rf "$bank" && cp -r "$root/tests/fixtures/valid/minimal" "$bank"
+printf 'diagram:\n  kind: flowchart\n  mermaid: |\n    flowchart TD\n      A[unclosed label --> B\n' >> "$bank/questions/q.yaml"
+line=$(grep -n '    flowchart TD' "$bank/questions/q.yaml" | cut -d: -f1)
+rc=0
+"$qbank" pdf "$bank" -o "$out/broken-bank.pdf" 2> "$out/broken-bank.log" || rc=$?
+cat "$out/broken-bank.log"
+[ "$rc" -eq 1 ] && ok "exit 1 for a bank's diagram that did not draw" || fail "exit $rc, want 1"
+[ -f "$out/broken-bank.pdf" ] && ok "the bank's PDF is written" || fail "no broken-bank.pdf written"
+grep -q "questions/q.yaml:$line:" "$out/broken-bank.log" && ok "the warning names the question file and the diagram's line" || fail "no questions/q.yaml:$line: in the warning"
 
 echo "== 4. a plain markdown file, letter paper"
 "$qbank" pdf "$here/plain.md" -o "$out/plain.pdf" --paper letter --margin "0.75in 0.6in"
