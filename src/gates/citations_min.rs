@@ -5,8 +5,9 @@ use super::{Ctx, Level, Measurement, finding, share};
 declare_gate! {
     /// ## What it checks
     /// The citations list holds at least the rubric's minimum of complete APA entries
-    /// (default 20, scaled above 30 questions). Complete: authors, year, title, container
-    /// or publisher, DOI or URL, and a language tag. The language mix is reported against
+    /// (default 20, scaled above 30 questions). Complete: the APA 7th fields of its kind
+    /// (as gate 13: a book needs its publisher, an article its DOI or URL, a web page a
+    /// URL to the page itself), and a language tag. The language mix is reported against
     /// the rubric's targets (default ~60/30/10 EN/ZH/other); a share off by more than the
     /// tolerance (default 15 points) is a warning. A work listed twice counts once
     /// (`duplicate-source`), and a citation counts in the language its text shows: a `ZH`
@@ -49,9 +50,6 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         .iter()
         .map(|s| {
             let mut missing = missing_literature_fields(s);
-            if s.doi.is_none() && s.url.is_none() {
-                missing.push("doi or url");
-            }
             if s.lang.is_none() {
                 missing.push("lang");
             }

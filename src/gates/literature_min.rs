@@ -5,9 +5,13 @@ use crate::model::Source;
 declare_gate! {
     /// ## What it checks
     /// The literature list holds at least the rubric's minimum of complete entries
-    /// (default 10, scaled above 30 questions). Complete: authors (or, for an edited
-    /// book, editors), year, title, and a
-    /// publisher or container. Incomplete entries are warnings.
+    /// (default 10, scaled above 30 questions). Complete follows APA 7th by kind: an
+    /// author (person, organisation or editors), a date (a year, or n.d. for an undated
+    /// page) and a title always; a book, thesis or standard its publisher; a journal
+    /// article or conference paper its journal or proceedings and a DOI or URL; a web
+    /// work (documentation, blog post, report, video) a URL to the work itself, not a
+    /// site's home page, and the site's name unless the site is the organisation that
+    /// wrote it. Incomplete entries are warnings.
     ///
     /// One work, one entry. Literature and citations are identified by their normalised
     /// DOI (a `doi:` field or a doi.org URL, lower-case, without prefix), ISBN (written
@@ -38,22 +42,78 @@ declare_gate! {
     }
 }
 
-/// The fields a literature entry lacks.
+/// What an entry lacks for a complete APA 7th reference of its kind, as APA's own
+/// categories ask (the rules, with examples, in docs/gates.md under gate 13):
+///
+/// - every kind: an author (a person, an organisation, or editors), a date (a year, a
+///   full date, or "n.d." for an undated page) and a title;
+/// - a book, thesis or standard: its publisher (or series); no link is required;
+/// - a journal article or a conference paper: its journal or proceedings, and a DOI or
+///   URL (the work's own, which APA asks for whenever there is one);
+/// - a web work (documentation, blog post, report, video): a URL (for a page or a post,
+///   one that leads to it, not a site's home page), and the site's name, which APA leaves
+///   out when it is the author (an organisation's page on its own site).
 pub(crate) fn missing_literature_fields(s: &Source) -> Vec<&'static str> {
+    use crate::model::SourceType as K;
     let mut missing = Vec::new();
     if s.authors.is_empty() && s.editors.is_empty() {
         missing.push("authors or editors");
     }
-    if s.year().is_none() {
-        missing.push("year");
+    if s.year().is_none() && !s.undated {
+        missing.push("year (or n.d.)");
     }
     if s.title.as_ref().is_none_or(|t| t.value.trim().is_empty()) {
         missing.push("title");
     }
-    if s.publisher.is_none() && s.container.is_none() {
-        missing.push("publisher or container");
+    let filled = |v: &Option<String>| v.as_ref().is_some_and(|v| !v.trim().is_empty());
+    let container = filled(&s.container) || filled(&s.publisher);
+    let link = s.doi.is_some() || s.url.is_some();
+    match s.kind.value {
+        K::Book | K::Thesis | K::Standard => {
+            if !container {
+                missing.push("publisher");
+            }
+        }
+        K::Journal | K::Conference => {
+            if !container {
+                missing.push(if s.kind.value == K::Journal {
+                    "journal"
+                } else {
+                    "proceedings"
+                });
+            }
+            if !link {
+                missing.push("doi or url");
+            }
+        }
+        K::Docs | K::Blog | K::Report | K::Video => {
+            // A report printed by its publisher needs no link; a web work does.
+            let printed = s.kind.value == K::Report && filled(&s.publisher) && s.url.is_none();
+            if !link && !printed {
+                missing.push("url");
+            }
+            let page = matches!(s.kind.value, K::Docs | K::Blog | K::Video);
+            if page && s.doi.is_none() && s.url.as_ref().is_some_and(|u| is_home_page(&u.value)) {
+                missing.push("a url to the work itself (this one is a site's home page)");
+            }
+            if !container && !organisation_author(s) {
+                missing.push("site name or publisher");
+            }
+        }
     }
     missing
+}
+
+/// Whether `url` is a site's home page: no path beyond `/` (and no query).
+fn is_home_page(url: &str) -> bool {
+    url::Url::parse(url.trim())
+        .is_ok_and(|u| u.path().trim_matches('/').is_empty() && u.query().is_none())
+}
+
+/// One author that is not a person written "Last, F." (an organisation, a team): APA
+/// leaves the site's name out when it is this author.
+fn organisation_author(s: &Source) -> bool {
+    matches!(s.authors.as_slice(), [one] if !one.contains(','))
 }
 
 fn check(ctx: &Ctx<'_>) -> Measurement {
@@ -85,4 +145,45 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             .push_str(&format!("; {repeats} repeated, counted once"));
     }
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn missing(yaml: &str) -> Vec<&'static str> {
+        let s: Source = serde_saphyr::from_str(&format!("id: A1\n{yaml}")).expect("a source");
+        missing_literature_fields(&s)
+    }
+
+    #[test]
+    fn apa_completeness_follows_the_kind() {
+        // A book needs its publisher, not a link.
+        let book = "type: book\nauthors: [\"Gregg, B.\"]\nyear: 2020\ntitle: Systems performance\npublisher: Addison-Wesley\n";
+        assert!(missing(book).is_empty());
+        assert_eq!(
+            missing(&book.replace("publisher: Addison-Wesley\n", "")),
+            ["publisher"]
+        );
+        // An article needs its journal and a DOI or URL.
+        let article = "type: journal\nauthors: [\"Gregg, B.\"]\nyear: 2016\ntitle: The flame graph\ncontainer: Communications of the ACM\n";
+        assert_eq!(missing(article), ["doi or url"]);
+        assert!(missing(&format!("{article}doi: 10.1145/2909476\n")).is_empty());
+        // An organisation's page on its own site needs no site name; n.d. is a date.
+        let page = "type: docs\nauthors: [OpenJDK]\nundated: true\ntitle: \"JEP 439: Generational ZGC\"\nurl: https://openjdk.org/jeps/439\n";
+        assert!(missing(page).is_empty());
+        assert_eq!(
+            missing(&page.replace("undated: true\n", "")),
+            ["year (or n.d.)"]
+        );
+        // A person's post names its site, and its URL leads to the post.
+        let post = "type: blog\nauthors: [\"Brooker, M.\"]\nyear: 2019\ntitle: Timeouts\nurl: https://aws.amazon.com/builders-library/timeouts/\n";
+        assert_eq!(missing(post), ["site name or publisher"]);
+        let home = format!("{post}container: Amazon Builders' Library\n")
+            .replace("/builders-library/timeouts/", "/");
+        assert_eq!(
+            missing(&home),
+            ["a url to the work itself (this one is a site's home page)"]
+        );
+    }
 }

@@ -16,6 +16,8 @@ pub(crate) struct Parsed {
     pub year: Option<i32>,
     /// `YYYY-MM` or `YYYY-MM-DD` when the parenthesis holds a month or day.
     pub date: Option<String>,
+    /// The parenthesis says `n.d.`.
+    pub undated: bool,
     pub title: Option<String>,
     pub container: Option<String>,
     pub volume: Option<String>,
@@ -169,7 +171,11 @@ fn infer_kind(p: &Parsed, text: &str) -> SourceType {
         || lower.contains("出版社")
     {
         SourceType::Book
-    } else if url.contains("blog") || lower.contains("blog") || url.contains("medium.com") {
+    } else if url.contains("blog")
+        || lower.contains("blog")
+        || lower.contains("博客")
+        || url.contains("medium.com")
+    {
         SourceType::Blog
     } else if url.contains("docs.") || url.contains("/docs") || lower.contains("documentation") {
         SourceType::Docs
@@ -178,6 +184,35 @@ fn infer_kind(p: &Parsed, text: &str) -> SourceType {
     } else {
         SourceType::Report
     }
+}
+
+/// Where a label naming another thing than the work (`Library:`, `Slides:`, `Author
+/// reference page:`) starts, when `before` (the text before a URL) ends with one.
+/// `URL:`, `Available at:`, `Retrieved from:` and the like name the work's own link.
+fn other_link_label(before: &str) -> Option<usize> {
+    let t = before.trim_end();
+    let head = t.strip_suffix(':')?;
+    let start = head.rfind(['.', ';', ')', '*']).map_or(0, |i| i + 1);
+    let label = head[start..].trim();
+    let words = label.split_whitespace().count();
+    let own = [
+        "url",
+        "link",
+        "online",
+        "web",
+        "website",
+        "available",
+        "available at",
+        "available from",
+        "retrieved from",
+        "from",
+        "at",
+        "doi",
+        "read",
+        "read online",
+    ];
+    (words >= 1 && words <= 4 && !own.contains(&label.to_lowercase().as_str()))
+        .then(|| start + (head[start..].len() - head[start..].trim_start().len()))
 }
 
 /// Parses one reference string (the text after `A1.`).
@@ -241,9 +276,16 @@ pub(crate) fn parse(text: &str) -> Parsed {
     } else if p.url.is_none()
         && let Some(c) = RE_URL.captures(&rest)
     {
-        p.url = Some(c[1].trim_end_matches(['.', ',']).to_owned());
         let m = c.get(0).map_or(0..0, |m| m.range());
-        rest.replace_range(m, "");
+        // `Library: https://...`, `Author reference page: https://...`: a link to
+        // something else than the work, which does not stand for the work's URL.
+        match other_link_label(&rest[..m.start]) {
+            Some(label_start) => rest.replace_range(label_start..m.end, ""),
+            None => {
+                p.url = Some(c[1].trim_end_matches(['.', ',']).to_owned());
+                rest.replace_range(m, "");
+            }
+        }
     }
     let rest = rest.replace("**", "");
     let mut rest = rest.trim().to_owned();
@@ -254,6 +296,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
             None => p.authors = split_authors(names),
         }
         p.year = c[2].parse().ok();
+        p.undated = p.year.is_none();
         if let (Some(y), Some(extra)) = (p.year, c.get(3)) {
             p.date = month_date(y, extra.as_str());
         }
@@ -357,6 +400,26 @@ fn find_sentence_end(s: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn undated_and_links_to_other_things() {
+        let p = parse(
+            "OpenJDK. (n.d.). *JEP 439: Generational ZGC*. https://openjdk.org/jeps/439 [EN]",
+        );
+        assert!(p.undated && p.year.is_none());
+        assert_eq!(p.url.as_deref(), Some("https://openjdk.org/jeps/439"));
+        // A URL under another label is not the work's own.
+        let p = parse(
+            "Gregg, B. (2016). The flame graph. *Communications of the ACM, 59*(6), 48–57. Author reference page: https://www.brendangregg.com/flamegraphs.html [EN]",
+        );
+        assert_eq!(p.url, None);
+        assert!(!p.undated);
+        let p = parse(
+            "Landau, E. (2018). *Performance under load*. Netflix Technology Blog. URL: https://netflixtechblog.com/performance-under-load-3e6fa9a60581 [EN]",
+        );
+        assert!(p.url.is_some());
+    }
+
     use super::*;
 
     #[test]
