@@ -1,5 +1,7 @@
 //! `qbank lsp`: starts the language server (`crate::lsp`) on standard input and output.
 
+use std::path::PathBuf;
+
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     #[command(flatten)]
@@ -11,5 +13,13 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: &Args) -> u8 {
+    if args.settings.show_settings {
+        // The settings in force for the working folder, as the server resolves them for
+        // its workspace folder.
+        return match super::resolve_settings(&[PathBuf::from(".")], &args.settings, &[]) {
+            Ok(_) => 0,
+            Err(code) => code,
+        };
+    }
     crate::lsp::run_stdio(&args.settings.flags())
 }

@@ -77,6 +77,15 @@ pub(super) fn suppression_edit(path: &Path, text: &str, line: u32, name: &str) -
     )
 }
 
+/// The recomputed value to write over a finding's mark, `after` being the text that
+/// follows it: `65.71% lower` over `89%` in `89% lower` is `65.71%` (the word stays).
+pub(super) fn recomputed_text<'v>(computed: &'v str, after: &str) -> &'v str {
+    match computed.split_once(' ') {
+        Some((n, word)) if after.starts_with(' ') && after[1..].starts_with(word) => n,
+        _ => computed,
+    }
+}
+
 impl Server {
     pub(super) fn code_actions(
         &mut self,
@@ -143,6 +152,25 @@ impl Server {
             let Some(name) = name else {
                 continue;
             };
+            let computed = d
+                .data
+                .as_ref()
+                .and_then(|v| v.get("computed"))
+                .and_then(|v| v.as_str());
+            if let Some(v) = computed {
+                let after = lines
+                    .offset_utf16(d.range.end.line, d.range.end.character)
+                    .map_or("", |o| &text[o..]);
+                let v = recomputed_text(v, after);
+                out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                    title: format!("Write the recomputed value `{v}`"),
+                    kind: Some(lsp::CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![d.clone()]),
+                    edit: Some(edit(vec![lsp::TextEdit::new(d.range, v.to_owned())])),
+                    is_preferred: Some(true),
+                    ..Default::default()
+                }));
+            }
             out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                 title: format!(
                     "Suppress `{name}` here (qbank-ignore; write the reason after `--`)"
@@ -211,6 +239,14 @@ mod tests {
         assert_eq!(e.range.start, lsp::Position::new(1, 0));
         let e = suppression_edit(Path::new("q.yaml"), text, 7, "tradeoffs");
         assert_eq!(e.new_text, "    # qbank-ignore: tradeoffs -- \n");
+    }
+
+    #[test]
+    fn a_recomputed_value_keeps_the_words_around_it() {
+        assert_eq!(recomputed_text("65.71% lower", " lower)."), "65.71%");
+        assert_eq!(recomputed_text("65.71% lower", ")."), "65.71% lower");
+        assert_eq!(recomputed_text("30.08x", " higher"), "30.08x");
+        assert_eq!(recomputed_text("1440 reads", " reads/s"), "1440");
     }
 
     #[test]

@@ -51,8 +51,7 @@ pub(super) fn range_of(lines: &Lines<'_>, bytes: std::ops::Range<usize>) -> lsp:
 
 /// The LSP range a location marks in `text`: its marked text, or the rest of its line
 /// from its column when it marks none, or the first line when it gives no line.
-pub(super) fn range_of_location(text: &str, loc: &Location) -> lsp::Range {
-    let lines = Lines::new(text);
+pub(super) fn range_of_location(lines: &Lines<'_>, loc: &Location) -> lsp::Range {
     match lines.resolve(loc) {
         Some(mut r) => {
             // No length known: to the end of the line, so an editor underlines something
@@ -82,7 +81,7 @@ pub(super) fn lsp_location(texts: &Texts, loc: &Location) -> Option<lsp::Locatio
     let text = texts.get(&loc.file)?;
     Some(lsp::Location::new(
         uri_of(&loc.file)?,
-        range_of_location(text, loc),
+        range_of_location(&Lines::new(text), loc),
     ))
 }
 
@@ -163,25 +162,28 @@ pub(super) fn diagnostics_by_file(
         .map(|g| (g.number, g.title.as_str()))
         .collect();
     let mut out: HashMap<PathBuf, Vec<lsp::Diagnostic>> = HashMap::new();
+    // Each file's line index is built once, however many findings it holds.
+    let mut index: HashMap<&PathBuf, Lines<'_>> = HashMap::new();
     for d in report.all_diagnostics() {
         let file = d.location.as_ref().map_or(&home, |l| &l.file);
-        let Some(text) = texts.get(file) else {
+        let Some((path, text)) = texts.get_key_value(file) else {
             continue;
         };
+        let lines = index.entry(path).or_insert_with(|| Lines::new(text));
         let loc = d
             .location
             .clone()
             .unwrap_or_else(|| Location::file(home.clone()));
         out.entry(file.clone())
             .or_default()
-            .push(to_lsp(d, text, &loc, texts, links, &titles));
+            .push(to_lsp(d, lines, &loc, texts, links, &titles));
     }
     out
 }
 
 fn to_lsp(
     d: &Diagnostic,
-    text: &str,
+    lines: &Lines<'_>,
     loc: &Location,
     texts: &Texts,
     links: &DocsLinks,
@@ -210,7 +212,7 @@ fn to_lsp(
         None => d.code.clone(),
     };
     lsp::Diagnostic {
-        range: range_of_location(text, loc),
+        range: range_of_location(lines, loc),
         severity: Some(match d.severity {
             Severity::Error => lsp::DiagnosticSeverity::ERROR,
             Severity::Warning => lsp::DiagnosticSeverity::WARNING,
@@ -224,9 +226,26 @@ fn to_lsp(
         message,
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
-        // The suppression action names the finding by this.
-        data: Some(serde_json::json!({ "name": d.code })),
+        // The code actions read these: the name a suppression gives, and the value an
+        // arithmetic finding recomputed.
+        data: Some(match recomputed(d) {
+            Some(v) => serde_json::json!({ "name": d.code, "computed": v }),
+            None => serde_json::json!({ "name": d.code }),
+        }),
     }
+}
+
+/// The value an arithmetic finding recomputed, as the text would write it (its help ends
+/// `(computed: 88.71% lower)`); not a bound such as `≤ 100%`.
+fn recomputed(d: &Diagnostic) -> Option<&str> {
+    let code = Code::from_name(&d.code)?;
+    if !matches!(code, Code::ChangeMismatch | Code::EquationMismatch) {
+        return None;
+    }
+    let help = d.help.as_deref()?;
+    let start = help.rfind("(computed: ")? + "(computed: ".len();
+    let v = help[start..].strip_suffix(')')?.trim();
+    (!v.is_empty() && !v.starts_with(['≤', '≥', '<', '>'])).then_some(v)
 }
 
 #[cfg(test)]
@@ -264,17 +283,29 @@ mod tests {
     fn a_location_becomes_its_marked_range() {
         let text = "a: 1\nanswer: ünïcode\n";
         let loc = Location::at("f.yaml", 2, 9).with_len("ünïcode".len());
-        let r = range_of_location(text, &loc);
+        let r = range_of_location(&Lines::new(text), &loc);
         assert_eq!(
             (r.start.line, r.start.character, r.end.character),
             (1, 8, 15)
         );
         // No length: to the end of the line.
-        let r = range_of_location(text, &Location::at("f.yaml", 2, 1));
+        let r = range_of_location(&Lines::new(text), &Location::at("f.yaml", 2, 1));
         assert_eq!((r.start.character, r.end.character), (0, 15));
         // No line: the first line.
-        let r = range_of_location(text, &Location::file("f.yaml"));
+        let r = range_of_location(&Lines::new(text), &Location::file("f.yaml"));
         assert_eq!((r.start.line, r.end.character), (0, 4));
+    }
+
+    #[test]
+    fn arithmetic_findings_carry_their_recomputed_value() {
+        let d = Diagnostic::new(Severity::Error, Code::ChangeMismatch, "x")
+            .help("recompute the change from the two values (computed: 88.71% lower)");
+        assert_eq!(recomputed(&d), Some("88.71% lower"));
+        let bound = Diagnostic::new(Severity::Error, Code::ChangeMismatch, "x")
+            .help("a share is at most 100% (computed: ≤ 100%)");
+        assert_eq!(recomputed(&bound), None);
+        let other = Diagnostic::new(Severity::Error, Code::DuplicateId, "x").help("(computed: 3)");
+        assert_eq!(recomputed(&other), None);
     }
 
     #[test]

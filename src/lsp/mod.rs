@@ -51,9 +51,20 @@ struct Analysis {
     published: BTreeSet<PathBuf>,
 }
 
+impl Analysis {
+    /// False for a markdown file the importer finds no document in (a README): it gets no
+    /// findings, as `check` does not take it for a document.
+    fn is_input(&self, input: &Input) -> bool {
+        !matches!(input, Input::Document(_))
+            || self.report.import.as_ref().is_none_or(|r| r.questions >= 2)
+    }
+}
+
 /// The server's state: the workspace, its settings, the open buffers and the analyses.
 pub struct Server {
     root: PathBuf,
+    /// `--rubric`, `--select`, `--ignore` given to `qbank lsp`.
+    flags: Flags,
     settings: Settings,
     overlay: Overlay,
     docs: HashMap<PathBuf, Doc>,
@@ -160,7 +171,7 @@ pub fn serve(connection: &Connection, flags: &Flags) -> u8 {
     if connection.initialize_finish(id, result).is_err() {
         return 1;
     }
-    let mut server = Server::new(root, settings, options.docs_url.as_deref());
+    let mut server = Server::new(root, flags.clone(), settings, options.docs_url.as_deref());
     server.main_loop(connection)
 }
 
@@ -181,9 +192,10 @@ fn workspace_root(params: &lsp::InitializeParams) -> PathBuf {
 }
 
 impl Server {
-    pub fn new(root: PathBuf, settings: Settings, docs_url: Option<&str>) -> Server {
+    pub fn new(root: PathBuf, flags: Flags, settings: Settings, docs_url: Option<&str>) -> Server {
         Server {
             root,
+            flags,
             settings,
             overlay: Overlay::default(),
             docs: HashMap::new(),
@@ -279,8 +291,11 @@ impl Server {
                 }
             }
             nt::DidSaveTextDocument::METHOD | nt::DidChangeWatchedFiles::METHOD => {
-                // A file saved or changed on disk may be another input's rubric or an
-                // unopened file of an open bank: check the open inputs again.
+                // A file saved or changed on disk may be qbank.toml, a rubric, or an
+                // unopened file of an open bank: settings again, and the open inputs.
+                if let Ok(s) = Settings::resolve(&self.flags, std::slice::from_ref(&self.root)) {
+                    self.settings = s;
+                }
                 let open: Vec<Input> = self.docs.keys().filter_map(|p| self.input_of(p)).collect();
                 self.dirty.extend(open);
             }
@@ -456,11 +471,7 @@ impl Server {
         let Some(a) = self.analyses.get(input) else {
             return;
         };
-        // A markdown file the importer finds no document in (a README) gets no findings,
-        // as `check` does not take it for a document.
-        let not_a_document = matches!(input, Input::Document(_))
-            && a.report.import.as_ref().is_some_and(|r| r.questions < 2);
-        let mut by_file = if not_a_document {
+        let mut by_file = if !a.is_input(input) {
             HashMap::new()
         } else {
             convert::diagnostics_by_file(&a.report, &a.texts, &self.docs_links, input)

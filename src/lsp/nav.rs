@@ -266,7 +266,11 @@ impl Server {
     /// On a finding with a registered code: the code's documentation.
     fn hover_finding(&mut self, pos: &lsp::TextDocumentPositionParams) -> Option<lsp::Hover> {
         let path = super::path_of(&pos.text_document.uri)?;
+        let input = self.input_of(&path)?;
         let a = self.analysis_of(&path)?;
+        if !a.is_input(&input) {
+            return None;
+        }
         let line = pos.position.line + 1;
         let code = a
             .report

@@ -445,12 +445,49 @@ fn lsp_navigates_completes_and_fixes() {
     );
     assert_eq!(edit["range"]["start"]["line"], 6, "{suppress}");
 
+    // A stated change its two values do not give: the recomputed value replaces it.
+    let impact = format!("{QUESTION}  **Impact**: p99 fell from 350 ms to 120 ms (89% lower).\n");
+    c.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": uri(&q1), "version": 2 },
+            "contentChanges": [{ "text": impact }],
+        }),
+    );
+    let diags = c.diagnostics(&q1, 2);
+    let mismatch = find(&diags, "change-mismatch", "89%")
+        .cloned()
+        .unwrap_or_else(|| panic!("{diags:#?}"));
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri(&q1) },
+            "range": mismatch["range"],
+            "context": { "diagnostics": [mismatch] },
+        }),
+    )["result"]
+        .clone();
+    let write = actions
+        .as_array()
+        .and_then(|a| {
+            a.iter().find(|x| {
+                x["title"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("Write the recomputed"))
+            })
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("{actions}"));
+    let edit = &write["edit"]["changes"][uri(&q1)][0];
+    assert_eq!(edit["newText"], "65.71%", "{write}");
+    assert_eq!(edit["range"]["start"]["line"], 9, "{write}");
+
     // A value holding `: ` that YAML cannot read: the quoting fix `qbank fix` makes.
     let broken = "id: q-one\ncluster: latency\ntitle: Find it [Ref: G1]: the bottleneck\ndifficulty: advanced\n";
     c.notify(
         "textDocument/didChange",
         json!({
-            "textDocument": { "uri": uri(&q1), "version": 2 },
+            "textDocument": { "uri": uri(&q1), "version": 3 },
             "contentChanges": [{ "text": broken }],
         }),
     );
