@@ -58,15 +58,6 @@ impl Overlay {
         self.texts.get(path)
     }
 
-    /// How many texts stand in for files.
-    pub fn len(&self) -> usize {
-        self.texts.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.texts.is_empty()
-    }
-
     /// The text of `path`: the overlay's, else the file's ([`read_text`]).
     pub(crate) fn read(&self, path: &Path) -> Result<Arc<str>, Diagnostic> {
         match self.texts.get(path) {
@@ -509,5 +500,55 @@ mod name_tests {
             Some(PathBuf::from("q/p99-regression.yml"))
         );
         assert_eq!(name_for_id(Path::new("q/x.yaml"), "title: no id\n"), None);
+    }
+}
+
+#[cfg(test)]
+mod overlay_tests {
+    use super::*;
+
+    #[test]
+    fn an_overlay_stands_in_for_files_and_adds_new_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("questions")).unwrap();
+        std::fs::write(
+            root.join("bank.yaml"),
+            "title: T\nslug: t\nas_of: 2026-11-01\nscope: {}\nclusters:\n  - id: c\n    title: C\n",
+        )
+        .unwrap();
+        let q = "id: QID\ncluster: c\ntitle: T?\ndifficulty: advanced\ndimensions: [latency]\nphases: [measure]\nanswer: x\n";
+        std::fs::write(root.join("questions/a.yaml"), q.replace("QID", "a")).unwrap();
+        let on_disk = load_bank(root);
+        assert!(on_disk.bank.is_some(), "{:?}", on_disk.diagnostics);
+
+        let mut overlay = Overlay::default();
+        // An unsaved buffer of a.yaml that no longer parses, and a file not yet on disk
+        // that repeats an id.
+        overlay.set(root.join("questions/a.yaml"), Arc::from("id: [a\n"));
+        overlay.set(
+            root.join("questions/b.yaml"),
+            Arc::from(q.replace("QID", "b")),
+        );
+        let loaded = load_bank_in(root, Some(&overlay));
+        assert!(loaded.bank.is_none());
+        assert!(
+            loaded.diagnostics.iter().any(|d| d.is_error()
+                && d.location
+                    .as_ref()
+                    .is_some_and(|l| l.file.ends_with("a.yaml"))),
+            "{:?}",
+            loaded.diagnostics
+        );
+        let paths: Vec<PathBuf> = loaded.sources.iter().map(|f| f.path.clone()).collect();
+        assert!(paths.contains(&root.join("questions/b.yaml")), "{paths:?}");
+
+        overlay.remove(&root.join("questions/a.yaml"));
+        let back = load_bank_in(root, Some(&overlay));
+        assert!(
+            back.bank.is_some_and(|b| b.questions.len() == 2),
+            "{:?}",
+            back.diagnostics
+        );
     }
 }

@@ -24,7 +24,6 @@ use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestI
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use lsp_types::{self as lsp, Uri};
-use serde_json::Value;
 
 use crate::load::{self, Input, Overlay};
 use crate::model::Bank;
@@ -537,9 +536,4 @@ fn publish(uri: Uri, diagnostics: Vec<lsp::Diagnostic>, version: Option<i32>) ->
         },
     )
     .into()
-}
-
-/// Parameters as JSON, for tests and the bench.
-pub fn params<T: serde::Serialize>(p: T) -> Value {
-    serde_json::to_value(p).unwrap_or(Value::Null)
 }

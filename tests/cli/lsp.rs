@@ -527,3 +527,78 @@ fn lsp_exit_without_shutdown_is_an_error() {
     let status = c.child.wait().expect("exits");
     assert_eq!(status.code(), Some(1));
 }
+
+#[test]
+fn lsp_checks_a_markdown_document_from_its_buffer() {
+    let dir = bank();
+    let root = std::fs::canonicalize(dir.path()).expect("canonical");
+    // The bank rendered is a document in the spec's format; it lies outside the bank.
+    let out = super::common::qbank()
+        .arg("render")
+        .arg(root.join("b"))
+        .output()
+        .expect("render runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let doc = root.join("doc.md");
+    std::fs::write(&doc, &text).expect("write");
+    let mut c = Client::start(&root, json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri(&doc), "languageId": "markdown", "version": 1, "text": text } }),
+    );
+    let diags = c.diagnostics(&doc, 1);
+    let x9 = find(&diags, "cross-refs", "X9").unwrap_or_else(|| panic!("{diags:#?}"));
+    let line = text
+        .lines()
+        .position(|l| l.contains("[Ref: X9]"))
+        .expect("the line");
+    assert_eq!(x9["range"]["start"]["line"], line, "{x9}");
+
+    // The unsaved buffer: the reference fixed, the finding gone.
+    c.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": uri(&doc), "version": 2 },
+            "contentChanges": [{ "text": text.replace("[Ref: X9]", "[Ref: G2]") }],
+        }),
+    );
+    let diags = c.diagnostics(&doc, 2);
+    assert!(find(&diags, "cross-refs", "X9").is_none(), "{diags:#?}");
+
+    // Clusters hold their questions; [Ref: G1] leads to the document's own glossary.
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri(&doc) } }),
+    )["result"]
+        .clone();
+    assert_eq!(symbols[0]["detail"], "latency", "{symbols}");
+    assert_eq!(
+        symbols[0]["children"].as_array().map(Vec::len),
+        Some(2),
+        "{symbols}"
+    );
+    let (l, at) = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find("[Ref: G1]").map(|c| (i, c + 6)))
+        .expect("a citation of G1");
+    let def = c.at(
+        "textDocument/definition",
+        &doc,
+        u32::try_from(l).expect("line"),
+        u32::try_from(at).expect("col"),
+        json!({}),
+    );
+    assert_eq!(def["uri"], uri(&doc), "{def}");
+    let target = def["range"]["start"]["line"].as_u64().expect("a line") as usize;
+    assert!(
+        text.lines().nth(target).is_some_and(|t| t.contains("G1")),
+        "{def}"
+    );
+    c.finish();
+}
