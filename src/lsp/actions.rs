@@ -149,9 +149,6 @@ impl Server {
                 .and_then(|v| v.get("name"))
                 .and_then(|v| v.as_str())
                 .map(str::to_owned);
-            let Some(name) = name else {
-                continue;
-            };
             let computed = d
                 .data
                 .as_ref()
@@ -171,6 +168,10 @@ impl Server {
                     ..Default::default()
                 }));
             }
+            let Some(name) = name else {
+                // A verdict on the whole bank, on no line: no comment covers it.
+                continue;
+            };
             out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                 title: format!(
                     "Suppress `{name}` here (qbank-ignore; write the reason after `--`)"

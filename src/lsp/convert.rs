@@ -226,13 +226,22 @@ fn to_lsp(
         message,
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
-        // The code actions read these: the name a suppression gives, and the value an
-        // arithmetic finding recomputed.
-        data: Some(match recomputed(d) {
-            Some(v) => serde_json::json!({ "name": d.code, "computed": v }),
-            None => serde_json::json!({ "name": d.code }),
-        }),
+        data: Some(actions_data(d)),
     }
+}
+
+/// What the code actions need of a finding: the name a `qbank-ignore` comment gives it
+/// (only for a finding on a line, which a comment can cover) and the value an arithmetic
+/// finding recomputed.
+fn actions_data(d: &Diagnostic) -> serde_json::Value {
+    let mut data = serde_json::Map::new();
+    if d.location.as_ref().is_some_and(|l| l.line > 0) {
+        data.insert("name".into(), d.code.clone().into());
+    }
+    if let Some(v) = recomputed(d) {
+        data.insert("computed".into(), v.into());
+    }
+    serde_json::Value::Object(data)
 }
 
 /// The value an arithmetic finding recomputed, as the text would write it (its help ends

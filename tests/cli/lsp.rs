@@ -25,6 +25,8 @@ impl Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_qbank"))
             .arg("lsp")
             .current_dir(dir)
+            // The codes page the server writes goes to the test's folder, not the user's.
+            .env("XDG_CACHE_HOME", dir.join(".cache"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -491,6 +493,20 @@ fn lsp_navigates_completes_and_fixes() {
             "contentChanges": [{ "text": broken }],
         }),
     );
+    // Without `docsUrl`, a code links to the codes page the server wrote for this version.
+    let diags = c.diagnostics(&q1, 3);
+    let linked = diags
+        .iter()
+        .find_map(|d| d["codeDescription"]["href"].as_str())
+        .unwrap_or_else(|| panic!("{diags:#?}"));
+    let page = url::Url::parse(linked)
+        .expect("a URL")
+        .to_file_path()
+        .expect("a file");
+    assert!(page.starts_with(root.join(".cache/qbank")), "{linked}");
+    let written = std::fs::read_to_string(&page).expect("the page exists");
+    let anchor = linked.rsplit_once('#').map(|(_, a)| a).unwrap_or_default();
+    assert!(written.contains(&format!("## `{anchor}`")), "{linked}");
     let actions = c.request(
         "textDocument/codeAction",
         json!({

@@ -12,5 +12,5 @@ ln -s "$bin" "$work/bin/qbank"
 cp -r "$repo/tests/fixtures/valid/minimal" "$work/bank"
 printf '  Throughput held at 4K rps [Ref: X9].\n' >>"$work/bank/questions/q.yaml"
 cd "$work"
-PATH="$work/bin:$PATH" timeout 120 nvim --headless -u "$repo/tests/editors/qbank.lua" \
+XDG_CACHE_HOME="$work/cache" PATH="$work/bin:$PATH" timeout 120 nvim --headless -u "$repo/tests/editors/qbank.lua" \
   -c "luafile $repo/tests/editors/nvim-check.lua" bank/questions/q.yaml
