@@ -120,28 +120,39 @@ pub fn capabilities() -> lsp::ServerCapabilities {
 }
 
 /// Serves one client on standard input and output until it exits; the process's exit
-/// code (0 after `shutdown` then `exit`, 1 otherwise, 2 when the settings do not load).
+/// code: 0 after `shutdown` then `exit`, 1 when the client exits or leaves without
+/// `shutdown`, 2 when the settings do not load or the input is not the protocol.
 pub fn run_stdio(flags: &Flags) -> u8 {
     let (connection, threads) = Connection::stdio();
-    let code = serve(&connection, flags);
+    let served = session(&connection, flags);
     drop(connection);
-    let _ = threads.join();
-    code
+    // A message that is not JSON-RPC ends the session: that is the cause to tell.
+    let problem = match (threads.join(), served) {
+        (Err(e), _) => e.to_string(),
+        (Ok(()), Err(problem)) => problem,
+        (Ok(()), Ok(code)) => return code,
+    };
+    eprintln!("error: qbank lsp: {problem}\n  = help: {HELP}");
+    2
 }
 
-/// Serves one client on `connection`: the handshake, then the loop.
+const HELP: &str = "qbank lsp speaks the Language Server Protocol on standard input and output; start it from an editor (docs/editors.md)";
+
+/// Serves one client on `connection`: the handshake, then the loop; the exit code as
+/// [`run_stdio`] gives it.
 pub fn serve(connection: &Connection, flags: &Flags) -> u8 {
-    let caps = match serde_json::to_value(capabilities()) {
-        Ok(c) => c,
-        Err(_) => return 1,
-    };
-    let (id, params) = match connection.initialize_start() {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("error: qbank lsp: {e}");
-            return 1;
-        }
-    };
+    session(connection, flags).unwrap_or_else(|problem| {
+        eprintln!("error: qbank lsp: {problem}\n  = help: {HELP}");
+        2
+    })
+}
+
+/// The session; `Err` says why it could not start.
+fn session(connection: &Connection, flags: &Flags) -> Result<u8, String> {
+    let caps = serde_json::to_value(capabilities()).map_err(|e| e.to_string())?;
+    let (id, params) = connection
+        .initialize_start()
+        .map_err(|e| format!("no `initialize` request from the client ({e})"))?;
     let params: lsp::InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let root = workspace_root(&params);
     let settings = match Settings::resolve(flags, std::slice::from_ref(&root)) {
@@ -155,8 +166,8 @@ pub fn serve(connection: &Connection, flags: &Flags) -> u8 {
                 )
                 .into(),
             );
-            eprintln!("error: {}", d.message);
-            return 2;
+            let at = d.location.as_ref().map(|l| format!("{}: ", l.display()));
+            return Err(format!("{}{}", at.unwrap_or_default(), d.message));
         }
     };
     let options: InitOptions = params
@@ -168,10 +179,10 @@ pub fn serve(connection: &Connection, flags: &Flags) -> u8 {
         "serverInfo": { "name": "qbank", "version": env!("CARGO_PKG_VERSION") },
     });
     if connection.initialize_finish(id, result).is_err() {
-        return 1;
+        return Ok(1);
     }
     let mut server = Server::new(root, flags.clone(), settings, options.docs_url.as_deref());
-    server.main_loop(connection)
+    Ok(server.main_loop(connection))
 }
 
 /// The workspace folder: the first of `workspaceFolders`, else `rootUri`, else the

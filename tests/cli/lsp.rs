@@ -618,3 +618,64 @@ fn lsp_checks_a_markdown_document_from_its_buffer() {
     );
     c.finish();
 }
+
+#[test]
+fn lsp_refuses_what_is_not_the_protocol() {
+    let out = super::common::qbank()
+        .arg("lsp")
+        .write_stdin("Content-Length: 5\r\n\r\nhello")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("error: qbank lsp: malformed LSP payload") && err.contains("help:"),
+        "{err}"
+    );
+    let out = super::common::qbank()
+        .arg("lsp")
+        .write_stdin("")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no `initialize` request"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn lsp_refuses_a_workspace_whose_settings_do_not_load() {
+    let dir = bank();
+    let root = std::fs::canonicalize(dir.path()).expect("canonical");
+    std::fs::write(root.join("qbank.toml"), "ignore = [\"no-such-gate\"]\n").expect("write");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qbank"))
+        .arg("lsp")
+        .current_dir(&root)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let body = json!({
+        "jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": { "processId": null, "rootUri": uri(&root), "capabilities": {} },
+    })
+    .to_string();
+    let mut stdin = child.stdin.take().expect("stdin");
+    write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+    drop(stdin);
+    let out = child.wait_with_output().expect("exits");
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("\"error\"") && stdout.contains("no-such-gate"),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("qbank.toml") && stderr.contains("no-such-gate"),
+        "{stderr}"
+    );
+}
