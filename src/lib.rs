@@ -19,6 +19,7 @@ pub mod generate;
 pub mod import;
 pub mod links;
 pub mod load;
+pub mod lsp;
 pub mod mermaid;
 pub mod model;
 pub mod numbers;

@@ -70,6 +70,35 @@ impl<'t> Lines<'t> {
         (to_u32(i + 1), to_u32(col))
     }
 
+    /// The byte offset of an LSP position: 0-based `line`, `character` in UTF-16 code
+    /// units (moved back to the start of a character it falls inside; clamped to the end of
+    /// its line). `None` when the line is past the end of the text.
+    pub fn offset_utf16(&self, line: u32, character: u32) -> Option<usize> {
+        let i = usize::try_from(line).ok()?;
+        let start = *self.starts.get(i)?;
+        let end = self.starts.get(i + 1).map_or(self.text.len(), |&s| s - 1);
+        let text = &self.text[start..end];
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        let mut units = 0;
+        for (b, c) in text.char_indices() {
+            let next = units + c.len_utf16();
+            if next > character as usize {
+                return Some(start + b);
+            }
+            units = next;
+        }
+        Some(start + text.len())
+    }
+
+    /// The LSP position of byte `offset`: 0-based line, UTF-16 column.
+    pub fn position_utf16(&self, offset: usize) -> (u32, u32) {
+        let offset = floor_char(self.text, offset);
+        let i = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[i];
+        let col = self.text[start..offset].encode_utf16().count();
+        (to_u32(i), to_u32(col))
+    }
+
     /// Where `loc` stands in this text, on character boundaries; `None` when its line is
     /// unknown or past the end of the text.
     pub fn resolve(&self, loc: &Location) -> Option<Resolved<'t>> {
@@ -239,6 +268,26 @@ fn to_u32(n: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_positions_round_trip() {
+        // `é` is one UTF-16 unit, `😀` two; `\r\n` ends the first line.
+        let text = "aé😀b\r\nxy";
+        let lines = Lines::new(text);
+        assert_eq!(lines.offset_utf16(0, 0), Some(0));
+        assert_eq!(lines.offset_utf16(0, 2), Some(3));
+        assert_eq!(
+            lines.offset_utf16(0, 3),
+            Some(3),
+            "inside the surrogate pair"
+        );
+        assert_eq!(lines.offset_utf16(0, 4), Some(7));
+        assert_eq!(lines.offset_utf16(0, 99), Some(8), "clamped before the \\r");
+        assert_eq!(lines.offset_utf16(1, 1), Some(11));
+        assert_eq!(lines.offset_utf16(2, 0), None);
+        assert_eq!(lines.position_utf16(7), (0, 4));
+        assert_eq!(lines.position_utf16(11), (1, 1));
+    }
 
     fn loc(line: u32, col: u32, len: u32) -> Location {
         Location {

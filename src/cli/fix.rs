@@ -3,12 +3,8 @@
 //! their ids (`06-latency-todo-1.yaml` → `06-p99-regression.yaml`). Nothing else in a file
 //! changes; every write is atomic; `--diff` shows the changes and writes nothing.
 
-use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use crate::load::{self, Input};
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -20,27 +16,6 @@ pub(crate) struct Args {
     pub diff: bool,
     #[command(flatten)]
     pub settings: super::SettingsArgs,
-}
-
-static ID_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^id:[ \t]*["']?([a-z0-9]+(?:-[a-z0-9]+)*)["']?[ \t]*(?:#.*)?$"#)
-        .expect("valid regex")
-});
-
-/// The name a question file should have for its `id`: its number prefix kept.
-fn name_for(file: &Path, text: &str) -> Option<PathBuf> {
-    let id = ID_LINE.captures(text)?.get(1)?.as_str();
-    let name = file.file_name()?.to_str()?;
-    let (stem, ext) = name.rsplit_once('.')?;
-    let prefix = stem
-        .split_once('-')
-        .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        .map(|(n, _)| n);
-    let want = match prefix {
-        Some(n) => format!("{n}-{id}.{ext}"),
-        None => format!("{id}.{ext}"),
-    };
-    (want != name).then(|| file.with_file_name(want))
 }
 
 /// The YAML files of a bank: bank.yaml, references/*.yaml, questions/**.
@@ -127,7 +102,10 @@ pub(crate) fn run(args: &Args, quiet: bool) -> u8 {
             let in_questions = file
                 .strip_prefix(&root)
                 .is_ok_and(|r| r.starts_with("questions"));
-            let Some(to) = in_questions.then(|| name_for(&file, &fixed)).flatten() else {
+            let Some(to) = in_questions
+                .then(|| load::name_for_id(&file, &fixed))
+                .flatten()
+            else {
                 continue;
             };
             let (from_s, to_s) = (
@@ -171,25 +149,5 @@ pub(crate) fn run(args: &Args, quiet: bool) -> u8 {
         1
     } else {
         0
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_follow_ids_keeping_the_number() {
-        let text = "# yaml-language-server: $schema=x\nid: p99-regression\ncluster: latency\n";
-        assert_eq!(
-            name_for(Path::new("q/06-latency-todo-1.yaml"), text),
-            Some(PathBuf::from("q/06-p99-regression.yaml"))
-        );
-        assert_eq!(name_for(Path::new("q/06-p99-regression.yaml"), text), None);
-        assert_eq!(
-            name_for(Path::new("q/old.yml"), text),
-            Some(PathBuf::from("q/p99-regression.yml"))
-        );
-        assert_eq!(name_for(Path::new("q/x.yaml"), "title: no id\n"), None);
     }
 }

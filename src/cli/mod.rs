@@ -18,6 +18,7 @@ mod watch;
 // The generator half (issue 13).
 mod compare;
 mod generate;
+mod lsp;
 mod merge;
 mod prompt;
 mod repair;
@@ -84,6 +85,9 @@ pub(crate) enum Command {
     Stats(stats::Args),
     /// Check again on every save, reprinting the validation table.
     Watch(watch::Args),
+    /// The language server: findings as you type, hover, go-to-definition, completion
+    /// and quick fixes in any LSP editor (stdio; docs/editors.md).
+    Lsp(lsp::Args),
     /// Print shell completions: `qbank completions bash|zsh|fish`.
     Completions(completions::Args),
     /// Print the man page (or write one per command with --out DIR).
@@ -131,6 +135,7 @@ pub fn main() -> ExitCode {
     }
     let code = match &cli.command {
         Command::Check(args) => check::run(args, &cli),
+        Command::Lsp(args) => lsp::run(args),
         Command::Merge(args) => merge::run(args, &cli),
         Command::Build(args) => build::build(args, &cli),
         Command::Render(args) => build::render(args),

@@ -60,7 +60,7 @@ mod practical_elements;
 mod quantified_impact;
 mod quantity;
 mod recency;
-mod refs_index;
+pub(crate) mod refs_index;
 
 pub use refs_index::RefIndex;
 mod risk_mitigation;

@@ -9,7 +9,7 @@ use walkdir::WalkDir;
 use crate::diagnostic::{Diagnostic, Location};
 
 /// What a path on the command line turned out to hold.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Input {
     /// A folder holding `bank.yaml`.
     Bank(PathBuf),

@@ -7,6 +7,7 @@ mod validate;
 mod yaml;
 
 use crate::codes::Code;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -30,6 +31,49 @@ pub struct Loaded {
     pub bank: Option<Bank>,
     pub diagnostics: Vec<Diagnostic>,
     pub sources: Sources,
+}
+
+/// Texts that stand in for files on disk: an editor's unsaved buffers (`qbank lsp`).
+/// Loading reads a path's text from here when it holds one, from the disk otherwise,
+/// and a question file that exists only here takes part in its bank like any other.
+/// Keys are the paths loading builds (the bank folder joined with the file's path in it).
+#[derive(Debug, Clone, Default)]
+pub struct Overlay {
+    texts: HashMap<PathBuf, Arc<str>>,
+}
+
+impl Overlay {
+    /// `text` stands in for the file at `path` from now on.
+    pub fn set(&mut self, path: PathBuf, text: Arc<str>) {
+        self.texts.insert(path, text);
+    }
+
+    /// The file at `path` is read from the disk again.
+    pub fn remove(&mut self, path: &Path) {
+        self.texts.remove(path);
+    }
+
+    /// The text standing in for `path`, if any.
+    pub fn get(&self, path: &Path) -> Option<&Arc<str>> {
+        self.texts.get(path)
+    }
+
+    /// The text of `path`: the overlay's, else the file's ([`read_text`]).
+    pub(crate) fn read(&self, path: &Path) -> Result<Arc<str>, Diagnostic> {
+        match self.texts.get(path) {
+            Some(t) => Ok(t.clone()),
+            None => read_text(path),
+        }
+    }
+
+    /// The YAML files below `dir` that exist only here.
+    fn yaml_below<'a>(&'a self, dir: &'a Path) -> impl Iterator<Item = &'a PathBuf> + 'a {
+        self.texts.keys().filter(move |p| {
+            p.starts_with(dir)
+                && p.extension().is_some_and(|x| x == "yaml" || x == "yml")
+                && std::fs::symlink_metadata(p).is_err()
+        })
+    }
 }
 
 /// Parses a YAML text of type `T` (used by tests, the importer and scaffolding).
@@ -145,6 +189,11 @@ impl BankFiles {
 
 /// Lists the files of the bank in folder `root` (reads none of them).
 pub(crate) fn bank_files(root: &Path) -> BankFiles {
+    bank_files_in(root, None)
+}
+
+/// [`bank_files`], with the question files that exist only in `overlay`.
+fn bank_files_in(root: &Path, overlay: Option<&Overlay>) -> BankFiles {
     let mut diags = Vec::new();
     let meta_path = root.join("bank.yaml");
     let questions_dir = root.join("questions");
@@ -153,6 +202,10 @@ pub(crate) fn bank_files(root: &Path) -> BankFiles {
         let (files, d) = yaml_files(&questions_dir);
         question_paths = files;
         diags.extend(d);
+        if let Some(o) = overlay {
+            question_paths.extend(o.yaml_below(&questions_dir).cloned());
+            question_paths.sort();
+        }
     } else {
         diags.push(
             Diagnostic::error(Code::MissingQuestions, "bank has no questions/ folder")
@@ -191,7 +244,12 @@ pub(crate) fn bank_files(root: &Path) -> BankFiles {
 /// Loads the bank in folder `root`: bank.yaml, questions/**, references/*.yaml.
 /// A problem in one file never hides problems in the others.
 pub fn load_bank(root: &Path) -> Loaded {
-    let files = bank_files(root);
+    load_bank_in(root, None)
+}
+
+/// [`load_bank`], reading the texts `overlay` holds in place of the files on disk.
+pub fn load_bank_in(root: &Path, overlay: Option<&Overlay>) -> Loaded {
+    let files = bank_files_in(root, overlay);
     let all_paths = files.all();
     let BankFiles {
         meta: meta_path,
@@ -200,8 +258,13 @@ pub fn load_bank(root: &Path) -> Loaded {
         ..
     } = files;
     // Read every file in parallel, then number them in a fixed order.
-    let texts: Vec<Result<Arc<str>, Diagnostic>> =
-        all_paths.par_iter().map(|p| read_text(p)).collect();
+    let texts: Vec<Result<Arc<str>, Diagnostic>> = all_paths
+        .par_iter()
+        .map(|p| match overlay {
+            Some(o) => o.read(p),
+            None => read_text(p),
+        })
+        .collect();
     let mut sources = Sources::default();
     let mut ids: Vec<Option<(FileId, Arc<str>)>> = Vec::with_capacity(texts.len());
     for (path, text) in all_paths.iter().zip(texts) {
@@ -394,4 +457,98 @@ fn order_questions(bank: &mut Bank) {
             sources.path(q.file),
         )
     });
+}
+
+static ID_LINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"(?m)^id:[ \t]*["']?([a-z0-9]+(?:-[a-z0-9]+)*)["']?[ \t]*(?:#.*)?$"#)
+        .expect("valid regex")
+});
+
+/// The name a question file should have for its `id`: its number prefix kept.
+pub(crate) fn name_for_id(file: &Path, text: &str) -> Option<PathBuf> {
+    let id = ID_LINE.captures(text)?.get(1)?.as_str();
+    let name = file.file_name()?.to_str()?;
+    let (stem, ext) = name.rsplit_once('.')?;
+    let prefix = stem
+        .split_once('-')
+        .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .map(|(n, _)| n);
+    let want = match prefix {
+        Some(n) => format!("{n}-{id}.{ext}"),
+        None => format!("{id}.{ext}"),
+    };
+    (want != name).then(|| file.with_file_name(want))
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_ids_keeping_the_number() {
+        let text = "# yaml-language-server: $schema=x\nid: p99-regression\ncluster: latency\n";
+        assert_eq!(
+            name_for_id(Path::new("q/06-latency-todo-1.yaml"), text),
+            Some(PathBuf::from("q/06-p99-regression.yaml"))
+        );
+        assert_eq!(
+            name_for_id(Path::new("q/06-p99-regression.yaml"), text),
+            None
+        );
+        assert_eq!(
+            name_for_id(Path::new("q/old.yml"), text),
+            Some(PathBuf::from("q/p99-regression.yml"))
+        );
+        assert_eq!(name_for_id(Path::new("q/x.yaml"), "title: no id\n"), None);
+    }
+}
+
+#[cfg(test)]
+mod overlay_tests {
+    use super::*;
+
+    #[test]
+    fn an_overlay_stands_in_for_files_and_adds_new_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("questions")).unwrap();
+        std::fs::write(
+            root.join("bank.yaml"),
+            "title: T\nslug: t\nas_of: 2026-11-01\nscope: {}\nclusters:\n  - id: c\n    title: C\n",
+        )
+        .unwrap();
+        let q = "id: QID\ncluster: c\ntitle: T?\ndifficulty: advanced\ndimensions: [latency]\nphases: [measure]\nanswer: x\n";
+        std::fs::write(root.join("questions/a.yaml"), q.replace("QID", "a")).unwrap();
+        let on_disk = load_bank(root);
+        assert!(on_disk.bank.is_some(), "{:?}", on_disk.diagnostics);
+
+        let mut overlay = Overlay::default();
+        // An unsaved buffer of a.yaml that no longer parses, and a file not yet on disk
+        // that repeats an id.
+        overlay.set(root.join("questions/a.yaml"), Arc::from("id: [a\n"));
+        overlay.set(
+            root.join("questions/b.yaml"),
+            Arc::from(q.replace("QID", "b")),
+        );
+        let loaded = load_bank_in(root, Some(&overlay));
+        assert!(loaded.bank.is_none());
+        assert!(
+            loaded.diagnostics.iter().any(|d| d.is_error()
+                && d.location
+                    .as_ref()
+                    .is_some_and(|l| l.file.ends_with("a.yaml"))),
+            "{:?}",
+            loaded.diagnostics
+        );
+        let paths: Vec<PathBuf> = loaded.sources.iter().map(|f| f.path.clone()).collect();
+        assert!(paths.contains(&root.join("questions/b.yaml")), "{paths:?}");
+
+        overlay.remove(&root.join("questions/a.yaml"));
+        let back = load_bank_in(root, Some(&overlay));
+        assert!(
+            back.bank.is_some_and(|b| b.questions.len() == 2),
+            "{:?}",
+            back.diagnostics
+        );
+    }
 }

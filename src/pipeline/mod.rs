@@ -56,6 +56,8 @@ pub struct Options<'a> {
     pub verbose: bool,
     /// With `--strict`, a WARN fails like a FAIL.
     pub strict: bool,
+    /// Texts read in place of files on disk (an editor's unsaved buffers).
+    pub overlay: Option<&'a load::Overlay>,
 }
 
 impl<'a> Options<'a> {
@@ -75,6 +77,7 @@ impl<'a> Options<'a> {
             cache: None,
             verbose: true,
             strict: false,
+            overlay: None,
         }
     }
 
@@ -232,6 +235,7 @@ pub fn collect(opts: &Options<'_>) -> (Report, Vec<(usize, Bank)>) {
         detect: opts.detect,
         on_note: opts.on_note,
         selection: opts.selection,
+        overlay: opts.overlay,
         ..Options::new(Vec::new())
     };
     let checked: Vec<Checked> = inputs.par_iter().map(|i| check(i, &plain, true)).collect();
@@ -308,7 +312,7 @@ pub(crate) fn check(input: &Input, opts: &Options<'_>, keep_bank: bool) -> Check
     };
     let (mut report, texts, bank, extra) = match input {
         Input::Bank(root) => {
-            let mut loaded = load::load_bank(root);
+            let mut loaded = load::load_bank_in(root, opts.overlay);
             // `--rubric` replaces the bank's own; qbank.toml's applies to a bank that
             // names none.
             let replace = loaded.bank.as_ref().and_then(|b| {
@@ -340,8 +344,9 @@ pub(crate) fn check(input: &Input, opts: &Options<'_>, keep_bank: bool) -> Check
             )
         }
         Input::Document(path) => {
+            let text = opts.overlay.and_then(|o| o.get(path));
             let (report, sources, bank, note) =
-                document_report(path, opts.as_of, links, &opts.choice());
+                document_report(path, text, opts.as_of, links, &opts.choice());
             if let (Some(note), Some(tell)) = (note, opts.on_note) {
                 tell(path, &note);
             }
@@ -451,9 +456,11 @@ pub(crate) fn gate_bank_with(
     (gates::run(&ctx), notes, date)
 }
 
-/// Imports a markdown document, gates it and audits its own Validation Results claims.
+/// Imports a markdown document (`text` when given, else the file's), gates it and
+/// audits its own Validation Results claims.
 fn document_report(
     path: &Path,
+    text: Option<&std::sync::Arc<str>>,
     as_of: Option<Day>,
     links: Option<&dyn LinkStatus>,
     choice: &crate::import::RubricChoice<'_>,
@@ -463,7 +470,10 @@ fn document_report(
     Option<Bank>,
     Option<String>,
 ) {
-    let imported = crate::import::import_file_with(path, choice);
+    let imported = match text {
+        Some(t) => crate::import::import_str_with(path, t, choice),
+        None => crate::import::import_file_with(path, choice),
+    };
     let mut diagnostics = imported.diagnostics.clone();
     let mut claims = imported.claims.clone();
     let mut report = BankReport {

@@ -18,6 +18,7 @@ mod generate;
 mod import;
 mod links;
 mod load;
+mod lsp;
 mod packet;
 mod paths;
 mod pdf;
