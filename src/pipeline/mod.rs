@@ -56,6 +56,9 @@ pub struct Options<'a> {
     pub verbose: bool,
     /// With `--strict`, a WARN fails like a FAIL.
     pub strict: bool,
+    /// Stamps each finding's fingerprint and applies the baseline (`--baseline`), bank
+    /// by bank in report order.
+    pub baseline: Option<&'a std::sync::Mutex<crate::report::baseline::Baseline>>,
 }
 
 impl<'a> Options<'a> {
@@ -75,6 +78,7 @@ impl<'a> Options<'a> {
             cache: None,
             verbose: true,
             strict: false,
+            baseline: None,
         }
     }
 
@@ -193,7 +197,11 @@ pub fn run(opts: &Options<'_>, format: &mut dyn Formatter, write: &mut dyn FnMut
     let window = (rayon::current_num_threads() * 4).max(4);
     for chunk in inputs.chunks(window) {
         let done: Vec<Checked> = chunk.par_iter().map(|i| check(i, opts, false)).collect();
-        for c in done {
+        for mut c in done {
+            if let Some(b) = opts.baseline {
+                let mut b = b.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                b.apply(&mut c.report, &c.texts, &opts.focus);
+            }
             totals.add_bank(&c.report);
             format.bank(&mut out, &c.report, &c.texts);
             flush(&mut out, write);
@@ -474,6 +482,7 @@ fn document_report(
         claims: Vec::new(),
         waived: Vec::new(),
         suppressed: 0,
+        baselined: 0,
         focused: false,
         import: Some(imported.recognition.clone()),
     };
@@ -523,6 +532,7 @@ fn bank_report(loaded: &Loaded, as_of: Option<Day>, links: Option<&dyn LinkStatu
         claims: Vec::new(),
         waived: Vec::new(),
         suppressed: 0,
+        baselined: 0,
         focused: false,
         import: None,
     }

@@ -72,15 +72,25 @@ fn result(d: &Diagnostic, rule_index: i64) -> sarif::Result {
             )
         })
         .collect();
-    sarif::Result::builder()
+    let mut r = sarif::Result::builder()
         .rule_id(d.code.clone())
         .rule_index(rule_index)
         .level(level(d.severity))
         .message(sarif::Message::builder().text(text).build())
         .locations(locations)
         .related_locations(related)
-        .build()
+        .build();
+    // The baseline's fingerprint (no line number in it), so code scanning matches a
+    // finding across edits that move it.
+    r.partial_fingerprints = d
+        .fingerprint
+        .as_ref()
+        .map(|f| [(FINGERPRINT.to_owned(), f.clone())].into());
+    r
 }
+
+/// The `partialFingerprints` key of qbank's fingerprint (`crate::report::baseline`).
+const FINGERPRINT: &str = "qbankFingerprint/v1";
 
 /// Results kept as they come: the rule list, which precedes them, names every gate of the
 /// banks reported and every code that occurs, so it is known only at the end.

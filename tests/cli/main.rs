@@ -4,6 +4,7 @@ mod agreement;
 mod arithmetic;
 mod authoring;
 mod bank;
+mod baseline;
 mod cache;
 mod cases;
 mod code;
