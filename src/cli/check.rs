@@ -49,6 +49,11 @@ pub(crate) struct Args {
     /// checking against it.
     #[arg(long, requires = "baseline")]
     pub update_baseline: bool,
+    /// Leave out, without an error, named files that are neither a bank's file nor a
+    /// question document (a README, a workflow's YAML): for pre-commit and other hooks that
+    /// pass every changed file.
+    #[arg(long)]
+    pub filter_files: bool,
     #[command(flatten)]
     pub link: super::links::LinkArgs,
 }
@@ -121,8 +126,34 @@ fn bank_of_file(path: &std::path::Path) -> Option<(PathBuf, PathBuf)> {
     Some((given, abs))
 }
 
+/// True for a named file `--filter-files` keeps: bank.yaml, a file inside a bank, or
+/// markdown in which the importer recognises at least two questions (the rule for
+/// markdown found in a folder).
+fn is_input_file(path: &std::path::Path) -> bool {
+    if !path.is_file() || path.file_name().is_some_and(|n| n == "bank.yaml") {
+        return true;
+    }
+    if load::is_markdown(path) {
+        return crate::import::import_file(path, None).recognition.questions >= 2;
+    }
+    bank_of_file(path).is_some()
+}
+
 pub fn run(args: &Args, cli: &super::Cli) -> u8 {
-    let given = super::paths_or_default(&args.paths);
+    let mut named = args.paths.clone();
+    if args.filter_files {
+        named.retain(|p| is_input_file(p));
+        if named.is_empty() && !args.paths.is_empty() {
+            if !cli.quiet {
+                anstream::eprintln!(
+                    "note: none of the {} files named is a bank's file or a question document",
+                    args.paths.len()
+                );
+            }
+            return 0;
+        }
+    }
+    let given = super::paths_or_default(&named);
     let settings = match args.settings.resolve(&given) {
         Ok(s) => s,
         Err(code) => return code,

@@ -14,6 +14,7 @@ mod formats;
 mod forms;
 mod gates;
 mod generate;
+mod hooks;
 mod import;
 mod links;
 mod load;
