@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Installs qbank for the GitHub Action (action.yml): the release archive for this runner,
-# its SHA-256 checked, put on PATH through $GITHUB_PATH; or `cargo install`; or the qbank
-# already on PATH.
+# Installs qbank: the release archive for this machine, its SHA-256 checked. In the
+# GitHub Action (action.yml) it goes on PATH through $GITHUB_PATH (or `cargo install`, or
+# the qbank already on PATH); anywhere else (the release's qbank-installer.sh) the binary
+# is copied to $QBANK_INSTALL_DIR (default ~/.local/bin).
 #
 # Environment: QBANK_INSTALL (release | cargo | path), QBANK_VERSION (latest | vX.Y.Z),
 # QBANK_REPOSITORY (owner/name the releases belong to; default: the action's own, read
 # from $GITHUB_ACTION_PATH), QBANK_RELEASE_URL (a folder holding the archives, replacing
 # GitHub's release URL: a mirror, or a local server in tests).
 set -euo pipefail
+
+# The repository whose releases to use when nothing else says; the release workflow
+# writes its own here in the qbank-installer.sh it publishes.
+default_repo=""
 
 fail() {
   echo "::error title=qbank install::$1"
@@ -59,7 +64,7 @@ esac
 if [ -n "${QBANK_RELEASE_URL:-}" ]; then
   base=${QBANK_RELEASE_URL%/}
 else
-  repo=${QBANK_REPOSITORY:-}
+  repo=${QBANK_REPOSITORY:-$default_repo}
   if [ -z "$repo" ] && [ -n "${GITHUB_ACTION_PATH:-}" ]; then
     # .../_actions/OWNER/NAME/REF: the action's own repository.
     repo=$(echo "$GITHUB_ACTION_PATH" | sed -n 's|.*/_actions/\([^/]*\)/\([^/]*\)/[^/]*$|\1/\2|p')
@@ -96,6 +101,16 @@ chmod +x "$bin"
 bindir=$(dirname "$bin")
 if [ -n "${GITHUB_PATH:-}" ]; then
   echo "$bindir" >>"$GITHUB_PATH"
+else
+  dest=${QBANK_INSTALL_DIR:-$HOME/.local/bin}
+  mkdir -p "$dest"
+  cp "$bin" "$dest/"
+  bindir=$dest
+  bin="$dest/$(basename "$bin")"
+  case ":$PATH:" in
+    *":$dest:"*) ;;
+    *) echo "note: $dest is not on PATH; add it to run qbank by name" ;;
+  esac
 fi
 "$bin" --version
 echo "qbank installed in $bindir"

@@ -99,13 +99,11 @@ echo "-- the installer: this platform's archive from a release served on 127.0.0
 case "$(uname -m)" in x86_64 | amd64) cpu=x86_64 ;; aarch64 | arm64) cpu=aarch64 ;; *) cpu=$(uname -m) ;; esac
 case "$(uname -s)" in Darwin) target="$cpu-apple-darwin" ;; *) target="$cpu-unknown-linux-musl" ;; esac
 release="$work/release"
-mkdir -p "$release/qbank-$target"
-cp "$qbank" "$release/qbank-$target/qbank"
-# A debug build is mostly debug info: stripped and lightly compressed, the archive takes
-# seconds to make.
-strip "$release/qbank-$target/qbank" 2>/dev/null || true
-(cd "$release" && tar -cf - "qbank-$target" | xz -0 -T0 >"qbank-$target.tar.xz" &&
-  sha256sum "qbank-$target.tar.xz" >"qbank-$target.tar.xz.sha256")
+# The archive the release workflow makes (scripts/release-archive.sh), from this build. A
+# debug build is mostly debug info: stripped and lightly compressed, it packs in seconds.
+cp "$qbank" "$work/qbank-stripped"
+strip "$work/qbank-stripped" 2>/dev/null || true
+QBANK_XZ_LEVEL=0 "$root/scripts/release-archive.sh" "$target" "$work/qbank-stripped" "$release" >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 -m http.server "$port" --bind 127.0.0.1 --directory "$release" >/dev/null 2>&1 &
 server=$!
@@ -126,6 +124,13 @@ install_step ok
 bindir=$(head -n 1 "$work/path")
 if [ ! -x "$bindir/qbank" ] || ! "$bindir/qbank" --version >/dev/null; then
   fail "install: no working qbank on GITHUB_PATH"
+fi
+# Outside GitHub Actions (the published qbank-installer.sh): into QBANK_INSTALL_DIR.
+rc=0
+env -u GITHUB_PATH -u RUNNER_OS -u RUNNER_ARCH QBANK_INSTALL_DIR="$work/home-bin" \
+  QBANK_RELEASE_URL="http://127.0.0.1:$port" bash "$root/action/install.sh" >"$work/install-home.log" 2>&1 || rc=$?
+if [ "$rc" != 0 ] || ! "$work/home-bin/qbank" --version >/dev/null; then
+  fail "install outside Actions: exit $rc, no working $work/home-bin/qbank"
 fi
 echo "0000000000000000000000000000000000000000000000000000000000000000  qbank-$target.tar.xz" >"$release/qbank-$target.tar.xz.sha256"
 install_step bad
