@@ -472,12 +472,16 @@ impl Baseline {
         if self.mode != Mode::Match {
             return Vec::new();
         }
-        let line_of = |fp: &str| {
-            self.text
-                .lines()
-                .position(|l| l.contains(fp))
-                .map_or(0, |i| u32::try_from(i + 1).unwrap_or(0))
-        };
+        // The line each fingerprint is written on (one entry a line, as `write` puts them).
+        let mut lines: HashMap<&str, u32> = HashMap::new();
+        for (i, l) in self.text.lines().enumerate() {
+            if let Some(at) = l.find("\"fingerprint\":") {
+                let rest = l[at + 14..].trim_start().trim_start_matches('"');
+                let fp = rest.split('"').next().unwrap_or_default();
+                lines.entry(fp).or_insert(u32::try_from(i + 1).unwrap_or(0));
+            }
+        }
+        let line_of = |fp: &str| lines.get(fp).copied().unwrap_or(0);
         self.entries
             .values()
             .filter(|(e, left)| {
@@ -541,6 +545,14 @@ impl Baseline {
         let mut tmp =
             tempfile::NamedTempFile::new_in(dir.unwrap_or(Path::new("."))).map_err(fail)?;
         std::io::Write::write_all(&mut tmp, out.as_bytes()).map_err(fail)?;
+        // A temporary file is private to its owner; the baseline is an ordinary file.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            tmp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))
+                .map_err(fail)?;
+        }
         tmp.persist(path).map_err(|e| fail(e.error))?;
         Ok(Some(entries.len()))
     }

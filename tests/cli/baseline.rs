@@ -92,6 +92,19 @@ fn adopting_takes_one_update_then_only_new_findings_fail() {
         text.contains(r#""code":"clarity","file":"bank/questions/q.yaml","context":"q-one""#),
         "{text}"
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("qbank-baseline.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o777,
+            0o644,
+            "an ordinary file, not a private temporary one"
+        );
+    }
     assert!(
         !dir.read_dir().unwrap().any(|e| {
             let name = e.unwrap().file_name();
@@ -187,7 +200,15 @@ fn an_entry_no_finding_matches_is_reported_stale() {
         err.contains("`clarity` in bank/questions/q.yaml (q-one)"),
         "{err}"
     );
-    assert!(err.contains("b.json:"), "points at the entry: {err}");
+    let text = std::fs::read_to_string(dir.join("b.json")).unwrap();
+    let line = 1 + text
+        .lines()
+        .position(|l| l.contains(r#""code":"clarity""#))
+        .expect("a clarity entry");
+    assert!(
+        err.contains(&format!("b.json:{line}")),
+        "points at the entry's line {line}: {err}"
+    );
     assert_eq!(err.matches("stale-baseline").count(), 1, "{err}");
     // Updating drops it.
     check(dir, &["--baseline", "b.json", "--update-baseline"]);

@@ -18,8 +18,14 @@ fn filter_files_keeps_bank_files_and_question_documents_only() {
     std::fs::write(dir.join(".github/ci.yml"), "on: push\n").unwrap();
     let run = |files: &[&str], filter: bool| {
         let mut cmd = qbank();
-        cmd.current_dir(dir)
-            .args(["check", "--no-cache", "--as-of", "2026-11-25", "--format", "concise"]);
+        cmd.current_dir(dir).args([
+            "check",
+            "--no-cache",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "concise",
+        ]);
         if filter {
             cmd.arg("--filter-files");
         }
@@ -41,6 +47,9 @@ fn filter_files_keeps_bank_files_and_question_documents_only() {
     // A bank's file among them is checked, on its own findings.
     let (code, out, _) = run(&["README.md", "bank/questions/q.yaml"], true);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("bank/questions/q.yaml:8:5: error[19:clarity]"), "{out}");
+    assert!(
+        out.contains("bank/questions/q.yaml:8:5: error[19:clarity]"),
+        "{out}"
+    );
     assert!(!out.contains("README.md"), "{out}");
 }
