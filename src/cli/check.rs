@@ -9,12 +9,12 @@ use crate::model::Day;
 use crate::pipeline::{self, Options, Shard, cache::ResultCache};
 use crate::report::baseline::Baseline;
 use crate::report::{Report, Style};
-
-/// How many stale baseline entries are shown one by one (the rest are counted).
-const SHOWN_STALE: usize = 20;
 use crate::settings::Settings;
 
 pub use crate::report::Format;
+
+/// How many stale baseline entries are shown one by one (the rest are counted).
+const SHOWN_STALE: usize = 20;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
