@@ -46,6 +46,9 @@ codes! {
     ArchivedLink = "archived-link", Note,
         "a dead link whose `archived:` copy works (qbank links)",
         "point the reference at the archived copy, or find the page's new address";
+    BadBaseline = "bad-baseline", Error,
+        "a baseline file (`check --baseline`) that cannot be read",
+        "write it again with `qbank check --baseline FILE --update-baseline`";
     BadComment = "bad-comment", Warning,
         "a `<!-- qbank: -->` metadata comment that cannot be read",
         "write it as `<!-- qbank: key=value, key=value -->`, or delete it";
@@ -181,6 +184,9 @@ codes! {
     StaleAsOf = "stale-as-of", Warning,
         "a bank whose `as_of` date is old",
         "review the references and update `as_of`, or pin a date with --as-of";
+    StaleBaseline = "stale-baseline", Warning,
+        "a baseline entry that no finding matches any more (fixed, or its text changed)",
+        "run `qbank check --baseline FILE --update-baseline` to drop it";
     SwallowedDiagram = "swallowed-diagram", Warning,
         "a mermaid diagram inside a code block that a stray fence left open",
         "close the code fence above the diagram";

@@ -124,6 +124,10 @@ pub struct Diagnostic {
     pub help: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Note>,
+    /// What identifies the finding across edits (`crate::report::baseline`): set by
+    /// `check` for every finding it reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
 }
 
 impl Diagnostic {
@@ -147,6 +151,7 @@ impl Diagnostic {
             location: None,
             help: None,
             notes: Vec::new(),
+            fingerprint: None,
         }
     }
 

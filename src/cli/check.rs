@@ -7,10 +7,14 @@ use crate::gates;
 use crate::load;
 use crate::model::Day;
 use crate::pipeline::{self, Options, Shard, cache::ResultCache};
+use crate::report::baseline::Baseline;
 use crate::report::{Report, Style};
 use crate::settings::Settings;
 
 pub use crate::report::Format;
+
+/// How many stale baseline entries are shown one by one (the rest are counted).
+const SHOWN_STALE: usize = 20;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -36,6 +40,20 @@ pub(crate) struct Args {
     /// matrix); `qbank merge` joins the shards' JSON reports.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
+    /// Count only the findings this baseline file does not hold (a repository adopting
+    /// qbank records today's findings once, then fails only on new ones). Entries that
+    /// match no finding any more are reported, so the baseline shrinks.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write every current finding to the `--baseline` file (replacing it) instead of
+    /// checking against it.
+    #[arg(long, requires = "baseline")]
+    pub update_baseline: bool,
+    /// Leave out, without an error, named files that are neither a bank's file nor a
+    /// question document (a README, a workflow's YAML): for pre-commit and other hooks that
+    /// pass every changed file.
+    #[arg(long)]
+    pub filter_files: bool,
     #[command(flatten)]
     pub link: super::links::LinkArgs,
 }
@@ -108,8 +126,34 @@ fn bank_of_file(path: &std::path::Path) -> Option<(PathBuf, PathBuf)> {
     Some((given, abs))
 }
 
+/// True for a named file `--filter-files` keeps: bank.yaml, a file inside a bank, or
+/// markdown in which the importer recognises at least two questions (the rule for
+/// markdown found in a folder).
+fn is_input_file(path: &std::path::Path) -> bool {
+    if !path.is_file() || path.file_name().is_some_and(|n| n == "bank.yaml") {
+        return true;
+    }
+    if load::is_markdown(path) {
+        return crate::import::import_file(path, None).recognition.questions >= 2;
+    }
+    bank_of_file(path).is_some()
+}
+
 pub fn run(args: &Args, cli: &super::Cli) -> u8 {
-    let given = super::paths_or_default(&args.paths);
+    let mut named = args.paths.clone();
+    if args.filter_files {
+        named.retain(|p| is_input_file(p));
+        if named.is_empty() && !args.paths.is_empty() {
+            if !cli.quiet {
+                anstream::eprintln!(
+                    "note: none of the {} files named is a bank's file or a question document",
+                    args.paths.len()
+                );
+            }
+            return 0;
+        }
+    }
+    let given = super::paths_or_default(&named);
     let settings = match args.settings.resolve(&given) {
         Ok(s) => s,
         Err(code) => return code,
@@ -130,6 +174,27 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
             None => p.clone(),
         })
         .collect();
+    if args.update_baseline && (!focus.is_empty() || args.shard.is_some()) {
+        super::eprint_diagnostic(
+            &crate::diagnostic::Diagnostic::error(
+                crate::codes::Code::BadBaseline,
+                "--update-baseline records the whole run's findings; this run checks only part of them",
+            )
+            .help("run it without --shard, on the banks and folders CI checks, not on single files"),
+        );
+        return 2;
+    }
+    let baseline = match &args.baseline {
+        Some(path) => match Baseline::open(path, args.update_baseline) {
+            Ok(b) => b,
+            Err(d) => {
+                super::eprint_diagnostic(&d);
+                return 2;
+            }
+        },
+        None => Baseline::stamp_only(),
+    };
+    let baseline = std::sync::Mutex::new(baseline);
     let link_args = args.link.with_config(&settings.config.config.links);
     let live = args
         .online
@@ -155,6 +220,7 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
         cache: cache.as_ref(),
         verbose: cli.verbose,
         strict: args.strict,
+        baseline: Some(&baseline),
         ..settings.options(paths)
     };
     let mut format = args.format.formatter(Style {
@@ -165,6 +231,34 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
     let totals = crate::run(&opts, format.as_mut(), &mut |text| super::print_out(text));
     for w in cache.iter().flat_map(ResultCache::take_warnings) {
         super::warn(&w);
+    }
+    let baseline = baseline
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let stale = baseline.stale();
+    for d in stale.iter().take(SHOWN_STALE) {
+        super::eprint_diagnostic(d);
+    }
+    if stale.len() > SHOWN_STALE {
+        super::warn(&format!(
+            "{} more baseline entries matched no finding (`--update-baseline` drops them all)",
+            stale.len() - SHOWN_STALE
+        ));
+    }
+    match baseline.write() {
+        Ok(Some(n)) if !cli.quiet => anstream::eprintln!(
+            "note: wrote {n} baseline {} ({} findings) to {}",
+            crate::report::human::plural(n, "entry", "entries"),
+            baseline.matched,
+            crate::diagnostic::display_path(
+                args.baseline.as_deref().unwrap_or(std::path::Path::new(""))
+            )
+        ),
+        Ok(_) => {}
+        Err(d) => {
+            super::eprint_diagnostic(&d);
+            return 2;
+        }
     }
     totals.exit_code()
 }

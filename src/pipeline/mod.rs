@@ -58,6 +58,9 @@ pub struct Options<'a> {
     pub strict: bool,
     /// Texts read in place of files on disk (an editor's unsaved buffers).
     pub overlay: Option<&'a load::Overlay>,
+    /// Stamps each finding's fingerprint and applies the baseline (`--baseline`), bank
+    /// by bank in report order.
+    pub baseline: Option<&'a std::sync::Mutex<crate::report::baseline::Baseline>>,
 }
 
 impl<'a> Options<'a> {
@@ -78,6 +81,7 @@ impl<'a> Options<'a> {
             verbose: true,
             strict: false,
             overlay: None,
+            baseline: None,
         }
     }
 
@@ -196,7 +200,11 @@ pub fn run(opts: &Options<'_>, format: &mut dyn Formatter, write: &mut dyn FnMut
     let window = (rayon::current_num_threads() * 4).max(4);
     for chunk in inputs.chunks(window) {
         let done: Vec<Checked> = chunk.par_iter().map(|i| check(i, opts, false)).collect();
-        for c in done {
+        for mut c in done {
+            if let Some(b) = opts.baseline {
+                let mut b = b.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                b.apply(&mut c.report, &c.texts, &opts.focus);
+            }
             totals.add_bank(&c.report);
             format.bank(&mut out, &c.report, &c.texts);
             flush(&mut out, write);
@@ -487,6 +495,7 @@ fn document_report(
         claims: Vec::new(),
         waived: Vec::new(),
         suppressed: 0,
+        baselined: 0,
         focused: false,
         import: Some(imported.recognition.clone()),
     };
@@ -536,6 +545,7 @@ fn bank_report(loaded: &Loaded, as_of: Option<Day>, links: Option<&dyn LinkStatu
         claims: Vec::new(),
         waived: Vec::new(),
         suppressed: 0,
+        baselined: 0,
         focused: false,
         import: None,
     }

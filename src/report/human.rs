@@ -125,6 +125,9 @@ pub(crate) fn summary(totals: &Totals) -> String {
     if c.suppressed > 0 {
         let _ = write!(s, ", {} suppressed", c.suppressed);
     }
+    if c.baselined > 0 {
+        let _ = write!(s, ", {} in the baseline", c.baselined);
+    }
     if c.waived > 0 {
         let _ = write!(
             s,

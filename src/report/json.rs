@@ -80,6 +80,7 @@ mod tests {
             claims: Vec::new(),
             waived: Vec::new(),
             suppressed: 0,
+            baselined: 0,
             focused: false,
             import: None,
         }

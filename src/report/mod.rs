@@ -5,6 +5,7 @@
 //! goes. The streaming pipeline drops a bank once its formatter call
 //! returns; [`Report::render`] drives the same formatters over a collected report.
 
+pub mod baseline;
 pub(crate) mod claims;
 mod concise;
 mod github;
@@ -53,6 +54,9 @@ pub struct BankReport {
     /// Findings hidden by `qbank-ignore` comments.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub suppressed: usize,
+    /// Findings left out because the baseline (`--baseline`) holds them.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub baselined: usize,
     /// Only the findings of the files named on the command line are kept.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub focused: bool,
@@ -123,6 +127,9 @@ pub struct Counts {
     /// Findings hidden by inline suppressions.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub suppressed: usize,
+    /// Findings left out because the baseline holds them.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub baselined: usize,
 }
 
 /// What a run adds up to, accumulated bank by bank: the summary's figures and the exit
@@ -175,6 +182,7 @@ impl Totals {
         c.skip += b.count(Status::Skip);
         c.waived += b.waived.len();
         c.suppressed += b.suppressed;
+        c.baselined += b.baselined;
         self.not_loaded += usize::from(!b.loaded);
         self.counted_fail += b.counted(Status::Fail);
         self.counted_warn += b.counted(Status::Warn);

@@ -138,6 +138,7 @@ fn report(
         claims: Vec::new(),
         waived: Vec::new(),
         suppressed: 0,
+        baselined: 0,
         focused: false,
         import: None,
     };

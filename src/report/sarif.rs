@@ -16,8 +16,26 @@ fn level(s: Severity) -> sarif::ResultLevel {
     }
 }
 
+/// A file's SARIF `uri`: a relative reference (to the working folder) for a file below it,
+/// else a `file:` URL, with every byte outside RFC 3986's path characters percent-encoded
+/// (a space is `%20`, `é` is `%C3%A9`), as SARIF requires.
 fn uri(path: &std::path::Path) -> String {
-    crate::diagnostic::display_path(path).replace('\\', "/")
+    let shown = crate::diagnostic::display_path(path);
+    let shown_path = std::path::Path::new(&shown);
+    if shown_path.is_absolute()
+        && let Ok(u) = url::Url::from_file_path(shown_path)
+    {
+        return u.to_string();
+    }
+    let mut out = String::with_capacity(shown.len());
+    for b in shown.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn result(d: &Diagnostic, rule_index: i64) -> sarif::Result {
@@ -72,15 +90,25 @@ fn result(d: &Diagnostic, rule_index: i64) -> sarif::Result {
             )
         })
         .collect();
-    sarif::Result::builder()
+    let mut r = sarif::Result::builder()
         .rule_id(d.code.clone())
         .rule_index(rule_index)
         .level(level(d.severity))
         .message(sarif::Message::builder().text(text).build())
         .locations(locations)
         .related_locations(related)
-        .build()
+        .build();
+    // The baseline's fingerprint (no line number in it), so code scanning matches a
+    // finding across edits that move it.
+    r.partial_fingerprints = d
+        .fingerprint
+        .as_ref()
+        .map(|f| [(FINGERPRINT.to_owned(), f.clone())].into());
+    r
 }
+
+/// The `partialFingerprints` key of qbank's fingerprint (`crate::report::baseline`).
+const FINGERPRINT: &str = "qbankFingerprint/v1";
 
 /// Results kept as they come: the rule list, which precedes them, names every gate of the
 /// banks reported and every code that occurs, so it is known only at the end.
@@ -232,4 +260,27 @@ fn render(
     let mut s = serde_json::to_string_pretty(&doc).expect("SARIF serializes");
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+    use std::path::Path;
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(uri(Path::new("content/b/q.yaml")), "content/b/q.yaml");
+        assert_eq!(
+            uri(Path::new("my banks/café/q 1.yaml")),
+            "my%20banks/caf%C3%A9/q%201.yaml"
+        );
+        // A colon in a relative reference's first segment would read as a scheme.
+        assert_eq!(uri(Path::new("a:b.md")), "a%3Ab.md");
+        assert_eq!(uri(Path::new("50%.md")), "50%25.md");
+        #[cfg(unix)]
+        assert_eq!(
+            uri(Path::new("/nowhere/x y/q.yaml")),
+            "file:///nowhere/x%20y/q.yaml"
+        );
+    }
 }

@@ -383,7 +383,7 @@ fn suppressor<'a>(
 
 /// Marks gate `g` waived for `reason`; a FAIL or WARN gate also joins the bank's list of
 /// gates that no longer fail the run.
-fn waive(waived: &mut Vec<Waived>, g: &mut crate::gates::GateResult, reason: String) {
+pub(crate) fn waive(waived: &mut Vec<Waived>, g: &mut crate::gates::GateResult, reason: String) {
     if matches!(g.status, Status::Fail | Status::Warn) {
         waived.push(Waived {
             gate: g.number,
