@@ -6,8 +6,8 @@ declare_gate! {
     /// ## What it checks
     /// The literature list holds at least the rubric's minimum of complete entries
     /// (default 10, scaled above 30 questions). Complete follows APA 7th by kind: an
-    /// author (person, organisation or editors), a date (a year, or n.d. for an undated
-    /// page) and a title always; a book, thesis or standard its publisher; a journal
+    /// author (person, organisation or editors) and a title always, a year unless it is a
+    /// web work (documentation, blog post, report, video: APA's n.d.); a book, thesis or standard its publisher; a journal
     /// article or conference paper its journal or proceedings and a DOI or URL; a web
     /// work (documentation, blog post, report, video) a URL to the work itself, not a
     /// site's home page, and the site's name unless the site is the organisation that
@@ -45,8 +45,8 @@ declare_gate! {
 /// What an entry lacks for a complete APA 7th reference of its kind, as APA's own
 /// categories ask (the rules, with examples, in docs/gates.md under gate 13):
 ///
-/// - every kind: an author (a person, an organisation, or editors), a date (a year, a
-///   full date, or "n.d." for an undated page) and a title;
+/// - every kind: an author (a person, an organisation, or editors), a title, and a year
+///   (or a full date), except a web work, which may be undated (APA's "n.d.");
 /// - a book, thesis or standard: its publisher (or series); no link is required;
 /// - a journal article or a conference paper: its journal or proceedings, and a DOI or
 ///   URL (the work's own, which APA asks for whenever there is one);
@@ -59,8 +59,11 @@ pub(crate) fn missing_literature_fields(s: &Source) -> Vec<&'static str> {
     if s.authors.is_empty() && s.editors.is_empty() {
         missing.push("authors or editors");
     }
-    if s.year().is_none() && !s.undated {
-        missing.push("year (or n.d.)");
+    // A web page often states no date: APA writes it "n.d.", and qbank renders a web
+    // work without a year that way. A book, article or paper has a year.
+    let web = matches!(s.kind.value, K::Docs | K::Blog | K::Report | K::Video);
+    if s.year().is_none() && !web {
+        missing.push("year");
     }
     if s.title.as_ref().is_none_or(|t| t.value.trim().is_empty()) {
         missing.push("title");
@@ -170,12 +173,9 @@ mod tests {
         assert_eq!(missing(article), ["doi or url"]);
         assert!(missing(&format!("{article}doi: 10.1145/2909476\n")).is_empty());
         // An organisation's page on its own site needs no site name; n.d. is a date.
-        let page = "type: docs\nauthors: [OpenJDK]\nundated: true\ntitle: \"JEP 439: Generational ZGC\"\nurl: https://openjdk.org/jeps/439\n";
+        let page = "type: docs\nauthors: [OpenJDK]\ntitle: \"JEP 439: Generational ZGC\"\nurl: https://openjdk.org/jeps/439\n";
         assert!(missing(page).is_empty());
-        assert_eq!(
-            missing(&page.replace("undated: true\n", "")),
-            ["year (or n.d.)"]
-        );
+        assert_eq!(missing(&book.replace("year: 2020\n", "")), ["year"]);
         // A person's post names its site, and its URL leads to the post.
         let post = "type: blog\nauthors: [\"Brooker, M.\"]\nyear: 2019\ntitle: Timeouts\nurl: https://aws.amazon.com/builders-library/timeouts/\n";
         assert_eq!(missing(post), ["site name or publisher"]);

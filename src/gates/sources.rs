@@ -563,7 +563,6 @@ mod tests {
             editors: Vec::new(),
             year: Some(Sp::bare(2020)),
             date: None,
-            undated: false,
             title: Some(Sp::bare(title.to_owned())),
             container: None,
             volume: None,

@@ -16,8 +16,6 @@ pub(crate) struct Parsed {
     pub year: Option<i32>,
     /// `YYYY-MM` or `YYYY-MM-DD` when the parenthesis holds a month or day.
     pub date: Option<String>,
-    /// The parenthesis says `n.d.`.
-    pub undated: bool,
     pub title: Option<String>,
     pub container: Option<String>,
     pub volume: Option<String>,
@@ -296,7 +294,6 @@ pub(crate) fn parse(text: &str) -> Parsed {
             None => p.authors = split_authors(names),
         }
         p.year = c[2].parse().ok();
-        p.undated = p.year.is_none();
         if let (Some(y), Some(extra)) = (p.year, c.get(3)) {
             p.date = month_date(y, extra.as_str());
         }
@@ -406,14 +403,13 @@ mod tests {
         let p = parse(
             "OpenJDK. (n.d.). *JEP 439: Generational ZGC*. https://openjdk.org/jeps/439 [EN]",
         );
-        assert!(p.undated && p.year.is_none());
+        assert!(p.year.is_none());
         assert_eq!(p.url.as_deref(), Some("https://openjdk.org/jeps/439"));
         // A URL under another label is not the work's own.
         let p = parse(
             "Gregg, B. (2016). The flame graph. *Communications of the ACM, 59*(6), 48–57. Author reference page: https://www.brendangregg.com/flamegraphs.html [EN]",
         );
         assert_eq!(p.url, None);
-        assert!(!p.undated);
         let p = parse(
             "Landau, E. (2018). *Performance under load*. Netflix Technology Blog. URL: https://netflixtechblog.com/performance-under-load-3e6fa9a60581 [EN]",
         );

@@ -443,7 +443,6 @@ fn source_from(id: Sp<String>, p: apa::Parsed, title_pos: Pos, file: FileId) -> 
             .date
             .and_then(|d| PartialDate::parse(&d).ok())
             .map(|d| Sp::new(d, pos)),
-        undated: p.undated,
         title: p.title.map(|t| Sp::new(t, title_pos)),
         container: p.container,
         volume: p.volume.map(Text),

@@ -120,10 +120,6 @@ pub struct Source {
     /// More precise than year: YYYY-MM or YYYY-MM-DD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Sp<PartialDate>>,
-    /// The work states no date (APA's "n.d.", usual for documentation pages): complete
-    /// without a year, shown as "(n.d.)", and never recent.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub undated: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<Sp<String>>,
     /// Journal, proceedings, site or series.

@@ -256,7 +256,6 @@ mod tests {
             editors: vec![],
             year: Some(Sp::bare(2013)),
             date: None,
-            undated: false,
             title: Some(Sp::bare("The tail at scale".into())),
             container: Some("Communications of the ACM".into()),
             volume: Some(Text("56".into())),
