@@ -97,6 +97,40 @@ impl Cache {
     }
 }
 
+/// Reads the cache file at [`PATH`], or starts an empty one. A corrupt or unreadable
+/// cache is ignored, with a warning saying why.
+pub(crate) fn load() -> (Cache, Option<String>) {
+    match std::fs::read_to_string(PATH) {
+        Ok(text) => match Cache::parse(&text) {
+            Ok(c) => (c, None),
+            Err(e) => (
+                Cache::default(),
+                Some(format!(
+                    "ignoring the link cache {PATH}: {e}; it will be rewritten"
+                )),
+            ),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Cache::default(), None),
+        Err(e) => (
+            Cache::default(),
+            Some(format!("ignoring the link cache {PATH}: {e}")),
+        ),
+    }
+}
+
+/// Prunes the cache (entries older than [`KEEP`] or `max_age`, whichever is longer) and
+/// writes it to [`PATH`]; a failure to write is returned as a warning.
+pub(crate) fn save(c: &mut Cache, max_age: Duration) -> Option<String> {
+    c.prune(Timestamp::now(), KEEP.max(max_age));
+    crate::fsutil::write_in(
+        std::path::Path::new("."),
+        std::path::Path::new(PATH),
+        c.to_json().as_bytes(),
+    )
+    .err()
+    .map(|e| format!("the link cache was not saved: {e}"))
+}
+
 /// `now` as the cache writes it: UTC, whole seconds.
 fn stamp(now: Timestamp) -> String {
     Timestamp::from_second(now.as_second())

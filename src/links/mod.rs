@@ -2,11 +2,16 @@
 //! (`cache`) in front, and keep what was found (`status`). Format and behaviour:
 //! docs/links.md.
 
+// Offline: the cache, finding links, pinning archives, outcomes and verdicts.
 pub(crate) mod cache;
-pub(crate) mod check;
+pub(crate) mod collect;
 pub(crate) mod extract;
 pub(crate) mod pin;
 pub(crate) mod status;
+pub(crate) mod verdict;
+// Network: the HTTP checker and the runner that drives it.
+pub(crate) mod check;
+pub(crate) mod run;
 
 use std::collections::HashMap;
 use std::sync::Arc;
