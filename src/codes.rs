@@ -67,6 +67,9 @@ codes! {
     ChangeMismatch = "change-mismatch", Error,
         "a stated change (`89% lower`, `2.3x`, `23 pts`) that its two values do not give",
         "write the change the two values give (the help shows it), or correct a value";
+    CitationMismatch = "citation-mismatch", Error,
+        "an entry's DOI is registered to another work: title, first author, year or journal differ (--online)",
+        "correct the entry to the registered work, or drop the DOI or the entry";
     Config = "config", Error,
         "a qbank.toml that cannot be read, or a setting that names nothing",
         "fix the line shown; `qbank check --show-settings` prints the settings in force";
@@ -82,6 +85,9 @@ codes! {
     Diagram = "diagram", Error,
         "a diagram that does not draw",
         "fix the diagram's syntax at the line shown";
+    DoiNotFound = "doi-not-found", Error,
+        "an entry's DOI is not registered: the DOI resolver answers 404 (--online)",
+        "find the work's real DOI at its publisher, or drop the DOI; never invent one";
     DuplicateId = "duplicate-id", Error,
         "an id used twice in one bank",
         "give one of the two entries another id";
@@ -211,6 +217,9 @@ codes! {
     UnusedSuppression = "unused-suppression", Warning,
         "a `qbank-ignore` comment that suppressed nothing",
         "remove the comment, or name the gate or code the finding carries";
+    UnverifiedCitation = "unverified-citation", Warning,
+        "an entry's DOI could not be checked against its registry (network, rate limit, no metadata)",
+        "run the online check again later; the entry is neither confirmed nor refuted";
     UnverifiedLink = "unverified-link", Warning,
         "a link that could not be verified (rate-limited, offline, refused)",
         "run `qbank links` again later";

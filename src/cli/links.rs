@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::diagnostic::{Diagnostic, Location};
+use crate::links::registry::{self, Registries};
 use crate::links::run::{self, Progress, RunOptions};
 use crate::links::verdict::{Filter, Row, Tally, network_message};
 use crate::links::{self, LiveResults, cache, extract};
@@ -58,9 +59,24 @@ pub(crate) struct LinkArgs {
     /// (default: any 2xx).
     #[arg(long, value_name = "CODES", value_parser = links::status::Accept::parse)]
     pub accept: Option<links::status::Accept>,
-    /// Where DOIs are resolved.
-    #[arg(long, default_value = extract::DOI_RESOLVER, value_name = "URL", hide = true)]
-    pub doi_resolver: String,
+    /// Where DOIs are resolved (also QBANK_DOI_RESOLVER; for tests, docs/verify.md).
+    #[arg(long, value_name = "URL", hide = true)]
+    pub doi_resolver: Option<String>,
+    /// Crossref's REST API, asked when the DOI resolver serves no metadata (also
+    /// QBANK_CROSSREF_API; for tests, docs/verify.md).
+    #[arg(long, value_name = "URL", hide = true)]
+    pub crossref_api: Option<String>,
+    /// A contact address sent in the User-Agent (`mailto:`), as Crossref asks of tools
+    /// that query it; also read from QBANK_CONTACT.
+    #[arg(long, value_name = "EMAIL")]
+    pub contact: Option<String>,
+}
+
+/// A service's base URL: the flag, else the environment variable, else the real one.
+fn base(flag: &Option<String>, var: &str, default: &str) -> String {
+    flag.clone()
+        .or_else(|| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| default.to_owned())
 }
 
 fn parse_regex(s: &str) -> Result<regex::Regex, String> {
@@ -96,6 +112,10 @@ impl LinkArgs {
                 max_redirects: self.max_redirects,
                 max_retry_after: self.max_retry_after,
                 allow_private: self.allow_private,
+                contact: self
+                    .contact
+                    .clone()
+                    .or_else(|| std::env::var("QBANK_CONTACT").ok()),
             },
             max_cache_age: self.max_cache_age,
             no_cache: self.no_cache,
@@ -104,7 +124,10 @@ impl LinkArgs {
                 exclude: self.exclude.clone(),
                 accept: self.accept.clone(),
             },
-            doi_resolver: self.doi_resolver.clone(),
+            registries: Registries {
+                doi_resolver: base(&self.doi_resolver, "QBANK_DOI_RESOLVER", extract::DOI_RESOLVER),
+                crossref_api: base(&self.crossref_api, "QBANK_CROSSREF_API", registry::CROSSREF_API),
+            },
         }
     }
 }
@@ -236,9 +259,22 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
         LinksFormat::Human => human(&r, cli.quiet),
         LinksFormat::Json => {
             let problems: Vec<&Diagnostic> = r.found.problems.iter().collect();
+            let citations: Vec<&Diagnostic> = r
+                .diags
+                .iter()
+                .filter(|d| {
+                    matches!(
+                        d.registered(),
+                        Some(
+                            Code::CitationMismatch | Code::DoiNotFound | Code::UnverifiedCitation
+                        )
+                    )
+                })
+                .collect();
             let mut s = serde_json::to_string_pretty(&serde_json::json!({
                 "summary": r.tally,
                 "links": r.rows,
+                "citations": citations,
                 "problems": problems,
             }))
             .unwrap_or_default();
@@ -277,7 +313,12 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
     }
     if r.found.problems.iter().any(Diagnostic::is_error) || r.tally.network_unavailable {
         2
-    } else if r.tally.broken + r.tally.unreachable > 0 {
+    } else if r.tally.broken
+        + r.tally.unreachable
+        + r.tally.citation_mismatches
+        + r.tally.dois_not_found
+        > 0
+    {
         1
     } else {
         0
@@ -299,8 +340,21 @@ fn summary_line(t: &Tally, elapsed: Duration) -> String {
 
 fn full_summary_line(t: &Tally, elapsed: Duration) -> String {
     let plural = crate::report::human::plural;
+    let cited = if t.citations == 0 {
+        String::new()
+    } else {
+        format!(
+            "; {} {} with a DOI: {} as registered, {} mismatched, {} not found, {} not verified",
+            t.citations,
+            plural(t.citations, "entry", "entries"),
+            t.citations - t.citation_mismatches - t.dois_not_found - t.citations_unverified,
+            t.citation_mismatches,
+            t.dois_not_found,
+            t.citations_unverified
+        )
+    };
     format!(
-        "{} {} ({} unique): {} ok, {} broken, {} archived, {} unverified, {} unreachable, {} excluded; {} from the cache, {} {} in {:.2}s",
+        "{} {} ({} unique): {} ok, {} broken, {} archived, {} unverified, {} unreachable, {} excluded{cited}; {} from the cache, {} {} in {:.2}s",
         t.links,
         plural(t.links, "link", "links"),
         t.unique,
@@ -355,6 +409,12 @@ fn markdown(rows: &[Row], t: &Tally, problems: &[Diagnostic]) -> String {
         "| {} | {} | {} | {} | {} | {} |\n",
         t.ok, t.broken, t.unreachable, t.archived, t.unverified, t.excluded
     ));
+    if t.citations > 0 {
+        s.push_str(&format!(
+            "\n{} entries with a DOI: {} mismatched, {} not found, {} not verified.\n",
+            t.citations, t.citation_mismatches, t.dois_not_found, t.citations_unverified
+        ));
+    }
     if t.network_unavailable {
         s.push_str("\n**Network unavailable**: no request got an answer; nothing was verified.\n");
     }

@@ -231,6 +231,10 @@ pub trait LinkStatus: Sync {
     fn resolved(&self, _url: &str) -> Option<String> {
         None
     }
+    /// What the registry holds for a DOI (bare, lower-case), when it was looked up.
+    fn citation(&self, _doi: &str) -> Option<crate::links::cite::Lookup> {
+        None
+    }
 }
 
 /// One prose field of a question, analysed once for every gate.

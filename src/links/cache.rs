@@ -7,6 +7,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use super::cite::{Lookup, Registered};
 use super::status::Outcome;
 
 /// Where the cache lives, relative to the working directory.
@@ -24,6 +25,10 @@ pub(crate) struct Cache {
     pub version: u32,
     /// Keyed by the URL requested (DOIs as resolver URLs), sorted.
     pub entries: BTreeMap<String, Entry>,
+    /// What registries hold, keyed by `doi:<bare DOI>` (docs/verify.md), sorted. Only
+    /// records found are kept.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub registry: BTreeMap<String, RecordEntry>,
 }
 
 impl Default for Cache {
@@ -31,8 +36,16 @@ impl Default for Cache {
         Cache {
             version: VERSION,
             entries: BTreeMap::new(),
+            registry: BTreeMap::new(),
         }
     }
+}
+
+/// A registry record and when it was fetched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct RecordEntry {
+    pub checked: String,
+    pub record: Registered,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,9 +90,34 @@ impl Cache {
         }
     }
 
+    /// The cached registry answer for `key` if it was fetched less than `max_age` before
+    /// `now` (only records found are kept).
+    pub fn fresh_record(&self, key: &str, now: Timestamp, max_age: Duration) -> Option<Lookup> {
+        let e = self.registry.get(key)?;
+        young(&e.checked, now, max_age).then(|| Lookup::Found {
+            record: e.record.clone(),
+        })
+    }
+
+    /// Records a registry answer fetched at `now`: a record found; never a failure (it
+    /// may be transient) nor a "not found" (it is asked again, as a dead link is).
+    pub fn insert_record(&mut self, key: &str, lookup: &Lookup, now: Timestamp) {
+        if let Lookup::Found { record } = lookup {
+            self.registry.insert(
+                key.to_owned(),
+                RecordEntry {
+                    checked: stamp(now),
+                    record: record.clone(),
+                },
+            );
+        }
+    }
+
     /// Drops entries checked more than `keep` before `now` (or with unreadable times),
     /// and failures an older qbank cached.
     pub fn prune(&mut self, now: Timestamp, keep: Duration) {
+        let max = keep;
+        self.registry.retain(|_, e| young(&e.checked, now, max));
         let keep = jiff::SignedDuration::try_from(keep).unwrap_or(jiff::SignedDuration::MAX);
         self.entries.retain(|_, e| {
             e.outcome.cacheable()
@@ -129,6 +167,15 @@ pub(crate) fn save(c: &mut Cache, max_age: Duration) -> Option<String> {
     )
     .err()
     .map(|e| format!("the link cache was not saved: {e}"))
+}
+
+/// True when `checked` (RFC 3339) is less than `max_age` before `now`.
+fn young(checked: &str, now: Timestamp, max_age: Duration) -> bool {
+    let Ok(t) = checked.parse::<Timestamp>() else {
+        return false;
+    };
+    let age = now.duration_since(t);
+    jiff::SignedDuration::try_from(max_age).is_ok_and(|max| !age.is_negative() && age < max)
 }
 
 /// `now` as the cache writes it: UTC, whole seconds.
@@ -247,6 +294,42 @@ mod tests {
         assert_eq!(Cache::parse(&text).unwrap(), c);
         assert!(Cache::parse("{not json").is_err());
         assert!(Cache::parse(r#"{"version": 99, "entries": {}}"#).is_err());
+    }
+
+    #[test]
+    fn registry_records_only_when_found_and_until_max_age() {
+        let mut c = Cache::default();
+        let now = t("2026-01-01T00:00:00Z");
+        let found = Lookup::Found {
+            record: Registered {
+                title: Some("The tail at scale".into()),
+                ..Registered::default()
+            },
+        };
+        c.insert_record("doi:10.1/a", &found, now);
+        c.insert_record("doi:10.1/b", &Lookup::NotFound, now);
+        c.insert_record(
+            "doi:10.1/c",
+            &Lookup::Failed {
+                reason: "timed out".into(),
+            },
+            now,
+        );
+        assert_eq!(c.registry.len(), 1);
+        let day = Duration::from_secs(86_400);
+        assert_eq!(
+            c.fresh_record("doi:10.1/a", t("2026-01-01T12:00:00Z"), day),
+            Some(found.clone())
+        );
+        assert_eq!(
+            c.fresh_record("doi:10.1/a", t("2026-01-02T00:00:01Z"), day),
+            None
+        );
+        // It survives the round trip, and pruning drops it with age.
+        let mut back = Cache::parse(&c.to_json()).unwrap();
+        assert_eq!(back, c);
+        back.prune(t("2026-03-01T00:00:00Z"), KEEP);
+        assert!(back.registry.is_empty());
     }
 
     #[test]

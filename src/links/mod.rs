@@ -4,6 +4,7 @@
 
 // Offline: the cache, finding links, pinning archives, outcomes and verdicts.
 pub(crate) mod cache;
+pub mod cite;
 pub(crate) mod collect;
 pub(crate) mod extract;
 pub(crate) mod pin;
@@ -11,6 +12,7 @@ pub(crate) mod status;
 pub(crate) mod verdict;
 // Network: the HTTP checker and the runner that drives it.
 pub(crate) mod check;
+pub(crate) mod registry;
 pub(crate) mod run;
 
 use std::collections::HashMap;
@@ -33,6 +35,8 @@ pub(crate) struct Checked {
     pub elapsed: Duration,
     /// URLs left unanswered because the run was interrupted (Ctrl-C); 0 when it was not.
     pub unfinished: usize,
+    /// What the registries hold for each DOI of the banks' reference entries (bare).
+    pub citations: HashMap<String, cite::Lookup>,
 }
 
 /// Completes on Ctrl-C (SIGINT); never, where the signal cannot be listened for.

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use crate::links::collect::{self, Found};
 use crate::links::verdict::{self, Filter};
-use crate::links::{Checked, LiveResults, Options, cache};
+use crate::links::registry::{self, Registries};
+use crate::links::{Checked, LiveResults, Options, cache, cite};
 use crate::settings::Settings;
 
 /// How a run checks links.
@@ -22,8 +23,8 @@ pub(crate) struct RunOptions {
     /// Send no request: what the cache does not hold is unchecked.
     pub offline: bool,
     pub filter: Filter,
-    /// Where DOIs are resolved.
-    pub doi_resolver: String,
+    /// Where DOIs are resolved and their metadata asked for.
+    pub registries: Registries,
 }
 
 /// Told how many URLs a check settles, then once per URL settled (a progress bar).
@@ -33,10 +34,11 @@ pub(crate) trait Progress: Sync {
     fn finish(&self) {}
 }
 
-/// Checks `targets` with the cache in front. Warnings about the cache are added to
-/// `warnings`.
+/// Checks `targets`, and asks the registries about `dois`, with the cache in front.
+/// Warnings about the cache are added to `warnings`.
 pub(crate) fn check(
     targets: &[String],
+    dois: &[String],
     opts: &RunOptions,
     progress: &dyn Progress,
     warnings: &mut Vec<String>,
@@ -51,7 +53,7 @@ pub(crate) fn check(
     let mut unique = targets.to_vec();
     unique.sort();
     unique.dedup();
-    progress.start(unique.len());
+    progress.start(unique.len() + dois.len());
     let checked = crate::links::check_targets(
         &unique,
         &opts.check,
@@ -60,6 +62,22 @@ pub(crate) fn check(
         opts.offline,
         &|| progress.tick(),
     );
+    let checked = checked.and_then(|mut checked| {
+        if checked.unfinished == 0 {
+            let (citations, requests) = registry::lookup_dois(
+                dois,
+                &opts.check,
+                &opts.registries,
+                &mut c,
+                opts.max_cache_age,
+                opts.offline,
+                &|| progress.tick(),
+            )?;
+            checked.citations = citations;
+            checked.requests += requests;
+        }
+        Ok(checked)
+    });
     progress.finish();
     let checked = checked?;
     if !opts.offline && !opts.no_cache {
@@ -90,15 +108,16 @@ pub(crate) fn live_results(
     settings: &Settings,
     progress: &dyn Progress,
 ) -> Live {
-    let mut found = collect::collect(paths, &opts.doi_resolver, false, settings);
+    let mut found = collect::collect(paths, &opts.registries.doi_resolver, false, settings);
     found.links.retain(|l| !opts.filter.excluded(l));
     let targets: Vec<String> = found
         .links
         .iter()
         .filter_map(|l| l.target.clone().ok())
         .collect();
+    let dois = dois_of(&found);
     let mut live = Live::default();
-    let checked = match check(&targets, opts, progress, &mut live.warnings) {
+    let checked = match check(&targets, &dois, opts, progress, &mut live.warnings) {
         Ok(c) => c,
         Err(e) => {
             live.warnings.push(format!("links were not checked: {e}"));
@@ -109,6 +128,8 @@ pub(crate) fn live_results(
         live.interrupted = Some((checked.requested.len(), checked.unfinished));
         return live;
     }
+    // Each DOI's answer, verified or not, is said per entry.
+    live.results.citations.clone_from(&checked.citations);
     if checked.network_unavailable() {
         // Nothing was verified: gate 17 keeps its offline rule.
         live.warnings.push(format!(
@@ -125,14 +146,24 @@ pub(crate) fn live_results(
         live.results.insert(&l.written, o);
     }
     live.summary = Some(format!(
-        "links: {} checked live ({} from the cache, {} {} in {:.2}s)",
+        "links: {} checked live, {} {} looked up ({} from the cache, {} {} in {:.2}s)",
         checked.outcomes.len(),
+        checked.citations.len(),
+        crate::report::human::plural(checked.citations.len(), "DOI", "DOIs"),
         checked.from_cache,
         checked.requests,
         crate::report::human::plural(checked.requests, "request", "requests"),
         checked.elapsed.as_secs_f64()
     ));
     live
+}
+
+/// Every DOI of the banks' literature and citations, once.
+fn dois_of(found: &Found) -> Vec<String> {
+    let mut dois: Vec<String> = found.banks.iter().flat_map(cite::dois).collect();
+    dois.sort();
+    dois.dedup();
+    dois
 }
 
 /// What `qbank links` gets from the runner.
@@ -154,7 +185,7 @@ pub(crate) fn run(
     settings: &Settings,
     progress: &dyn Progress,
 ) -> Result<Run, String> {
-    let mut found = collect::collect(paths, &opts.doi_resolver, true, settings);
+    let mut found = collect::collect(paths, &opts.registries.doi_resolver, true, settings);
     let before = found.links.len();
     found.links.retain(|l| !opts.filter.excluded(l));
     let excluded = before - found.links.len();
@@ -163,12 +194,26 @@ pub(crate) fn run(
         .iter()
         .filter_map(|l| l.target.clone().ok())
         .collect();
+    let dois = dois_of(&found);
     let mut warnings = Vec::new();
-    let checked = check(&targets, opts, progress, &mut warnings)?;
-    let (rows, link_diags, tally) =
+    let checked = check(&targets, &dois, opts, progress, &mut warnings)?;
+    let (rows, link_diags, mut tally) =
         verdict::verdicts(&found.links, &checked, &opts.filter, excluded);
     let mut diags = found.problems.clone();
     diags.extend(link_diags);
+    if checked.unfinished == 0 {
+        for bank in &found.banks {
+            tally.citations += bank
+                .literature
+                .iter()
+                .chain(&bank.citations)
+                .filter(|s| cite::doi_of(s).is_some())
+                .count();
+            let cited = cite::diagnostics(bank, &|d| checked.citations.get(d).cloned());
+            tally.count_citations(&cited);
+            diags.extend(cited);
+        }
+    }
     crate::diagnostic::sort(&mut diags);
     Ok(Run {
         found,

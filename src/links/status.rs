@@ -177,6 +177,8 @@ pub(crate) fn status_text(code: u16) -> String {
 #[derive(Debug, Default, Clone)]
 pub(crate) struct LiveResults {
     by_url: HashMap<String, Outcome>,
+    /// What the registries hold, by bare lower-case DOI.
+    pub citations: HashMap<String, crate::links::cite::Lookup>,
 }
 
 impl LiveResults {
@@ -199,6 +201,10 @@ impl LinkStatus for LiveResults {
             Outcome::Ok { url: Some(to), .. } => Some(to.clone()),
             _ => None,
         }
+    }
+
+    fn citation(&self, doi: &str) -> Option<crate::links::cite::Lookup> {
+        self.citations.get(doi).cloned()
     }
 }
 

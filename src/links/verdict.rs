@@ -74,6 +74,27 @@ pub(crate) struct Tally {
     /// Links whose URL got no answer because the run was interrupted (Ctrl-C).
     #[serde(skip_serializing_if = "is_zero")]
     pub not_checked: usize,
+    /// Entries with a DOI compared with their registry: their number, and how many the
+    /// registry contradicts, does not know, or could not be asked about.
+    pub citations: usize,
+    pub citation_mismatches: usize,
+    pub dois_not_found: usize,
+    pub citations_unverified: usize,
+}
+
+impl Tally {
+    /// Counts the findings of [`crate::links::cite::diagnostics`] (one per entry that is
+    /// not confirmed).
+    pub fn count_citations(&mut self, found: &[Diagnostic]) {
+        for d in found {
+            match d.registered() {
+                Some(Code::CitationMismatch) => self.citation_mismatches += 1,
+                Some(Code::DoiNotFound) => self.dois_not_found += 1,
+                Some(Code::UnverifiedCitation) => self.citations_unverified += 1,
+                _ => {}
+            }
+        }
+    }
 }
 
 fn is_zero(n: &usize) -> bool {

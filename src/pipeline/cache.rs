@@ -71,6 +71,9 @@ pub struct Seen {
     url: String,
     live: Option<bool>,
     resolved: Option<String>,
+    /// For `doi:<DOI>`: what the registry held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    citation: Option<crate::links::cite::Lookup>,
 }
 
 impl ResultCache {
@@ -231,10 +234,19 @@ fn content_hash(text: &str) -> String {
 }
 
 fn answer(links: &dyn LinkStatus, url: &str) -> Seen {
+    if let Some(doi) = url.strip_prefix("doi:") {
+        return Seen {
+            url: url.to_owned(),
+            live: None,
+            resolved: None,
+            citation: links.citation(doi),
+        };
+    }
     Seen {
         url: url.to_owned(),
         live: links.is_live(url),
         resolved: links.resolved(url),
+        citation: None,
     }
 }
 
@@ -285,5 +297,9 @@ impl LinkStatus for Recorder<'_> {
 
     fn resolved(&self, url: &str) -> Option<String> {
         self.note(url)?.resolved
+    }
+
+    fn citation(&self, doi: &str) -> Option<crate::links::cite::Lookup> {
+        self.note(&format!("doi:{doi}"))?.citation
     }
 }

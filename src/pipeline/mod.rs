@@ -444,6 +444,9 @@ pub(crate) fn gate_bank_with(
         }
     };
     notes.extend(gates::sources::diagnostics(bank, today()));
+    if let Some(l) = links {
+        notes.extend(crate::links::cite::diagnostics(bank, &|doi| l.citation(doi)));
+    }
     let ctx = Ctx::new(bank, date.0, links);
     (gates::run(&ctx), notes, date)
 }

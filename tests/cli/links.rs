@@ -29,6 +29,8 @@ enum Reply {
     Never,
     /// 200 with a body of this many bytes, written lazily in 64 KiB chunks.
     Huge(usize),
+    /// A status and a JSON body.
+    Json(u16, String),
 }
 
 type Route = dyn Fn(&str, &str, usize) -> Reply + Send + Sync;
@@ -118,6 +120,18 @@ impl Server {
                                     return;
                                 }
                             }
+                            Reply::Json(code, body) => {
+                                let mut resp = format!(
+                                    "HTTP/1.1 {code} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                                    body.len()
+                                );
+                                if method != "HEAD" {
+                                    resp.push_str(&body);
+                                }
+                                if write.write_all(resp.as_bytes()).await.is_err() {
+                                    return;
+                                }
+                            }
                             Reply::Huge(len) => {
                                 let head =
                                     format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\n\r\n");
@@ -200,9 +214,22 @@ fn standard(method: &str, path: &str, n: usize) -> Reply {
         "/hang" => Reply::Never,
         "/big" if method == "HEAD" => Reply::Status(405, vec![]),
         "/big" => Reply::Huge(200 * 1024 * 1024),
+        // The DOI resolver: a browser is sent to the landing page, a metadata request
+        // (GET with CSL JSON asked for) gets the record.
+        "/doi/10.1234/abcd" if method == "GET" => Reply::Json(200, fixture("csl-little-2011")),
         p if p.starts_with("/doi/") => redirect(302, "/landing/abcd"),
         _ => Reply::Status(404, vec![]),
     }
+}
+
+/// A registry answer written as a fixture (tests/fixtures/registry/NAME.json).
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        crate::common::fixtures()
+            .join("registry")
+            .join(format!("{name}.json")),
+    )
+    .expect("fixture")
 }
 
 /// A temporary folder holding `doc.md` with one link per line (line 1 is a title).
@@ -569,8 +596,15 @@ fn bank_links_with_a_doi_redirect_and_an_archive() {
     let doi = format!("--doi-resolver={}", s.url("/doi/"));
     let (code, out, _, _) = links(d.path(), &[&["bank", &doi][..], &FAST].concat());
     assert_eq!(code, 0, "{out}");
-    // The DOI went through the resolver and followed its redirect to the landing page.
-    assert_eq!(s.hits_on("/doi/10.1234/abcd").len(), 1);
+    // The DOI went through the resolver and followed its redirect to the landing page;
+    // its metadata was asked for once (GET).
+    let methods: Vec<String> = s
+        .hits_on("/doi/10.1234/abcd")
+        .into_iter()
+        .map(|h| h.method)
+        .collect();
+    assert_eq!(methods.iter().filter(|m| *m == "HEAD").count(), 1);
+    assert_eq!(methods.iter().filter(|m| *m == "GET").count(), 1);
     assert_eq!(s.hits_on("/landing/abcd").len(), 1);
     // The dead tool URL has a working archive: reported as archived, not broken.
     assert!(out.contains("archived-link"), "{out}");
@@ -897,4 +931,234 @@ fn ctrl_c_keeps_what_finished() {
     let cache = std::fs::read_to_string(d.path().join(".qbank/cache.json")).expect("cache written");
     assert!(cache.contains(&s.url("/ok")), "{cache}");
     assert!(!cache.contains("/hang"), "{cache}");
+}
+
+/// [`bank`] with its citation `A1` (Little 2011, DOI `10.1234/abcd`) changed by `f`.
+fn cited_bank(server: &Server, f: impl FnOnce(&mut crate::bank::Map)) -> Written {
+    let link = server.url("/ok");
+    Bank::passing()
+        .retain_questions(|q| q.str("id") == "k6-ci-gate")
+        .question("k6-ci-gate", |q| {
+            let optimize = q.step_text("Optimize");
+            q.step("Optimize", &format!("{optimize} (thresholds: {link})"));
+        })
+        .tools(|t| {
+            t.truncate(1);
+            t[0].set("url", server.url("/k6"));
+            t[0].remove("archived");
+        })
+        .literature(|l| l.clear())
+        .citations(|c| {
+            c.truncate(1);
+            c[0].set("doi", "10.1234/abcd");
+            f(&mut c[0]);
+        })
+        .write()
+}
+
+/// `qbank links bank` with DOIs resolved and looked up at `server`.
+fn verify(server: &Server, d: &Written, extra: &[&str]) -> (i32, String) {
+    let doi = format!("--doi-resolver={}", server.url("/doi/"));
+    let crossref = format!("--crossref-api={}", server.url("/crossref/"));
+    let (code, out, _, _) = links(
+        d.path(),
+        &[&["bank", &doi, &crossref][..], &FAST, extra].concat(),
+    );
+    (code, out)
+}
+
+/// The routes of [`standard`] with `/k6` live.
+fn registry_routes(m: &str, p: &str, n: usize) -> Reply {
+    match p {
+        "/k6" => ok(),
+        _ => standard(m, p, n),
+    }
+}
+
+/// GET requests for the DOI's record at the resolver.
+fn lookups(s: &Server) -> usize {
+    s.hits_on("/doi/10.1234/abcd")
+        .iter()
+        .filter(|h| h.method == "GET")
+        .count()
+}
+
+#[test]
+fn a_doi_whose_registry_agrees_is_confirmed_then_answered_from_the_cache() {
+    let s = Server::start(registry_routes);
+    let d = cited_bank(&s, |_| {});
+    let (code, out) = verify(&s, &d, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("1 entry with a DOI: 1 as registered, 0 mismatched"),
+        "{out}"
+    );
+    assert_eq!(lookups(&s), 1);
+    // The record is cached like a live link: not asked again while fresh...
+    let (code, out) = verify(&s, &d, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(lookups(&s), 1, "the cache answered");
+    let cache = std::fs::read_to_string(d.path().join(".qbank/cache.json")).unwrap();
+    assert!(cache.contains("\"doi:10.1234/abcd\""), "{cache}");
+    // ...and asked again once older than --max-cache-age.
+    verify(&s, &d, &["--max-cache-age", "0"]);
+    assert_eq!(lookups(&s), 2);
+}
+
+#[test]
+fn a_doi_registered_to_another_work_is_a_citation_mismatch() {
+    let s = Server::start(registry_routes);
+    // Another title, author and year: each named, with what the registry holds.
+    let d = cited_bank(&s, |c| {
+        c.set("title", "The tail at scale");
+        c.set("authors", &["Dean, J."][..]);
+        c.set("year", 2013i64);
+    });
+    let (code, out) = verify(&s, &d, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("citation-mismatch"), "{out}");
+    assert!(
+        out.contains(r#"title: the entry has "The tail at scale", the registry "Little's Law as Viewed on Its 50th Anniversary""#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"first author: the entry has "Dean", the registry "Little""#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"year: the entry has "2013", the registry "2011""#),
+        "{out}"
+    );
+    assert!(out.contains("1 mismatched"), "{out}");
+    // The author alone.
+    let d = cited_bank(&s, |c| {
+        c.set("authors", &["Smith, A."][..]);
+    });
+    let (code, out) = verify(&s, &d, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("first author"), "{out}");
+    assert!(!out.contains("title: the entry"), "{out}");
+    // The year: one year off is an online-first date, three is another work.
+    let d = cited_bank(&s, |c| {
+        c.set("year", 2012i64);
+    });
+    let (code, out) = verify(&s, &d, &[]);
+    assert_eq!(code, 0, "{out}");
+    let d = cited_bank(&s, |c| {
+        c.set("year", 2014i64);
+    });
+    let (code, out) = verify(&s, &d, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("year: the entry has \"2014\""), "{out}");
+}
+
+#[test]
+fn an_unregistered_doi_is_doi_not_found() {
+    let s = Server::start(|m, p, n| match p {
+        p if p.starts_with("/doi/") => Reply::Status(404, vec![]),
+        _ => registry_routes(m, p, n),
+    });
+    let d = cited_bank(&s, |_| {});
+    let (code, out) = verify(&s, &d, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("doi-not-found"), "{out}");
+    assert!(out.contains("DOI 10.1234/abcd is not registered"), "{out}");
+    assert!(out.contains("1 not found"), "{out}");
+    // Crossref is not asked about a DOI the resolver does not know.
+    assert!(s.hits().iter().all(|h| !h.path.starts_with("/crossref/")));
+}
+
+#[test]
+fn crossref_answers_when_the_resolver_serves_no_metadata() {
+    let s = Server::start(|m, p, n| match p {
+        // The resolver sends every request to the landing page (HTML).
+        p if p.starts_with("/doi/") => redirect(302, "/landing/abcd"),
+        "/crossref/works/10.1234%2Fabcd" => Reply::Json(200, fixture("crossref-little-2011")),
+        _ => registry_routes(m, p, n),
+    });
+    let d = cited_bank(&s, |c| {
+        c.set("title", "Another title altogether");
+    });
+    let (code, out) = verify(&s, &d, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("the registry \"Little's Law as Viewed on Its 50th Anniversary\""),
+        "{out}"
+    );
+    assert_eq!(s.hits_on("/crossref/works/10.1234%2Fabcd").len(), 1);
+}
+
+#[test]
+fn a_network_failure_or_rate_limit_leaves_the_entry_not_verified() {
+    // Rate limited past --max-retry-after: not verified, a warning, and not cached.
+    let s = Server::start(|m, p, n| match p {
+        "/doi/10.1234/abcd" if m == "GET" => {
+            Reply::Status(429, vec![("Retry-After", "3600".into())])
+        }
+        _ => registry_routes(m, p, n),
+    });
+    let d = cited_bank(&s, |c| {
+        c.set("title", "Another title altogether");
+    });
+    let (code, out) = verify(&s, &d, &[]);
+    assert_eq!(code, 0, "a lookup that failed is no error:\n{out}");
+    assert!(out.contains("unverified-citation"), "{out}");
+    assert!(out.contains("not verified: 429"), "{out}");
+    assert!(!out.contains("citation-mismatch"), "{out}");
+    verify(&s, &d, &[]);
+    assert_eq!(lookups(&s), 2, "a failure is asked again");
+    // No answer at all from the registry: the same.
+    let s2 = Server::start(registry_routes);
+    let d = cited_bank(&s2, |_| {});
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}/", closed.local_addr().unwrap());
+    drop(closed);
+    let (_, out, _, _) = links(
+        d.path(),
+        &[
+            &[
+                "bank",
+                &format!("--doi-resolver={dead}"),
+                &format!("--crossref-api={dead}"),
+            ][..],
+            &FAST,
+        ]
+        .concat(),
+    );
+    assert!(out.contains("unverified-citation"), "{out}");
+    assert!(!out.contains("doi-not-found"), "{out}");
+    assert!(!out.contains("citation-mismatch"), "{out}");
+}
+
+#[test]
+fn check_online_reports_a_citation_mismatch() {
+    let s = Server::start(registry_routes);
+    let d = cited_bank(&s, |c| {
+        c.set("title", "The tail at scale");
+    });
+    let doi = format!("--doi-resolver={}", s.url("/doi/"));
+    let crossref = format!("--crossref-api={}", s.url("/crossref/"));
+    let out = qbank()
+        .current_dir(d.path())
+        .args(["check", "bank", "--online", "--allow-private", &doi, &crossref])
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("citation-mismatch"), "{stdout}");
+    assert!(
+        stdout.contains("Little's Law as Viewed on Its 50th Anniversary"),
+        "{stdout}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    // Offline, nothing is asked and nothing is said.
+    let before = lookups(&s);
+    let out = qbank()
+        .current_dir(d.path())
+        .args(["check", "bank", &doi, &crossref])
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("citation-mismatch"));
+    assert_eq!(lookups(&s), before);
 }
