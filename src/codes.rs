@@ -184,6 +184,12 @@ codes! {
     StaleAsOf = "stale-as-of", Warning,
         "a bank whose `as_of` date is old",
         "review the references and update `as_of`, or pin a date with --as-of";
+    StaleTool = "stale-tool", Warning,
+        "a tool whose latest release is older than the rubric's tool window before the as-of date (--online)",
+        "check that the tool is still maintained, or name a maintained alternative";
+    StaleVersion = "stale-version", Warning,
+        "a tool entry describes an older release than the latest its registry lists (--online)",
+        "read the newer release's notes and update the entry's version, advice and last_update";
     SwallowedDiagram = "swallowed-diagram", Warning,
         "a mermaid diagram inside a code block that a stray fence left open",
         "close the code fence above the diagram";

@@ -66,6 +66,18 @@ pub(crate) struct LinkArgs {
     /// QBANK_CROSSREF_API; for tests, docs/verify.md).
     #[arg(long, value_name = "URL", hide = true)]
     pub crossref_api: Option<String>,
+    /// GitHub's REST API, for tools' latest releases (also QBANK_GITHUB_API; for tests).
+    #[arg(long, value_name = "URL", hide = true)]
+    pub github_api: Option<String>,
+    /// PyPI (also QBANK_PYPI_API; for tests).
+    #[arg(long, value_name = "URL", hide = true)]
+    pub pypi_api: Option<String>,
+    /// The npm registry (also QBANK_NPM_REGISTRY; for tests).
+    #[arg(long, value_name = "URL", hide = true)]
+    pub npm_registry: Option<String>,
+    /// crates.io (also QBANK_CRATES_API; for tests).
+    #[arg(long, value_name = "URL", hide = true)]
+    pub crates_api: Option<String>,
     /// A contact address sent in the User-Agent (`mailto:`), as Crossref asks of tools
     /// that query it; also read from QBANK_CONTACT.
     #[arg(long, value_name = "EMAIL")]
@@ -125,8 +137,24 @@ impl LinkArgs {
                 accept: self.accept.clone(),
             },
             registries: Registries {
-                doi_resolver: base(&self.doi_resolver, "QBANK_DOI_RESOLVER", extract::DOI_RESOLVER),
-                crossref_api: base(&self.crossref_api, "QBANK_CROSSREF_API", registry::CROSSREF_API),
+                doi_resolver: base(
+                    &self.doi_resolver,
+                    "QBANK_DOI_RESOLVER",
+                    extract::DOI_RESOLVER,
+                ),
+                crossref_api: base(
+                    &self.crossref_api,
+                    "QBANK_CROSSREF_API",
+                    registry::CROSSREF_API,
+                ),
+                github_api: base(&self.github_api, "QBANK_GITHUB_API", registry::GITHUB_API),
+                pypi_api: base(&self.pypi_api, "QBANK_PYPI_API", registry::PYPI_API),
+                npm_registry: base(
+                    &self.npm_registry,
+                    "QBANK_NPM_REGISTRY",
+                    registry::NPM_REGISTRY,
+                ),
+                crates_api: base(&self.crates_api, "QBANK_CRATES_API", registry::CRATES_API),
             },
         }
     }
@@ -266,7 +294,11 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
                     matches!(
                         d.registered(),
                         Some(
-                            Code::CitationMismatch | Code::DoiNotFound | Code::UnverifiedCitation
+                            Code::CitationMismatch
+                                | Code::DoiNotFound
+                                | Code::UnverifiedCitation
+                                | Code::StaleVersion
+                                | Code::StaleTool
                         )
                     )
                 })
@@ -340,7 +372,7 @@ fn summary_line(t: &Tally, elapsed: Duration) -> String {
 
 fn full_summary_line(t: &Tally, elapsed: Duration) -> String {
     let plural = crate::report::human::plural;
-    let cited = if t.citations == 0 {
+    let mut cited = if t.citations == 0 {
         String::new()
     } else {
         format!(
@@ -353,6 +385,15 @@ fn full_summary_line(t: &Tally, elapsed: Duration) -> String {
             t.citations_unverified
         )
     };
+    if t.stale_versions + t.stale_tools > 0 {
+        cited.push_str(&format!(
+            "; {} stale tool {}, {} stale {}",
+            t.stale_versions,
+            plural(t.stale_versions, "version", "versions"),
+            t.stale_tools,
+            plural(t.stale_tools, "tool", "tools")
+        ));
+    }
     format!(
         "{} {} ({} unique): {} ok, {} broken, {} archived, {} unverified, {} unreachable, {} excluded{cited}; {} from the cache, {} {} in {:.2}s",
         t.links,

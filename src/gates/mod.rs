@@ -235,6 +235,13 @@ pub trait LinkStatus: Sync {
     fn citation(&self, _doi: &str) -> Option<crate::links::cite::Lookup> {
         None
     }
+    /// A tool's latest release, by registry key (`github:grafana/k6`), when looked up.
+    fn release(
+        &self,
+        _key: &str,
+    ) -> Option<crate::links::cite::Lookup<crate::links::release::Release>> {
+        None
+    }
 }
 
 /// One prose field of a question, analysed once for every gate.

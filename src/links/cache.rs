@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::cite::{Lookup, Registered};
+use super::release::Release;
 use super::status::Outcome;
 
 /// Where the cache lives, relative to the working directory.
@@ -29,6 +30,9 @@ pub(crate) struct Cache {
     /// records found are kept.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub registry: BTreeMap<String, RecordEntry>,
+    /// The latest release of each tool, keyed by `github:OWNER/REPO`, `pypi:NAME`, ...
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub releases: BTreeMap<String, RecordEntry<Release>>,
 }
 
 impl Default for Cache {
@@ -37,15 +41,16 @@ impl Default for Cache {
             version: VERSION,
             entries: BTreeMap::new(),
             registry: BTreeMap::new(),
+            releases: BTreeMap::new(),
         }
     }
 }
 
 /// A registry record and when it was fetched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct RecordEntry {
+pub(crate) struct RecordEntry<T = Registered> {
     pub checked: String,
-    pub record: Registered,
+    pub record: T,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,11 +118,38 @@ impl Cache {
         }
     }
 
+    /// [`Cache::fresh_record`] for a tool's latest release.
+    pub fn fresh_release(
+        &self,
+        key: &str,
+        now: Timestamp,
+        max_age: Duration,
+    ) -> Option<Lookup<Release>> {
+        let e = self.releases.get(key)?;
+        young(&e.checked, now, max_age).then(|| Lookup::Found {
+            record: e.record.clone(),
+        })
+    }
+
+    /// [`Cache::insert_record`] for a tool's latest release.
+    pub fn insert_release(&mut self, key: &str, lookup: &Lookup<Release>, now: Timestamp) {
+        if let Lookup::Found { record } = lookup {
+            self.releases.insert(
+                key.to_owned(),
+                RecordEntry {
+                    checked: stamp(now),
+                    record: record.clone(),
+                },
+            );
+        }
+    }
+
     /// Drops entries checked more than `keep` before `now` (or with unreadable times),
     /// and failures an older qbank cached.
     pub fn prune(&mut self, now: Timestamp, keep: Duration) {
         let max = keep;
         self.registry.retain(|_, e| young(&e.checked, now, max));
+        self.releases.retain(|_, e| young(&e.checked, now, max));
         let keep = jiff::SignedDuration::try_from(keep).unwrap_or(jiff::SignedDuration::MAX);
         self.entries.retain(|_, e| {
             e.outcome.cacheable()

@@ -31,13 +31,14 @@ pub struct Registered {
     pub container_short: Option<String>,
 }
 
-/// The answer about one DOI.
+/// A registry's answer about one DOI (a [`Registered`] work) or one tool (its latest
+/// [`crate::links::release::Release`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "lookup", rename_all = "kebab-case")]
-pub enum Lookup {
-    /// The registry's metadata.
-    Found { record: Registered },
-    /// The DOI resolver itself answered 404: no such DOI is registered.
+pub enum Lookup<T = Registered> {
+    /// The registry's record.
+    Found { record: T },
+    /// The registry has no such entry (for a DOI: the resolver itself answered 404).
     NotFound,
     /// Not verified: why (a network failure, rate limiting, no metadata served).
     Failed { reason: String },
@@ -194,7 +195,11 @@ pub(crate) fn title_similarity(entry: &str, registered: &str) -> f64 {
     if main(entry) == b || main(registered) == a {
         return 1.0;
     }
-    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
     if content_words(short).len() >= 3 && long.starts_with(&format!("{short} ")) {
         return 1.0;
     }
@@ -395,7 +400,9 @@ pub(crate) fn diagnostics(bank: &Bank, lookup: &dyn Fn(&str) -> Option<Lookup>) 
                     format!("{id}: DOI {doi} is not registered (the DOI resolver answered 404)"),
                 )
                 .at(at)
-                .help("find the work's real DOI at its publisher, or drop the DOI; never invent one"),
+                .help(
+                    "find the work's real DOI at its publisher, or drop the DOI; never invent one",
+                ),
             ),
             Lookup::Failed { reason } => out.push(
                 Diagnostic::warning(
@@ -463,9 +470,19 @@ mod tests {
     #[test]
     fn the_same_work_in_other_words_matches() {
         for s in [
-            source("The Tail at Scale", "Dean, J.", 2013, "Communications of the ACM"),
+            source(
+                "The Tail at Scale",
+                "Dean, J.",
+                2013,
+                "Communications of the ACM",
+            ),
             source("Tail at scale", "Dean, J.", 2014, "Commun. ACM"),
-            source("The tail at scale.", "Barroso, L. A.", 2012, "Communications of the ACM"),
+            source(
+                "The tail at scale.",
+                "Barroso, L. A.",
+                2012,
+                "Communications of the ACM",
+            ),
         ] {
             assert_eq!(compare(&s, &reg(), &rules()), vec![], "{s:?}");
         }
@@ -482,18 +499,33 @@ mod tests {
             "Communications of the ACM",
         );
         assert_eq!(compare(&s, &r, &rules()), vec![]);
-        assert!(title_similarity("Site Reliability Engineering", "Site Reliability Engineering: How Google Runs Production Systems") >= 1.0);
+        assert!(
+            title_similarity(
+                "Site Reliability Engineering",
+                "Site Reliability Engineering: How Google Runs Production Systems"
+            ) >= 1.0
+        );
     }
 
     #[test]
     fn another_work_is_a_mismatch_per_field() {
-        let s = source("Amdahl's law in the multicore era", "Hill, M. D.", 2008, "Computer");
+        let s = source(
+            "Amdahl's law in the multicore era",
+            "Hill, M. D.",
+            2008,
+            "Computer",
+        );
         let d = compare(&s, &reg(), &rules());
         let fields: Vec<&str> = d.iter().map(|d| d.field).collect();
         assert_eq!(fields, ["title", "first author", "year", "container"]);
         assert_eq!(d[2].registered, "2013");
         // Year: one year off is an online-first date, two is another work.
-        let s = source("The tail at scale", "Dean, J.", 2015, "Communications of the ACM");
+        let s = source(
+            "The tail at scale",
+            "Dean, J.",
+            2015,
+            "Communications of the ACM",
+        );
         assert_eq!(compare(&s, &reg(), &rules())[0].field, "year");
     }
 
@@ -502,8 +534,14 @@ mod tests {
         assert!(same_family("van der Aalst", "Aalst"));
         assert!(same_family("Gödel", "Godel"));
         assert!(!same_family("Dean", "Barroso"));
-        assert!(abbreviates("j syst softw", "journal of systems and software"));
-        assert!(!abbreviates("ieee software", "journal of systems and software"));
+        assert!(abbreviates(
+            "j syst softw",
+            "journal of systems and software"
+        ));
+        assert!(!abbreviates(
+            "ieee software",
+            "journal of systems and software"
+        ));
         assert!(title_similarity("The tail at scale", "Amdahl's law in the multicore era") < 0.3);
     }
 

@@ -8,6 +8,7 @@ pub mod cite;
 pub(crate) mod collect;
 pub(crate) mod extract;
 pub(crate) mod pin;
+pub mod release;
 pub(crate) mod status;
 pub(crate) mod verdict;
 // Network: the HTTP checker and the runner that drives it.
@@ -37,6 +38,8 @@ pub(crate) struct Checked {
     pub unfinished: usize,
     /// What the registries hold for each DOI of the banks' reference entries (bare).
     pub citations: HashMap<String, cite::Lookup>,
+    /// The latest release of each tool, by registry key (`github:grafana/k6`).
+    pub releases: HashMap<String, cite::Lookup<release::Release>>,
 }
 
 /// Completes on Ctrl-C (SIGINT); never, where the signal cannot be listened for.

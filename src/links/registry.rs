@@ -11,6 +11,7 @@ use std::time::Duration;
 use crate::links::cache::Cache;
 use crate::links::check::{HttpChecker, Options};
 use crate::links::cite::{Lookup, Registered};
+use crate::links::release::{self, Release};
 use crate::links::{Outcome, extract};
 
 /// Crossref's REST API, the fallback for DOI metadata.
@@ -22,11 +23,24 @@ const CSL_JSON: &str = "application/vnd.citationstyles.csl+json";
 /// The most of an answer read (a record with its reference list can be large).
 const LIMIT: usize = 4 << 20;
 
+/// GitHub's REST API, for a tool's latest release.
+pub(crate) const GITHUB_API: &str = "https://api.github.com/";
+/// PyPI's JSON API.
+pub(crate) const PYPI_API: &str = "https://pypi.org/";
+/// The npm registry.
+pub(crate) const NPM_REGISTRY: &str = "https://registry.npmjs.org/";
+/// crates.io's API.
+pub(crate) const CRATES_API: &str = "https://crates.io/";
+
 /// Where registries are asked; the real services by default, a local server in tests.
 #[derive(Debug, Clone)]
 pub(crate) struct Registries {
     pub doi_resolver: String,
     pub crossref_api: String,
+    pub github_api: String,
+    pub pypi_api: String,
+    pub npm_registry: String,
+    pub crates_api: String,
 }
 
 /// The cache key of a DOI's record.
@@ -42,7 +56,7 @@ fn record(body: &[u8]) -> Option<Registered> {
         .and_then(Registered::from_json)
 }
 
-fn failed(o: &Outcome) -> Lookup {
+fn failed<T>(o: &Outcome) -> Lookup<T> {
     Lookup::Failed {
         reason: o.describe(),
     }
@@ -88,39 +102,97 @@ async fn lookup_doi(c: &HttpChecker, r: &Registries, doi: &str) -> Lookup {
     }
 }
 
-/// What each DOI's registry holds, with `cache` in front (records younger than
-/// `max_age`). `offline` sends nothing: what the cache does not hold is not verified.
-/// Returns the answers and the number of requests sent. `tick` is called per DOI.
-pub(crate) fn lookup_dois(
-    dois: &[String],
+/// Joins `base` and `path` with one slash.
+fn join(base: &str, path: &str) -> String {
+    format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    )
+}
+
+/// Percent-encodes one path segment.
+fn segment(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// The latest release of the tool at registry `key` (`github:grafana/k6`, ...). A
+/// `GITHUB_TOKEN` in the environment goes to the GitHub API only, and nowhere else
+/// (never printed, never cached).
+async fn lookup_release(c: &HttpChecker, r: &Registries, key: &str) -> Lookup<Release> {
+    let Some((kind, name)) = key.split_once(':') else {
+        return Lookup::Failed {
+            reason: format!("`{key}` names no registry"),
+        };
+    };
+    let token = std::env::var("GITHUB_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| format!("Bearer {}", t.trim()));
+    let (url, accept, auth) = match kind {
+        "github" => (
+            join(&r.github_api, &format!("repos/{name}/releases/latest")),
+            "application/vnd.github+json",
+            token.as_deref(),
+        ),
+        "pypi" => (
+            join(&r.pypi_api, &format!("pypi/{}/json", segment(name))),
+            "application/json",
+            None,
+        ),
+        // A scoped name keeps its `@` and encodes its slash, as the registry expects.
+        "npm" => (
+            join(&r.npm_registry, &name.replace('/', "%2F")),
+            "application/json",
+            None,
+        ),
+        "crates" => (
+            join(&r.crates_api, &format!("api/v1/crates/{}", segment(name))),
+            "application/json",
+            None,
+        ),
+        _ => {
+            return Lookup::Failed {
+                reason: format!("`{kind}` is not a registry qbank reads"),
+            };
+        }
+    };
+    match c.fetch(&url, accept, auth, LIMIT).await {
+        Ok(f) if (200..300).contains(&f.code) && !f.truncated => {
+            match serde_json::from_slice::<serde_json::Value>(&f.body)
+                .ok()
+                .and_then(|v| release::parse(kind, &v))
+            {
+                Some(record) => Lookup::Found { record },
+                None => Lookup::Failed {
+                    reason: format!("{key}: the answer names no release"),
+                },
+            }
+        }
+        Ok(f) if f.code == 404 => Lookup::NotFound,
+        Ok(f) => Lookup::Failed {
+            reason: Outcome::Dead { code: f.code }.describe(),
+        },
+        Err(o) => failed(&o),
+    }
+}
+
+/// Asks about every key at once (each once) through one checker, calling `tick` per
+/// answer; Ctrl-C keeps what finished. Returns the answers and the requests sent.
+fn ask_all<T, F, Fut>(
+    keys: Vec<String>,
     opts: &Options,
     registries: &Registries,
-    cache: &mut Cache,
-    max_age: Duration,
-    offline: bool,
+    ask: F,
     tick: &(dyn Fn() + Sync),
-) -> Result<(HashMap<String, Lookup>, usize), String> {
-    let now = jiff::Timestamp::now();
-    let mut out = HashMap::new();
-    let mut todo = Vec::new();
-    for d in dois {
-        if let Some(l) = cache.fresh_record(&key(d), now, max_age) {
-            out.insert(d.clone(), l);
-            tick();
-        } else if offline {
-            out.insert(
-                d.clone(),
-                Lookup::Failed {
-                    reason: "not in the cache (offline)".to_owned(),
-                },
-            );
-            tick();
-        } else {
-            todo.push(d.clone());
-        }
-    }
-    if todo.is_empty() {
-        return Ok((out, 0));
+) -> Result<(Vec<(String, Lookup<T>)>, usize), String>
+where
+    T: Send + 'static,
+    F: Fn(Arc<HttpChecker>, Registries, String) -> Fut,
+    Fut: std::future::Future<Output = (String, Lookup<T>)> + Send + 'static,
+{
+    if keys.is_empty() {
+        return Ok((Vec::new(), 0));
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -130,19 +202,16 @@ pub(crate) fn lookup_dois(
     let checker = Arc::new(HttpChecker::new(opts.clone())?);
     let found = runtime.block_on(async {
         let mut set = tokio::task::JoinSet::new();
-        for d in todo {
-            let (c, r) = (checker.clone(), registries.clone());
-            set.spawn(async move {
-                let l = lookup_doi(&c, &r, &d).await;
-                (d, l)
-            });
+        for k in keys {
+            set.spawn(ask(checker.clone(), registries.clone(), k));
         }
         let mut found = Vec::new();
+        let mut stop = std::pin::pin!(tokio::signal::ctrl_c());
         loop {
             tokio::select! {
                 biased;
                 // Ctrl-C: what finished is kept; the rest stays not verified.
-                _ = tokio::signal::ctrl_c() => {
+                _ = &mut stop => {
                     set.abort_all();
                     break;
                 }
@@ -160,10 +229,98 @@ pub(crate) fn lookup_dois(
     });
     let requests = checker.requests();
     runtime.shutdown_background();
+    Ok((found, requests))
+}
+
+/// The answer for what the cache does not hold when `--offline` forbids asking.
+fn offline<T>() -> Lookup<T> {
+    Lookup::Failed {
+        reason: "not in the cache (offline)".to_owned(),
+    }
+}
+
+/// What each DOI's registry holds, with `cache` in front (records younger than
+/// `max_age`). `offline` sends nothing: what the cache does not hold is not verified.
+/// Returns the answers and the number of requests sent. `tick` is called per DOI.
+pub(crate) fn lookup_dois(
+    dois: &[String],
+    opts: &Options,
+    registries: &Registries,
+    cache: &mut Cache,
+    max_age: Duration,
+    offline_only: bool,
+    tick: &(dyn Fn() + Sync),
+) -> Result<(HashMap<String, Lookup>, usize), String> {
+    let now = jiff::Timestamp::now();
+    let mut out = HashMap::new();
+    let mut todo = Vec::new();
+    for d in dois {
+        if let Some(l) = cache.fresh_record(&key(d), now, max_age) {
+            out.insert(d.clone(), l);
+            tick();
+        } else if offline_only {
+            out.insert(d.clone(), offline());
+            tick();
+        } else {
+            todo.push(d.clone());
+        }
+    }
+    let (found, requests) = ask_all(
+        todo,
+        opts,
+        registries,
+        |c, r, d| async move {
+            let l = lookup_doi(&c, &r, &d).await;
+            (d, l)
+        },
+        tick,
+    )?;
     let now = jiff::Timestamp::now();
     for (d, l) in found {
         cache.insert_record(&key(&d), &l, now);
         out.insert(d, l);
+    }
+    Ok((out, requests))
+}
+
+/// [`lookup_dois`] for tools' latest releases, by registry key.
+pub(crate) fn lookup_releases(
+    keys: &[String],
+    opts: &Options,
+    registries: &Registries,
+    cache: &mut Cache,
+    max_age: Duration,
+    offline_only: bool,
+    tick: &(dyn Fn() + Sync),
+) -> Result<(HashMap<String, Lookup<Release>>, usize), String> {
+    let now = jiff::Timestamp::now();
+    let mut out = HashMap::new();
+    let mut todo = Vec::new();
+    for k in keys {
+        if let Some(l) = cache.fresh_release(k, now, max_age) {
+            out.insert(k.clone(), l);
+            tick();
+        } else if offline_only {
+            out.insert(k.clone(), offline());
+            tick();
+        } else {
+            todo.push(k.clone());
+        }
+    }
+    let (found, requests) = ask_all(
+        todo,
+        opts,
+        registries,
+        |c, r, k| async move {
+            let l = lookup_release(&c, &r, &k).await;
+            (k, l)
+        },
+        tick,
+    )?;
+    let now = jiff::Timestamp::now();
+    for (k, l) in found {
+        cache.insert_release(&k, &l, now);
+        out.insert(k, l);
     }
     Ok((out, requests))
 }

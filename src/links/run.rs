@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::links::collect::{self, Found};
-use crate::links::verdict::{self, Filter};
 use crate::links::registry::{self, Registries};
-use crate::links::{Checked, LiveResults, Options, cache, cite};
+use crate::links::verdict::{self, Filter};
+use crate::links::{Checked, LiveResults, Options, cache, cite, release};
 use crate::settings::Settings;
 
 /// How a run checks links.
@@ -34,11 +34,13 @@ pub(crate) trait Progress: Sync {
     fn finish(&self) {}
 }
 
-/// Checks `targets`, and asks the registries about `dois`, with the cache in front.
+/// Checks `targets`, and asks the registries about `dois` and the latest releases of
+/// `tools` (registry keys), with the cache in front.
 /// Warnings about the cache are added to `warnings`.
 pub(crate) fn check(
     targets: &[String],
     dois: &[String],
+    tools: &[String],
     opts: &RunOptions,
     progress: &dyn Progress,
     warnings: &mut Vec<String>,
@@ -53,7 +55,7 @@ pub(crate) fn check(
     let mut unique = targets.to_vec();
     unique.sort();
     unique.dedup();
-    progress.start(unique.len() + dois.len());
+    progress.start(unique.len() + dois.len() + tools.len());
     let checked = crate::links::check_targets(
         &unique,
         &opts.check,
@@ -74,6 +76,17 @@ pub(crate) fn check(
                 &|| progress.tick(),
             )?;
             checked.citations = citations;
+            checked.requests += requests;
+            let (releases, requests) = registry::lookup_releases(
+                tools,
+                &opts.check,
+                &opts.registries,
+                &mut c,
+                opts.max_cache_age,
+                opts.offline,
+                &|| progress.tick(),
+            )?;
+            checked.releases = releases;
             checked.requests += requests;
         }
         Ok(checked)
@@ -116,8 +129,9 @@ pub(crate) fn live_results(
         .filter_map(|l| l.target.clone().ok())
         .collect();
     let dois = dois_of(&found);
+    let tools = tools_of(&found);
     let mut live = Live::default();
-    let checked = match check(&targets, &dois, opts, progress, &mut live.warnings) {
+    let checked = match check(&targets, &dois, &tools, opts, progress, &mut live.warnings) {
         Ok(c) => c,
         Err(e) => {
             live.warnings.push(format!("links were not checked: {e}"));
@@ -130,6 +144,7 @@ pub(crate) fn live_results(
     }
     // Each DOI's answer, verified or not, is said per entry.
     live.results.citations.clone_from(&checked.citations);
+    live.results.releases.clone_from(&checked.releases);
     if checked.network_unavailable() {
         // Nothing was verified: gate 17 keeps its offline rule.
         live.warnings.push(format!(
@@ -146,10 +161,12 @@ pub(crate) fn live_results(
         live.results.insert(&l.written, o);
     }
     live.summary = Some(format!(
-        "links: {} checked live, {} {} looked up ({} from the cache, {} {} in {:.2}s)",
+        "links: {} checked live, {} {} and {} {} looked up ({} from the cache, {} {} in {:.2}s)",
         checked.outcomes.len(),
         checked.citations.len(),
         crate::report::human::plural(checked.citations.len(), "DOI", "DOIs"),
+        checked.releases.len(),
+        crate::report::human::plural(checked.releases.len(), "tool", "tools"),
         checked.from_cache,
         checked.requests,
         crate::report::human::plural(checked.requests, "request", "requests"),
@@ -164,6 +181,18 @@ fn dois_of(found: &Found) -> Vec<String> {
     dois.sort();
     dois.dedup();
     dois
+}
+
+/// Every registry key of the banks' tools, once.
+fn tools_of(found: &Found) -> Vec<String> {
+    let mut keys: Vec<String> = found
+        .banks
+        .iter()
+        .flat_map(|b| b.tools.iter().filter_map(release::registry_of))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
 }
 
 /// What `qbank links` gets from the runner.
@@ -195,8 +224,9 @@ pub(crate) fn run(
         .filter_map(|l| l.target.clone().ok())
         .collect();
     let dois = dois_of(&found);
+    let tools = tools_of(&found);
     let mut warnings = Vec::new();
-    let checked = check(&targets, &dois, opts, progress, &mut warnings)?;
+    let checked = check(&targets, &dois, &tools, opts, progress, &mut warnings)?;
     let (rows, link_diags, mut tally) =
         verdict::verdicts(&found.links, &checked, &opts.filter, excluded);
     let mut diags = found.problems.clone();
@@ -212,6 +242,9 @@ pub(crate) fn run(
             let cited = cite::diagnostics(bank, &|d| checked.citations.get(d).cloned());
             tally.count_citations(&cited);
             diags.extend(cited);
+            let released = release::diagnostics(bank, &|k| checked.releases.get(k).cloned());
+            tally.count_citations(&released);
+            diags.extend(released);
         }
     }
     crate::diagnostic::sort(&mut diags);

@@ -179,6 +179,8 @@ pub(crate) struct LiveResults {
     by_url: HashMap<String, Outcome>,
     /// What the registries hold, by bare lower-case DOI.
     pub citations: HashMap<String, crate::links::cite::Lookup>,
+    /// Tools' latest releases, by registry key.
+    pub releases: HashMap<String, crate::links::cite::Lookup<crate::links::release::Release>>,
 }
 
 impl LiveResults {
@@ -205,6 +207,13 @@ impl LinkStatus for LiveResults {
 
     fn citation(&self, doi: &str) -> Option<crate::links::cite::Lookup> {
         self.citations.get(doi).cloned()
+    }
+
+    fn release(
+        &self,
+        key: &str,
+    ) -> Option<crate::links::cite::Lookup<crate::links::release::Release>> {
+        self.releases.get(key).cloned()
     }
 }
 

@@ -80,17 +80,22 @@ pub(crate) struct Tally {
     pub citation_mismatches: usize,
     pub dois_not_found: usize,
     pub citations_unverified: usize,
+    /// Tools whose registry lists a later release, or whose latest release is old.
+    pub stale_versions: usize,
+    pub stale_tools: usize,
 }
 
 impl Tally {
     /// Counts the findings of [`crate::links::cite::diagnostics`] (one per entry that is
-    /// not confirmed).
+    /// not confirmed) and of [`crate::links::release::diagnostics`].
     pub fn count_citations(&mut self, found: &[Diagnostic]) {
         for d in found {
             match d.registered() {
                 Some(Code::CitationMismatch) => self.citation_mismatches += 1,
                 Some(Code::DoiNotFound) => self.dois_not_found += 1,
                 Some(Code::UnverifiedCitation) => self.citations_unverified += 1,
+                Some(Code::StaleVersion) => self.stale_versions += 1,
+                Some(Code::StaleTool) => self.stale_tools += 1,
                 _ => {}
             }
         }

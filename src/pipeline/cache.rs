@@ -74,6 +74,9 @@ pub struct Seen {
     /// For `doi:<DOI>`: what the registry held.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     citation: Option<crate::links::cite::Lookup>,
+    /// For `release:<registry key>`: the tool's latest release.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    release: Option<crate::links::cite::Lookup<crate::links::release::Release>>,
 }
 
 impl ResultCache {
@@ -240,6 +243,16 @@ fn answer(links: &dyn LinkStatus, url: &str) -> Seen {
             live: None,
             resolved: None,
             citation: links.citation(doi),
+            release: None,
+        };
+    }
+    if let Some(key) = url.strip_prefix("release:") {
+        return Seen {
+            url: url.to_owned(),
+            live: None,
+            resolved: None,
+            citation: None,
+            release: links.release(key),
         };
     }
     Seen {
@@ -247,6 +260,7 @@ fn answer(links: &dyn LinkStatus, url: &str) -> Seen {
         live: links.is_live(url),
         resolved: links.resolved(url),
         citation: None,
+        release: None,
     }
 }
 
@@ -301,5 +315,12 @@ impl LinkStatus for Recorder<'_> {
 
     fn citation(&self, doi: &str) -> Option<crate::links::cite::Lookup> {
         self.note(&format!("doi:{doi}"))?.citation
+    }
+
+    fn release(
+        &self,
+        key: &str,
+    ) -> Option<crate::links::cite::Lookup<crate::links::release::Release>> {
+        self.note(&format!("release:{key}"))?.release
     }
 }

@@ -18,6 +18,7 @@ struct Hit {
     method: String,
     path: String,
     user_agent: String,
+    authorization: String,
     at: Instant,
 }
 
@@ -89,6 +90,14 @@ impl Server {
                                     .then(|| v.trim().to_owned())
                             })
                             .unwrap_or_default();
+                        let authorization = head
+                            .iter()
+                            .find_map(|l| {
+                                let (k, v) = l.split_once(':')?;
+                                k.eq_ignore_ascii_case("authorization")
+                                    .then(|| v.trim().to_owned())
+                            })
+                            .unwrap_or_default();
                         let n = {
                             let mut hits = hits.lock().unwrap();
                             let n = hits.iter().filter(|x| x.path == path).count();
@@ -96,6 +105,7 @@ impl Server {
                                 method: method.clone(),
                                 path: path.clone(),
                                 user_agent,
+                                authorization,
                                 at: Instant::now(),
                             });
                             n
@@ -1140,7 +1150,14 @@ fn check_online_reports_a_citation_mismatch() {
     let crossref = format!("--crossref-api={}", s.url("/crossref/"));
     let out = qbank()
         .current_dir(d.path())
-        .args(["check", "bank", "--online", "--allow-private", &doi, &crossref])
+        .args([
+            "check",
+            "bank",
+            "--online",
+            "--allow-private",
+            &doi,
+            &crossref,
+        ])
         .timeout(Duration::from_secs(30))
         .output()
         .unwrap();
@@ -1161,4 +1178,164 @@ fn check_online_reports_a_citation_mismatch() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains("citation-mismatch"));
     assert_eq!(lookups(&s), before);
+}
+
+/// The routes of [`standard`], `/k6` live, and the registries' answers for `loadgen`
+/// (latest 2.4.0, 2026-11-02) and `oldtool` (latest 1.2.0, 2023-01-10).
+fn release_routes(m: &str, p: &str, n: usize) -> Reply {
+    match p {
+        "/gh/repos/example/loadgen/releases/latest" => {
+            Reply::Json(200, fixture("github-release-latest"))
+        }
+        "/gh/repos/example/oldtool/releases/latest" => {
+            Reply::Json(200, fixture("github-release-old"))
+        }
+        "/pypi/pypi/loadgen/json" => Reply::Json(200, fixture("pypi-project")),
+        "/npm/loadgen" => Reply::Json(200, fixture("npm-package")),
+        "/crates/api/v1/crates/loadgen" => Reply::Json(200, fixture("crates-crate")),
+        _ => registry_routes(m, p, n),
+    }
+}
+
+/// [`bank`] with its one tool's `registry`, `version` (when given) and `last_update`
+/// (`None` removes it) set.
+fn tool_bank(
+    server: &Server,
+    registry: &str,
+    version: Option<&str>,
+    last_update: Option<&str>,
+) -> Written {
+    let link = server.url("/ok");
+    Bank::passing()
+        .retain_questions(|q| q.str("id") == "k6-ci-gate")
+        .question("k6-ci-gate", |q| {
+            let optimize = q.step_text("Optimize");
+            q.step("Optimize", &format!("{optimize} (thresholds: {link})"));
+        })
+        .tools(|t| {
+            t.truncate(1);
+            t[0].set("url", server.url("/k6"));
+            t[0].remove("archived");
+            t[0].set("registry", registry);
+            if let Some(v) = version {
+                t[0].set("version", v);
+            }
+            match last_update {
+                Some(v) => t[0].set("last_update", v),
+                None => t[0].remove("last_update"),
+            };
+        })
+        .literature(|l| l.clear())
+        .citations(|c| {
+            c.truncate(1);
+            c[0].set("doi", "10.1234/abcd");
+        })
+        .write()
+}
+
+/// `qbank links bank` with every registry at `server`, and `env` set.
+fn releases(server: &Server, d: &Written, env: &[(&str, &str)]) -> (i32, String, String) {
+    let args = [
+        "links".to_owned(),
+        "bank".to_owned(),
+        format!("--doi-resolver={}", server.url("/doi/")),
+        format!("--crossref-api={}", server.url("/crossref/")),
+        format!("--github-api={}", server.url("/gh/")),
+        format!("--pypi-api={}", server.url("/pypi/")),
+        format!("--npm-registry={}", server.url("/npm/")),
+        format!("--crates-api={}", server.url("/crates/")),
+    ];
+    let mut cmd = qbank();
+    cmd.current_dir(d.path())
+        .args(&args)
+        .args(FAST)
+        .timeout(Duration::from_secs(30));
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_later_release_is_a_stale_version_and_the_current_one_is_not() {
+    let s = Server::start(release_routes);
+    let d = tool_bank(&s, "github:example/loadgen", Some("2.3.0"), Some("2026-08"));
+    let (code, out, _) = releases(&s, &d, &[]);
+    assert_eq!(code, 0, "a stale version is a warning:\n{out}");
+    assert!(out.contains("stale-version"), "{out}");
+    assert!(
+        out.contains("the entry describes 2.3.0, and github:example/loadgen lists a later release, v2.4.0 (2026-11-02)"),
+        "{out}"
+    );
+    assert!(out.contains("1 stale tool version"), "{out}");
+    // The current release: nothing said.
+    let d = tool_bank(&s, "github:example/loadgen", Some("2.4.0"), Some("2026-11"));
+    let (_, out, _) = releases(&s, &d, &[]);
+    assert!(!out.contains("stale-version"), "{out}");
+    // Without a version, a release after the stated last_update month.
+    let d = tool_bank(&s, "pypi:loadgen", None, Some("2026-09"));
+    let (_, out, _) = releases(&s, &d, &[]);
+    assert!(
+        out.contains(
+            "last_update is 2026-09, and pypi:loadgen lists a later release, 2.4.0 (2026-11-02)"
+        ),
+        "{out}"
+    );
+    // npm's `latest` tag, not a pre-release; crates.io's newest stable version.
+    for registry in ["npm:loadgen", "crates:loadgen"] {
+        let d = tool_bank(&s, registry, Some("2.3.0"), Some("2026-08"));
+        let (_, out, _) = releases(&s, &d, &[]);
+        assert!(
+            out.contains(&format!(
+                "{registry} lists a later release, 2.4.0 (2026-11-02)"
+            )),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn a_tool_without_a_release_in_the_window_is_a_stale_tool() {
+    let s = Server::start(release_routes);
+    let d = tool_bank(&s, "github:example/oldtool", Some("1.2.0"), Some("2023-01"));
+    let (_, out, _) = releases(&s, &d, &[]);
+    assert!(out.contains("stale-tool"), "{out}");
+    assert!(
+        out.contains("is from 2023-01-10, more than 18 months before"),
+        "{out}"
+    );
+    assert!(!out.contains("stale-version"), "{out}");
+}
+
+#[test]
+fn a_github_token_goes_to_the_github_api_only_and_is_never_written() {
+    let s = Server::start(release_routes);
+    let d = tool_bank(&s, "github:example/loadgen", Some("2.4.0"), Some("2026-11"));
+    let secret = "ghp_test0123456789";
+    let (_, out, err) = releases(&s, &d, &[("GITHUB_TOKEN", secret)]);
+    let gh = s.hits_on("/gh/repos/example/loadgen/releases/latest");
+    assert_eq!(gh.len(), 1);
+    assert_eq!(gh[0].authorization, format!("Bearer {secret}"));
+    assert!(
+        s.hits()
+            .iter()
+            .filter(|h| !h.path.starts_with("/gh/"))
+            .all(|h| h.authorization.is_empty())
+    );
+    let cache = std::fs::read_to_string(d.path().join(".qbank/cache.json")).unwrap();
+    for text in [&out, &err, &cache] {
+        assert!(!text.contains(secret), "{text}");
+    }
+    // The release is cached like a live link: not asked again while fresh.
+    assert!(cache.contains("\"github:example/loadgen\""), "{cache}");
+    releases(&s, &d, &[("GITHUB_TOKEN", secret)]);
+    assert_eq!(
+        s.hits_on("/gh/repos/example/loadgen/releases/latest").len(),
+        1
+    );
 }
