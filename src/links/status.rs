@@ -194,8 +194,13 @@ impl LiveResults {
 }
 
 impl LinkStatus for LiveResults {
+    /// A link that got no HTTP answer (a timeout, a refused connection, a name that does
+    /// not resolve) is not verified rather than dead: behind a proxy or on an intranet
+    /// many hosts do not answer while others do, and none of them is known dead.
     fn is_live(&self, url: &str) -> Option<bool> {
-        self.get(url).and_then(Outcome::is_live)
+        self.get(url)
+            .filter(|o| !o.is_unreachable())
+            .and_then(Outcome::is_live)
     }
 
     fn resolved(&self, url: &str) -> Option<String> {

@@ -1339,3 +1339,59 @@ fn a_github_token_goes_to_the_github_api_only_and_is_never_written() {
         1
     );
 }
+
+/// A URL on 127.0.0.1 where nothing listens.
+fn closed_url(path: &str) -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}{path}", l.local_addr().unwrap());
+    drop(l);
+    url
+}
+
+#[test]
+fn check_online_calls_a_link_without_an_answer_unverified_not_dead() {
+    // One host answers, another does not (a proxy or an intranet): the silent one is
+    // not known dead.
+    let s = Server::start(registry_routes);
+    let silent = closed_url("/k6");
+    let d = cited_bank(&s, |_| {});
+    let tools = d.root.join("references/tools.yaml");
+    let text = std::fs::read_to_string(&tools).unwrap();
+    std::fs::write(&tools, text.replace(&s.url("/k6"), &silent)).unwrap();
+    let g = check_gate_17(d.path(), &s, &["--online", "--allow-private"], 30);
+    assert_ne!(g["status"], "FAIL", "{g}");
+    let evidence = g["evidence"].as_str().unwrap();
+    assert!(evidence.contains("0 dead"), "{g}");
+    assert!(evidence.contains("checked live"), "{g}");
+}
+
+#[test]
+fn check_online_with_no_answer_at_all_does_not_claim_a_live_check() {
+    let s = Server::start(registry_routes);
+    let d = cited_bank(&s, |_| {});
+    drop(s);
+    // Every host is silent: the evidence says nothing was verified.
+    let s2 = Server::start(registry_routes);
+    let doi = format!("--doi-resolver={}", closed_url("/doi/"));
+    let out = qbank()
+        .current_dir(d.path())
+        .args([
+            "check",
+            "bank",
+            "--format",
+            "json",
+            "--online",
+            "--allow-private",
+            &doi,
+        ])
+        .args(["--timeout=2s", "--max-retries=0"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let g = gate_17(&json);
+    let evidence = g["evidence"].as_str().unwrap();
+    assert!(evidence.contains("no link was verified"), "{g}");
+    assert!(!evidence.contains("; checked live"), "{g}");
+    assert!(s2.hits().is_empty());
+}
