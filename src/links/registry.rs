@@ -177,6 +177,9 @@ async fn lookup_release(c: &HttpChecker, r: &Registries, key: &str) -> Lookup<Re
     }
 }
 
+/// Each key asked about, with its answer.
+type Answers<T> = Vec<(String, Lookup<T>)>;
+
 /// Asks about every key at once (each once) through one checker, calling `tick` per
 /// answer; Ctrl-C keeps what finished. Returns the answers and the requests sent.
 fn ask_all<T, F, Fut>(
@@ -185,7 +188,7 @@ fn ask_all<T, F, Fut>(
     registries: &Registries,
     ask: F,
     tick: &(dyn Fn() + Sync),
-) -> Result<(Vec<(String, Lookup<T>)>, usize), String>
+) -> Result<(Answers<T>, usize), String>
 where
     T: Send + 'static,
     F: Fn(Arc<HttpChecker>, Registries, String) -> Fut,
