@@ -1395,3 +1395,41 @@ fn check_online_with_no_answer_at_all_does_not_claim_a_live_check() {
     assert!(!evidence.contains("; checked live"), "{g}");
     assert!(s2.hits().is_empty());
 }
+
+#[test]
+fn gate_15_dates_a_tool_by_its_verified_release_online() {
+    let s = Server::start(release_routes);
+    // The entry states an old last update; the registry lists a release this month.
+    let d = tool_bank(&s, "github:example/loadgen", None, Some("2023-01"));
+    let gate_15 = |online: bool| {
+        let mut cmd = qbank();
+        cmd.current_dir(d.path())
+            .args(["check", "bank", "--format", "json", "--no-cache"])
+            .arg(format!("--doi-resolver={}", s.url("/doi/")))
+            .arg(format!("--crossref-api={}", s.url("/crossref/")))
+            .arg(format!("--github-api={}", s.url("/gh/")))
+            .timeout(Duration::from_secs(30));
+        if online {
+            cmd.args(["--online", "--allow-private"]);
+        }
+        let out = cmd.output().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["banks"][0]["gates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["number"] == 15)
+            .cloned()
+            .unwrap()
+    };
+    let offline = gate_15(false);
+    let evidence = offline["evidence"].as_str().unwrap();
+    assert!(evidence.contains("tools 0%"), "{offline}");
+    let online = gate_15(true);
+    let evidence = online["evidence"].as_str().unwrap();
+    assert!(evidence.contains("tools 100%"), "{online}");
+    assert!(
+        evidence.contains("(1 dated by their registry's latest release)"),
+        "{online}"
+    );
+}
