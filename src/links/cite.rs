@@ -259,13 +259,10 @@ pub(crate) struct Difference {
     pub registered: String,
 }
 
+/// The field and what the entry has there: `title ("The flame graph")`.
 impl std::fmt::Display for Difference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}: the entry has \"{}\", the registry \"{}\"",
-            self.field, self.entry, self.registered
-        )
+        write!(f, "{} (\"{}\")", self.field, self.entry)
     }
 }
 
@@ -385,9 +382,9 @@ pub(crate) fn diagnostics(bank: &Bank, lookup: &dyn Fn(&str) -> Option<Lookup>) 
                     Diagnostic::error(
                         Code::CitationMismatch,
                         format!(
-                            "{id}: DOI {doi} is registered to another work than the entry describes ({}); the registry holds {}",
-                            list.join("; "),
-                            record.describe()
+                            "{id}: DOI {doi} is registered to {}; the entry differs in {}",
+                            record.describe(),
+                            list.join(", ")
                         ),
                     )
                     .at(at)
