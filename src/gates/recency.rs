@@ -10,7 +10,9 @@ declare_gate! {
     /// - at least the rubric's share (default 50%) of literature and citations were
     ///   published within the last `years` (default 3);
     /// - at least `tools_min_share` (default 70%) of tools have a `last_update` in that
-    ///   window, and the same share of benchmark-type sources (default type `report`);
+    ///   window (with `--online`, a tool whose registry was looked up is dated by its latest
+    ///   release instead: docs/verify.md), and the same share of benchmark-type sources
+    ///   (default type `report`);
     /// - a tool whose last update is more than `tool_warn_months` (default 18) old is a
     ///   warning.
     ///
