@@ -1434,3 +1434,27 @@ fn gate_15_dates_a_tool_by_its_verified_release_online() {
         "{online}"
     );
 }
+
+#[test]
+fn offline_answers_records_from_the_cache_only_and_no_cache_keeps_none() {
+    let s = Server::start(registry_routes);
+    let d = cited_bank(&s, |_| {});
+    // Nothing cached yet: --offline asks nothing and leaves the entry not verified.
+    let (code, out) = verify(&s, &d, &["--offline"]);
+    assert!(s.hits().is_empty(), "{:?}", s.hits());
+    assert!(
+        out.contains("not verified: not in the cache (offline)"),
+        "{code} {out}"
+    );
+    // --no-cache asks, and writes nothing.
+    verify(&s, &d, &["--no-cache"]);
+    assert_eq!(lookups(&s), 1);
+    assert!(!d.path().join(".qbank/cache.json").exists());
+    // Cached by a normal run, the record answers --offline without a request.
+    verify(&s, &d, &[]);
+    assert_eq!(lookups(&s), 2);
+    let before = s.hits().len();
+    let (_, out) = verify(&s, &d, &["--offline"]);
+    assert_eq!(s.hits().len(), before);
+    assert!(out.contains("1 as registered"), "{out}");
+}
