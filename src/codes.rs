@@ -70,6 +70,9 @@ codes! {
     ChangeMismatch = "change-mismatch", Error,
         "a stated change (`89% lower`, `2.3x`, `23 pts`) that its two values do not give",
         "write the change the two values give (the help shows it), or correct a value";
+    CitationMismatch = "citation-mismatch", Error,
+        "an entry's DOI is registered to another work: title, first author, year or journal differ (--online)",
+        "correct the entry to the registered work, or drop the DOI or the entry";
     Config = "config", Error,
         "a qbank.toml that cannot be read, or a setting that names nothing",
         "fix the line shown; `qbank check --show-settings` prints the settings in force";
@@ -88,6 +91,9 @@ codes! {
     DiagramsUnchecked = "diagrams-unchecked", Note,
         "diagrams `check` could not parse with mermaid (built without the `mermaid` feature, or the engine failed)",
         "build qbank with its default features, or run `qbank pdf` to draw the diagrams";
+    DoiNotFound = "doi-not-found", Error,
+        "an entry's DOI is not registered: the DOI resolver answers 404 (--online)",
+        "find the work's real DOI at its publisher, or drop the DOI; never invent one";
     DuplicateId = "duplicate-id", Error,
         "an id used twice in one bank",
         "give one of the two entries another id";
@@ -187,6 +193,12 @@ codes! {
     StaleBaseline = "stale-baseline", Warning,
         "a baseline entry that no finding matches any more (fixed, or its text changed)",
         "run `qbank check --baseline FILE --update-baseline` to drop it";
+    StaleTool = "stale-tool", Warning,
+        "a tool whose latest release is older than the rubric's tool window before the as-of date (--online)",
+        "check that the tool is still maintained, or name a maintained alternative";
+    StaleVersion = "stale-version", Warning,
+        "a tool entry describes an older release than the latest its registry lists (--online)",
+        "read the newer release's notes and update the entry's version, advice and last_update";
     SwallowedDiagram = "swallowed-diagram", Warning,
         "a mermaid diagram inside a code block that a stray fence left open",
         "close the code fence above the diagram";
@@ -220,6 +232,9 @@ codes! {
     UnusedSuppression = "unused-suppression", Warning,
         "a `qbank-ignore` comment that suppressed nothing",
         "remove the comment, or name the gate or code the finding carries";
+    UnverifiedCitation = "unverified-citation", Warning,
+        "an entry's DOI could not be checked against its registry (network, rate limit, no metadata)",
+        "run the online check again later; the entry is neither confirmed nor refuted";
     UnverifiedLink = "unverified-link", Warning,
         "a link that could not be verified (rate-limited, offline, refused)",
         "run `qbank links` again later";

@@ -269,10 +269,13 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         }
     }
     diags.extend(repeated.into_findings());
-    let mode = if ctx.links.is_some() {
-        "checked live"
-    } else {
-        "live check not run"
+    let mode = match ctx.links {
+        None => "live check not run",
+        // Asked for, but no link got an answer: nothing was checked live.
+        Some(_) if live + dead == 0 && links > 0 => {
+            "live check run, but no link was verified (no answer from the network)"
+        }
+        Some(_) => "checked live",
     };
     let mut evidence = format!("{links} links: {dois} DOI, {archived} archived");
     if partial > 0 {

@@ -232,6 +232,17 @@ pub trait LinkStatus: Sync {
     fn resolved(&self, _url: &str) -> Option<String> {
         None
     }
+    /// What the registry holds for a DOI (bare, lower-case), when it was looked up.
+    fn citation(&self, _doi: &str) -> Option<crate::links::cite::Lookup> {
+        None
+    }
+    /// A tool's latest release, by registry key (`github:grafana/k6`), when looked up.
+    fn release(
+        &self,
+        _key: &str,
+    ) -> Option<crate::links::cite::Lookup<crate::links::release::Release>> {
+        None
+    }
 }
 
 /// One prose field of a question, analysed once for every gate.

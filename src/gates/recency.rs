@@ -10,7 +10,9 @@ declare_gate! {
     /// - at least the rubric's share (default 50%) of literature and citations were
     ///   published within the last `years` (default 3);
     /// - at least `tools_min_share` (default 70%) of tools have a `last_update` in that
-    ///   window, and the same share of benchmark-type sources (default type `report`);
+    ///   window (with `--online`, a tool whose registry was looked up is dated by its latest
+    ///   release instead: docs/verify.md), and the same share of benchmark-type sources
+    ///   (default type `report`);
     /// - a tool whose last update is more than `tool_warn_months` (default 18) old is a
     ///   warning.
     ///
@@ -86,12 +88,27 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         .count();
     let hollow = (ctx.bank.literature.len() + ctx.bank.citations.len() + ctx.bank.tools.len())
         .saturating_sub(sources.len() + tools.len() + repeats);
+    // A tool's date: its latest release as its registry lists it, when `--online`
+    // looked it up (docs/verify.md), else the last update the entry states.
+    let verified = |t: &crate::model::Tool| -> Option<Date> {
+        let key = crate::links::release::registry_of(t)?;
+        match ctx.links?.release(&key)? {
+            crate::links::cite::Lookup::Found { record } => record.date?.parse().ok(),
+            _ => None,
+        }
+    };
+    let mut verified_tools = 0;
     let recent_tools = tools
         .iter()
-        .filter(|t| {
-            t.last_update
+        .filter(|t| match verified(t) {
+            Some(d) => {
+                verified_tools += 1;
+                d >= cutoff
+            }
+            None => t
+                .last_update
                 .as_ref()
-                .is_some_and(|u| last_day(u.value.0) >= cutoff)
+                .is_some_and(|u| last_day(u.value.0) >= cutoff),
         })
         .count();
     let benches: Vec<&&Source> = sources
@@ -108,6 +125,11 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         ctx.as_of
     );
     evidence.push_str(&format!("; tools {}", pct(recent_tools, tools.len())));
+    if verified_tools > 0 {
+        evidence.push_str(&format!(
+            " ({verified_tools} dated by their registry's latest release)"
+        ));
+    }
     if hollow > 0 {
         evidence.push_str(&format!("; {hollow} placeholder entries not counted"));
     }

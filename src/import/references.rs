@@ -141,6 +141,8 @@ impl<'t> Reader<'t> {
                         limitations: None,
                         url: None,
                         archived: None,
+                        registry: None,
+                        version: None,
                         file: self.file,
                     });
                 }
@@ -397,6 +399,8 @@ impl<'t> Reader<'t> {
             limitations: None,
             url,
             archived,
+            registry: None,
+            version: None,
             file: self.file,
         };
         let mut update_text = None;

@@ -7,6 +7,8 @@ use std::time::Duration;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use super::cite::{Lookup, Registered};
+use super::release::Release;
 use super::status::Outcome;
 
 /// Where the cache lives, relative to the working directory.
@@ -24,6 +26,13 @@ pub(crate) struct Cache {
     pub version: u32,
     /// Keyed by the URL requested (DOIs as resolver URLs), sorted.
     pub entries: BTreeMap<String, Entry>,
+    /// What registries hold, keyed by `doi:<bare DOI>` (docs/verify.md), sorted. Only
+    /// records found are kept.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub registry: BTreeMap<String, RecordEntry>,
+    /// The latest release of each tool, keyed by `github:OWNER/REPO`, `pypi:NAME`, ...
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub releases: BTreeMap<String, RecordEntry<Release>>,
 }
 
 impl Default for Cache {
@@ -31,8 +40,17 @@ impl Default for Cache {
         Cache {
             version: VERSION,
             entries: BTreeMap::new(),
+            registry: BTreeMap::new(),
+            releases: BTreeMap::new(),
         }
     }
+}
+
+/// A registry record and when it was fetched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct RecordEntry<T = Registered> {
+    pub checked: String,
+    pub record: T,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,9 +95,61 @@ impl Cache {
         }
     }
 
+    /// The cached registry answer for `key` if it was fetched less than `max_age` before
+    /// `now` (only records found are kept).
+    pub fn fresh_record(&self, key: &str, now: Timestamp, max_age: Duration) -> Option<Lookup> {
+        let e = self.registry.get(key)?;
+        young(&e.checked, now, max_age).then(|| Lookup::Found {
+            record: e.record.clone(),
+        })
+    }
+
+    /// Records a registry answer fetched at `now`: a record found; never a failure (it
+    /// may be transient) nor a "not found" (it is asked again, as a dead link is).
+    pub fn insert_record(&mut self, key: &str, lookup: &Lookup, now: Timestamp) {
+        if let Lookup::Found { record } = lookup {
+            self.registry.insert(
+                key.to_owned(),
+                RecordEntry {
+                    checked: stamp(now),
+                    record: record.clone(),
+                },
+            );
+        }
+    }
+
+    /// [`Cache::fresh_record`] for a tool's latest release.
+    pub fn fresh_release(
+        &self,
+        key: &str,
+        now: Timestamp,
+        max_age: Duration,
+    ) -> Option<Lookup<Release>> {
+        let e = self.releases.get(key)?;
+        young(&e.checked, now, max_age).then(|| Lookup::Found {
+            record: e.record.clone(),
+        })
+    }
+
+    /// [`Cache::insert_record`] for a tool's latest release.
+    pub fn insert_release(&mut self, key: &str, lookup: &Lookup<Release>, now: Timestamp) {
+        if let Lookup::Found { record } = lookup {
+            self.releases.insert(
+                key.to_owned(),
+                RecordEntry {
+                    checked: stamp(now),
+                    record: record.clone(),
+                },
+            );
+        }
+    }
+
     /// Drops entries checked more than `keep` before `now` (or with unreadable times),
     /// and failures an older qbank cached.
     pub fn prune(&mut self, now: Timestamp, keep: Duration) {
+        let max = keep;
+        self.registry.retain(|_, e| young(&e.checked, now, max));
+        self.releases.retain(|_, e| young(&e.checked, now, max));
         let keep = jiff::SignedDuration::try_from(keep).unwrap_or(jiff::SignedDuration::MAX);
         self.entries.retain(|_, e| {
             e.outcome.cacheable()
@@ -95,6 +165,49 @@ impl Cache {
         s.push('\n');
         s
     }
+}
+
+/// Reads the cache file at [`PATH`], or starts an empty one. A corrupt or unreadable
+/// cache is ignored, with a warning saying why.
+pub(crate) fn load() -> (Cache, Option<String>) {
+    match std::fs::read_to_string(PATH) {
+        Ok(text) => match Cache::parse(&text) {
+            Ok(c) => (c, None),
+            Err(e) => (
+                Cache::default(),
+                Some(format!(
+                    "ignoring the link cache {PATH}: {e}; it will be rewritten"
+                )),
+            ),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Cache::default(), None),
+        Err(e) => (
+            Cache::default(),
+            Some(format!("ignoring the link cache {PATH}: {e}")),
+        ),
+    }
+}
+
+/// Prunes the cache (entries older than [`KEEP`] or `max_age`, whichever is longer) and
+/// writes it to [`PATH`]; a failure to write is returned as a warning.
+pub(crate) fn save(c: &mut Cache, max_age: Duration) -> Option<String> {
+    c.prune(Timestamp::now(), KEEP.max(max_age));
+    crate::fsutil::write_in(
+        std::path::Path::new("."),
+        std::path::Path::new(PATH),
+        c.to_json().as_bytes(),
+    )
+    .err()
+    .map(|e| format!("the link cache was not saved: {e}"))
+}
+
+/// True when `checked` (RFC 3339) is less than `max_age` before `now`.
+fn young(checked: &str, now: Timestamp, max_age: Duration) -> bool {
+    let Ok(t) = checked.parse::<Timestamp>() else {
+        return false;
+    };
+    let age = now.duration_since(t);
+    jiff::SignedDuration::try_from(max_age).is_ok_and(|max| !age.is_negative() && age < max)
 }
 
 /// `now` as the cache writes it: UTC, whole seconds.
@@ -213,6 +326,42 @@ mod tests {
         assert_eq!(Cache::parse(&text).unwrap(), c);
         assert!(Cache::parse("{not json").is_err());
         assert!(Cache::parse(r#"{"version": 99, "entries": {}}"#).is_err());
+    }
+
+    #[test]
+    fn registry_records_only_when_found_and_until_max_age() {
+        let mut c = Cache::default();
+        let now = t("2026-01-01T00:00:00Z");
+        let found = Lookup::Found {
+            record: Registered {
+                title: Some("The tail at scale".into()),
+                ..Registered::default()
+            },
+        };
+        c.insert_record("doi:10.1/a", &found, now);
+        c.insert_record("doi:10.1/b", &Lookup::NotFound, now);
+        c.insert_record(
+            "doi:10.1/c",
+            &Lookup::Failed {
+                reason: "timed out".into(),
+            },
+            now,
+        );
+        assert_eq!(c.registry.len(), 1);
+        let day = Duration::from_secs(86_400);
+        assert_eq!(
+            c.fresh_record("doi:10.1/a", t("2026-01-01T12:00:00Z"), day),
+            Some(found.clone())
+        );
+        assert_eq!(
+            c.fresh_record("doi:10.1/a", t("2026-01-02T00:00:01Z"), day),
+            None
+        );
+        // It survives the round trip, and pruning drops it with age.
+        let mut back = Cache::parse(&c.to_json()).unwrap();
+        assert_eq!(back, c);
+        back.prune(t("2026-03-01T00:00:00Z"), KEEP);
+        assert!(back.registry.is_empty());
     }
 
     #[test]

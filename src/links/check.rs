@@ -46,6 +46,8 @@ pub(crate) struct Options {
     pub max_retry_after: Duration,
     /// Request hosts on loopback, private, link-local or unspecified addresses.
     pub allow_private: bool,
+    /// A contact address the user agent carries (`mailto:`), as Crossref asks of tools.
+    pub contact: Option<String>,
 }
 
 impl Default for Options {
@@ -60,7 +62,16 @@ impl Default for Options {
             max_redirects: 10,
             max_retry_after: Duration::from_secs(60),
             allow_private: false,
+            contact: None,
         }
+    }
+}
+
+/// The user agent: [`USER_AGENT`], with the contact address when one is set.
+pub(crate) fn user_agent(contact: Option<&str>) -> String {
+    match contact.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => format!("{}; mailto:{c})", USER_AGENT.trim_end_matches(')')),
+        None => USER_AGENT.to_owned(),
     }
 }
 
@@ -233,12 +244,36 @@ impl Host {
     }
 }
 
-/// An answer's status line and the headers the checker acts on.
+/// An answer's status line, the headers the checker acts on, and the body when it was
+/// asked for.
 #[derive(Debug)]
 struct Answer {
     code: u16,
     location: Option<String>,
     retry_after: Option<Duration>,
+    body: Vec<u8>,
+}
+
+/// What a request asks for beyond the default.
+#[derive(Debug, Clone, Copy, Default)]
+struct Want<'a> {
+    /// The `Accept` header (default: HTML, then anything).
+    accept: Option<&'a str>,
+    /// Read the body, up to this many bytes (GET only, never HEAD first).
+    body: Option<usize>,
+    /// An `Authorization` header value (never logged, never cached).
+    auth: Option<&'a str>,
+}
+
+/// A body fetched with [`HttpChecker::fetch`].
+#[derive(Debug)]
+pub(crate) struct Fetched {
+    pub code: u16,
+    pub body: Vec<u8>,
+    /// True when the body was cut at the limit.
+    pub truncated: bool,
+    /// Redirects followed to the answer.
+    pub redirects: usize,
 }
 
 enum Failure {
@@ -265,7 +300,7 @@ impl HttpChecker {
             reqwest::header::HeaderValue::from_static("text/html,application/xhtml+xml,*/*;q=0.8"),
         );
         let client = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
+            .user_agent(user_agent(opts.contact.as_deref()))
             .default_headers(headers)
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(opts.connect_timeout)
@@ -331,16 +366,19 @@ impl HttpChecker {
             .then(|| format!("{ip} is a private address (use --allow-private to check it)"))
     }
 
-    /// Sends one request; for GET, reads at most [`BODY_PREFIX`] bytes of the body.
-    async fn send(&self, method: Method, url: &Url) -> Result<Answer, Failure> {
+    /// Sends one request; for GET, reads at most [`BODY_PREFIX`] bytes of the body, or
+    /// keeps up to `want.body` bytes of it.
+    async fn send(&self, method: Method, url: &Url, want: Want<'_>) -> Result<Answer, Failure> {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let is_get = method == Method::GET;
-        let mut resp = self
-            .client
-            .request(method, url.clone())
-            .send()
-            .await
-            .map_err(classify)?;
+        let mut req = self.client.request(method, url.clone());
+        if let Some(a) = want.accept {
+            req = req.header(reqwest::header::ACCEPT, a);
+        }
+        if let Some(a) = want.auth {
+            req = req.header(reqwest::header::AUTHORIZATION, a);
+        }
+        let mut resp = req.send().await.map_err(classify)?;
         let headers = resp.headers();
         let answer = Answer {
             code: resp.status().as_u16(),
@@ -352,13 +390,23 @@ impl HttpChecker {
                 .get(RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| parse_retry_after(v, jiff::Timestamp::now())),
+            body: Vec::new(),
         };
+        let mut answer = answer;
         if is_get {
+            let limit = want.body.unwrap_or(BODY_PREFIX);
             let mut read = 0;
-            while read < BODY_PREFIX {
+            while read < limit {
                 match resp.chunk().await {
-                    Ok(Some(c)) => read += c.len(),
-                    _ => break,
+                    Ok(Some(c)) => {
+                        read += c.len();
+                        if want.body.is_some() {
+                            answer.body.extend_from_slice(&c);
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) if want.body.is_some() => return Err(classify(e)),
+                    Err(_) => break,
                 }
             }
         }
@@ -366,8 +414,9 @@ impl HttpChecker {
         Ok(answer)
     }
 
-    /// One URL, no redirects followed: HEAD (GET when HEAD is refused), with retries.
-    async fn hop(&self, url: &Url) -> Result<Answer, Outcome> {
+    /// One URL, no redirects followed: HEAD (GET when HEAD is refused, or when the body
+    /// is wanted), with retries.
+    async fn hop(&self, url: &Url, want: Want<'_>) -> Result<Answer, Outcome> {
         let host = self.host(url);
         let mut attempt = 0u32;
         loop {
@@ -379,15 +428,15 @@ impl HttpChecker {
                 host.wait_turn().await;
                 let _slot = self.global.acquire().await;
                 let head_refused = host.state().head_refused;
-                let r = if head_refused {
-                    self.send(Method::GET, url).await
+                let r = if head_refused || want.body.is_some() {
+                    self.send(Method::GET, url, want).await
                 } else {
-                    match self.send(Method::HEAD, url).await {
+                    match self.send(Method::HEAD, url, want).await {
                         Ok(a) if matches!(a.code, 405 | 403 | 501) => {
                             if a.code != 403 {
                                 host.state().head_refused = true;
                             }
-                            self.send(Method::GET, url).await
+                            self.send(Method::GET, url, want).await
                         }
                         other => other,
                     }
@@ -437,50 +486,85 @@ impl HttpChecker {
     }
 
     async fn check_url(&self, start: &str) -> Outcome {
+        match self.follow(start, Want::default()).await {
+            Ok((answer, url, redirects)) => Outcome::Ok {
+                code: answer.code,
+                url: (redirects > 0).then(|| url.to_string()),
+            },
+            Err(o) => o,
+        }
+    }
+
+    /// GETs `url` (redirects followed, with the limits, retries and `Retry-After` of every
+    /// check) asking for `accept`, and keeps up to `limit` bytes of the body. A 4xx is
+    /// returned with its body; a failure (5xx after the retries included) as its outcome.
+    pub async fn fetch(
+        &self,
+        url: &str,
+        accept: &str,
+        auth: Option<&str>,
+        limit: usize,
+    ) -> Result<Fetched, Outcome> {
+        let want = Want {
+            accept: Some(accept),
+            body: Some(limit + 1),
+            auth,
+        };
+        let (answer, _, redirects) = self.follow(url, want).await?;
+        if answer.code >= 500 {
+            return Err(Outcome::Dead { code: answer.code });
+        }
+        let truncated = answer.body.len() > limit;
+        let mut body = answer.body;
+        body.truncate(limit);
+        Ok(Fetched {
+            code: answer.code,
+            body,
+            truncated,
+            redirects,
+        })
+    }
+
+    /// Requests `start`, following redirects: the final answer, its URL and how many
+    /// redirects led there.
+    async fn follow(&self, start: &str, want: Want<'_>) -> Result<(Answer, Url, usize), Outcome> {
         let mut url = match Url::parse(start) {
             Ok(u) => u,
             Err(e) => {
-                return Outcome::Invalid {
+                return Err(Outcome::Invalid {
                     reason: format!("malformed URL: {e}"),
-                };
+                });
             }
         };
         let mut seen = HashSet::from([url.to_string()]);
         let mut redirects = 0;
         loop {
             if let Some(reason) = self.refusal(&url) {
-                return Outcome::Refused { reason };
+                return Err(Outcome::Refused { reason });
             }
-            let answer = match self.hop(&url).await {
-                Ok(a) => a,
-                Err(outcome) => return outcome,
-            };
-            match (answer.code, answer.location) {
+            let answer = self.hop(&url, want).await?;
+            match (answer.code, &answer.location) {
                 (300..=399, Some(loc)) => {
-                    let Ok(mut next) = url.join(&loc) else {
-                        return Outcome::Error {
+                    let Ok(mut next) = url.join(loc) else {
+                        return Err(Outcome::Error {
                             message: format!("redirect to a malformed URL `{loc}`"),
-                        };
+                        });
                     };
                     next.set_fragment(None);
                     redirects += 1;
                     if !seen.insert(next.to_string()) {
-                        return Outcome::RedirectLoop { url: next.into() };
+                        return Err(Outcome::RedirectLoop { url: next.into() });
                     }
                     if redirects > self.opts.max_redirects {
-                        return Outcome::TooManyRedirects {
+                        return Err(Outcome::TooManyRedirects {
                             count: self.opts.max_redirects,
-                        };
+                        });
                     }
                     url = next;
                 }
-                (code @ 400.., _) => return Outcome::Dead { code },
-                (code, _) => {
-                    return Outcome::Ok {
-                        code,
-                        url: (redirects > 0).then(|| url.to_string()),
-                    };
-                }
+                // A body was asked for: the caller reads the 4xx itself.
+                (code @ 400.., _) if want.body.is_none() => return Err(Outcome::Dead { code }),
+                _ => return Ok((answer, url, redirects)),
             }
         }
     }

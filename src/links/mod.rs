@@ -2,11 +2,19 @@
 //! (`cache`) in front, and keep what was found (`status`). Format and behaviour:
 //! docs/links.md.
 
+// Offline: the cache, finding links, pinning archives, outcomes and verdicts.
 pub(crate) mod cache;
-pub(crate) mod check;
+pub mod cite;
+pub(crate) mod collect;
 pub(crate) mod extract;
 pub(crate) mod pin;
+pub mod release;
 pub(crate) mod status;
+pub(crate) mod verdict;
+// Network: the HTTP checker and the runner that drives it.
+pub(crate) mod check;
+pub(crate) mod registry;
+pub(crate) mod run;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -28,6 +36,10 @@ pub(crate) struct Checked {
     pub elapsed: Duration,
     /// URLs left unanswered because the run was interrupted (Ctrl-C); 0 when it was not.
     pub unfinished: usize,
+    /// What the registries hold for each DOI of the banks' reference entries (bare).
+    pub citations: HashMap<String, cite::Lookup>,
+    /// The latest release of each tool, by registry key (`github:grafana/k6`).
+    pub releases: HashMap<String, cite::Lookup<release::Release>>,
 }
 
 /// Completes on Ctrl-C (SIGINT); never, where the signal cannot be listened for.

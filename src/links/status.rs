@@ -177,6 +177,10 @@ pub(crate) fn status_text(code: u16) -> String {
 #[derive(Debug, Default, Clone)]
 pub(crate) struct LiveResults {
     by_url: HashMap<String, Outcome>,
+    /// What the registries hold, by bare lower-case DOI.
+    pub citations: HashMap<String, crate::links::cite::Lookup>,
+    /// Tools' latest releases, by registry key.
+    pub releases: HashMap<String, crate::links::cite::Lookup<crate::links::release::Release>>,
 }
 
 impl LiveResults {
@@ -190,8 +194,13 @@ impl LiveResults {
 }
 
 impl LinkStatus for LiveResults {
+    /// A link that got no HTTP answer (a timeout, a refused connection, a name that does
+    /// not resolve) is not verified rather than dead: behind a proxy or on an intranet
+    /// many hosts do not answer while others do, and none of them is known dead.
     fn is_live(&self, url: &str) -> Option<bool> {
-        self.get(url).and_then(Outcome::is_live)
+        self.get(url)
+            .filter(|o| !o.is_unreachable())
+            .and_then(Outcome::is_live)
     }
 
     fn resolved(&self, url: &str) -> Option<String> {
@@ -199,6 +208,17 @@ impl LinkStatus for LiveResults {
             Outcome::Ok { url: Some(to), .. } => Some(to.clone()),
             _ => None,
         }
+    }
+
+    fn citation(&self, doi: &str) -> Option<crate::links::cite::Lookup> {
+        self.citations.get(doi).cloned()
+    }
+
+    fn release(
+        &self,
+        key: &str,
+    ) -> Option<crate::links::cite::Lookup<crate::links::release::Release>> {
+        self.releases.get(key).cloned()
     }
 }
 

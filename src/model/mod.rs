@@ -22,7 +22,7 @@ pub use rubric::{
     DifficultyMix, Diversity, FindingLevel, Generator, GeneratorScope, Labelled, LanguageMix,
     LanguageShare, MatrixRules, Method, Minutes, Named, Pattern, Placeholders, Quantity,
     QuestionExample, Range, Recency, RefKind, ReferenceGuidance, ReferenceKind, ReferenceMinimums,
-    References, Rubric, TradeoffRules, VisualStandard, WorkflowStep,
+    References, Rubric, TradeoffRules, VerifyRules, VisualStandard, WorkflowStep,
 };
 pub use scalar::{Day, PartialDate, Text, YearMonth};
 pub use span::{FileId, Pos, Sp};

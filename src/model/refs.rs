@@ -62,6 +62,13 @@ pub struct Tool {
     /// A Wayback Machine copy: https://web.archive.org/web/<year>/<url>.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<Sp<String>>,
+    /// Where the tool's releases are listed, when its URL does not say:
+    /// `github:OWNER/REPO`, `pypi:NAME`, `npm:NAME` or `crates:NAME`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry: Option<Sp<String>>,
+    /// The release the entry describes (`2.3.0`); checked online against the latest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<Sp<String>>,
     #[serde(skip)]
     #[schemars(skip)]
     pub file: FileId,

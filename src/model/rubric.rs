@@ -44,6 +44,9 @@ pub struct Rubric {
     /// Gate 2: how many matrix cells one question may count in.
     #[serde(default)]
     pub matrix: MatrixRules,
+    /// Checking a DOI's entry against its registry (`--online`, `qbank links`).
+    #[serde(default)]
+    pub verify: VerifyRules,
     /// The arithmetic check: which gate owns its findings, the tolerance beyond a
     /// figure's written precision, and the words it reads.
     #[serde(default)]
@@ -556,6 +559,26 @@ impl Default for Arithmetic {
 pub struct Range {
     pub min: u32,
     pub max: u32,
+}
+
+/// How an entry with a DOI is compared with what the DOI's registry holds (docs/verify.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct VerifyRules {
+    /// Normalised title similarity (0-1) below which the entry's title is not the
+    /// registered one.
+    pub title_similarity: f64,
+    /// Years the entry's year may differ from the registered one (online-first dates).
+    pub year_tolerance: u32,
+}
+
+impl Default for VerifyRules {
+    fn default() -> Self {
+        VerifyRules {
+            title_similarity: 0.8,
+            year_tolerance: 1,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

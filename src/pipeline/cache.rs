@@ -81,6 +81,12 @@ pub struct Seen {
     url: String,
     live: Option<bool>,
     resolved: Option<String>,
+    /// For `doi:<DOI>`: what the registry held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    citation: Option<crate::links::cite::Lookup>,
+    /// For `release:<registry key>`: the tool's latest release.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    release: Option<crate::links::cite::Lookup<crate::links::release::Release>>,
 }
 
 impl ResultCache {
@@ -241,10 +247,30 @@ fn content_hash(text: &str) -> String {
 }
 
 fn answer(links: &dyn LinkStatus, url: &str) -> Seen {
+    if let Some(doi) = url.strip_prefix("doi:") {
+        return Seen {
+            url: url.to_owned(),
+            live: None,
+            resolved: None,
+            citation: links.citation(doi),
+            release: None,
+        };
+    }
+    if let Some(key) = url.strip_prefix("release:") {
+        return Seen {
+            url: url.to_owned(),
+            live: None,
+            resolved: None,
+            citation: None,
+            release: links.release(key),
+        };
+    }
     Seen {
         url: url.to_owned(),
         live: links.is_live(url),
         resolved: links.resolved(url),
+        citation: None,
+        release: None,
     }
 }
 
@@ -295,5 +321,16 @@ impl LinkStatus for Recorder<'_> {
 
     fn resolved(&self, url: &str) -> Option<String> {
         self.note(url)?.resolved
+    }
+
+    fn citation(&self, doi: &str) -> Option<crate::links::cite::Lookup> {
+        self.note(&format!("doi:{doi}"))?.citation
+    }
+
+    fn release(
+        &self,
+        key: &str,
+    ) -> Option<crate::links::cite::Lookup<crate::links::release::Release>> {
+        self.note(&format!("release:{key}"))?.release
     }
 }

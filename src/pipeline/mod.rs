@@ -457,6 +457,14 @@ pub(crate) fn gate_bank_with(
         }
     };
     notes.extend(gates::sources::diagnostics(bank, today()));
+    if let Some(l) = links {
+        notes.extend(crate::links::cite::diagnostics(bank, &|doi| {
+            l.citation(doi)
+        }));
+        notes.extend(crate::links::release::diagnostics(bank, &|key| {
+            l.release(key)
+        }));
+    }
     let mut ctx = Ctx::new(bank, date.0, links);
     let (broken, found) = gates::diagrams::check(&ctx);
     notes.extend(found);

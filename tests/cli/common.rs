@@ -7,6 +7,16 @@ use assert_cmd::Command;
 pub fn qbank() -> Command {
     let mut cmd = Command::cargo_bin("qbank").expect("binary builds");
     cmd.env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
+    // No test reaches a real registry: one a test does not point at its own server is a
+    // closed local port (refused without --allow-private), and no token is sent.
+    cmd.env("QBANK_CROSSREF_API", "http://127.0.0.1:9/")
+        .env("QBANK_GITHUB_API", "http://127.0.0.1:9/")
+        .env("QBANK_PYPI_API", "http://127.0.0.1:9/")
+        .env("QBANK_NPM_REGISTRY", "http://127.0.0.1:9/")
+        .env("QBANK_CRATES_API", "http://127.0.0.1:9/")
+        .env_remove("QBANK_DOI_RESOLVER")
+        .env_remove("QBANK_CONTACT")
+        .env_remove("GITHUB_TOKEN");
     cmd
 }
 

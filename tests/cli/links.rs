@@ -18,6 +18,7 @@ struct Hit {
     method: String,
     path: String,
     user_agent: String,
+    authorization: String,
     at: Instant,
 }
 
@@ -29,6 +30,8 @@ enum Reply {
     Never,
     /// 200 with a body of this many bytes, written lazily in 64 KiB chunks.
     Huge(usize),
+    /// A status and a JSON body.
+    Json(u16, String),
 }
 
 type Route = dyn Fn(&str, &str, usize) -> Reply + Send + Sync;
@@ -87,6 +90,14 @@ impl Server {
                                     .then(|| v.trim().to_owned())
                             })
                             .unwrap_or_default();
+                        let authorization = head
+                            .iter()
+                            .find_map(|l| {
+                                let (k, v) = l.split_once(':')?;
+                                k.eq_ignore_ascii_case("authorization")
+                                    .then(|| v.trim().to_owned())
+                            })
+                            .unwrap_or_default();
                         let n = {
                             let mut hits = hits.lock().unwrap();
                             let n = hits.iter().filter(|x| x.path == path).count();
@@ -94,6 +105,7 @@ impl Server {
                                 method: method.clone(),
                                 path: path.clone(),
                                 user_agent,
+                                authorization,
                                 at: Instant::now(),
                             });
                             n
@@ -114,6 +126,18 @@ impl Server {
                                 }
                                 resp.push_str("\r\n");
                                 resp.push_str(body);
+                                if write.write_all(resp.as_bytes()).await.is_err() {
+                                    return;
+                                }
+                            }
+                            Reply::Json(code, body) => {
+                                let mut resp = format!(
+                                    "HTTP/1.1 {code} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                                    body.len()
+                                );
+                                if method != "HEAD" {
+                                    resp.push_str(&body);
+                                }
                                 if write.write_all(resp.as_bytes()).await.is_err() {
                                     return;
                                 }
@@ -200,9 +224,22 @@ fn standard(method: &str, path: &str, n: usize) -> Reply {
         "/hang" => Reply::Never,
         "/big" if method == "HEAD" => Reply::Status(405, vec![]),
         "/big" => Reply::Huge(200 * 1024 * 1024),
+        // The DOI resolver: a browser is sent to the landing page, a metadata request
+        // (GET with CSL JSON asked for) gets the record.
+        "/doi/10.1234/abcd" if method == "GET" => Reply::Json(200, fixture("csl-little-2011")),
         p if p.starts_with("/doi/") => redirect(302, "/landing/abcd"),
         _ => Reply::Status(404, vec![]),
     }
+}
+
+/// A registry answer written as a fixture (tests/fixtures/registry/NAME.json).
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        crate::common::fixtures()
+            .join("registry")
+            .join(format!("{name}.json")),
+    )
+    .expect("fixture")
 }
 
 /// A temporary folder holding `doc.md` with one link per line (line 1 is a title).
@@ -569,8 +606,15 @@ fn bank_links_with_a_doi_redirect_and_an_archive() {
     let doi = format!("--doi-resolver={}", s.url("/doi/"));
     let (code, out, _, _) = links(d.path(), &[&["bank", &doi][..], &FAST].concat());
     assert_eq!(code, 0, "{out}");
-    // The DOI went through the resolver and followed its redirect to the landing page.
-    assert_eq!(s.hits_on("/doi/10.1234/abcd").len(), 1);
+    // The DOI went through the resolver and followed its redirect to the landing page;
+    // its metadata was asked for once (GET).
+    let methods: Vec<String> = s
+        .hits_on("/doi/10.1234/abcd")
+        .into_iter()
+        .map(|h| h.method)
+        .collect();
+    assert_eq!(methods.iter().filter(|m| *m == "HEAD").count(), 1);
+    assert_eq!(methods.iter().filter(|m| *m == "GET").count(), 1);
     assert_eq!(s.hits_on("/landing/abcd").len(), 1);
     // The dead tool URL has a working archive: reported as archived, not broken.
     assert!(out.contains("archived-link"), "{out}");
@@ -897,4 +941,520 @@ fn ctrl_c_keeps_what_finished() {
     let cache = std::fs::read_to_string(d.path().join(".qbank/cache.json")).expect("cache written");
     assert!(cache.contains(&s.url("/ok")), "{cache}");
     assert!(!cache.contains("/hang"), "{cache}");
+}
+
+/// [`bank`] with its citation `A1` (Little 2011, DOI `10.1234/abcd`) changed by `f`.
+fn cited_bank(server: &Server, f: impl FnOnce(&mut crate::bank::Map)) -> Written {
+    let link = server.url("/ok");
+    Bank::passing()
+        .retain_questions(|q| q.str("id") == "k6-ci-gate")
+        .question("k6-ci-gate", |q| {
+            let optimize = q.step_text("Optimize");
+            q.step("Optimize", &format!("{optimize} (thresholds: {link})"));
+        })
+        .tools(|t| {
+            t.truncate(1);
+            t[0].set("url", server.url("/k6"));
+            t[0].remove("archived");
+        })
+        .literature(|l| l.clear())
+        .citations(|c| {
+            c.truncate(1);
+            c[0].set("doi", "10.1234/abcd");
+            f(&mut c[0]);
+        })
+        .write()
+}
+
+/// `qbank links bank` with DOIs resolved and looked up at `server`.
+fn verify(server: &Server, d: &Written, extra: &[&str]) -> (i32, String) {
+    let doi = format!("--doi-resolver={}", server.url("/doi/"));
+    let crossref = format!("--crossref-api={}", server.url("/crossref/"));
+    let (code, out, _, _) = links(
+        d.path(),
+        &[&["bank", &doi, &crossref][..], &FAST, extra].concat(),
+    );
+    (code, out)
+}
+
+/// The routes of [`standard`] with `/k6` live.
+fn registry_routes(m: &str, p: &str, n: usize) -> Reply {
+    match p {
+        "/k6" => ok(),
+        _ => standard(m, p, n),
+    }
+}
+
+/// GET requests for the DOI's record at the resolver.
+fn lookups(s: &Server) -> usize {
+    s.hits_on("/doi/10.1234/abcd")
+        .iter()
+        .filter(|h| h.method == "GET")
+        .count()
+}
+
+#[test]
+fn a_doi_whose_registry_agrees_is_confirmed_then_answered_from_the_cache() {
+    let s = Server::start(registry_routes);
+    let d = cited_bank(&s, |_| {});
+    let (code, out) = verify(&s, &d, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("1 entry with a DOI: 1 as registered, 0 mismatched"),
+        "{out}"
+    );
+    assert_eq!(lookups(&s), 1);
+    // The record is cached like a live link: not asked again while fresh...
+    let (code, out) = verify(&s, &d, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(lookups(&s), 1, "the cache answered");
+    let cache = std::fs::read_to_string(d.path().join(".qbank/cache.json")).unwrap();
+    assert!(cache.contains("\"doi:10.1234/abcd\""), "{cache}");
+    // ...and asked again once older than --max-cache-age.
+    verify(&s, &d, &["--max-cache-age", "0"]);
+    assert_eq!(lookups(&s), 2);
+}
+
+#[test]
+fn a_doi_registered_to_another_work_is_a_citation_mismatch() {
+    let s = Server::start(registry_routes);
+    // Another title, author and year: each named, with what the registry holds.
+    let d = cited_bank(&s, |c| {
+        c.set("title", "The tail at scale");
+        c.set("authors", &["Dean, J."][..]);
+        c.set("year", 2013i64);
+    });
+    let (code, out) = verify(&s, &d, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("citation-mismatch"), "{out}");
+    assert!(
+        out.contains(r#"is registered to title "Little's Law as Viewed on Its 50th Anniversary", first author Little, year 2011, in "Operations Research""#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"the entry differs in title ("The tail at scale"), first author ("Dean"), year ("2013")"#),
+        "{out}"
+    );
+    assert!(out.contains("1 mismatched"), "{out}");
+    // The author alone.
+    let d = cited_bank(&s, |c| {
+        c.set("authors", &["Smith, A."][..]);
+    });
+    let (code, out) = verify(&s, &d, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(r#"the entry differs in first author ("Smith")"#),
+        "{out}"
+    );
+    // The year: one year off is an online-first date, three is another work.
+    let d = cited_bank(&s, |c| {
+        c.set("year", 2012i64);
+    });
+    let (code, out) = verify(&s, &d, &[]);
+    assert_eq!(code, 0, "{out}");
+    let d = cited_bank(&s, |c| {
+        c.set("year", 2014i64);
+    });
+    let (code, out) = verify(&s, &d, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(r#"the entry differs in year ("2014")"#),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_unregistered_doi_is_doi_not_found() {
+    let s = Server::start(|m, p, n| match p {
+        p if p.starts_with("/doi/") => Reply::Status(404, vec![]),
+        _ => registry_routes(m, p, n),
+    });
+    let d = cited_bank(&s, |_| {});
+    let (code, out) = verify(&s, &d, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("doi-not-found"), "{out}");
+    assert!(out.contains("DOI 10.1234/abcd is not registered"), "{out}");
+    assert!(out.contains("1 not found"), "{out}");
+    // Crossref is not asked about a DOI the resolver does not know.
+    assert!(s.hits().iter().all(|h| !h.path.starts_with("/crossref/")));
+}
+
+#[test]
+fn crossref_answers_when_the_resolver_serves_no_metadata() {
+    let s = Server::start(|m, p, n| match p {
+        // The resolver sends every request to the landing page (HTML).
+        p if p.starts_with("/doi/") => redirect(302, "/landing/abcd"),
+        "/crossref/works/10.1234%2Fabcd" => Reply::Json(200, fixture("crossref-little-2011")),
+        _ => registry_routes(m, p, n),
+    });
+    let d = cited_bank(&s, |c| {
+        c.set("title", "Another title altogether");
+    });
+    let (code, out) = verify(&s, &d, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("is registered to title \"Little's Law as Viewed on Its 50th Anniversary\""),
+        "{out}"
+    );
+    assert_eq!(s.hits_on("/crossref/works/10.1234%2Fabcd").len(), 1);
+}
+
+#[test]
+fn a_network_failure_or_rate_limit_leaves_the_entry_not_verified() {
+    // Rate limited past --max-retry-after: not verified, a warning, and not cached.
+    let s = Server::start(|m, p, n| match p {
+        "/doi/10.1234/abcd" if m == "GET" => {
+            Reply::Status(429, vec![("Retry-After", "3600".into())])
+        }
+        _ => registry_routes(m, p, n),
+    });
+    let d = cited_bank(&s, |c| {
+        c.set("title", "Another title altogether");
+    });
+    let (code, out) = verify(&s, &d, &[]);
+    assert_eq!(code, 0, "a lookup that failed is no error:\n{out}");
+    assert!(out.contains("unverified-citation"), "{out}");
+    assert!(out.contains("not verified: 429"), "{out}");
+    assert!(!out.contains("citation-mismatch"), "{out}");
+    verify(&s, &d, &[]);
+    assert_eq!(lookups(&s), 2, "a failure is asked again");
+    // No answer at all from the registry: the same.
+    let s2 = Server::start(registry_routes);
+    let d = cited_bank(&s2, |_| {});
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}/", closed.local_addr().unwrap());
+    drop(closed);
+    let (_, out, _, _) = links(
+        d.path(),
+        &[
+            &[
+                "bank",
+                &format!("--doi-resolver={dead}"),
+                &format!("--crossref-api={dead}"),
+            ][..],
+            &FAST,
+        ]
+        .concat(),
+    );
+    assert!(out.contains("unverified-citation"), "{out}");
+    assert!(!out.contains("doi-not-found"), "{out}");
+    assert!(!out.contains("citation-mismatch"), "{out}");
+}
+
+#[test]
+fn check_online_reports_a_citation_mismatch() {
+    let s = Server::start(registry_routes);
+    let d = cited_bank(&s, |c| {
+        c.set("title", "The tail at scale");
+    });
+    let doi = format!("--doi-resolver={}", s.url("/doi/"));
+    let crossref = format!("--crossref-api={}", s.url("/crossref/"));
+    let out = qbank()
+        .current_dir(d.path())
+        .args([
+            "check",
+            "bank",
+            "--online",
+            "--allow-private",
+            &doi,
+            &crossref,
+        ])
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("citation-mismatch"), "{stdout}");
+    assert!(
+        stdout.contains("Little's Law as Viewed on Its 50th Anniversary"),
+        "{stdout}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    // Offline, nothing is asked and nothing is said.
+    let before = lookups(&s);
+    let out = qbank()
+        .current_dir(d.path())
+        .args(["check", "bank", &doi, &crossref])
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("citation-mismatch"));
+    assert_eq!(lookups(&s), before);
+}
+
+/// The routes of [`standard`], `/k6` live, and the registries' answers for `loadgen`
+/// (latest 2.4.0, 2026-11-02) and `oldtool` (latest 1.2.0, 2023-01-10).
+fn release_routes(m: &str, p: &str, n: usize) -> Reply {
+    match p {
+        "/gh/repos/example/loadgen/releases/latest" => {
+            Reply::Json(200, fixture("github-release-latest"))
+        }
+        "/gh/repos/example/oldtool/releases/latest" => {
+            Reply::Json(200, fixture("github-release-old"))
+        }
+        "/pypi/pypi/loadgen/json" => Reply::Json(200, fixture("pypi-project")),
+        "/npm/loadgen" => Reply::Json(200, fixture("npm-package")),
+        "/crates/api/v1/crates/loadgen" => Reply::Json(200, fixture("crates-crate")),
+        _ => registry_routes(m, p, n),
+    }
+}
+
+/// [`bank`] with its one tool's `registry`, `version` (when given) and `last_update`
+/// (`None` removes it) set.
+fn tool_bank(
+    server: &Server,
+    registry: &str,
+    version: Option<&str>,
+    last_update: Option<&str>,
+) -> Written {
+    let link = server.url("/ok");
+    Bank::passing()
+        .retain_questions(|q| q.str("id") == "k6-ci-gate")
+        .question("k6-ci-gate", |q| {
+            let optimize = q.step_text("Optimize");
+            q.step("Optimize", &format!("{optimize} (thresholds: {link})"));
+        })
+        .tools(|t| {
+            t.truncate(1);
+            t[0].set("url", server.url("/k6"));
+            t[0].remove("archived");
+            t[0].set("registry", registry);
+            if let Some(v) = version {
+                t[0].set("version", v);
+            }
+            match last_update {
+                Some(v) => t[0].set("last_update", v),
+                None => t[0].remove("last_update"),
+            };
+        })
+        .literature(|l| l.clear())
+        .citations(|c| {
+            c.truncate(1);
+            c[0].set("doi", "10.1234/abcd");
+        })
+        .write()
+}
+
+/// `qbank links bank` with every registry at `server`, and `env` set.
+fn releases(server: &Server, d: &Written, env: &[(&str, &str)]) -> (i32, String, String) {
+    let args = [
+        "links".to_owned(),
+        "bank".to_owned(),
+        format!("--doi-resolver={}", server.url("/doi/")),
+        format!("--crossref-api={}", server.url("/crossref/")),
+        format!("--github-api={}", server.url("/gh/")),
+        format!("--pypi-api={}", server.url("/pypi/")),
+        format!("--npm-registry={}", server.url("/npm/")),
+        format!("--crates-api={}", server.url("/crates/")),
+    ];
+    let mut cmd = qbank();
+    cmd.current_dir(d.path())
+        .args(&args)
+        .args(FAST)
+        .timeout(Duration::from_secs(30));
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_later_release_is_a_stale_version_and_the_current_one_is_not() {
+    let s = Server::start(release_routes);
+    let d = tool_bank(&s, "github:example/loadgen", Some("2.3.0"), Some("2026-08"));
+    let (code, out, _) = releases(&s, &d, &[]);
+    assert_eq!(code, 0, "a stale version is a warning:\n{out}");
+    assert!(out.contains("stale-version"), "{out}");
+    assert!(
+        out.contains("the entry describes 2.3.0, and github:example/loadgen lists a later release, v2.4.0 (2026-11-02)"),
+        "{out}"
+    );
+    assert!(out.contains("1 stale tool version"), "{out}");
+    // The current release: nothing said.
+    let d = tool_bank(&s, "github:example/loadgen", Some("2.4.0"), Some("2026-11"));
+    let (_, out, _) = releases(&s, &d, &[]);
+    assert!(!out.contains("stale-version"), "{out}");
+    // Without a version, a release after the stated last_update month.
+    let d = tool_bank(&s, "pypi:loadgen", None, Some("2026-09"));
+    let (_, out, _) = releases(&s, &d, &[]);
+    assert!(
+        out.contains(
+            "last_update is 2026-09, and pypi:loadgen lists a later release, 2.4.0 (2026-11-02)"
+        ),
+        "{out}"
+    );
+    // npm's `latest` tag, not a pre-release; crates.io's newest stable version.
+    for registry in ["npm:loadgen", "crates:loadgen"] {
+        let d = tool_bank(&s, registry, Some("2.3.0"), Some("2026-08"));
+        let (_, out, _) = releases(&s, &d, &[]);
+        assert!(
+            out.contains(&format!(
+                "{registry} lists a later release, 2.4.0 (2026-11-02)"
+            )),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn a_tool_without_a_release_in_the_window_is_a_stale_tool() {
+    let s = Server::start(release_routes);
+    let d = tool_bank(&s, "github:example/oldtool", Some("1.2.0"), Some("2023-01"));
+    let (_, out, _) = releases(&s, &d, &[]);
+    assert!(out.contains("stale-tool"), "{out}");
+    assert!(
+        out.contains("is from 2023-01-10, more than 18 months before"),
+        "{out}"
+    );
+    assert!(!out.contains("stale-version"), "{out}");
+}
+
+#[test]
+fn a_github_token_goes_to_the_github_api_only_and_is_never_written() {
+    let s = Server::start(release_routes);
+    let d = tool_bank(&s, "github:example/loadgen", Some("2.4.0"), Some("2026-11"));
+    let secret = "ghp_test0123456789";
+    let (_, out, err) = releases(&s, &d, &[("GITHUB_TOKEN", secret)]);
+    let gh = s.hits_on("/gh/repos/example/loadgen/releases/latest");
+    assert_eq!(gh.len(), 1);
+    assert_eq!(gh[0].authorization, format!("Bearer {secret}"));
+    assert!(
+        s.hits()
+            .iter()
+            .filter(|h| !h.path.starts_with("/gh/"))
+            .all(|h| h.authorization.is_empty())
+    );
+    let cache = std::fs::read_to_string(d.path().join(".qbank/cache.json")).unwrap();
+    for text in [&out, &err, &cache] {
+        assert!(!text.contains(secret), "{text}");
+    }
+    // The release is cached like a live link: not asked again while fresh.
+    assert!(cache.contains("\"github:example/loadgen\""), "{cache}");
+    releases(&s, &d, &[("GITHUB_TOKEN", secret)]);
+    assert_eq!(
+        s.hits_on("/gh/repos/example/loadgen/releases/latest").len(),
+        1
+    );
+}
+
+/// A URL on 127.0.0.1 where nothing listens.
+fn closed_url(path: &str) -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}{path}", l.local_addr().unwrap());
+    drop(l);
+    url
+}
+
+#[test]
+fn check_online_calls_a_link_without_an_answer_unverified_not_dead() {
+    // One host answers, another does not (a proxy or an intranet): the silent one is
+    // not known dead.
+    let s = Server::start(registry_routes);
+    let silent = closed_url("/k6");
+    let d = cited_bank(&s, |_| {});
+    let tools = d.root.join("references/tools.yaml");
+    let text = std::fs::read_to_string(&tools).unwrap();
+    std::fs::write(&tools, text.replace(&s.url("/k6"), &silent)).unwrap();
+    let g = check_gate_17(d.path(), &s, &["--online", "--allow-private"], 30);
+    assert_ne!(g["status"], "FAIL", "{g}");
+    let evidence = g["evidence"].as_str().unwrap();
+    assert!(evidence.contains("0 dead"), "{g}");
+    assert!(evidence.contains("checked live"), "{g}");
+}
+
+#[test]
+fn check_online_with_no_answer_at_all_does_not_claim_a_live_check() {
+    let s = Server::start(registry_routes);
+    let d = cited_bank(&s, |_| {});
+    drop(s);
+    // Every host is silent: the evidence says nothing was verified.
+    let s2 = Server::start(registry_routes);
+    let doi = format!("--doi-resolver={}", closed_url("/doi/"));
+    let out = qbank()
+        .current_dir(d.path())
+        .args([
+            "check",
+            "bank",
+            "--format",
+            "json",
+            "--online",
+            "--allow-private",
+            &doi,
+        ])
+        .args(["--timeout=2s", "--max-retries=0"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let g = gate_17(&json);
+    let evidence = g["evidence"].as_str().unwrap();
+    assert!(evidence.contains("no link was verified"), "{g}");
+    assert!(!evidence.contains("; checked live"), "{g}");
+    assert!(s2.hits().is_empty());
+}
+
+#[test]
+fn gate_15_dates_a_tool_by_its_verified_release_online() {
+    let s = Server::start(release_routes);
+    // The entry states an old last update; the registry lists a release this month.
+    let d = tool_bank(&s, "github:example/loadgen", None, Some("2023-01"));
+    let gate_15 = |online: bool| {
+        let mut cmd = qbank();
+        cmd.current_dir(d.path())
+            .args(["check", "bank", "--format", "json", "--no-cache"])
+            .arg(format!("--doi-resolver={}", s.url("/doi/")))
+            .arg(format!("--crossref-api={}", s.url("/crossref/")))
+            .arg(format!("--github-api={}", s.url("/gh/")))
+            .timeout(Duration::from_secs(30));
+        if online {
+            cmd.args(["--online", "--allow-private"]);
+        }
+        let out = cmd.output().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["banks"][0]["gates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["number"] == 15)
+            .cloned()
+            .unwrap()
+    };
+    let offline = gate_15(false);
+    let evidence = offline["evidence"].as_str().unwrap();
+    assert!(evidence.contains("tools 0%"), "{offline}");
+    let online = gate_15(true);
+    let evidence = online["evidence"].as_str().unwrap();
+    assert!(evidence.contains("tools 100%"), "{online}");
+    assert!(
+        evidence.contains("(1 dated by their registry's latest release)"),
+        "{online}"
+    );
+}
+
+#[test]
+fn offline_answers_records_from_the_cache_only_and_no_cache_keeps_none() {
+    let s = Server::start(registry_routes);
+    let d = cited_bank(&s, |_| {});
+    // Nothing cached yet: --offline asks nothing and leaves the entry not verified.
+    let (code, out) = verify(&s, &d, &["--offline"]);
+    assert!(s.hits().is_empty(), "{:?}", s.hits());
+    assert!(
+        out.contains("not verified: not in the cache (offline)"),
+        "{code} {out}"
+    );
+    // --no-cache asks, and writes nothing.
+    verify(&s, &d, &["--no-cache"]);
+    assert_eq!(lookups(&s), 1);
+    assert!(!d.path().join(".qbank/cache.json").exists());
+    // Cached by a normal run, the record answers --offline without a request.
+    verify(&s, &d, &[]);
+    assert_eq!(lookups(&s), 2);
+    let before = s.hits().len();
+    let (_, out) = verify(&s, &d, &["--offline"]);
+    assert_eq!(s.hits().len(), before);
+    assert!(out.contains("1 as registered"), "{out}");
 }
