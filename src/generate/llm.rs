@@ -247,7 +247,7 @@ pub async fn chat(
     cfg: &Config,
     system: &str,
     prompt: &str,
-    progress: &mut (dyn FnMut(usize) + Send),
+    progress: &mut dyn FnMut(usize),
 ) -> Result<Reply, Error> {
     let (client, key) = cfg.client()?;
     let req = ChatRequest::default()
@@ -329,7 +329,7 @@ async fn stream_once(
     cfg: &Config,
     req: ChatRequest,
     opts: &ChatOptions,
-    progress: &mut (dyn FnMut(usize) + Send),
+    progress: &mut dyn FnMut(usize),
 ) -> Result<Reply, Failure> {
     let timeout = |_| Failure {
         error: Error::Timeout(cfg.timeout),
@@ -368,6 +368,41 @@ async fn stream_once(
     }
     reply.text = text;
     Ok(reply)
+}
+
+/// A provider's server as the generate loop's model: one request per round, on a
+/// runtime of its own.
+pub(crate) struct Remote {
+    cfg: Config,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Remote {
+    /// Fails when the provider needs a key and its variable is unset or empty.
+    pub fn new(cfg: Config) -> Result<Remote, Error> {
+        cfg.key()?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Other(format!("could not start the runtime: {e}")))?;
+        Ok(Remote { cfg, runtime })
+    }
+}
+
+impl super::run::Model for Remote {
+    fn target(&self) -> Target {
+        self.cfg.target()
+    }
+
+    fn chat(
+        &mut self,
+        system: &str,
+        prompt: &str,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Reply, Error> {
+        self.runtime
+            .block_on(chat(&self.cfg, system, prompt, progress))
+    }
 }
 
 #[cfg(test)]
