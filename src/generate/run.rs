@@ -421,13 +421,15 @@ pub(crate) fn run(
             .last()
             .is_some_and(|p| round.fails >= p.fails && round.diagnostics >= p.diagnostics);
         let done = round.done(opts.strict);
+        // Each request stands alone: the model has not kept the document, so a repair
+        // carries it whole, or the questions to replace.
         let mode = if opts.merge {
             repair::Mode::QuestionsOnly
         } else {
-            repair::Mode::Whole
+            repair::Mode::Full
         };
         let rep = repair::build(
-            &round.text,
+            repair::Input::Document(&round.text),
             &round.report,
             round.bank.as_ref(),
             mode,
