@@ -41,10 +41,14 @@ pub(crate) struct Args {
     /// Count WARN as failing: go on until no gate warns, and exit 1 on a WARN.
     #[arg(long)]
     pub strict: bool,
-    /// From round 2 on, send only the failing questions (and ask for missing items to be
-    /// added) and splice the replies into the document, instead of the whole document.
-    #[arg(long)]
+    /// From round 2 on, always send only the failing questions (and ask for missing items
+    /// to be added) and splice the replies into the document. Without --merge or
+    /// --whole, each round sends whichever of the two prompts is smaller.
+    #[arg(long, conflicts_with = "whole")]
     pub merge: bool,
+    /// From round 2 on, always send the whole document with the findings.
+    #[arg(long)]
+    pub whole: bool,
     /// Stop before a request that would take the tokens spent (prompts and replies, as
     /// the server counts them, else bytes/4) past this total.
     #[arg(long, default_value_t = 400_000, value_name = "N")]
@@ -165,7 +169,13 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
         model_name: args.model.clone(),
         rounds: args.rounds,
         strict: args.strict,
-        merge: args.merge,
+        repairs: if args.merge {
+            run::Repairs::Merge
+        } else if args.whole {
+            run::Repairs::Whole
+        } else {
+            run::Repairs::Cheaper
+        },
         max_total_tokens: args.max_total_tokens,
         rubric_path: rubric_file(args, bank.as_ref()),
         rubric,

@@ -53,8 +53,8 @@ pub(crate) struct Options<'a> {
     pub rounds: u32,
     /// WARN counts as failing.
     pub strict: bool,
-    /// From round 2 on, send only the failing questions and splice the replies in.
-    pub merge: bool,
+    /// What a repair round sends.
+    pub repairs: Repairs,
     /// Stop before a request that would take the tokens spent past this total.
     pub max_total_tokens: u64,
     /// The rubric the generation prompt is rendered from.
@@ -67,6 +67,16 @@ pub(crate) struct Options<'a> {
     pub as_of: Option<Day>,
     /// Checks a round's links live (None: offline).
     pub live: Option<&'a dyn Fn(&Path) -> LiveResults>,
+}
+
+/// What a repair round sends: the whole document, or only the questions that hold a
+/// finding (and the items to add), whose reply is spliced into the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Repairs {
+    /// Whichever of the two prompts is smaller.
+    Cheaper,
+    Whole,
+    Merge,
 }
 
 /// What the loop tells its caller as it goes.
@@ -194,6 +204,12 @@ struct NewLink {
     status: &'static str,
 }
 
+#[derive(Serialize, Clone, Copy)]
+struct NotSent {
+    kind: &'static str,
+    bytes: usize,
+}
+
 #[derive(Serialize)]
 struct Usage {
     prompt_tokens: u64,
@@ -211,6 +227,9 @@ struct RoundFile<'a> {
     /// `generate`, `repair` (whole document) or `merge` (questions spliced in).
     kind: &'static str,
     sent_bytes: usize,
+    /// The repair prompt this round did not send (`repair` or `merge`), for comparison.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_sent: Option<NotSent>,
     usage: Usage,
     attempts: u32,
     /// Every DOI or URL this round added to the document.
@@ -294,6 +313,7 @@ pub(crate) fn run(
     let mut stop = String::new();
     let mut next_prompt = first_prompt;
     let mut kind = "generate";
+    let mut not_sent: Option<NotSent> = None;
     for k in 1..=opts.rounds {
         let want = estimate(SYSTEM) + estimate(&next_prompt);
         if k > 1 && spent + want > opts.max_total_tokens {
@@ -388,6 +408,10 @@ pub(crate) fn run(
             provider: &target.provider,
             kind,
             sent_bytes: SYSTEM.len() + next_prompt.len(),
+            not_sent: not_sent.map(|n| NotSent {
+                bytes: SYSTEM.len() + n.bytes,
+                ..n
+            }),
             usage,
             attempts: reply.attempts,
             new_links,
@@ -423,18 +447,27 @@ pub(crate) fn run(
         let done = round.done(opts.strict);
         // Each request stands alone: the model has not kept the document, so a repair
         // carries it whole, or the questions to replace.
-        let mode = if opts.merge {
-            repair::Mode::QuestionsOnly
-        } else {
-            repair::Mode::Full
+        let build = |mode| {
+            repair::build(
+                repair::Input::Document(&round.text),
+                &round.report,
+                round.bank.as_ref(),
+                mode,
+                opts.strict,
+            )
         };
-        let rep = repair::build(
-            repair::Input::Document(&round.text),
-            &round.report,
-            round.bank.as_ref(),
-            mode,
-            opts.strict,
-        );
+        let whole = build(repair::Mode::Full);
+        let merge = build(repair::Mode::QuestionsOnly);
+        let use_merge = match opts.repairs {
+            Repairs::Merge => true,
+            Repairs::Whole => false,
+            Repairs::Cheaper => merge.prompt.len() < whole.prompt.len(),
+        };
+        let (rep, other) = if use_merge {
+            (merge, ("repair", whole.prompt.len()))
+        } else {
+            (whole, ("merge", merge.prompt.len()))
+        };
         rounds.push(round);
         if done {
             stop = format!(
@@ -455,7 +488,11 @@ pub(crate) fn run(
             stop = format!("{} rounds spent", opts.rounds);
         }
         next_prompt = rep.prompt;
-        kind = if opts.merge { "merge" } else { "repair" };
+        kind = if use_merge { "merge" } else { "repair" };
+        not_sent = Some(NotSent {
+            kind: other.0,
+            bytes: other.1,
+        });
     }
     finish(opts, rounds, stop, spent)
 }
@@ -587,7 +624,7 @@ mod tests {
             model_name: "m".to_owned(),
             rounds: 3,
             strict: false,
-            merge: false,
+            repairs: Repairs::Whole,
             max_total_tokens: 10_000_000,
             rubric: Rubric::default_rubric(),
             rubric_path: None,

@@ -574,7 +574,7 @@ fn generate_repairs_in_two_rounds_without_streaming() {
     ]);
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
-    let (code, stdout, stderr) = generate(&server, &out, &["--no-stream"]);
+    let (code, stdout, stderr) = generate(&server, &out, &["--no-stream", "--whole"]);
     assert_eq!(code, 0, "{stderr}");
     let reqs = server.requests();
     assert_eq!(reqs.len(), 2, "stops after two requests");
@@ -687,6 +687,42 @@ fn generate_streams_and_merges_only_the_failing_questions() {
 }
 
 #[test]
+fn generate_sends_the_smaller_repair_and_records_the_other() {
+    // Three failing questions of 28: the questions alone are far smaller than the
+    // document, so without --merge or --whole round 2 sends them and splices the reply.
+    let server = Server::start(vec![
+        Answer::Whole(fenced(&read("defects.md")), 100, 100),
+        Answer::Whole(fenced(&read("merge-reply.md")), 100, 100),
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let (code, _, stderr) = generate(&server, &out, &["--no-stream"]);
+    assert_eq!(code, 0, "{stderr}");
+    let reqs = server.requests();
+    let second: serde_json::Value = serde_json::from_str(&reqs[1].1).unwrap();
+    let sent = second["messages"][1]["content"].as_str().unwrap();
+    assert!(sent.contains("## Questions to replace") && !sent.contains("#### Q1:"));
+    let r1: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("round-1.json")).unwrap()).unwrap();
+    assert!(r1.get("not_sent").is_none(), "round 1 has no alternative");
+    let r2: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("round-2.json")).unwrap()).unwrap();
+    assert_eq!(r2["kind"], "merge");
+    assert_eq!(r2["not_sent"]["kind"], "repair");
+    let sent_bytes = r2["sent_bytes"].as_u64().unwrap();
+    let whole_bytes = r2["not_sent"]["bytes"].as_u64().unwrap();
+    assert!(
+        whole_bytes > read("defects.md").len() as u64,
+        "{whole_bytes}"
+    );
+    assert!(
+        sent_bytes * 5 < whole_bytes,
+        "{sent_bytes} vs {whole_bytes}"
+    );
+    assert_eq!(r2["report"]["summary"]["fail"], 0);
+}
+
+#[test]
 fn generate_retries_a_429_honouring_retry_after() {
     let server = Server::start(vec![
         Answer::Status(
@@ -774,7 +810,7 @@ fn the_budget_stops_the_loop() {
     let (code, _, stderr) = generate(
         &server,
         &dir.path().join("out"),
-        &["--no-stream", "--max-total-tokens", "120000"],
+        &["--no-stream", "--whole", "--max-total-tokens", "120000"],
     );
     assert_eq!(code, 1, "the last round still fails: {stderr}");
     assert_eq!(server.requests().len(), 1);
@@ -919,7 +955,7 @@ fn a_round_that_fixes_nothing_ends_the_loop() {
     let (code, stdout, stderr) = generate(
         &server,
         &dir.path().join("out"),
-        &["--no-stream", "--rounds", "5"],
+        &["--no-stream", "--whole", "--rounds", "5"],
     );
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(server.requests().len(), 2);
