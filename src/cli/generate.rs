@@ -81,6 +81,11 @@ pub(crate) struct Args {
     /// Check each round's links live (gate 17, and the new links' status in the report).
     #[arg(long)]
     pub online: bool,
+    /// Keep each reply in DIR (one file per request, named by a hash of the provider,
+    /// endpoint, model, --max-tokens and the messages; never the key) and answer a request
+    /// sent before from there, so a run repeated costs nothing.
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
     /// Write into a folder that is not empty (files of the same name are replaced).
     #[arg(long)]
     pub force: bool,
@@ -249,7 +254,15 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
             }
         }
     };
-    let outcome = match run::run(&opts, &mut model, &mut on) {
+    let mut cached;
+    let model: &mut dyn run::Model = match &args.cache {
+        Some(dir) => {
+            cached = crate::generate::cache::Cached::new(&mut model, dir);
+            &mut cached
+        }
+        None => &mut model,
+    };
+    let outcome = match run::run(&opts, model, &mut on) {
         Ok(o) => o,
         Err(f) => return err(&f.message, f.help.as_deref()),
     };
@@ -280,13 +293,18 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
             .collect();
         let _ = writeln!(
             anstream::stderr(),
-            "stopped: {}\nbest round: {} ({} FAIL, {} diagnostics); wrote {}; {} requests, {} tokens",
+            "stopped: {}\nbest round: {} ({} FAIL, {} diagnostics); wrote {}; {} requests{}, {} tokens",
             outcome.stop,
             best.number,
             best.fails,
             best.diagnostics,
             wrote.join(" and "),
             outcome.rounds.len(),
+            if outcome.cached > 0 {
+                format!(" ({} answered from the cache)", outcome.cached)
+            } else {
+                String::new()
+            },
             outcome.spent,
         );
     }

@@ -394,6 +394,15 @@ impl super::run::Model for Remote {
         self.cfg.target()
     }
 
+    fn model(&self) -> String {
+        self.cfg.model.clone()
+    }
+
+    fn parameters(&self) -> String {
+        // Streaming, timeouts and retries change how a reply arrives, not what it says.
+        format!("max_tokens={:?}", self.cfg.max_tokens)
+    }
+
     fn chat(
         &mut self,
         system: &str,

@@ -31,6 +31,10 @@ Answer with the document in one markdown block and nothing else.";
 pub(crate) trait Model {
     /// Where requests go (provider, endpoint, the key's variable name).
     fn target(&self) -> Target;
+    /// The model's name.
+    fn model(&self) -> String;
+    /// What else decides the reply (the reply's token cap, say), for the reply cache.
+    fn parameters(&self) -> String;
     /// Sends one system and one user message; `progress` hears the characters received.
     fn chat(
         &mut self,
@@ -147,8 +151,10 @@ pub(crate) struct Outcome {
     pub best: u32,
     /// Why the loop stopped.
     pub stop: String,
-    /// Tokens spent, prompts and replies.
+    /// Tokens spent, prompts and replies (the cached ones as first counted).
     pub spent: u64,
+    /// Replies that came from the reply cache.
+    pub cached: u32,
     /// What was written for the best round (the bank folder, its render).
     pub wrote: Vec<PathBuf>,
     /// Every round's report, in order.
@@ -231,6 +237,7 @@ struct RoundFile<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     not_sent: Option<NotSent>,
     usage: Usage,
+    /// Tries it took; 0 when the reply came from the reply cache.
     attempts: u32,
     /// Every DOI or URL this round added to the document.
     new_links: Vec<NewLink>,
@@ -310,6 +317,7 @@ pub(crate) fn run(
     }
     let mut rounds: Vec<Round> = Vec::new();
     let mut spent: u64 = 0;
+    let mut cached: u32 = 0;
     let mut stop = String::new();
     let mut next_prompt = first_prompt;
     let mut kind = "generate";
@@ -344,6 +352,7 @@ pub(crate) fn run(
             estimated: reply.prompt_tokens.is_none() || reply.completion_tokens.is_none(),
         };
         spent += usage.prompt_tokens + usage.completion_tokens;
+        cached += u32::from(reply.attempts == 0);
         let previous = rounds.last();
         let text = match (kind, previous) {
             ("merge", Some(prev)) => document::extract(&reply.text)
@@ -494,7 +503,7 @@ pub(crate) fn run(
             bytes: other.1,
         });
     }
-    finish(opts, rounds, stop, spent)
+    finish(opts, rounds, stop, (spent, cached))
 }
 
 /// Writes the best round as a bank and its render.
@@ -502,7 +511,7 @@ fn finish(
     opts: &Options,
     rounds: Vec<Round>,
     stop: String,
-    spent: u64,
+    (spent, cached): (u64, u32),
 ) -> Result<Outcome, Failure> {
     let Some(last) = rounds.last() else {
         return Err(Failure::new(stop, None));
@@ -564,6 +573,7 @@ fn finish(
         best,
         stop,
         spent,
+        cached,
         wrote,
         report,
         done,
@@ -587,6 +597,14 @@ mod tests {
                 endpoint: "memory".to_owned(),
                 key_env: None,
             }
+        }
+
+        fn model(&self) -> String {
+            "script".to_owned()
+        }
+
+        fn parameters(&self) -> String {
+            String::new()
         }
 
         fn chat(

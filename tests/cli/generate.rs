@@ -723,6 +723,78 @@ fn generate_sends_the_smaller_repair_and_records_the_other() {
 }
 
 #[test]
+fn a_run_repeated_with_the_cache_sends_nothing() {
+    let server = Server::start(vec![
+        Answer::Whole(fenced(&read("defects.md")), 100, 100),
+        Answer::Whole(fenced(&read("merge-reply.md")), 100, 100),
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("replies");
+    let cache_arg = cache.to_str().expect("utf-8 path");
+    let (code, table, stderr) = generate(
+        &server,
+        &dir.path().join("a"),
+        &[
+            "--no-stream",
+            "--cache",
+            cache_arg,
+            "--api-key-env",
+            "QBANK_RUN_KEY",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(walk(&cache).len(), 2, "one file per request");
+    for f in walk(&cache) {
+        assert!(
+            !std::fs::read_to_string(&f).unwrap().contains(RUN_KEY),
+            "{f:?}"
+        );
+    }
+    let (code, again, stderr) = generate(
+        &server,
+        &dir.path().join("b"),
+        &[
+            "--no-stream",
+            "--cache",
+            cache_arg,
+            "--api-key-env",
+            "QBANK_RUN_KEY",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(server.requests().len(), 2, "the second run sends nothing");
+    assert!(
+        stderr.contains("2 requests (2 answered from the cache)"),
+        "{stderr}"
+    );
+    assert_eq!(again, table);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a/round-2.md")).unwrap(),
+        std::fs::read_to_string(dir.path().join("b/round-2.md")).unwrap()
+    );
+    let r2: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("b/round-2.json")).unwrap())
+            .unwrap();
+    assert_eq!(r2["attempts"], 0);
+    // Another --max-tokens is another request.
+    let (_, _, stderr) = generate(
+        &server,
+        &dir.path().join("c"),
+        &[
+            "--no-stream",
+            "--cache",
+            cache_arg,
+            "--max-tokens",
+            "99",
+            "--rounds",
+            "1",
+        ],
+    );
+    assert_eq!(server.requests().len(), 3, "{stderr}");
+}
+
+#[test]
 fn generate_retries_a_429_honouring_retry_after() {
     let server = Server::start(vec![
         Answer::Status(
