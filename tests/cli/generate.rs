@@ -1000,6 +1000,8 @@ fn generate_help_explains_every_flag() {
         "--rounds",
         "--strict",
         "--merge",
+        "--whole",
+        "--cache",
         "--max-total-tokens",
         "--max-tokens",
         "--timeout",
