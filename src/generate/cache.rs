@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::llm::{Error, Reply, Target};
 use super::run::Model;
+use super::run::{Error, Reply, Target};
 
 const VERSION: u32 = 1;
 

@@ -30,51 +30,7 @@ pub(crate) struct Config {
     pub max_retry_after: Duration,
 }
 
-/// What a request is sent to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Target {
-    pub provider: String,
-    pub endpoint: String,
-    /// The variable the key is read from (its name only).
-    pub key_env: Option<String>,
-}
-
-/// The reply and what the server counted.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Reply {
-    pub text: String,
-    pub prompt_tokens: Option<u64>,
-    pub completion_tokens: Option<u64>,
-    /// Tries it took (1 without retries).
-    pub attempts: u32,
-}
-
-/// Why a request failed, each with a message fit to print.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Error {
-    /// No key in the variable the provider needs.
-    MissingKey(String),
-    /// 401/403.
-    Auth(String),
-    Unreachable(String),
-    Timeout(Duration),
-    /// Any other status, after the retries.
-    Status(u16, String),
-    Other(String),
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::MissingKey(var) => write!(f, "no API key: {var} is not set"),
-            Error::Auth(m) => write!(f, "the server refused the credentials: {m}"),
-            Error::Unreachable(m) => write!(f, "could not reach the server: {m}"),
-            Error::Timeout(d) => write!(f, "no answer from the server within {}s", d.as_secs()),
-            Error::Status(code, m) => write!(f, "the server answered {code}: {m}"),
-            Error::Other(m) => write!(f, "{m}"),
-        }
-    }
-}
+pub(crate) use super::run::{Error, Reply, Target};
 
 impl Config {
     fn base(&self) -> Option<String> {

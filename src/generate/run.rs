@@ -18,14 +18,61 @@ use crate::links::status::LiveResults;
 use crate::model::{Bank, Day, Rubric};
 use crate::report::{BankReport, Report};
 
-use super::llm::{Error as ModelError, Reply, Target};
 use super::{document, prompt, repair};
+
+use self::Error as ModelError;
 
 /// The system message of every request.
 pub(crate) const SYSTEM: &str = "You write technical interview question banks as markdown \
 documents in exactly the format you are given. Every reference you cite is a real work that \
 certainly exists; you never invent a DOI, URL, archive timestamp, author, date or version. \
 Answer with the document in one markdown block and nothing else.";
+
+/// What a request is sent to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Target {
+    pub provider: String,
+    pub endpoint: String,
+    /// The variable the key is read from (its name only).
+    pub key_env: Option<String>,
+}
+
+/// The reply and what the server counted.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Reply {
+    pub text: String,
+    pub prompt_tokens: Option<u64>,
+    pub completion_tokens: Option<u64>,
+    /// Tries it took (1 without retries).
+    pub attempts: u32,
+}
+
+/// Why a request failed, each with a message fit to print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Error {
+    /// No key in the variable the provider needs.
+    MissingKey(String),
+    /// 401/403.
+    Auth(String),
+    Unreachable(String),
+    Timeout(std::time::Duration),
+    /// Any other status, after the retries.
+    Status(u16, String),
+    Other(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::MissingKey(var) => write!(f, "no API key: {var} is not set"),
+            Error::Auth(m) => write!(f, "the server refused the credentials: {m}"),
+            Error::Unreachable(m) => write!(f, "could not reach the server: {m}"),
+            Error::Timeout(d) => write!(f, "no answer from the server within {}s", d.as_secs()),
+            Error::Status(code, m) => write!(f, "the server answered {code}: {m}"),
+            Error::Other(m) => write!(f, "{m}"),
+        }
+    }
+}
 
 /// What answers a prompt: a provider's server (`llm::Remote`), or a script in tests.
 pub(crate) trait Model {
