@@ -1,21 +1,13 @@
-//! `qbank generate -o DIR --model M`: prompt → model → import → check → repair prompt →
-//! model ... until no gate fails, the rounds or the token budget are spent, or a round
-//! fixes nothing. Each round's document and report go into DIR; the best round becomes a
-//! bank (through the importer) and its render.
+//! `qbank generate -o DIR --model M`: the arguments of the loop in `generate::run`, its
+//! progress on stderr and its table of rounds on stdout.
 
-use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
 use std::time::Duration;
 
-use regex::Regex;
-use serde::Serialize;
-
-use crate::gates::{GateResult, LinkStatus, Status};
-use crate::generate::{document, llm, prompt, repair};
+use crate::generate::llm;
+use crate::generate::run::{self, Event};
 use crate::model::{Bank, Day};
-use crate::report::{BankReport, Report};
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -49,10 +41,14 @@ pub(crate) struct Args {
     /// Count WARN as failing: go on until no gate warns, and exit 1 on a WARN.
     #[arg(long)]
     pub strict: bool,
-    /// From round 2 on, send only the failing questions (and ask for missing items to be
-    /// added) and splice the replies into the document, instead of the whole document.
-    #[arg(long)]
+    /// From round 2 on, always send only the failing questions (and ask for missing items
+    /// to be added) and splice the replies into the document. Without --merge or
+    /// --whole, each round sends whichever of the two prompts is smaller.
+    #[arg(long, conflicts_with = "whole")]
     pub merge: bool,
+    /// From round 2 on, always send the whole document with the findings.
+    #[arg(long)]
+    pub whole: bool,
     /// Stop before a request that would take the tokens spent (prompts and replies, as
     /// the server counts them, else bytes/4) past this total.
     #[arg(long, default_value_t = 400_000, value_name = "N")]
@@ -85,103 +81,14 @@ pub(crate) struct Args {
     /// Check each round's links live (gate 17, and the new links' status in the report).
     #[arg(long)]
     pub online: bool,
+    /// Keep each reply in DIR (one file per request, named by a hash of the provider,
+    /// endpoint, model, --max-tokens and the messages; never the key) and answer a request
+    /// sent before from there, so a run repeated costs nothing.
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
     /// Write into a folder that is not empty (files of the same name are replaced).
     #[arg(long)]
     pub force: bool,
-}
-
-const SYSTEM: &str = "You write technical interview question banks as markdown documents \
-in exactly the format you are given. Every reference you cite is a real work that certainly \
-exists; you never invent a DOI, URL, archive timestamp, author, date or version. Answer with \
-the document in one markdown block and nothing else.";
-
-/// A token estimate for text a server did not count: a quarter of its bytes.
-fn estimate(text: &str) -> u64 {
-    (text.len() as u64).div_ceil(4)
-}
-
-/// What also ends a link in a model's reply, beyond what ends one in a bank's text:
-/// quotes, a table's pipe, an opening bracket.
-const REPLY_URL_ENDS: [char; 6] = ['<', '[', '(', '"', '\'', '|'];
-static DOI: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"\b10\.\d{4,9}/[^\s<>\[\]()"'`|]+"#).expect("regex"));
-
-/// The URLs and bare DOIs in a document.
-fn links(text: &str) -> BTreeSet<String> {
-    let trim = |s: &str| {
-        s.trim_end_matches(['.', ',', ';', ':', '*', '_'])
-            .to_owned()
-    };
-    let mut out = BTreeSet::new();
-    let mut rest = String::with_capacity(text.len());
-    let mut at = 0;
-    while let Some(m) = crate::text::urls(&text[at..]).next() {
-        let start = at + m.start();
-        // The address as far as a reply's own link ends go; at least one character
-        // after the scheme, or no address starts here.
-        let url = m.as_str();
-        let url = &url[..url.find(REPLY_URL_ENDS).unwrap_or(url.len())];
-        if url.len() <= url.find("://").map_or(0, |i| i + 3) {
-            rest.push_str(&text[at..=start]);
-            at = start + 1;
-            continue;
-        }
-        out.insert(trim(url));
-        rest.push_str(&text[at..start]);
-        rest.push(' ');
-        at = start + url.len();
-    }
-    rest.push_str(&text[at..]);
-    out.extend(DOI.find_iter(&rest).map(|m| trim(m.as_str())));
-    out
-}
-
-#[derive(Serialize)]
-struct NewLink {
-    link: String,
-    status: &'static str,
-}
-
-#[derive(Serialize)]
-struct Usage {
-    prompt_tokens: u64,
-    completion_tokens: u64,
-    /// True when the server did not count and bytes/4 stands in.
-    estimated: bool,
-}
-
-#[derive(Serialize)]
-struct RoundFile<'a> {
-    version: u32,
-    round: u32,
-    model: &'a str,
-    provider: &'a str,
-    /// `generate`, `repair` (whole document) or `merge` (questions spliced in).
-    kind: &'static str,
-    sent_bytes: usize,
-    usage: Usage,
-    attempts: u32,
-    /// Every DOI or URL this round added to the document.
-    new_links: Vec<NewLink>,
-    report: serde_json::Value,
-}
-
-/// One finished round.
-struct Round {
-    number: u32,
-    path: PathBuf,
-    text: String,
-    report: BankReport,
-    bank: Option<Bank>,
-    fails: usize,
-    warns: usize,
-    diagnostics: usize,
-}
-
-impl Round {
-    fn done(&self, strict: bool) -> bool {
-        self.report.loaded && self.fails == 0 && (!strict || self.warns == 0)
-    }
 }
 
 fn default_link_args() -> super::links::LinkArgs {
@@ -201,33 +108,11 @@ fn rubric_file(args: &Args, bank: Option<&Bank>) -> Option<PathBuf> {
     (rel != "default").then(|| b.root.join(rel))
 }
 
-fn measure(
-    path: &Path,
-    args: &Args,
-    rubric: Option<&Path>,
-    live: Option<&dyn LinkStatus>,
-) -> (Report, Option<Bank>) {
-    let (report, mut banks) = crate::pipeline::collect(&crate::pipeline::Options {
-        as_of: args.as_of,
-        links: live,
-        rubric: rubric.map(Path::to_path_buf),
-        ..crate::pipeline::Options::new(vec![path.to_path_buf()])
-    });
-    let bank = banks.pop().map(|(_, b)| b);
-    (report, bank)
-}
-
 fn err(msg: &str, help: Option<&str>) -> u8 {
     super::fail(msg, help)
 }
 
 pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
-    if crate::import::write::is_non_empty(&args.out) && !args.force {
-        return err(
-            &format!("{} is not empty", args.out.display()),
-            Some("choose an empty or new folder, or pass --force to replace the files in it"),
-        );
-    }
     let bank = match &args.bank {
         None => None,
         Some(dir) => match crate::load::load_bank(dir).bank {
@@ -245,10 +130,6 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
             Ok(r) => r,
             Err(code) => return code,
         };
-    let first_prompt = match prompt::render(&rubric, bank.as_ref()) {
-        Ok(p) => p,
-        Err(e) => return err(&format!("could not render the prompt: {e}"), None),
-    };
     let cfg = llm::Config {
         model: args.model.clone(),
         base_url: args.base_url.clone(),
@@ -260,379 +141,172 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
         max_retry_after: Duration::from_secs(args.max_retry_after),
     };
     let target = cfg.target();
-    if let Some(var) = &target.key_env
-        && std::env::var(var).map_or(true, |v| v.is_empty())
-    {
-        return err(
-            &format!("no API key: {var} is not set"),
-            Some(&format!(
-                "export {var} with your {} key{}",
-                target.provider,
-                if args.base_url.is_some() {
-                    ""
-                } else {
-                    ", or pass --base-url for an OpenAI-compatible server"
-                }
-            )),
-        );
-    }
-    let first_estimate = estimate(SYSTEM) + estimate(&first_prompt);
-    let mut say = anstream::stderr();
-    let _ = writeln!(
-        say,
-        "provider: {} ({}), model: {}, key: {}\nround 1 sends {} bytes (~{} tokens); budget {} tokens, at most {} rounds",
-        target.provider,
-        target.endpoint,
-        args.model,
-        target
-            .key_env
-            .as_deref()
-            .map_or("none".to_owned(), |v| format!("from {v}")),
-        SYSTEM.len() + first_prompt.len(),
-        first_estimate,
-        args.max_total_tokens,
-        args.rounds
-    );
-    if first_estimate > args.max_total_tokens {
-        return err(
-            &format!(
-                "the first prompt alone (~{first_estimate} tokens) exceeds --max-total-tokens {}",
-                args.max_total_tokens
-            ),
-            Some("raise --max-total-tokens"),
-        );
-    }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => return err(&format!("could not start the runtime: {e}"), None),
+    let mut model = match llm::Remote::new(cfg) {
+        Ok(m) => m,
+        Err(llm::Error::MissingKey(var)) => {
+            return err(
+                &format!("no API key: {var} is not set"),
+                Some(&format!(
+                    "export {var} with your {} key{}",
+                    target.provider,
+                    if args.base_url.is_some() {
+                        ""
+                    } else {
+                        ", or pass --base-url for an OpenAI-compatible server"
+                    }
+                )),
+            );
+        }
+        Err(e) => return err(&e.to_string(), None),
     };
     let link_args = args.online.then(default_link_args);
-    let rubric_path = rubric_file(args, bank.as_ref());
-    let mut rounds: Vec<Round> = Vec::new();
-    let mut spent: u64 = 0;
-    let mut stop = String::new();
-    let mut next_prompt = first_prompt;
-    let mut kind = "generate";
-    for k in 1..=args.rounds {
-        let want = estimate(SYSTEM) + estimate(&next_prompt);
-        if k > 1 && spent + want > args.max_total_tokens {
-            stop = format!(
-                "budget: round {k} (~{want} tokens) would pass --max-total-tokens {} ({spent} spent)",
-                args.max_total_tokens
-            );
-            break;
-        }
-        if k > 1 && !cli.quiet {
-            let _ = writeln!(
-                say,
-                "round {k} sends {} bytes (~{want} tokens)",
-                next_prompt.len()
-            );
-        }
-        let bar = (std::io::stderr().is_terminal() && !cli.quiet).then(|| {
-            let b = indicatif::ProgressBar::new_spinner();
-            b.set_message(format!("round {k}: waiting for {}", args.model));
-            b.enable_steady_tick(Duration::from_millis(120));
-            b
-        });
-        let mut progress = |n: usize| {
-            if let Some(b) = &bar {
-                b.set_message(format!("round {k}: {n} characters received"));
-            }
-        };
-        let reply = runtime.block_on(llm::chat(&cfg, SYSTEM, &next_prompt, &mut progress));
-        if let Some(b) = &bar {
-            b.finish_and_clear();
-        }
-        let reply = match reply {
-            Ok(r) => r,
-            Err(e) => {
-                let help = match &e {
-                    llm::Error::Timeout(_) => {
-                        Some("raise --timeout, or check that the server is serving")
-                    }
-                    llm::Error::Unreachable(_) => {
-                        Some("check --base-url and that the server is running")
-                    }
-                    llm::Error::Auth(_) | llm::Error::MissingKey(_) => {
-                        Some("check the key in the provider's environment variable")
-                    }
-                    _ => None,
-                };
-                return err(&format!("round {k}: {e}"), help);
-            }
-        };
-        let usage = Usage {
-            prompt_tokens: reply.prompt_tokens.unwrap_or(want),
-            completion_tokens: reply
-                .completion_tokens
-                .unwrap_or_else(|| estimate(&reply.text)),
-            estimated: reply.prompt_tokens.is_none() || reply.completion_tokens.is_none(),
-        };
-        spent += usage.prompt_tokens + usage.completion_tokens;
-        let previous = rounds.last();
-        let text = match (kind, previous) {
-            ("merge", Some(prev)) => document::extract(&reply.text)
-                .and_then(|r| document::splice(&prev.text, &r))
-                // The claims go (qbank measures the gates); the heading stays for the
-                // document's own Contents link to it.
-                .map(|s| {
-                    document::Outline::parse(&s.text).without_section_body("validation results")
-                }),
-            _ => document::extract(&reply.text)
-                .filter(|d| !document::Outline::parse(d).questions.is_empty()),
-        };
-        let Some(text) = text else {
-            return err(
-                &format!(
-                    "round {k}: the reply holds no document (no `#### Q` question{}); {} characters received",
-                    if kind == "merge" {
-                        " or reference entry"
-                    } else {
-                        ""
-                    },
-                    reply.text.chars().count()
-                ),
-                Some("try another model, or a larger --max-tokens if the reply was cut off"),
-            );
-        };
-        let path = match crate::fsutil::write_in(
-            &args.out,
-            Path::new(&format!("round-{k}.md")),
-            text.as_bytes(),
-        ) {
-            Ok(p) => p,
-            Err(e) => return err(&e.to_string(), e.help()),
-        };
-        let live = link_args.as_ref().map(|la| {
-            super::links::live_results(
-                std::slice::from_ref(&path),
-                la,
-                true,
-                &crate::settings::Settings::plain(),
-            )
-        });
-        let (report, bank) = measure(
-            &path,
-            args,
-            rubric_path.as_deref(),
-            live.as_ref().map(|l| l as &dyn LinkStatus),
-        );
-        let Some(b) = report.banks.first().cloned() else {
-            return err(&format!("could not read {}", path.display()), None);
-        };
-        if !b.loaded {
-            return err(
-                &format!("round {k}: {} could not be imported", path.display()),
-                Some(&format!("`qbank check {}` shows why", path.display())),
-            );
-        }
-        let before = previous.map(|p| links(&p.text)).unwrap_or_default();
-        let new_links: Vec<NewLink> = links(&text)
-            .difference(&before)
-            .map(|l| NewLink {
-                status: match live.as_ref().and_then(|lr| lr.is_live(l)) {
-                    Some(true) => "live",
-                    Some(false) => "dead",
-                    None => "new, unverified",
-                },
-                link: l.clone(),
-            })
-            .collect();
-        let json = RoundFile {
-            version: 1,
-            round: k,
-            model: &args.model,
-            provider: &target.provider,
-            kind,
-            sent_bytes: SYSTEM.len() + next_prompt.len(),
-            usage,
-            attempts: reply.attempts,
-            new_links,
-            report: serde_json::from_str(
-                &report.render(crate::report::Format::Json, Default::default()),
-            )
-            .unwrap_or(serde_json::Value::Null),
-        };
-        let mut body = serde_json::to_string_pretty(&json).expect("round report serializes");
-        body.push('\n');
-        let jname = format!("round-{k}.json");
-        if let Err(e) = crate::fsutil::write_in(&args.out, Path::new(&jname), body.as_bytes()) {
-            return err(&e.to_string(), e.help());
-        }
-        let round = Round {
-            number: k,
-            path,
-            fails: b.count(Status::Fail),
-            warns: b.count(Status::Warn),
-            diagnostics: b.all_diagnostics().count(),
-            report: b,
-            bank,
-            text,
-        };
-        if !cli.quiet {
-            let _ = writeln!(
-                say,
-                "round {k}: {} FAIL, {} WARN, {} diagnostics; wrote {}",
-                round.fails,
-                round.warns,
-                round.diagnostics,
-                crate::diagnostic::display_path(&round.path)
-            );
-        }
-        let fixed_nothing = rounds
-            .last()
-            .is_some_and(|p| round.fails >= p.fails && round.diagnostics >= p.diagnostics);
-        let done = round.done(args.strict);
-        let mode = if args.merge {
-            repair::Mode::QuestionsOnly
+    let live = |path: &Path| {
+        super::links::live_results(
+            &[path.to_path_buf()],
+            link_args.as_ref().expect("--online"),
+            true,
+            &crate::settings::Settings::plain(),
+        )
+    };
+    let opts = run::Options {
+        out: args.out.clone(),
+        force: args.force,
+        model_name: args.model.clone(),
+        rounds: args.rounds,
+        strict: args.strict,
+        repairs: if args.merge {
+            run::Repairs::Merge
+        } else if args.whole {
+            run::Repairs::Whole
         } else {
-            repair::Mode::Whole
-        };
-        let rep = repair::build(
-            &round.text,
-            &round.report,
-            round.bank.as_ref(),
-            mode,
-            args.strict,
-        );
-        rounds.push(round);
-        if done {
-            stop = format!(
-                "round {k}: no gate fails{}",
-                if args.strict { " or warns" } else { "" }
+            run::Repairs::Cheaper
+        },
+        max_total_tokens: args.max_total_tokens,
+        rubric_path: rubric_file(args, bank.as_ref()),
+        rubric,
+        bank,
+        as_of: args.as_of,
+        live: link_args.is_some().then_some(&live as &dyn Fn(&Path) -> _),
+    };
+    let mut say = anstream::stderr();
+    let mut bar: Option<indicatif::ProgressBar> = None;
+    let show_bar = std::io::stderr().is_terminal() && !cli.quiet;
+    let mut on = |e: Event| match e {
+        Event::Start {
+            target,
+            bytes,
+            tokens,
+        } => {
+            let _ = writeln!(
+                say,
+                "provider: {} ({}), model: {}, key: {}\nround 1 sends {bytes} bytes (~{tokens} tokens); budget {} tokens, at most {} rounds",
+                target.provider,
+                target.endpoint,
+                args.model,
+                target
+                    .key_env
+                    .as_deref()
+                    .map_or("none".to_owned(), |v| format!("from {v}")),
+                args.max_total_tokens,
+                args.rounds
             );
-            break;
         }
-        if fixed_nothing {
-            stop = format!("round {k} fixed nothing");
-            break;
-        }
-        if rep.is_empty() {
-            stop = format!("round {k}: nothing left that text can repair");
-            break;
-        }
-        if k == args.rounds {
-            stop = format!("{} rounds spent", args.rounds);
-        }
-        next_prompt = rep.prompt;
-        kind = if args.merge { "merge" } else { "repair" };
-    }
-    finish(args, cli, &rounds, &stop, spent)
-}
-
-/// Writes the best round as a bank and its render, prints the table, returns the exit code.
-fn finish(args: &Args, cli: &super::Cli, rounds: &[Round], stop: &str, spent: u64) -> u8 {
-    let Some(last) = rounds.last() else {
-        return err(stop, None);
-    };
-    let best = rounds
-        .iter()
-        .min_by_key(|r| (r.fails, r.diagnostics, std::cmp::Reverse(r.number)))
-        .expect("a round");
-    let mut wrote = Vec::new();
-    if best
-        .bank
-        .as_ref()
-        .is_some_and(|b| !crate::import::write::names_are_safe(b))
-    {
-        return err(
-            &format!(
-                "round {}: the bank's slug, a cluster id or a question id is not a safe name; the bank is not written",
-                best.number
-            ),
-            Some(
-                "safe names are lower-case letters, digits and hyphens; repair the document and run again",
-            ),
-        );
-    }
-    if let Some(bank) = &best.bank {
-        let dir = args.out.join("bank");
-        match crate::import::write::files(bank, &dir) {
-            Ok(files) => {
-                for (rel, body) in &files {
-                    let rel = Path::new("bank").join(rel);
-                    if let Err(e) = crate::fsutil::write_in(&args.out, &rel, body.as_bytes()) {
-                        return err(&e.to_string(), e.help());
-                    }
-                }
-                wrote.push(format!("{}/", crate::diagnostic::display_path(&dir)));
+        Event::Sending {
+            round,
+            bytes,
+            tokens,
+        } => {
+            if !cli.quiet {
+                let _ = writeln!(say, "round {round} sends {bytes} bytes (~{tokens} tokens)");
             }
-            Err(e) => return err(&format!("could not serialize the bank: {e}"), None),
         }
-        let gates: &[GateResult] = &best.report.gates;
-        match crate::render::markdown::render(bank, gates, None) {
-            Ok(md) => {
-                let name = format!("{}.md", bank.meta.slug.value);
-                let p = match crate::fsutil::write_in(&args.out, Path::new(&name), md.as_bytes()) {
-                    Ok(p) => p,
-                    Err(e) => return err(&e.to_string(), e.help()),
-                };
-                wrote.push(crate::diagnostic::display_path(&p));
+        Event::Waiting { round } => {
+            bar = show_bar.then(|| {
+                let b = indicatif::ProgressBar::new_spinner();
+                b.set_message(format!("round {round}: waiting for {}", args.model));
+                b.enable_steady_tick(Duration::from_millis(120));
+                b
+            });
+        }
+        Event::Received { round, chars } => {
+            if let Some(b) = &bar {
+                b.set_message(format!("round {round}: {chars} characters received"));
             }
-            Err(e) => return err(&format!("could not render the best round: {e}"), None),
         }
-    }
-    let report = Report {
-        banks: rounds.iter().map(|r| r.report.clone()).collect(),
-        ..Report::default()
+        Event::Replied => {
+            if let Some(b) = bar.take() {
+                b.finish_and_clear();
+            }
+        }
+        Event::Measured {
+            round,
+            fails,
+            warns,
+            diagnostics,
+            path,
+        } => {
+            if !cli.quiet {
+                let _ = writeln!(
+                    say,
+                    "round {round}: {fails} FAIL, {warns} WARN, {diagnostics} diagnostics; wrote {}",
+                    crate::diagnostic::display_path(path)
+                );
+            }
+        }
     };
-    let cols = super::compare::columns(&report);
-    let headers: Vec<String> = rounds
+    let mut cached;
+    let model: &mut dyn run::Model = match &args.cache {
+        Some(dir) => {
+            cached = crate::generate::cache::Cached::new(&mut model, dir);
+            &mut cached
+        }
+        None => &mut model,
+    };
+    let outcome = match run::run(&opts, model, &mut on) {
+        Ok(o) => o,
+        Err(f) => return err(&f.message, f.help.as_deref()),
+    };
+    let cols = super::compare::columns(&outcome.report);
+    let headers: Vec<String> = outcome
+        .rounds
         .iter()
         .map(|r| format!("Round {}", r.number))
         .collect();
     let _ = anstream::stdout().write_all(super::compare::markdown(&cols, &headers).as_bytes());
     if !cli.quiet {
+        let best = outcome
+            .rounds
+            .iter()
+            .find(|r| r.number == outcome.best)
+            .expect("the best round is a round");
+        let wrote: Vec<String> = outcome
+            .wrote
+            .iter()
+            .map(|p| {
+                let shown = crate::diagnostic::display_path(p);
+                if p.is_dir() {
+                    format!("{shown}/")
+                } else {
+                    shown
+                }
+            })
+            .collect();
         let _ = writeln!(
             anstream::stderr(),
-            "stopped: {stop}\nbest round: {} ({} FAIL, {} diagnostics); wrote {}; {} requests, {spent} tokens",
+            "stopped: {}\nbest round: {} ({} FAIL, {} diagnostics); wrote {}; {} requests{}, {} tokens",
+            outcome.stop,
             best.number,
             best.fails,
             best.diagnostics,
             wrote.join(" and "),
-            rounds.len(),
+            outcome.rounds.len(),
+            if outcome.cached > 0 {
+                format!(" ({} answered from the cache)", outcome.cached)
+            } else {
+                String::new()
+            },
+            outcome.spent,
         );
     }
-    if last.done(args.strict) { 0 } else { 1 }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn links_are_urls_and_bare_dois() {
-        let l = links("see https://doi.org/10.1145/1.2. and 10.1000/xyz123, (https://k6.io)");
-        let v: Vec<_> = l.iter().map(String::as_str).collect();
-        assert_eq!(
-            v,
-            [
-                "10.1000/xyz123",
-                "https://doi.org/10.1145/1.2",
-                "https://k6.io"
-            ]
-        );
-    }
-
-    #[test]
-    fn reply_links_end_at_quotes_pipes_and_brackets() {
-        let l = links(
-            "| \"https://a.example/x\" | https://b.example|https://c.example 'https://d.example' https://\"e <https://f.example/(g)>",
-        );
-        let v: Vec<_> = l.iter().map(String::as_str).collect();
-        assert_eq!(
-            v,
-            [
-                "https://a.example/x",
-                "https://b.example",
-                "https://c.example",
-                "https://d.example",
-                "https://f.example/"
-            ]
-        );
-    }
+    u8::from(!outcome.done)
 }

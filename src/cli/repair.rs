@@ -1,4 +1,4 @@
-//! `qbank repair DOC.md`: print a repair prompt naming only what the gates found wrong.
+//! `qbank repair DOC.md|BANK`: print a repair prompt naming only what the gates found wrong.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,10 +7,15 @@ use crate::generate::repair::{self, Mode};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The markdown document to repair.
-    #[arg(value_name = "DOC.md")]
+    /// The markdown document, or the bank folder, to repair.
+    #[arg(value_name = "DOC.md|BANK")]
     pub doc: PathBuf,
-    /// Ask for the questions to replace (and items to add) only, not the whole document.
+    /// Carry the whole document in the prompt, for a model that does not have it (by
+    /// default the prompt names the findings only, each with a brief quote).
+    #[arg(long, conflicts_with = "questions_only")]
+    pub full: bool,
+    /// Carry the questions to replace and ask for them (and items to add) only, to be
+    /// spliced into the document.
     #[arg(long)]
     pub questions_only: bool,
     /// Ask to repair every WARN as well.
@@ -27,15 +32,35 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
-    if !args.doc.is_file() {
+    let is_doc = args.doc.is_file() && crate::load::is_markdown(&args.doc);
+    if !is_doc && !args.doc.join("bank.yaml").is_file() {
         return super::fail(
-            &format!("{} is not a file", args.doc.display()),
-            Some("pass a markdown document in the spec's format"),
+            &format!(
+                "{} is neither a markdown document nor a bank folder",
+                args.doc.display()
+            ),
+            Some("pass a document in the spec's format (DOC.md) or a folder holding bank.yaml"),
         );
     }
-    let text = match std::fs::read_to_string(&args.doc) {
-        Ok(t) => t,
-        Err(e) => return super::fail(&format!("could not read {}: {e}", args.doc.display()), None),
+    if !is_doc && (args.full || args.questions_only) {
+        return super::fail(
+            &format!(
+                "--{} needs a markdown document; {} is a bank",
+                if args.full { "full" } else { "questions-only" },
+                args.doc.display()
+            ),
+            Some("a bank's repair prompt names each finding at its YAML file and line"),
+        );
+    }
+    let text = if is_doc {
+        match std::fs::read_to_string(&args.doc) {
+            Ok(t) => t,
+            Err(e) => {
+                return super::fail(&format!("could not read {}: {e}", args.doc.display()), None);
+            }
+        }
+    } else {
+        String::new()
     };
     let Some((paths, settings)) =
         (match super::resolve_settings(std::slice::from_ref(&args.doc), &args.settings, &[]) {
@@ -56,10 +81,18 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
     let bank = banks.first().map(|(_, b)| b);
     let mode = if args.questions_only {
         Mode::QuestionsOnly
+    } else if args.full {
+        Mode::Full
     } else {
-        Mode::Whole
+        Mode::Compact
     };
-    let r = repair::build(&text, b, bank, mode, args.strict);
+    let root = bank.map_or(args.doc.as_path(), |b| b.root.as_path());
+    let input = if is_doc {
+        repair::Input::Document(&text)
+    } else {
+        repair::Input::Bank(root)
+    };
+    let r = repair::build(input, b, bank, mode, args.strict);
     if r.is_empty() {
         if !cli.quiet {
             let _ = writeln!(
@@ -74,12 +107,20 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
     if !cli.quiet {
         let _ = writeln!(
             anstream::stderr(),
-            "repair prompt: {} findings in {} gates, {} questions; {} bytes for a {}-byte document",
+            "repair prompt: {} findings in {} gates{}; {} bytes{}",
             r.findings,
             r.gates.len(),
-            r.questions.len(),
+            if is_doc {
+                format!(", {} questions", r.questions.len())
+            } else {
+                String::new()
+            },
             r.prompt.len(),
-            text.len()
+            if is_doc {
+                format!(" for a {}-byte document", text.len())
+            } else {
+                String::new()
+            }
         );
     }
     // A prompt generator succeeds when it wrote its prompt; `--exit-code` makes a failing

@@ -91,7 +91,19 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 ),
             )
             .at(ctx.bank_loc())
-            .help(format!("replace some {kind} sources with other types")),
+            .help(format!("replace some {kind} sources with other types"))
+            .note(
+                format!(
+                    "counted as {kind}: {}",
+                    ctx.real_sources()
+                        .into_iter()
+                        .filter(|s| s.kind.value.as_str() == kind)
+                        .map(|s| s.id.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                None,
+            ),
         );
     }
     m

@@ -165,7 +165,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                         format!("`{}` has no year or date", s.id.value),
                     )
                     .at(ctx.loc(s.file, s.id.pos))
-                    .help("add `year:` (or `date:`)"),
+                    .help("give the year (`year:` or `date:`) only if the work itself states it; an undated page cannot count as recent: cite a dated source instead"),
                 );
             }
         }

@@ -161,22 +161,6 @@ impl Outline {
         Some((self.h2[pos].1, end))
     }
 
-    /// The document without its `## <title>` section (title compared case-insensitively).
-    pub fn without_section(&self, title: &str) -> String {
-        let Some((start, end)) = self.section_lines(title) else {
-            return self.lines.join("\n") + "\n";
-        };
-        let mut kept: Vec<&str> = self.lines[..start].iter().map(String::as_str).collect();
-        while kept
-            .last()
-            .is_some_and(|l| l.trim().is_empty() || l.trim() == "---")
-        {
-            kept.pop();
-        }
-        kept.extend(self.lines[end..].iter().map(String::as_str));
-        kept.join("\n") + "\n"
-    }
-
     /// The text with the body of the section `title` removed and its heading kept, so a
     /// Contents link to the section still reaches it; unchanged when there is none.
     pub fn without_section_body(&self, title: &str) -> String {

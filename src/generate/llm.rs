@@ -30,51 +30,7 @@ pub(crate) struct Config {
     pub max_retry_after: Duration,
 }
 
-/// What a request is sent to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Target {
-    pub provider: String,
-    pub endpoint: String,
-    /// The variable the key is read from (its name only).
-    pub key_env: Option<String>,
-}
-
-/// The reply and what the server counted.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Reply {
-    pub text: String,
-    pub prompt_tokens: Option<u64>,
-    pub completion_tokens: Option<u64>,
-    /// Tries it took (1 without retries).
-    pub attempts: u32,
-}
-
-/// Why a request failed, each with a message fit to print.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Error {
-    /// No key in the variable the provider needs.
-    MissingKey(String),
-    /// 401/403.
-    Auth(String),
-    Unreachable(String),
-    Timeout(Duration),
-    /// Any other status, after the retries.
-    Status(u16, String),
-    Other(String),
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::MissingKey(var) => write!(f, "no API key: {var} is not set"),
-            Error::Auth(m) => write!(f, "the server refused the credentials: {m}"),
-            Error::Unreachable(m) => write!(f, "could not reach the server: {m}"),
-            Error::Timeout(d) => write!(f, "no answer from the server within {}s", d.as_secs()),
-            Error::Status(code, m) => write!(f, "the server answered {code}: {m}"),
-            Error::Other(m) => write!(f, "{m}"),
-        }
-    }
-}
+pub(crate) use super::run::{Error, Reply, Target};
 
 impl Config {
     fn base(&self) -> Option<String> {
@@ -247,7 +203,7 @@ pub async fn chat(
     cfg: &Config,
     system: &str,
     prompt: &str,
-    progress: &mut (dyn FnMut(usize) + Send),
+    progress: &mut dyn FnMut(usize),
 ) -> Result<Reply, Error> {
     let (client, key) = cfg.client()?;
     let req = ChatRequest::default()
@@ -329,7 +285,7 @@ async fn stream_once(
     cfg: &Config,
     req: ChatRequest,
     opts: &ChatOptions,
-    progress: &mut (dyn FnMut(usize) + Send),
+    progress: &mut dyn FnMut(usize),
 ) -> Result<Reply, Failure> {
     let timeout = |_| Failure {
         error: Error::Timeout(cfg.timeout),
@@ -368,6 +324,50 @@ async fn stream_once(
     }
     reply.text = text;
     Ok(reply)
+}
+
+/// A provider's server as the generate loop's model: one request per round, on a
+/// runtime of its own.
+pub(crate) struct Remote {
+    cfg: Config,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Remote {
+    /// Fails when the provider needs a key and its variable is unset or empty.
+    pub fn new(cfg: Config) -> Result<Remote, Error> {
+        cfg.key()?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Other(format!("could not start the runtime: {e}")))?;
+        Ok(Remote { cfg, runtime })
+    }
+}
+
+impl super::run::Model for Remote {
+    fn target(&self) -> Target {
+        self.cfg.target()
+    }
+
+    fn model(&self) -> String {
+        self.cfg.model.clone()
+    }
+
+    fn parameters(&self) -> String {
+        // Streaming, timeouts and retries change how a reply arrives, not what it says.
+        format!("max_tokens={:?}", self.cfg.max_tokens)
+    }
+
+    fn chat(
+        &mut self,
+        system: &str,
+        prompt: &str,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Reply, Error> {
+        self.runtime
+            .block_on(chat(&self.cfg, system, prompt, progress))
+    }
 }
 
 #[cfg(test)]

@@ -203,12 +203,12 @@ fn assert_names_the_defects(prompt: &str) {
         "{}",
         instructions(prompt)
     );
-    assert!(prompt.contains("(line 255:18)"));
+    assert!(prompt.contains(", line 255: the key insight"));
     assert!(prompt.contains("Q7 \"A payment-authorization service"));
-    assert!(prompt.contains("(line 707:1)"));
+    assert!(prompt.contains(", line 707: has no trade-offs"));
     assert!(prompt.contains("Q12 \"A helpdesk API"));
-    assert!(prompt.contains("(line 1218:247)"));
-    assert!(prompt.contains("help: did you mean `L5`?"));
+    assert!(prompt.contains(", line 1218: `L55` is not a defined reference"));
+    assert!(prompt.contains("fix: did you mean `L5`?"));
 }
 
 #[test]
@@ -356,14 +356,114 @@ fn repair_names_only_the_failing_gates_with_questions_lines_and_help() {
     assert_eq!(e.status.code(), Some(1));
     assert_eq!(e.stdout, o.stdout);
     let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_names_only_failing_gates(&text);
+    assert_names_the_defects(&text);
+    assert!(text.contains("Never invent a DOI, URL, archive timestamp, author, date or version"));
+    assert!(text.contains("Return the whole corrected document"));
+    // By default the findings alone go back, in the document's words: a tenth of the
+    // document or less, with no question's text and no YAML field.
+    assert!(!text.contains("#### Q"), "no document by default");
+    assert!(text.contains("fix: add `**Trade-offs**:` naming what the approach costs"));
+    assert!(!text.contains("`tradeoffs:`"));
+    assert!(
+        text.len() * 10 <= read("defects.md").len(),
+        "{} bytes",
+        text.len()
+    );
+    // The required Validation Results stay; its contradicted claims are findings.
+    assert!(!text.contains("without a Validation Results"));
+    assert!(text.contains("Validation Results included"));
+    assert!(
+        text.contains("the document claims PASS for gate 7 Cross-refs but qbank measured FAIL")
+    );
+}
+
+#[test]
+fn repair_full_carries_the_whole_document_with_its_lines_as_shown() {
+    let o = qbank()
+        .arg("repair")
+        .arg(fixture("defects.md"))
+        .args(["--as-of", "2026-11-25", "--full"])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
     let head = instructions(&text);
     assert_names_only_failing_gates(head);
     assert_names_the_defects(head);
-    assert!(head.contains("Never invent a DOI, URL, archive timestamp, author, date or version"));
-    assert!(head.contains("Return the whole corrected document"));
-    // The document goes back without its Validation Results (qbank measures them).
-    assert!(text.contains("#### Q28:"));
-    assert!(!text.contains("## Validation Results"));
+    // The document goes back whole, Validation Results included, so that line N of the
+    // block is line N of the document the findings count.
+    let doc = read("defects.md");
+    let block = text
+        .split("\n## Document\n\n````markdown\n")
+        .nth(1)
+        .expect("the document block");
+    assert!(block.starts_with(doc.trim_end()));
+    let shown: Vec<&str> = block.lines().collect();
+    assert!(shown[1217].contains("L55"), "{}", shown[1217]);
+    assert!(text.contains("## Validation Results"));
+    // A bank has no whole document to carry.
+    let bank = crate::common::fixtures().join("rubric-3x3");
+    let e = qbank()
+        .arg("repair")
+        .arg(&bank)
+        .arg("--full")
+        .output()
+        .unwrap();
+    assert_eq!(e.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&e.stderr).contains("--full needs a markdown document"));
+}
+
+/// The repair prompt of a small document: the findings in the document's own words
+/// (sections, `**Label**:` parts, `#### Qn:` headings), each with its question or entry.
+#[test]
+fn repair_prompt_of_a_small_document() {
+    let o = qbank()
+        .arg("repair")
+        .arg(crate::common::fixtures().join("agree/small.md"))
+        .args(["--as-of", "2026-11-25"])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    for yaml in [
+        "question files",
+        "references/",
+        "`risks:`",
+        "`alternatives:`",
+        "`dimensions:",
+    ] {
+        assert!(
+            !text.contains(yaml),
+            "YAML words in a document's prompt: {yaml}"
+        );
+    }
+    insta::assert_snapshot!("repair_small_document", text);
+}
+
+/// The repair prompt of a small bank: each finding at its YAML file and line, in the
+/// bank's own fields.
+#[test]
+fn repair_prompt_of_a_small_bank() {
+    let bank = crate::common::fixtures().join("rubric-3x3");
+    let o = qbank()
+        .arg("repair")
+        .arg(&bank)
+        .args(["--as-of", "2026-11-25"])
+        .current_dir(&bank)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(text.contains("questions/q1.yaml:"));
+    assert!(text.contains("fix: add `tradeoffs:` naming what the approach costs"));
+    assert!(!text.contains("#### Q"));
+    insta::assert_snapshot!("repair_small_bank", text);
 }
 
 #[test]
@@ -397,6 +497,8 @@ fn repair_questions_only_is_a_fifth_of_the_document_or_less() {
     assert_names_only_failing_gates(&text);
     assert_names_the_defects(&text);
     assert!(text.contains("## Questions to replace"));
+    // Each question says where it starts, so the findings' lines can be found in it.
+    assert!(text.contains("\nQ12 starts at line "));
     assert!(
         !text.contains("#### Q1:"),
         "only the failing questions go back"
@@ -472,7 +574,7 @@ fn generate_repairs_in_two_rounds_without_streaming() {
     ]);
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
-    let (code, stdout, stderr) = generate(&server, &out, &["--no-stream"]);
+    let (code, stdout, stderr) = generate(&server, &out, &["--no-stream", "--whole"]);
     assert_eq!(code, 0, "{stderr}");
     let reqs = server.requests();
     assert_eq!(reqs.len(), 2, "stops after two requests");
@@ -585,6 +687,114 @@ fn generate_streams_and_merges_only_the_failing_questions() {
 }
 
 #[test]
+fn generate_sends_the_smaller_repair_and_records_the_other() {
+    // Three failing questions of 28: the questions alone are far smaller than the
+    // document, so without --merge or --whole round 2 sends them and splices the reply.
+    let server = Server::start(vec![
+        Answer::Whole(fenced(&read("defects.md")), 100, 100),
+        Answer::Whole(fenced(&read("merge-reply.md")), 100, 100),
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let (code, _, stderr) = generate(&server, &out, &["--no-stream"]);
+    assert_eq!(code, 0, "{stderr}");
+    let reqs = server.requests();
+    let second: serde_json::Value = serde_json::from_str(&reqs[1].1).unwrap();
+    let sent = second["messages"][1]["content"].as_str().unwrap();
+    assert!(sent.contains("## Questions to replace") && !sent.contains("#### Q1:"));
+    let r1: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("round-1.json")).unwrap()).unwrap();
+    assert!(r1.get("not_sent").is_none(), "round 1 has no alternative");
+    let r2: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("round-2.json")).unwrap()).unwrap();
+    assert_eq!(r2["kind"], "merge");
+    assert_eq!(r2["not_sent"]["kind"], "repair");
+    let sent_bytes = r2["sent_bytes"].as_u64().unwrap();
+    let whole_bytes = r2["not_sent"]["bytes"].as_u64().unwrap();
+    assert!(
+        whole_bytes > read("defects.md").len() as u64,
+        "{whole_bytes}"
+    );
+    assert!(
+        sent_bytes * 5 < whole_bytes,
+        "{sent_bytes} vs {whole_bytes}"
+    );
+    assert_eq!(r2["report"]["summary"]["fail"], 0);
+}
+
+#[test]
+fn a_run_repeated_with_the_cache_sends_nothing() {
+    let server = Server::start(vec![
+        Answer::Whole(fenced(&read("defects.md")), 100, 100),
+        Answer::Whole(fenced(&read("merge-reply.md")), 100, 100),
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("replies");
+    let cache_arg = cache.to_str().expect("utf-8 path");
+    let (code, table, stderr) = generate(
+        &server,
+        &dir.path().join("a"),
+        &[
+            "--no-stream",
+            "--cache",
+            cache_arg,
+            "--api-key-env",
+            "QBANK_RUN_KEY",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(walk(&cache).len(), 2, "one file per request");
+    for f in walk(&cache) {
+        assert!(
+            !std::fs::read_to_string(&f).unwrap().contains(RUN_KEY),
+            "{f:?}"
+        );
+    }
+    let (code, again, stderr) = generate(
+        &server,
+        &dir.path().join("b"),
+        &[
+            "--no-stream",
+            "--cache",
+            cache_arg,
+            "--api-key-env",
+            "QBANK_RUN_KEY",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(server.requests().len(), 2, "the second run sends nothing");
+    assert!(
+        stderr.contains("2 requests (2 answered from the cache)"),
+        "{stderr}"
+    );
+    assert_eq!(again, table);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a/round-2.md")).unwrap(),
+        std::fs::read_to_string(dir.path().join("b/round-2.md")).unwrap()
+    );
+    let r2: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("b/round-2.json")).unwrap())
+            .unwrap();
+    assert_eq!(r2["attempts"], 0);
+    // Another --max-tokens is another request.
+    let (_, _, stderr) = generate(
+        &server,
+        &dir.path().join("c"),
+        &[
+            "--no-stream",
+            "--cache",
+            cache_arg,
+            "--max-tokens",
+            "99",
+            "--rounds",
+            "1",
+        ],
+    );
+    assert_eq!(server.requests().len(), 3, "{stderr}");
+}
+
+#[test]
 fn generate_retries_a_429_honouring_retry_after() {
     let server = Server::start(vec![
         Answer::Status(
@@ -672,7 +882,7 @@ fn the_budget_stops_the_loop() {
     let (code, _, stderr) = generate(
         &server,
         &dir.path().join("out"),
-        &["--no-stream", "--max-total-tokens", "120000"],
+        &["--no-stream", "--whole", "--max-total-tokens", "120000"],
     );
     assert_eq!(code, 1, "the last round still fails: {stderr}");
     assert_eq!(server.requests().len(), 1);
@@ -790,6 +1000,8 @@ fn generate_help_explains_every_flag() {
         "--rounds",
         "--strict",
         "--merge",
+        "--whole",
+        "--cache",
         "--max-total-tokens",
         "--max-tokens",
         "--timeout",
@@ -817,7 +1029,7 @@ fn a_round_that_fixes_nothing_ends_the_loop() {
     let (code, stdout, stderr) = generate(
         &server,
         &dir.path().join("out"),
-        &["--no-stream", "--rounds", "5"],
+        &["--no-stream", "--whole", "--rounds", "5"],
     );
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(server.requests().len(), 2);
