@@ -1,10 +1,13 @@
 //! `qbank generate -o DIR --model M`: the arguments of the loop in `generate::run`, its
 //! progress on stderr and its table of rounds on stdout.
 
+// Built without `net`, the helpers only the networked `run` uses are not called.
+#![cfg_attr(not(feature = "net"), allow(dead_code, unused_imports))]
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+#[cfg(feature = "net")]
 use crate::generate::llm;
 use crate::generate::run::{self, Event};
 use crate::model::{Bank, Day};
@@ -112,6 +115,18 @@ fn err(msg: &str, help: Option<&str>) -> u8 {
     super::fail(msg, help)
 }
 
+/// Without the `net` feature there is no model to ask: the command says so.
+#[cfg(not(feature = "net"))]
+pub(crate) fn run(_: &Args, _: &super::Cli) -> u8 {
+    err(
+        "this qbank was built without the `net` feature, so `generate` cannot ask a model",
+        Some(
+            "rebuild with the default features; `qbank prompt` and `qbank repair` write the prompts without the network",
+        ),
+    )
+}
+
+#[cfg(feature = "net")]
 pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
     let bank = match &args.bank {
         None => None,

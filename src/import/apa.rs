@@ -209,7 +209,7 @@ fn other_link_label(before: &str) -> Option<usize> {
         "read",
         "read online",
     ];
-    (words >= 1 && words <= 4 && !own.contains(&label.to_lowercase().as_str()))
+    ((1..=4).contains(&words) && !own.contains(&label.to_lowercase().as_str()))
         .then(|| start + (head[start..].len() - head[start..].trim_start().len()))
 }
 

@@ -83,6 +83,7 @@ impl Cache {
     }
 
     /// Records an outcome checked at `now` (only those worth remembering).
+    #[cfg_attr(not(feature = "net"), allow(dead_code))]
     pub fn insert(&mut self, url: &str, outcome: &Outcome, now: Timestamp) {
         if outcome.cacheable() {
             self.entries.insert(

@@ -2,19 +2,34 @@
 //! [`HttpChecker`], its reqwest implementation (concurrency limits, timeouts, HEAD then
 //! GET, redirects, retries with backoff, `Retry-After`, and the private-address guard).
 
+// Built without `net`, what only the network part uses stays unused.
+#![cfg_attr(not(feature = "net"), allow(dead_code))]
+
+#[cfg(feature = "net")]
 use std::collections::{HashMap, HashSet};
+#[cfg(feature = "net")]
 use std::future::Future;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
+#[cfg(feature = "net")]
+use std::net::SocketAddr;
+#[cfg(feature = "net")]
 use std::sync::atomic::{AtomicUsize, Ordering};
+#[cfg(feature = "net")]
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+#[cfg(feature = "net")]
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+#[cfg(feature = "net")]
 use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER};
+#[cfg(feature = "net")]
 use reqwest::{Method, Url};
+#[cfg(feature = "net")]
 use tokio::sync::Semaphore;
+#[cfg(feature = "net")]
 use tokio::time::Instant;
 
+#[cfg(feature = "net")]
 use super::status::Outcome;
 
 /// The user agent every request carries.
@@ -75,11 +90,13 @@ pub(crate) fn user_agent(contact: Option<&str>) -> String {
     }
 }
 
+#[cfg(feature = "net")]
 /// Something that can check one URL.
 pub(crate) trait Checker: Send + Sync + 'static {
     fn check(&self, url: &str) -> impl Future<Output = Outcome> + Send;
 }
 
+#[cfg(feature = "net")]
 /// Checks every URL (each once) with `checker`, calling `done` after each one. Limits on
 /// concurrency are the checker's: every URL is started at once and waits its turn there.
 /// When `stop` completes first (Ctrl-C), the outcomes that finished are returned and the
@@ -151,10 +168,12 @@ pub(crate) fn is_private(ip: IpAddr) -> bool {
     }
 }
 
+#[cfg(feature = "net")]
 /// The error a refused name resolution carries, recognised in reqwest's error chain.
 #[derive(Debug)]
 struct PrivateAddress(String);
 
+#[cfg(feature = "net")]
 impl std::fmt::Display for PrivateAddress {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -165,14 +184,17 @@ impl std::fmt::Display for PrivateAddress {
     }
 }
 
+#[cfg(feature = "net")]
 impl std::error::Error for PrivateAddress {}
 
+#[cfg(feature = "net")]
 /// Name resolution that drops private addresses, so that no connection is ever made to
 /// one (redirects included) unless they are allowed.
 struct Guard {
     allow_private: bool,
 }
 
+#[cfg(feature = "net")]
 impl reqwest::dns::Resolve for Guard {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let allow = self.allow_private;
@@ -193,6 +215,7 @@ impl reqwest::dns::Resolve for Guard {
     }
 }
 
+#[cfg(feature = "net")]
 /// One host's share of the work: its concurrency limit and, once it has asked us to
 /// slow down, a rate limit and a time before which nothing is sent.
 struct Host {
@@ -200,6 +223,7 @@ struct Host {
     state: Mutex<HostState>,
 }
 
+#[cfg(feature = "net")]
 #[derive(Default)]
 struct HostState {
     not_before: Option<Instant>,
@@ -208,6 +232,7 @@ struct HostState {
     head_refused: bool,
 }
 
+#[cfg(feature = "net")]
 impl Host {
     fn state(&self) -> std::sync::MutexGuard<'_, HostState> {
         self.state
@@ -244,6 +269,7 @@ impl Host {
     }
 }
 
+#[cfg(feature = "net")]
 /// An answer's status line, the headers the checker acts on, and the body when it was
 /// asked for.
 #[derive(Debug)]
@@ -254,6 +280,7 @@ struct Answer {
     body: Vec<u8>,
 }
 
+#[cfg(feature = "net")]
 /// What a request asks for beyond the default.
 #[derive(Debug, Clone, Copy, Default)]
 struct Want<'a> {
@@ -265,6 +292,7 @@ struct Want<'a> {
     auth: Option<&'a str>,
 }
 
+#[cfg(feature = "net")]
 /// A body fetched with [`HttpChecker::fetch`].
 #[derive(Debug)]
 pub(crate) struct Fetched {
@@ -276,6 +304,7 @@ pub(crate) struct Fetched {
     pub redirects: usize,
 }
 
+#[cfg(feature = "net")]
 enum Failure {
     Timeout,
     Connect(String),
@@ -283,6 +312,7 @@ enum Failure {
     Other(String),
 }
 
+#[cfg(feature = "net")]
 /// The reqwest checker.
 pub(crate) struct HttpChecker {
     client: reqwest::Client,
@@ -292,6 +322,7 @@ pub(crate) struct HttpChecker {
     requests: AtomicUsize,
 }
 
+#[cfg(feature = "net")]
 impl HttpChecker {
     pub fn new(opts: Options) -> Result<HttpChecker, String> {
         let mut headers = HeaderMap::new();
@@ -570,17 +601,20 @@ impl HttpChecker {
     }
 }
 
+#[cfg(feature = "net")]
 impl Checker for HttpChecker {
     fn check(&self, url: &str) -> impl Future<Output = Outcome> + Send {
         self.check_url(url)
     }
 }
 
+#[cfg(feature = "net")]
 /// 429, or 503 with `Retry-After`: the host asks us to slow down.
 fn is_rate_limit(a: &Answer) -> bool {
     a.code == 429 || (a.code == 503 && a.retry_after.is_some())
 }
 
+#[cfg(feature = "net")]
 /// Turns a reqwest error into what the retry logic needs, with its root cause.
 fn classify(e: reqwest::Error) -> Failure {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);

@@ -11,12 +11,14 @@ pub(crate) mod pin;
 pub mod release;
 pub(crate) mod status;
 pub(crate) mod verdict;
-// Network: the HTTP checker and the runner that drives it.
+// Network: the HTTP checker and the registry lookups (their network parts need the
+// `net` feature), and the runner that drives them.
 pub(crate) mod check;
 pub(crate) mod registry;
 pub(crate) mod run;
 
 use std::collections::HashMap;
+#[cfg(feature = "net")]
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -42,7 +44,12 @@ pub(crate) struct Checked {
     pub releases: HashMap<String, cite::Lookup<release::Release>>,
 }
 
+/// What a build without the `net` feature says when asked to reach the network.
+#[cfg_attr(feature = "net", allow(dead_code))]
+pub(crate) const WITHOUT_NET: &str = "this qbank was built without the `net` feature, so it cannot reach the network (rebuild with the default features); results already in the cache are used, and --offline uses only them";
+
 /// Completes on Ctrl-C (SIGINT); never, where the signal cannot be listened for.
+#[cfg(feature = "net")]
 async fn interrupt() {
     if tokio::signal::ctrl_c().await.is_err() {
         std::future::pending::<()>().await;
@@ -80,6 +87,12 @@ pub(crate) fn check_targets(
             todo.push(t.clone());
         }
     }
+    #[cfg(not(feature = "net"))]
+    if !todo.is_empty() {
+        let _ = opts;
+        return Err(WITHOUT_NET.to_owned());
+    }
+    #[cfg(feature = "net")]
     if !todo.is_empty() {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)

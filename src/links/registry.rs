@@ -4,14 +4,25 @@
 //! keep its per-host limits, retries, `Retry-After` and address guard. What is sent and
 //! why: docs/verify.md.
 
+// Built without `net`, what only the network part uses stays unused.
+#![cfg_attr(not(feature = "net"), allow(dead_code))]
+
 use std::collections::HashMap;
+#[cfg(feature = "net")]
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::links::cache::Cache;
-use crate::links::check::{HttpChecker, Options};
-use crate::links::cite::{Lookup, Registered};
-use crate::links::release::{self, Release};
+#[cfg(feature = "net")]
+use crate::links::check::HttpChecker;
+use crate::links::check::Options;
+use crate::links::cite::Lookup;
+#[cfg(feature = "net")]
+use crate::links::cite::Registered;
+#[cfg(feature = "net")]
+use crate::links::release;
+use crate::links::release::Release;
+#[cfg(feature = "net")]
 use crate::links::{Outcome, extract};
 
 /// Crossref's REST API, the fallback for DOI metadata.
@@ -48,6 +59,7 @@ pub(crate) fn key(doi: &str) -> String {
     format!("doi:{doi}")
 }
 
+#[cfg(feature = "net")]
 /// Parses a JSON body into a record, if it is one.
 fn record(body: &[u8]) -> Option<Registered> {
     serde_json::from_slice::<serde_json::Value>(body)
@@ -56,12 +68,14 @@ fn record(body: &[u8]) -> Option<Registered> {
         .and_then(Registered::from_json)
 }
 
+#[cfg(feature = "net")]
 fn failed<T>(o: &Outcome) -> Lookup<T> {
     Lookup::Failed {
         reason: o.describe(),
     }
 }
 
+#[cfg(feature = "net")]
 /// What the registries say about `doi` (bare).
 async fn lookup_doi(c: &HttpChecker, r: &Registries, doi: &str) -> Lookup {
     let url = match extract::doi_target(doi, &r.doi_resolver) {
@@ -102,6 +116,7 @@ async fn lookup_doi(c: &HttpChecker, r: &Registries, doi: &str) -> Lookup {
     }
 }
 
+#[cfg(feature = "net")]
 /// Joins `base` and `path` with one slash.
 fn join(base: &str, path: &str) -> String {
     format!(
@@ -111,11 +126,13 @@ fn join(base: &str, path: &str) -> String {
     )
 }
 
+#[cfg(feature = "net")]
 /// Percent-encodes one path segment.
 fn segment(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
+#[cfg(feature = "net")]
 /// The latest release of the tool at registry `key` (`github:grafana/k6`, ...). A
 /// `GITHUB_TOKEN` in the environment goes to the GitHub API only, and nowhere else
 /// (never printed, never cached).
@@ -177,9 +194,11 @@ async fn lookup_release(c: &HttpChecker, r: &Registries, key: &str) -> Lookup<Re
     }
 }
 
+#[cfg(feature = "net")]
 /// Each key asked about, with its answer.
 type Answers<T> = Vec<(String, Lookup<T>)>;
 
+#[cfg(feature = "net")]
 /// Asks about every key at once (each once) through one checker, calling `tick` per
 /// answer; Ctrl-C keeps what finished. Returns the answers and the requests sent.
 fn ask_all<T, F, Fut>(
@@ -268,6 +287,15 @@ pub(crate) fn lookup_dois(
             todo.push(d.clone());
         }
     }
+    #[cfg(not(feature = "net"))]
+    let (found, requests): (Vec<(String, Lookup<_>)>, usize) = match todo.is_empty() {
+        true => (Vec::new(), 0),
+        false => {
+            let _ = (opts, registries);
+            return Err(super::WITHOUT_NET.to_owned());
+        }
+    };
+    #[cfg(feature = "net")]
     let (found, requests) = ask_all(
         todo,
         opts,
@@ -310,6 +338,15 @@ pub(crate) fn lookup_releases(
             todo.push(k.clone());
         }
     }
+    #[cfg(not(feature = "net"))]
+    let (found, requests): (Vec<(String, Lookup<_>)>, usize) = match todo.is_empty() {
+        true => (Vec::new(), 0),
+        false => {
+            let _ = (opts, registries);
+            return Err(super::WITHOUT_NET.to_owned());
+        }
+    };
+    #[cfg(feature = "net")]
     let (found, requests) = ask_all(
         todo,
         opts,

@@ -3,6 +3,9 @@
 //! crates.io answers, and comparing it with the entry's `version` and `last_update`.
 //! No network here; `registry` fetches. Rules: docs/verify.md.
 
+// Built without `net`, what only the network part uses stays unused.
+#![cfg_attr(not(feature = "net"), allow(dead_code))]
+
 use serde::{Deserialize, Serialize};
 
 use crate::codes::Code;

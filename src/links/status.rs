@@ -163,7 +163,7 @@ impl Accept {
 
 /// `404 Not Found`.
 pub(crate) fn status_text(code: u16) -> String {
-    match reqwest::StatusCode::from_u16(code)
+    match http::StatusCode::from_u16(code)
         .ok()
         .and_then(|s| s.canonical_reason())
     {
