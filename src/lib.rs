@@ -25,6 +25,7 @@ pub mod model;
 pub mod numbers;
 pub mod outline;
 pub mod packet;
+pub(crate) mod pdf;
 pub mod pipeline;
 pub mod position;
 pub mod render;

@@ -193,17 +193,17 @@ pub(crate) fn build(args: &BuildArgs, cli: &super::Cli) -> u8 {
                                     continue;
                                 }
                             };
-                            match super::pdf::print(
+                            match crate::pdf::print(
                                 &text,
                                 &bank.meta.title.value,
-                                &args.print,
+                                &args.print.options(),
                                 &pdf,
                             ) {
                                 Ok(printed) => {
-                                    let warnings = super::pdf::diagram_warnings(
+                                    let warnings = crate::pdf::diagram_warnings(
                                         &printed,
                                         &bank.root,
-                                        &super::pdf::in_bank(bank),
+                                        &crate::pdf::in_bank(bank),
                                     );
                                     diagram_failed |= !warnings.is_empty();
                                     report.general.extend(warnings);

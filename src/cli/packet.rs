@@ -251,12 +251,12 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
                 Err(e) => return super::fail_write(&e),
             };
             let title = format!("{} · {what}", bank.meta.title.value);
-            match super::pdf::print(html, &title, &args.print, &path) {
+            match crate::pdf::print(html, &title, &args.print.options(), &path) {
                 Ok(printed) => {
-                    let warnings = super::pdf::diagram_warnings(
+                    let warnings = crate::pdf::diagram_warnings(
                         &printed,
                         &bank.root,
-                        &super::pdf::in_bank(&bank),
+                        &crate::pdf::in_bank(&bank),
                     );
                     let texts = std::collections::HashMap::new();
                     for d in &warnings {
@@ -270,7 +270,7 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
                     }
                     pdfs.push(name);
                 }
-                Err(e) => return e.report(&path),
+                Err(e) => return super::pdf::report_error(&e, &path),
             }
         }
     }
