@@ -181,26 +181,8 @@ pub(crate) fn verify_lang(lang: Lang, code: &str) -> Verdict {
         Lang::Sql => sql(code),
         Lang::Promql => promql(code),
         #[cfg(feature = "grammars")]
-        Lang::Bash
-        | Lang::Python
-        | Lang::JavaScript
-        | Lang::TypeScript
-        | Lang::Tsx
-        | Lang::Go
-        | Lang::Java
-        | Lang::Rust => ts::verify(lang, code),
-        #[cfg(not(feature = "grammars"))]
-        Lang::Bash
-        | Lang::Python
-        | Lang::JavaScript
-        | Lang::TypeScript
-        | Lang::Tsx
-        | Lang::Go
-        | Lang::Java
-        | Lang::Rust => {
-            let _ = code;
-            Verdict::NotVerified
-        }
+        l if l.needs_grammar() => ts::verify(l, code),
+        _ => Verdict::NotVerified,
     }
 }
 

@@ -194,7 +194,6 @@ async fn lookup_release(c: &HttpChecker, r: &Registries, key: &str) -> Lookup<Re
     }
 }
 
-#[cfg(feature = "net")]
 /// Each key asked about, with its answer.
 type Answers<T> = Vec<(String, Lookup<T>)>;
 
@@ -273,45 +272,31 @@ pub(crate) fn lookup_dois(
     offline_only: bool,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(HashMap<String, Lookup>, usize), String> {
-    let now = jiff::Timestamp::now();
-    let mut out = HashMap::new();
-    let mut todo = Vec::new();
-    for d in dois {
-        if let Some(l) = cache.fresh_record(&key(d), now, max_age) {
-            out.insert(d.clone(), l);
-            tick();
-        } else if offline_only {
-            out.insert(d.clone(), offline());
-            tick();
-        } else {
-            todo.push(d.clone());
-        }
-    }
-    #[cfg(not(feature = "net"))]
-    let (found, requests): (Vec<(String, Lookup<_>)>, usize) = match todo.is_empty() {
-        true => (Vec::new(), 0),
-        false => {
-            let _ = (opts, registries);
-            return Err(super::WITHOUT_NET.to_owned());
-        }
-    };
-    #[cfg(feature = "net")]
-    let (found, requests) = ask_all(
-        todo,
-        opts,
-        registries,
-        |c, r, d| async move {
-            let l = lookup_doi(&c, &r, &d).await;
-            (d, l)
+    lookup_all(
+        dois,
+        Cached {
+            cache,
+            offline_only,
         },
         tick,
-    )?;
-    let now = jiff::Timestamp::now();
-    for (d, l) in found {
-        cache.insert_record(&key(&d), &l, now);
-        out.insert(d, l);
-    }
-    Ok((out, requests))
+        |c, d, now| c.fresh_record(&key(d), now, max_age),
+        |c, d, l, now| c.insert_record(&key(d), l, now),
+        |todo| {
+            #[cfg(feature = "net")]
+            return ask_all(
+                todo,
+                opts,
+                registries,
+                |c, r, d| async move {
+                    let l = lookup_doi(&c, &r, &d).await;
+                    (d, l)
+                },
+                tick,
+            );
+            #[cfg(not(feature = "net"))]
+            without_net(todo, (opts, registries))
+        },
+    )
 }
 
 /// [`lookup_dois`] for tools' latest releases, by registry key.
@@ -324,43 +309,79 @@ pub(crate) fn lookup_releases(
     offline_only: bool,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(HashMap<String, Lookup<Release>>, usize), String> {
+    lookup_all(
+        keys,
+        Cached {
+            cache,
+            offline_only,
+        },
+        tick,
+        |c, k, now| c.fresh_release(k, now, max_age),
+        |c, k, l, now| c.insert_release(k, l, now),
+        |todo| {
+            #[cfg(feature = "net")]
+            return ask_all(
+                todo,
+                opts,
+                registries,
+                |c, r, k| async move {
+                    let l = lookup_release(&c, &r, &k).await;
+                    (k, l)
+                },
+                tick,
+            );
+            #[cfg(not(feature = "net"))]
+            without_net(todo, (opts, registries))
+        },
+    )
+}
+
+/// The cache in front of a lookup, and whether only the cache may answer.
+struct Cached<'c> {
+    cache: &'c mut Cache,
+    offline_only: bool,
+}
+
+/// Answers each key from the cache when it holds a fresh answer (or, offline, says it
+/// is not verified), asks `ask` about the rest and records what comes back.
+fn lookup_all<T>(
+    keys: &[String],
+    c: Cached<'_>,
+    tick: &(dyn Fn() + Sync),
+    fresh: impl Fn(&Cache, &str, jiff::Timestamp) -> Option<Lookup<T>>,
+    store: impl Fn(&mut Cache, &str, &Lookup<T>, jiff::Timestamp),
+    ask: impl FnOnce(Vec<String>) -> Result<(Answers<T>, usize), String>,
+) -> Result<(HashMap<String, Lookup<T>>, usize), String> {
     let now = jiff::Timestamp::now();
     let mut out = HashMap::new();
     let mut todo = Vec::new();
     for k in keys {
-        if let Some(l) = cache.fresh_release(k, now, max_age) {
+        if let Some(l) = fresh(c.cache, k, now) {
             out.insert(k.clone(), l);
             tick();
-        } else if offline_only {
+        } else if c.offline_only {
             out.insert(k.clone(), offline());
             tick();
         } else {
             todo.push(k.clone());
         }
     }
-    #[cfg(not(feature = "net"))]
-    let (found, requests): (Vec<(String, Lookup<_>)>, usize) = match todo.is_empty() {
-        true => (Vec::new(), 0),
-        false => {
-            let _ = (opts, registries);
-            return Err(super::WITHOUT_NET.to_owned());
-        }
-    };
-    #[cfg(feature = "net")]
-    let (found, requests) = ask_all(
-        todo,
-        opts,
-        registries,
-        |c, r, k| async move {
-            let l = lookup_release(&c, &r, &k).await;
-            (k, l)
-        },
-        tick,
-    )?;
+    let (found, requests) = ask(todo)?;
     let now = jiff::Timestamp::now();
     for (k, l) in found {
-        cache.insert_release(&k, &l, now);
+        store(c.cache, &k, &l, now);
         out.insert(k, l);
     }
     Ok((out, requests))
+}
+
+/// Without the `net` feature nothing is asked: an empty list is no answer needed, any
+/// other is the build's limit.
+#[cfg(not(feature = "net"))]
+fn without_net<T, U>(todo: Vec<String>, _: U) -> Result<(Answers<T>, usize), String> {
+    if todo.is_empty() {
+        Ok((Vec::new(), 0))
+    } else {
+        Err(super::WITHOUT_NET.to_owned())
+    }
 }
