@@ -159,7 +159,8 @@ echo "== 4b. a table wider than the page does not shrink the pages"
 "$qbank" pdf "$here/wide-table.md" -o "$out/wide.pdf" 2>/dev/null
 grep -v '^|' "$here/wide-table.md" > "$out/no-table.md"
 "$qbank" pdf "$out/no-table.md" -o "$out/sized.pdf" 2>/dev/null
-height() { pdftotext -bbox "$1" - | awk -F'"' '/<word / && />paragraph</ {print $8 - $4; exit}'; }
+# (awk reads to the end: an early exit would stop pdftotext with SIGPIPE under pipefail)
+height() { pdftotext -bbox "$1" - | awk -F'"' '/<word / && />paragraph</ && !seen {print $8 - $4; seen = 1}'; }
 hw="$(height "$out/wide.pdf")"; hs="$(height "$out/sized.pdf")"
 if awk -v a="$hw" -v b="$hs" 'BEGIN {exit !(a > 0 && b > 0 && a / b > 0.97 && a / b < 1.03)}'; then
   ok "wide-table.pdf body text at full size ($hw pt words, $hs pt without the table)"
