@@ -34,6 +34,12 @@ macro_rules! codes {
                 match self { $(Code::$variant => $summary,)* }
             }
 
+            /// True for a code whose findings compare inputs of one run (no single bank
+            /// can tell whether a suppression of it is used).
+            pub fn is_run_level(self) -> bool {
+                matches!(self, Code::CrossBankDuplicate)
+            }
+
             /// What to do about it, in one line.
             pub fn fix(self) -> &'static str {
                 match self { $(Code::$variant => $fix,)* }
@@ -82,6 +88,9 @@ codes! {
     ContradictedClaim = "contradicted-claim", Warning,
         "a document's own Validation Results row that the measurement contradicts",
         "correct the row, or fix the content until the measurement agrees";
+    CrossBankDuplicate = "cross-bank-duplicate", Note,
+        "a question whose scenario and answer repeat a question of another bank of the same `check` run",
+        "keep one copy, or rewrite one bank's question around its own scenario";
     DeadLink = "dead-link", Error,
         "a link that answered with an HTTP error, or redirected in a loop",
         "replace the link, or add an `archived:` copy";

@@ -10,7 +10,7 @@ use std::time::Duration;
 #[cfg(feature = "net")]
 use crate::generate::llm;
 use crate::generate::run::{self, Event};
-use crate::model::{Bank, Day};
+use crate::model::Day;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -72,9 +72,6 @@ pub(crate) struct Args {
     /// Ask for the whole reply at once instead of a stream.
     #[arg(long)]
     pub no_stream: bool,
-    /// A rubric YAML (default: the bank's, else the built-in one).
-    #[arg(long, value_name = "FILE")]
-    pub rubric: Option<PathBuf>,
     /// A bank whose scope, clusters and reference IDs the new questions must fit.
     #[arg(long, value_name = "DIR")]
     pub bank: Option<PathBuf>,
@@ -92,6 +89,10 @@ pub(crate) struct Args {
     /// Write into a folder that is not empty (files of the same name are replaced).
     #[arg(long)]
     pub force: bool,
+    /// The rubric (default: the bank's, else qbank.toml's, else the built-in one) and the
+    /// gates and codes each round is measured by.
+    #[command(flatten)]
+    pub settings: super::SettingsArgs,
 }
 
 fn default_link_args() -> super::links::LinkArgs {
@@ -99,16 +100,6 @@ fn default_link_args() -> super::links::LinkArgs {
     let cmd = super::links::LinkArgs::augment_args(clap::Command::new("links"));
     let m = cmd.get_matches_from(["links"]);
     super::links::LinkArgs::from_arg_matches(&m).expect("defaults parse")
-}
-
-/// The rubric file each round is measured with: `--rubric`, else the `--bank`'s own.
-fn rubric_file(args: &Args, bank: Option<&Bank>) -> Option<PathBuf> {
-    if let Some(r) = &args.rubric {
-        return Some(r.clone());
-    }
-    let b = bank?;
-    let rel = b.meta.rubric.as_ref().map(|r| r.value.trim().to_owned())?;
-    (rel != "default").then(|| b.root.join(rel))
 }
 
 fn err(msg: &str, help: Option<&str>) -> u8 {
@@ -128,6 +119,15 @@ pub(crate) fn run(_: &Args, _: &super::Cli) -> u8 {
 
 #[cfg(feature = "net")]
 pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
+    let paths: Vec<PathBuf> = args.bank.iter().cloned().collect();
+    let settings = match args.settings.resolve(&paths) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if args.settings.show_settings {
+        super::print_out(&settings.show(&[]));
+        return 0;
+    }
     let bank = match &args.bank {
         None => None,
         Some(dir) => match crate::load::load_bank(dir).bank {
@@ -140,8 +140,9 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
             }
         },
     };
+    let rubric_path = super::prompt::rubric_spec(&settings, bank.as_ref());
     let rubric =
-        match super::prompt::rubric_or(args.rubric.as_deref(), bank.as_ref().map(|b| &*b.rubric)) {
+        match super::prompt::rubric_or(rubric_path.as_deref(), bank.as_ref().map(|b| &*b.rubric)) {
             Ok(r) => r,
             Err(code) => return code,
         };
@@ -197,7 +198,8 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
             run::Repairs::Cheaper
         },
         max_total_tokens: args.max_total_tokens,
-        rubric_path: rubric_file(args, bank.as_ref()),
+        rubric_path,
+        selection: Some(&settings.selection),
         rubric,
         bank,
         as_of: args.as_of,

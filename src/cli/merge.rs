@@ -20,6 +20,11 @@ pub(crate) struct Args {
     /// Fail (exit 1) on WARN as well as FAIL.
     #[arg(long)]
     pub strict: bool,
+    /// The merged report keeps only what --select/--ignore (and the qbank.toml found from
+    /// the working folder) let count, on top of what each shard's run applied. `--rubric`
+    /// is refused: the shards were measured already.
+    #[command(flatten)]
+    pub settings: super::SettingsArgs,
 }
 
 #[derive(Deserialize)]
@@ -92,7 +97,42 @@ pub(crate) fn merge(
     report
 }
 
+/// Applies a selection to reports already measured: gates resolve against the names
+/// each report carries; suppression comments were applied by the shards' runs and are
+/// not read again (a second pass would call every used one unused).
+fn reselect(report: &mut Report, sel: &crate::report::select::Selection) {
+    crate::report::select::apply_general(&mut report.general, sel);
+    let none = crate::report::Texts::default();
+    for b in &mut report.banks {
+        let names: Vec<(String, u8)> = b
+            .gates
+            .iter()
+            .flat_map(|g| {
+                [
+                    (crate::gates::names::fold(&g.name), g.number),
+                    (crate::gates::names::fold(&g.title), g.number),
+                ]
+            })
+            .collect();
+        crate::report::select::apply_bank(b, &none, sel, &names);
+    }
+}
+
 pub fn run(args: &Args, cli: &super::Cli) -> u8 {
+    if args.settings.rubric.is_some() {
+        return super::fail(
+            "`merge` joins reports already measured: --rubric cannot change them",
+            Some("pass --rubric to each shard's `qbank check`"),
+        );
+    }
+    let settings = match args.settings.resolve(&[]) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if args.settings.show_settings {
+        super::print_out(&settings.show(&[]));
+        return 0;
+    }
     let mut banks = Vec::new();
     let mut general = Vec::new();
     for path in &args.reports {
@@ -107,7 +147,10 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
             }
         }
     }
-    let report = merge(banks, general, args.strict);
+    let mut report = merge(banks, general, args.strict);
+    if !settings.selection.is_empty() {
+        reselect(&mut report, &settings.selection);
+    }
     let style = Style {
         quiet: cli.quiet,
         width: super::terminal_width(),

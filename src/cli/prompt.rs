@@ -7,13 +7,30 @@ use crate::model::Rubric;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// A rubric YAML (default: the built-in rubric, the seed spec).
-    #[arg(long, value_name = "FILE")]
-    pub rubric: Option<PathBuf>,
     /// A bank whose scope, clusters and reference IDs new questions must fit (its own
     /// rubric is used unless --rubric is given).
     #[arg(long, value_name = "DIR")]
     pub bank: Option<PathBuf>,
+    /// Gates that --select/--ignore (or qbank.toml) leave out are listed as not checked.
+    #[command(flatten)]
+    pub settings: super::SettingsArgs,
+}
+
+/// The rubric a prompt (or a generate run) is written for: `--rubric`, else the bank's
+/// own `rubric:`, else qbank.toml's, else the built-in one (`settings` precedence).
+pub(crate) fn rubric_spec(
+    settings: &crate::settings::Settings,
+    bank: Option<&crate::model::Bank>,
+) -> Option<PathBuf> {
+    if let Some(r) = &settings.rubric {
+        return Some(r.clone());
+    }
+    if let Some(b) = bank
+        && let Some(rel) = b.meta.rubric.as_ref().map(|r| r.value.trim().to_owned())
+    {
+        return (rel != "default").then(|| b.root.join(rel));
+    }
+    settings.config.rubric()
 }
 
 /// The rubric named by `--rubric`, else `fallback`, else the built-in one; an error is
@@ -47,6 +64,15 @@ fn print_diagnostic(d: &crate::diagnostic::Diagnostic) -> u8 {
 }
 
 pub(crate) fn run(args: &Args) -> u8 {
+    let paths: Vec<PathBuf> = args.bank.iter().cloned().collect();
+    let settings = match args.settings.resolve(&paths) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if args.settings.show_settings {
+        super::print_out(&settings.show(&[]));
+        return 0;
+    }
     let bank = match &args.bank {
         None => None,
         Some(dir) => {
@@ -67,11 +93,12 @@ pub(crate) fn run(args: &Args) -> u8 {
             }
         }
     };
-    let rubric = match rubric_or(args.rubric.as_deref(), bank.as_ref().map(|b| &*b.rubric)) {
+    let spec = rubric_spec(&settings, bank.as_ref());
+    let rubric = match rubric_or(spec.as_deref(), bank.as_ref().map(|b| &*b.rubric)) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    match crate::generate::prompt::render(&rubric, bank.as_ref()) {
+    match crate::generate::prompt::render(&rubric, bank.as_ref(), Some(&settings.selection)) {
         Ok(text) => {
             let _ = anstream::stdout().write_all(text.as_bytes());
             0

@@ -64,7 +64,7 @@ pub(crate) mod refs_index;
 
 pub use refs_index::RefIndex;
 mod risk_mitigation;
-mod self_review;
+pub(crate) mod self_review;
 pub(crate) mod sources;
 mod tools_min;
 mod tradeoffs;

@@ -17,7 +17,11 @@ declare_gate! {
     ///    pairs; weights from the bank's own questions) at or above
     ///    `duplicate_content_similarity` (default 0.6). Lexical overlap finds a reworded
     ///    copy; two questions that teach one lesson in different words and scenarios are
-    ///    beyond it;
+    ///    beyond it. Across the banks and documents of one `check` run, a question whose
+    ///    content terms repeat one of an earlier bank's (estimated Jaccard similarity at or
+    ///    above `cross_bank_similarity`, default 0.5, from bottom-64 MinHash sketches so the
+    ///    run stays linear) gets a `cross-bank-duplicate` note at the later copy naming the
+    ///    first; a note never fails a gate;
     /// 5. the number of clusters with questions is within the rubric's range (5-6);
     /// 6. every cluster holds between `min_questions` and `max_questions` (4-6);
     /// 7. every cluster has at least one diagram, practical element, metrics table and

@@ -367,7 +367,14 @@ fn bank_context(bank: &Bank) -> BankContext {
 }
 
 /// Renders the generation prompt for `rubric`, fitted to `bank` when one is given.
-pub(crate) fn render(rubric: &Rubric, bank: Option<&Bank>) -> Result<String, String> {
+/// The generation prompt for `rubric` (fitted to `bank` when given). Gates `selection`
+/// leaves out are listed apart as not checked, so the prompt asks for what the
+/// repository's `check` will measure.
+pub(crate) fn render(
+    rubric: &Rubric,
+    bank: Option<&Bank>,
+    selection: Option<&crate::report::select::Selection>,
+) -> Result<String, String> {
     let f = figures(rubric);
     let g = filled_generator(rubric, &f);
     let count = |share: f64| {
@@ -388,9 +395,17 @@ pub(crate) fn render(rubric: &Rubric, bank: Option<&Bank>) -> Result<String, Str
         })
         .collect();
     // The rubric's gates; a built-in measure keeps its threshold wording.
+    let names = gates::names::gate_names(rubric);
+    let waiver = |n: u8| selection.and_then(|s| s.gate_waiver(&names, n));
+    let unchecked: Vec<String> = rubric
+        .gates
+        .iter()
+        .filter_map(|g| waiver(g.number).map(|why| format!("{} {} ({why})", g.number, g.title)))
+        .collect();
     let gate_rows: Vec<GateRow> = rubric
         .gates
         .iter()
+        .filter(|g| waiver(g.number).is_none())
         .map(|g| GateRow {
             number: g.number,
             title: g.title.clone(),
@@ -427,6 +442,7 @@ pub(crate) fn render(rubric: &Rubric, bank: Option<&Bank>) -> Result<String, Str
         "methods": &methods,
         "roles": &rubric.roles,
         "gates": &gate_rows,
+        "unchecked": &unchecked,
         "bank": bank.map(bank_context),
     });
     let text = tmpl.render(minijinja::value::Serde(&ctx)).map_err(|e| {
@@ -476,7 +492,7 @@ mod tests {
         if let Some(k) = r.references.0.iter_mut().find(|k| k.prefix == "G") {
             k.min = 7;
         }
-        let p = render(&r, None).unwrap();
+        let p = render(&r, None, None).unwrap();
         assert!(p.contains("Generate 12-15 interview Q&A pairs"));
         assert!(p.contains("**≥7 Glossary [G#]**"));
         assert!(p.contains("(total 12-15)"));
@@ -487,7 +503,7 @@ mod tests {
     fn a_rubric_without_generator_text_still_renders() {
         let mut r = Rubric::default_rubric();
         r.generator = None;
-        let p = render(&r, None).unwrap();
+        let p = render(&r, None, None).unwrap();
         assert!(p.contains("## Output Format"));
         assert!(p.contains("## Quality Gates (All Must PASS)"));
     }

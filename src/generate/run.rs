@@ -112,6 +112,9 @@ pub(crate) struct Options<'a> {
     pub rubric: Rubric,
     /// The rubric file each round is measured with (None: the built-in one).
     pub rubric_path: Option<PathBuf>,
+    /// The gates and codes that count (`--select`/`--ignore`, qbank.toml); also the
+    /// gates the prompt lists as not checked.
+    pub selection: Option<&'a crate::report::select::Selection>,
     /// A bank whose scope, clusters and reference IDs the new questions must fit.
     pub bank: Option<Bank>,
     /// The date recency is measured from (None: each round's document).
@@ -314,6 +317,7 @@ fn measure(path: &Path, opts: &Options, live: Option<&dyn LinkStatus>) -> (Repor
         as_of: opts.as_of,
         links: live,
         rubric: opts.rubric_path.clone(),
+        selection: opts.selection,
         ..crate::pipeline::Options::new(vec![path.to_path_buf()])
     });
     let bank = banks.pop().map(|(_, b)| b);
@@ -344,7 +348,7 @@ pub(crate) fn run(
             Some("choose an empty or new folder, or pass --force to replace the files in it"),
         ));
     }
-    let first_prompt = prompt::render(&opts.rubric, opts.bank.as_ref())
+    let first_prompt = prompt::render(&opts.rubric, opts.bank.as_ref(), opts.selection)
         .map_err(|e| Failure::new(format!("could not render the prompt: {e}"), None))?;
     let target = model.target();
     let first_estimate = estimate(SYSTEM) + estimate(&first_prompt);
@@ -483,8 +487,8 @@ pub(crate) fn run(
         let round = Round {
             number: k,
             path,
-            fails: b.count(Status::Fail),
-            warns: b.count(Status::Warn),
+            fails: b.counted(Status::Fail),
+            warns: b.counted(Status::Warn),
             diagnostics: b.all_diagnostics().count(),
             report: b,
             bank,
@@ -693,6 +697,7 @@ mod tests {
             max_total_tokens: 10_000_000,
             rubric: Rubric::default_rubric(),
             rubric_path: None,
+            selection: None,
             bank: None,
             as_of: Day::parse("2026-11-25").ok(),
             live: None,

@@ -451,7 +451,7 @@ impl Server {
             overlay: Some(&self.overlay),
             ..self.settings.options(Vec::new())
         };
-        let checked = pipeline::check(input, &opts, true);
+        let checked = pipeline::check(input, &opts, true, false);
         let previous = self.analyses.remove(input);
         let (old_bank, published) = previous.map(|a| (a.bank, a.published)).unwrap_or_default();
         self.analyses.insert(

@@ -81,6 +81,11 @@ pub struct Rubric {
     /// are near-duplicates by content (gate 20).
     #[serde(default = "default_duplicate_content_similarity")]
     pub duplicate_content_similarity: f64,
+    /// Estimated Jaccard similarity (0-1) of two questions' content terms (scenario and
+    /// answer) at or above which a question repeating one of another bank of the same
+    /// `check` run gets a `cross-bank-duplicate` note.
+    #[serde(default = "default_cross_bank_similarity")]
+    pub cross_bank_similarity: f64,
     /// Warn when the bank's as_of date is older than this many months.
     pub as_of_warn_months: u32,
     /// Other names a document's own Validation Results may give a gate, by the gate's
@@ -392,6 +397,10 @@ pub struct Chain {
     #[serde(default = "default_chain_words")]
     pub min_words: u32,
     pub steps: Vec<ChainStep>,
+}
+
+fn default_cross_bank_similarity() -> f64 {
+    Rubric::default_shared().cross_bank_similarity
 }
 
 fn default_duplicate_content_similarity() -> f64 {

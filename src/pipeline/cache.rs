@@ -57,6 +57,7 @@ pub struct ResultCache {
 /// the human format quotes.
 pub struct Hit {
     pub report: BankReport,
+    pub sketch: Option<super::overlap::BankSketch>,
     pub texts: Texts,
 }
 
@@ -73,6 +74,9 @@ struct Entry {
     /// What the link results said of each URL the gates asked about.
     links: Vec<Seen>,
     report: BankReport,
+    /// The questions' sketches for the notes across banks, when the run made them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sketch: Option<super::overlap::BankSketch>,
 }
 
 /// One link question and its answer.
@@ -164,6 +168,7 @@ impl ResultCache {
         }
         Some(Hit {
             report: entry.report,
+            sketch: entry.sketch,
             texts,
         })
     }
@@ -178,6 +183,7 @@ impl ResultCache {
         extra: &[PathBuf],
         links: Vec<Seen>,
         report: &BankReport,
+        sketch: Option<&super::overlap::BankSketch>,
     ) {
         let listing = listing(input);
         let mut files: Vec<(PathBuf, Option<String>)> = listing
@@ -196,6 +202,7 @@ impl ResultCache {
             files,
             links,
             report: report.clone(),
+            sketch: sketch.cloned(),
         };
         let Ok(json) = serde_json::to_vec(&entry) else {
             return;

@@ -7,6 +7,7 @@
 //! report. [`collect`] keeps every bank's model, for the commands that render them.
 
 pub(crate) mod cache;
+pub(crate) mod overlap;
 mod shard;
 
 pub use shard::Shard;
@@ -102,6 +103,8 @@ impl<'a> Options<'a> {
 /// One input's results, with the texts of its files and, when asked for, its model.
 pub struct Checked {
     pub report: BankReport,
+    /// Its questions' sketches, for the notes across banks (when asked for).
+    pub sketch: Option<overlap::BankSketch>,
     pub texts: Texts,
     pub bank: Option<Bank>,
 }
@@ -198,9 +201,22 @@ pub fn run(opts: &Options<'_>, format: &mut dyn Formatter, write: &mut dyn FnMut
     // A window a few times the thread count keeps every core busy while holding only
     // that many banks at once.
     let window = (rayon::current_num_threads() * 4).max(4);
+    // Questions repeated across the banks of the run: each bank is compared with the
+    // ones reported before it, in report order, so the note is at the later copy.
+    let mut overlap = (inputs.len() > 1).then(overlap::Index::default);
+    let sketch = overlap.is_some();
     for chunk in inputs.chunks(window) {
-        let done: Vec<Checked> = chunk.par_iter().map(|i| check(i, opts, false)).collect();
+        let done: Vec<Checked> = chunk
+            .par_iter()
+            .map(|i| check(i, opts, false, sketch))
+            .collect();
         for mut c in done {
+            if let (Some(index), Some(s)) = (overlap.as_mut(), c.sketch.take()) {
+                let notes = index.add(s);
+                if !notes.is_empty() {
+                    select::apply_late(&mut c.report, &c.texts, opts.selection, notes);
+                }
+            }
             if let Some(b) = opts.baseline {
                 let mut b = b.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                 b.apply(&mut c.report, &c.texts, &opts.focus);
@@ -246,7 +262,10 @@ pub fn collect(opts: &Options<'_>) -> (Report, Vec<(usize, Bank)>) {
         overlay: opts.overlay,
         ..Options::new(Vec::new())
     };
-    let checked: Vec<Checked> = inputs.par_iter().map(|i| check(i, &plain, true)).collect();
+    let checked: Vec<Checked> = inputs
+        .par_iter()
+        .map(|i| check(i, &plain, true, false))
+        .collect();
     let mut banks = Vec::new();
     for c in checked {
         report.texts.extend(c.texts);
@@ -304,11 +323,17 @@ pub(crate) fn duplicate_slugs(banks: &[(usize, Bank)]) -> Vec<Diagnostic> {
 
 /// Checks one input: from the result cache when it holds a valid entry, else loaded and
 /// gated (and stored); then the selection and the focus applied.
-pub(crate) fn check(input: &Input, opts: &Options<'_>, keep_bank: bool) -> Checked {
-    let cached = opts.cache.and_then(|c| c.lookup(input, opts.links));
+/// With `sketch`, the sketch of its questions for the notes across banks
+/// ([`overlap`]) comes too.
+pub(crate) fn check(input: &Input, opts: &Options<'_>, keep_bank: bool, sketch: bool) -> Checked {
+    let cached = opts
+        .cache
+        .and_then(|c| c.lookup(input, opts.links))
+        .filter(|hit| !sketch || hit.sketch.is_some());
     if let Some(hit) = cached {
         return Checked {
             report: hit.report,
+            sketch: hit.sketch,
             texts: hit.texts,
             bank: None,
         };
@@ -383,11 +408,30 @@ pub(crate) fn check(input: &Input, opts: &Options<'_>, keep_bank: bool) -> Check
     }
     // A bank that did not load is quick to read again, and its error may be passing
     // (a file being written): only loaded banks are stored.
+    let sketch = if sketch {
+        bank.as_ref().map(|b| {
+            let label = match input {
+                Input::Bank(_) => b.meta.slug.value.clone(),
+                Input::Document(p) => p.display().to_string(),
+            };
+            overlap::sketch(b, &label)
+        })
+    } else {
+        None
+    };
     if let (Some(c), Some(r), true) = (opts.cache, recorder, report.loaded) {
-        c.store(input, &texts, &extra, r.into_seen(), &report);
+        c.store(
+            input,
+            &texts,
+            &extra,
+            r.into_seen(),
+            &report,
+            sketch.as_ref(),
+        );
     }
     Checked {
         report,
+        sketch,
         texts,
         bank: if keep_bank { bank } else { None },
     }

@@ -89,7 +89,7 @@ impl BankReport {
     /// Gates with `status` that fail the run: not waived and, when the check is focused
     /// on some files of the bank, with a finding in one of them (a bank-wide shortfall is
     /// shown but not counted, so a clean file checked alone passes).
-    fn counted(&self, status: Status) -> usize {
+    pub fn counted(&self, status: Status) -> usize {
         self.gates
             .iter()
             .filter(|g| {

@@ -158,6 +158,12 @@ impl Selection {
         self.select.is_none() && self.ignore.is_empty()
     }
 
+    /// Why gate `n` of a rubric whose gates are named `gates`
+    /// (`crate::gates::names::gate_names`) does not count, if it does not.
+    pub fn gate_waiver(&self, gates: &[(String, u8)], n: u8) -> Option<&'static str> {
+        self.resolve(gates).gate_waiver(n)
+    }
+
     fn resolve(&self, gates: &[(String, u8)]) -> Applied {
         Applied {
             select: self
@@ -493,18 +499,70 @@ pub(crate) fn apply_bank(
         }
     }
     b.suppressed += suppressed;
-    let unused = sups.into_values().flatten().filter(|s| !s.used).map(|s| {
-        Diagnostic::warning(
-            Code::UnusedSuppression,
-            "this suppression matches no finding",
-        )
-        .at(s.at)
-        .help("remove the comment, or name the gate or code the finding carries")
-    });
+    // A suppression of a code that compares banks is judged by the run, not here.
+    let run_level = |s: &Suppression| {
+        s.keys
+            .iter()
+            .any(|k| matches!(k, Key::Code(c) if c.is_run_level()))
+    };
+    let unused = sups
+        .into_values()
+        .flatten()
+        .filter(|s| !s.used && !run_level(s))
+        .map(|s| {
+            Diagnostic::warning(
+                Code::UnusedSuppression,
+                "this suppression matches no finding",
+            )
+            .at(s.at)
+            .help("remove the comment, or name the gate or code the finding carries")
+        });
     let mut extra: Vec<Diagnostic> = unused.collect();
     extra.extend(problems);
     b.diagnostics
         .extend(extra.into_iter().filter(|d| applied.code_counts(d)));
+    crate::diagnostic::sort(&mut b.diagnostics);
+}
+
+/// Adds to one bank's results the findings a whole run makes (questions repeated across
+/// banks), under the selection and the bank's suppression comments.
+pub(crate) fn apply_late(
+    b: &mut BankReport,
+    texts: &Texts,
+    sel: Option<&Selection>,
+    found: Vec<Diagnostic>,
+) {
+    let Some(sel) = sel else {
+        b.diagnostics.extend(found);
+        crate::diagnostic::sort(&mut b.diagnostics);
+        return;
+    };
+    let applied = sel.resolve(&[]);
+    let fallback;
+    let known = match &sel.known {
+        Some(k) => k,
+        None => {
+            fallback = KnownGates::new(None);
+            &fallback
+        }
+    };
+    let mut sups: HashMap<PathBuf, Vec<Suppression>> = HashMap::new();
+    for d in found {
+        if !applied.code_counts(&d) {
+            continue;
+        }
+        if let Some(file) = d.location.as_ref().map(|l| l.file.clone())
+            && !sups.contains_key(&file)
+            && let Some(text) = texts.get(&file)
+        {
+            sups.insert(file.clone(), scan(&file, text, known, &[]).0);
+        }
+        if suppressor(&d, &mut sups, &[]).is_some() {
+            b.suppressed += 1;
+            continue;
+        }
+        b.diagnostics.push(d);
+    }
     crate::diagnostic::sort(&mut b.diagnostics);
 }
 

@@ -1104,3 +1104,40 @@ fn a_reply_with_an_unsafe_slug_writes_no_bank() {
         .collect();
     assert_eq!(names, ["out"], "written beside the output folder");
 }
+
+#[test]
+fn each_round_is_measured_with_the_settings_in_force() {
+    // Without a selection, the first draft fails three gates and one round is not enough.
+    let server = Server::start(vec![Answer::Whole(fenced(&read("defects.md")), 9000, 700)]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("plain");
+    let (code, _, stderr) = generate(&server, &out, &["--no-stream", "--rounds", "1"]);
+    assert_eq!(code, 1, "{stderr}");
+    let r1: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("round-1.json")).unwrap()).unwrap();
+    let failing: Vec<String> = r1["report"]["banks"][0]["gates"]
+        .as_array()
+        .expect("gates")
+        .iter()
+        .filter(|g| g["status"] == "FAIL")
+        .map(|g| g["number"].to_string())
+        .collect();
+    assert_eq!(failing.len(), 3, "{r1}");
+    // Ignoring those gates, the first round is done: no repair is sent.
+    let server = Server::start(vec![Answer::Whole(fenced(&read("defects.md")), 9000, 700)]);
+    let out = dir.path().join("ignoring");
+    let ignore = failing.join(",");
+    let (code, _, stderr) = generate(
+        &server,
+        &out,
+        &["--no-stream", "--rounds", "3", "--ignore", &ignore],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(server.requests().len(), 1, "{stderr}");
+    let sent: serde_json::Value = serde_json::from_str(&server.requests()[0].1).unwrap();
+    let prompt = sent["messages"][1]["content"].as_str().expect("prompt");
+    assert!(
+        prompt.contains("Not checked in this repository"),
+        "{prompt}"
+    );
+}

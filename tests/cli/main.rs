@@ -21,6 +21,7 @@ mod import;
 mod links;
 mod load;
 mod lsp;
+mod overlap;
 mod packet;
 mod paths;
 mod pdf;

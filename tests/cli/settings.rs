@@ -209,8 +209,16 @@ fn an_invalid_qbank_toml_is_an_error_for_every_command() {
         vec!["pdf", "banks/perf"],
         vec!["pdf", "note.md"],
         vec!["import", "note.md", "-o", "imported"],
+        vec!["prompt"],
+        vec!["prompt", "--bank", "banks/perf"],
+        vec!["repair", "note.md"],
+        vec!["compare", "note.md"],
+        vec!["merge", "report.json"],
+        vec!["watch", "banks/perf"],
+        vec!["generate", "-o", "gen", "--model", "gpt-4o"],
     ] {
         std::fs::write(base.join("note.md"), "# A note\n\nText.\n").expect("writes");
+        std::fs::write(base.join("report.json"), "{}").expect("writes");
         let (code, _, err) = run(&base, &args);
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains("did you mean `clarity`"), "{args:?}: {err}");
@@ -228,31 +236,37 @@ fn an_invalid_qbank_toml_is_an_error_for_every_command() {
 fn show_settings_says_where_each_value_came_from_in_every_command() {
     let (_tmp, base) = repo();
     toml(&base, "exclude = [\"drafts/**\"]\nignore = [\"clarity\"]\n");
-    for cmd in ["check", "build", "stats", "render", "links"] {
-        let (code, out, err) = run(
-            &base,
-            &[
-                cmd,
-                ".",
-                "--show-settings",
-                "--ignore",
-                "17",
-                "--select",
-                "1,2",
-            ],
-        );
-        assert_eq!(code, 0, "{cmd}: {err}");
+    std::fs::write(base.join("note.md"), "# A note\n\nText.\n").expect("writes");
+    let commands: [&[&str]; 12] = [
+        &["check", "."],
+        &["build", "."],
+        &["stats", "."],
+        &["render", "."],
+        &["links", "."],
+        &["prompt"],
+        &["prompt", "--bank", "banks/perf"],
+        &["repair", "note.md"],
+        &["compare", "note.md"],
+        &["merge", "none.json"],
+        &["generate", "-o", "gen", "--model", "gpt-4o"],
+        &["fix", "."],
+    ];
+    for cmd in commands {
+        let mut args = cmd.to_vec();
+        args.extend(["--show-settings", "--ignore", "17", "--select", "1,2"]);
+        let (code, out, err) = run(&base, &args);
+        assert_eq!(code, 0, "{cmd:?}: {err}");
         assert!(
             out.contains("ignore         = clarity, 17    # from qbank.toml and --ignore"),
-            "{cmd}:\n{out}"
+            "{cmd:?}:\n{out}"
         );
         assert!(
             out.contains("select         = 1, 2    # from --select"),
-            "{cmd}:\n{out}"
+            "{cmd:?}:\n{out}"
         );
         assert!(
             out.contains("exclude        = drafts/**    # from qbank.toml"),
-            "{cmd}:\n{out}"
+            "{cmd:?}:\n{out}"
         );
     }
 }
@@ -508,5 +522,64 @@ fn check_dir_reads_the_question_documents_beside_the_banks_and_not_a_readme() {
     std::fs::create_dir_all(&empty).expect("mkdir");
     std::fs::write(empty.join("README.md"), "# Notes\n").expect("writes");
     let (code, _, err) = run(&base, &["check", "notes"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn prompt_and_merge_apply_the_selection_in_force() {
+    let (_tmp, base) = repo();
+    toml(
+        &base,
+        "exclude = [\"drafts/**\"]\nignore = [\"link-accessibility\"]\n",
+    );
+    // The prompt asks for what the repository's check measures: gate 17 is listed as not
+    // checked, not as a row that must PASS.
+    let (code, out, err) = run(&base, &["prompt"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Not checked in this repository")
+            && out.contains("17 Link Accessibility (ignored)"),
+        "{out}"
+    );
+    assert!(!out.contains("| 17 | **Link Accessibility**"), "{out}");
+    let (code, out, err) = run(&base, &["prompt", "--select", "1,2"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("| 2 | **") && !out.contains("| 3 | **"),
+        "{out}"
+    );
+    assert!(out.contains("(not selected)"), "{out}");
+    // merge: shards measured without a selection; the merged report waives gate 8 when
+    // asked, and exits as the unsharded check would.
+    std::fs::remove_file(base.join("qbank.toml")).expect("removes");
+    toml(&base, "exclude = [\"drafts/**\"]\n");
+    let (code, shard, err) = run(&base, &["check", ".", "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    std::fs::write(base.join("shard.json"), shard).expect("writes");
+    let (code, _, err) = run(&base, &["merge", "shard.json"]);
+    assert_eq!(code, 1, "{err}");
+    let (code, out, err) = run(
+        &base,
+        &[
+            "merge",
+            "shard.json",
+            "--ignore",
+            "tradeoffs",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert!(
+        json["banks"][0]["gates"][7]["waived"]
+            .as_str()
+            .is_some_and(|w| w.contains("ignored")),
+        "{out}"
+    );
+    let (code, _, err) = run(
+        &base,
+        &["merge", "shard.json", "--rubric", "performance-minimal"],
+    );
     assert_eq!(code, 2, "{err}");
 }
