@@ -90,7 +90,10 @@ impl Changed {
                 let Ok(bank) = std::fs::canonicalize(b) else {
                     return false;
                 };
-                self.files.iter().any(|f| f.starts_with(&bank))
+                // Paths sort component by component, so the files below the bank's
+                // folder follow it in the sorted list: one binary search.
+                let at = self.files.partition_point(|f| f.as_path() < bank.as_path());
+                self.files.get(at).is_some_and(|f| f.starts_with(&bank))
             }
             Input::Document(d) => {
                 std::fs::canonicalize(d).is_ok_and(|d| self.files.binary_search(&d).is_ok())
@@ -132,4 +135,35 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, Option<Diagnostic>> {
             "git printed file names that are not UTF-8",
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bank_is_touched_by_a_file_below_it_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(tmp.path()).unwrap();
+        for d in ["a", "ab", "b/c/d"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        let mut files = vec![
+            root.join("ab/questions/q.yaml"),
+            root.join("b/c/bank.yaml"),
+            root.join("a.md"),
+        ];
+        files.sort();
+        let changed = Changed {
+            since: "HEAD".into(),
+            root: root.clone(),
+            files,
+        };
+        assert!(!changed.touches(&Input::Bank(root.join("a"))));
+        assert!(changed.touches(&Input::Bank(root.join("ab"))));
+        assert!(changed.touches(&Input::Bank(root.join("b/c"))));
+        assert!(!changed.touches(&Input::Bank(root.join("b/c/d"))));
+        std::fs::write(root.join("a.md"), "").unwrap();
+        assert!(changed.touches(&Input::Document(root.join("a.md"))));
+    }
 }

@@ -188,25 +188,6 @@ fn changed_since_without_a_repository_or_the_revision_is_exit_2() {
     );
     assert!(stderr.contains("help: "), "{stderr}");
 
-    let plain = tempfile::tempdir().unwrap();
-    bank(&plain.path().join("content/a"), "a");
-    let out = qbank()
-        .current_dir(plain.path())
-        .args(["check", "content", "--changed-since", "HEAD"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    // A temporary folder inside some repository would not be the case this tests.
-    if !stderr.contains("not inside a git repository") {
-        eprintln!("skipped the no-repository case: the temporary folder is inside one");
-        return;
-    }
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("content"),
-        "the error names the path: {stderr}"
-    );
-
     // Recording a baseline needs the whole run.
     let out = qbank()
         .current_dir(&root)
@@ -215,6 +196,37 @@ fn changed_since_without_a_repository_or_the_revision_is_exit_2() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error[bad-baseline]"), "{stderr}");
+
+    let plain = tempfile::tempdir().unwrap();
+    bank(&plain.path().join("content/a"), "a");
+    // A temporary folder inside some repository would not be the case this tests.
+    let inside = Command::new("git")
+        .arg("-C")
+        .arg(plain.path())
+        .args(["rev-parse", "--show-toplevel"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if inside {
+        eprintln!("skipped the no-repository case: the temporary folder is inside one");
+        return;
+    }
+    let out = qbank()
+        .current_dir(plain.path())
+        .args(["check", "content", "--changed-since", "HEAD"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("error[git]: not inside a git repository"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content"),
+        "the error names the path: {stderr}"
+    );
 }
 
 #[test]
