@@ -136,6 +136,9 @@ codes! {
     FutureDate = "future-date", Error,
         "a source, citation or tool release dated after the bank's `as_of` date",
         "correct the date, or move `as_of` forward after reviewing the references";
+    Git = "git", Error,
+        "`check --changed-since`: git could not say which files changed (no git, not a repository, an unknown revision)",
+        "run it inside a clone that has the revision (a shallow CI checkout may need `git fetch` first), or check without --changed-since";
     ImpossibleReduction = "impossible-reduction", Error,
         "a reduction of more than 100% (`150% lower`)",
         "state the change as a multiple (`2.5x lower`) or correct the figure";

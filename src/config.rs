@@ -27,6 +27,18 @@ pub struct Config {
     pub exclude: Vec<String>,
     #[serde(default)]
     pub links: LinkSettings,
+    #[serde(default)]
+    pub output: OutputSettings,
+}
+
+/// The `[output]` table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct OutputSettings {
+    /// Where qbank's docs/ folder is published (an absolute http(s) URL): SARIF rules
+    /// link to `{docs-url}/codes.md#code` and `{docs-url}/gates.md#gate` (`--docs-url`
+    /// overrides it).
+    pub docs_url: Option<String>,
 }
 
 /// The `[links]` table.
@@ -111,6 +123,16 @@ pub(crate) fn find(start: &Path) -> Result<Found, Diagnostic> {
             ));
         }
     }
+    if let Some(u) = &config.output.docs_url
+        && let Err(e) = check_docs_url(u)
+    {
+        return Err(error_at(
+            &path,
+            &text,
+            u,
+            format!("invalid `docs-url`: {e}"),
+        ));
+    }
     if let Some(a) = &config.links.accept
         && let Err(e) = crate::links::status::Accept::parse(a)
     {
@@ -124,6 +146,15 @@ pub(crate) fn find(start: &Path) -> Result<Found, Diagnostic> {
     })
 }
 
+/// Checks a docs base URL (`docs-url`, `--docs-url`): an absolute http or https URL.
+pub(crate) fn check_docs_url(u: &str) -> Result<(), String> {
+    match url::Url::parse(u) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(()),
+        Ok(_) => Err(format!("`{u}` is not an http or https URL")),
+        Err(e) => Err(format!("`{u}` is not an absolute URL ({e})")),
+    }
+}
+
 /// Parses the text of a `qbank.toml`.
 pub(crate) fn parse(path: &Path, text: &str) -> Result<Config, Diagnostic> {
     toml::from_str(text).map_err(|e| {
@@ -133,7 +164,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Config, Diagnostic> {
         Diagnostic::error(Code::Config, format!("invalid {FILE}: {}", e.message()))
             .at(Location::at(path, line, col))
             .help(
-                "keys: rubric, select, ignore, exclude, and [links] exclude, accept (see the README)",
+                "keys: rubric, select, ignore, exclude, [links] exclude, accept, and [output] docs-url (see the README)",
             )
     })
 }

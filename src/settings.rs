@@ -26,6 +26,10 @@ pub struct Flags {
     pub select: Vec<String>,
     /// `--ignore`: added to `ignore` in qbank.toml.
     pub ignore: Vec<String>,
+    /// `--no-ignore`: discovery does not read `.gitignore` and `.ignore` files.
+    pub no_ignore: bool,
+    /// `--docs-url`: replaces `[output] docs-url` in qbank.toml.
+    pub docs_url: Option<String>,
 }
 
 /// The settings in force, and where each came from.
@@ -76,6 +80,12 @@ impl Settings {
         };
         let mut ignore = keys(&config.config.ignore, true)?;
         ignore.extend(keys(&flags.ignore, false)?);
+        if let Some(u) = &flags.docs_url {
+            crate::config::check_docs_url(u).map_err(|e| {
+                Diagnostic::error(Code::Config, format!("invalid --docs-url: {e}"))
+                    .help("give the URL where qbank's docs/ folder is published, e.g. https://example.org/qbank/docs")
+            })?;
+        }
         Ok(Settings {
             selection: Selection {
                 select,
@@ -107,7 +117,30 @@ impl Settings {
             detect: true,
             exclude: Some(&self.config),
             selection: Some(&self.selection),
+            ignore_files: !self.flags.no_ignore,
             ..Options::new(paths)
+        }
+    }
+
+    /// Discovery honours `.gitignore` and `.ignore` files (not with `--no-ignore`).
+    pub fn ignore_files(&self) -> bool {
+        !self.flags.no_ignore
+    }
+
+    /// Where qbank's docs are published, for links from reports (SARIF `helpUri`), and
+    /// where that came from: `--docs-url`, then `[output] docs-url` in qbank.toml, then
+    /// the package's repository (the docs folder of this version's release tag) when the
+    /// package names a GitHub repository; else none, and reports carry no such links.
+    pub fn docs_url(&self) -> (Option<String>, &'static str) {
+        if let Some(u) = &self.flags.docs_url {
+            return (Some(u.clone()), "--docs-url");
+        }
+        if let Some(u) = &self.config.config.output.docs_url {
+            return (Some(u.clone()), "qbank.toml");
+        }
+        match crate::report::package_docs_url() {
+            Some(u) => (Some(u), "package repository"),
+            None => (None, "default"),
         }
     }
 
@@ -192,6 +225,15 @@ impl Settings {
                 "default",
             ),
         ];
+        rows.push(if self.flags.no_ignore {
+            ("ignore files", "not read".to_owned(), "--no-ignore")
+        } else {
+            (
+                "ignore files",
+                ".gitignore (in a git repository), .ignore".to_owned(),
+                "default",
+            )
+        });
         rows.extend(extra.iter().cloned());
         let mut out = String::new();
         for (k, v, from) in rows {

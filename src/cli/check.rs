@@ -54,6 +54,15 @@ pub(crate) struct Args {
     /// pass every changed file.
     #[arg(long)]
     pub filter_files: bool,
+    /// Check only what git reports changed since REF (a branch, tag or commit; untracked
+    /// files count): every bank with a changed file, whole (its bank-wide gates run), and
+    /// each changed question document. For pull requests: `--changed-since origin/main`.
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
+    /// Where qbank's docs/ folder is published: SARIF rules link to their page below it
+    /// (`helpUri`). Replaces `[output] docs-url` in qbank.toml.
+    #[arg(long, value_name = "URL")]
+    pub docs_url: Option<String>,
     #[command(flatten)]
     pub link: super::links::LinkArgs,
 }
@@ -98,6 +107,14 @@ fn show_rows(settings: &Settings, args: &Args) -> Vec<(&'static str, String, &'s
             format!("{:?}", args.format).to_lowercase(),
             "--format",
         ),
+        {
+            let (url, from) = settings.docs_url();
+            (
+                "docs-url",
+                url.unwrap_or_else(|| "(none: reports carry no links to the docs)".to_owned()),
+                from,
+            )
+        },
     ]
 }
 
@@ -154,7 +171,9 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
         }
     }
     let given = super::paths_or_default(&named);
-    let settings = match args.settings.resolve(&given) {
+    let mut flags = args.settings.flags();
+    flags.docs_url.clone_from(&args.docs_url);
+    let settings = match args.settings.resolve_with(flags, &given) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -174,13 +193,15 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
             None => p.clone(),
         })
         .collect();
-    if args.update_baseline && (!focus.is_empty() || args.shard.is_some()) {
+    if args.update_baseline
+        && (!focus.is_empty() || args.shard.is_some() || args.changed_since.is_some())
+    {
         super::eprint_diagnostic(
             &crate::diagnostic::Diagnostic::error(
                 crate::codes::Code::BadBaseline,
                 "--update-baseline records the whole run's findings; this run checks only part of them",
             )
-            .help("run it without --shard, on the banks and folders CI checks, not on single files"),
+            .help("run it without --shard or --changed-since, on the banks and folders CI checks, not on single files"),
         );
         return 2;
     }
@@ -195,6 +216,10 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
         None => Baseline::stamp_only(),
     };
     let baseline = std::sync::Mutex::new(baseline);
+    let changed = match changed_since(args, &settings, &given, cli.quiet) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
     let link_args = args.link.with_config(&settings.config.config.links);
     let live = args
         .online
@@ -221,14 +246,27 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
         verbose: cli.verbose,
         strict: args.strict,
         baseline: Some(&baseline),
+        changed: changed.as_ref(),
         ..settings.options(paths)
     };
-    let mut format = args.format.formatter(Style {
-        quiet: cli.quiet,
-        width: super::terminal_width(),
-        strict: args.strict,
-    });
+    let mut format = args.format.formatter_with(
+        Style {
+            quiet: cli.quiet,
+            width: super::terminal_width(),
+            strict: args.strict,
+        },
+        settings.docs_url().0,
+    );
     let totals = crate::run(&opts, format.as_mut(), &mut |text| super::print_out(text));
+    if let Some(c) = &changed
+        && totals.counts.banks == 0
+        && !cli.quiet
+    {
+        anstream::eprintln!(
+            "note: no bank or question document changed since {}; nothing to check",
+            c.since
+        );
+    }
     for w in cache.iter().flat_map(ResultCache::take_warnings) {
         super::warn(&w);
     }
@@ -261,6 +299,37 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
         }
     }
     totals.exit_code()
+}
+
+/// `--changed-since REF`: the files git reports changed, or `None` to check everything
+/// (no flag, or the settings file in force changed, which may change every result).
+/// A problem asking git is printed and exit code 2 returned.
+fn changed_since(
+    args: &Args,
+    settings: &Settings,
+    given: &[PathBuf],
+    quiet: bool,
+) -> Result<Option<pipeline::Changed>, u8> {
+    let Some(rev) = &args.changed_since else {
+        return Ok(None);
+    };
+    let first = given.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let changed = pipeline::Changed::from_git(&first, rev).map_err(|d| {
+        super::eprint_diagnostic(&d);
+        2u8
+    })?;
+    if let Some(config) = &settings.config.path
+        && changed.contains(config)
+    {
+        if !quiet {
+            anstream::eprintln!(
+                "note: {} changed since {rev}: checking everything it applies to",
+                crate::diagnostic::display_path(config)
+            );
+        }
+        return Ok(None);
+    }
+    Ok(Some(changed))
 }
 
 /// Everything besides the banks' own files that a check's results depend on, for the

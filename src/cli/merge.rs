@@ -156,6 +156,6 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
         width: super::terminal_width(),
         strict: args.strict,
     };
-    super::print_out(&report.render(args.format, style));
+    super::print_out(&report.render_with(args.format, style, settings.docs_url().0));
     report.exit_code()
 }

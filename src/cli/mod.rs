@@ -290,6 +290,10 @@ pub(crate) struct SettingsArgs {
     /// with where it came from, and exit.
     #[arg(long)]
     pub show_settings: bool,
+    /// Do not read `.gitignore` and `.ignore` files: find banks and documents in every
+    /// folder (hidden folders, `target` and `node_modules` are still skipped).
+    #[arg(long)]
+    pub no_ignore: bool,
 }
 
 impl SettingsArgs {
@@ -298,13 +302,25 @@ impl SettingsArgs {
             rubric: self.rubric.clone(),
             select: self.select.clone(),
             ignore: self.ignore.clone(),
+            no_ignore: self.no_ignore,
+            docs_url: None,
         }
     }
 
     /// The settings in force for `paths`; a problem is printed and exit code 2 returned.
     /// A path named on the command line that `exclude` leaves out is such a problem.
     pub(crate) fn resolve(&self, paths: &[PathBuf]) -> Result<crate::settings::Settings, u8> {
-        let settings = crate::settings::Settings::resolve(&self.flags(), paths).map_err(|d| {
+        self.resolve_with(self.flags(), paths)
+    }
+
+    /// [`resolve`](SettingsArgs::resolve) with `flags` that a command completed with its
+    /// own (`check --docs-url`).
+    pub(crate) fn resolve_with(
+        &self,
+        flags: crate::settings::Flags,
+        paths: &[PathBuf],
+    ) -> Result<crate::settings::Settings, u8> {
+        let settings = crate::settings::Settings::resolve(&flags, paths).map_err(|d| {
             eprint_diagnostic(&d);
             2u8
         })?;

@@ -27,11 +27,12 @@ pub(crate) struct Found {
     pub banks: Vec<Bank>,
 }
 
-/// Markdown documents below a folder, sorted.
-fn markdown_below(dir: &Path) -> Vec<PathBuf> {
-    load::walk(dir)
+/// Markdown documents below a folder, sorted (`ignore_files`: as discovery, leaving out
+/// what `.gitignore` and `.ignore` files do).
+fn markdown_below(dir: &Path, ignore_files: bool) -> Vec<PathBuf> {
+    load::walk(dir, ignore_files)
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && load::is_markdown(e.path()))
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()) && load::is_markdown(e.path()))
         .map(|e| e.into_path())
         .collect()
 }
@@ -49,11 +50,12 @@ pub(crate) fn collect(
     let mut banks = Vec::new();
     for p in paths {
         let md = if with_markdown && p.is_dir() {
-            markdown_below(p)
+            markdown_below(p, settings.ignore_files())
         } else {
             Vec::new()
         };
-        let (inputs, diags) = load::discover(std::slice::from_ref(p));
+        let (inputs, _, diags) =
+            load::discover_all(std::slice::from_ref(p), settings.ignore_files());
         // A folder of documents without banks is fine here.
         let only_docs = !md.is_empty();
         found.problems.extend(

@@ -1,12 +1,13 @@
 //! Finding banks: every `bank.yaml` below the given paths, skipping `.git`, `target`
-//! and hidden folders, and surviving symlink loops.
+//! and hidden folders and what `.gitignore` and `.ignore` files leave out (the `ignore`
+//! crate's standard rules, as ripgrep applies them), and surviving symlink loops.
 
 use crate::codes::Code;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Diagnostic, Location, Severity};
 
 /// What a path on the command line turned out to hold.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -21,32 +22,82 @@ fn skipped(name: &str) -> bool {
     name == "target" || name == "node_modules" || (name.starts_with('.') && name.len() > 1)
 }
 
+/// A bank's questions/ and references/ folder: read (and its problems reported) by the
+/// bank's own load, so discovery does not walk it and a problem there is reported once.
+fn owned_by_bank(e: &ignore::DirEntry) -> bool {
+    e.depth() > 0
+        && e.file_type().is_some_and(|t| t.is_dir())
+        && matches!(e.file_name().to_str(), Some("questions" | "references"))
+        && e.path()
+            .parent()
+            .is_some_and(|p| p.join("bank.yaml").is_file())
+}
+
 /// Walks everything below `root` as discovery does: following links (loops come back as
-/// errors), sorted by name, skipping `.git`, `target`, `node_modules` and hidden folders.
-pub(crate) fn walk(
-    root: &Path,
-) -> walkdir::FilterEntry<walkdir::IntoIter, impl FnMut(&walkdir::DirEntry) -> bool> {
-    WalkDir::new(root)
+/// errors), sorted by name, skipping `.git`, `target`, `node_modules` and hidden folders,
+/// and, when `ignore_files`, what `.gitignore` (inside a git repository, with the
+/// repository's `info/exclude` and the global excludes file) and `.ignore` files leave
+/// out (`--no-ignore` turns them off). The root itself is always yielded.
+pub(crate) fn walk(root: &Path, ignore_files: bool) -> ignore::Walk {
+    walker(root, ignore_files, false)
+}
+
+fn walker(root: &Path, ignore_files: bool, skip_bank_folders: bool) -> ignore::Walk {
+    ignore::WalkBuilder::new(root)
+        .standard_filters(ignore_files)
+        // Hidden folders are skipped below; hidden files are not (a `.draft.md` named in
+        // a folder is still markdown the user keeps there).
+        .hidden(false)
         .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(move |e| {
             e.depth() == 0
-                || !e.file_type().is_dir()
-                || !e.file_name().to_str().is_some_and(skipped)
+                || !e.file_type().is_some_and(|t| t.is_dir())
+                || !(e.file_name().to_str().is_some_and(skipped)
+                    || (skip_bank_folders && owned_by_bank(e)))
         })
+        .build()
+}
+
+/// The path an error of the walk is about, if it names one.
+fn error_path(e: &ignore::Error) -> Option<&Path> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::Loop { child, .. } => Some(child),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
+}
+
+/// The folder a symlink loop leads back to, when the error is one.
+fn loop_ancestor(e: &ignore::Error) -> Option<&Path> {
+    match e {
+        ignore::Error::Loop { ancestor, .. } => Some(ancestor),
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => loop_ancestor(err),
+        _ => None,
+    }
 }
 
 /// Finds every bank (and markdown document named directly) under `paths`, sorted and
-/// deduplicated. Problems (missing paths, symlink loops) come back as diagnostics.
+/// deduplicated, honouring `.gitignore` and `.ignore` files. Problems (missing paths,
+/// symlink loops) come back as diagnostics.
 pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
-    let (inputs, _, diags) = discover_all(paths);
+    let (inputs, _, diags) = discover_all(paths, true);
     (inputs, diags)
 }
 
 /// [`discover`], and the markdown files found in the folders outside every bank: the
 /// caller decides which of them are question documents (the pipeline asks the importer).
-pub fn discover_all(paths: &[PathBuf]) -> (Vec<Input>, Vec<PathBuf>, Vec<Diagnostic>) {
+/// `ignore_files`: honour `.gitignore` and `.ignore` files (false with `--no-ignore`).
+/// A path named here is never left out by them, only what is found below it.
+pub fn discover_all(
+    paths: &[PathBuf],
+    ignore_files: bool,
+) -> (Vec<Input>, Vec<PathBuf>, Vec<Diagnostic>) {
     let mut candidates = Vec::new();
     let mut found = Vec::new();
     let mut diags = Vec::new();
@@ -75,45 +126,38 @@ pub fn discover_all(paths: &[PathBuf]) -> (Vec<Input>, Vec<PathBuf>, Vec<Diagnos
         // Markdown files below the folder: documents when outside every bank and shaped
         // like one (below).
         let mut docs: Vec<PathBuf> = Vec::new();
-        // A bank's questions/ and references/ are read (and their problems reported) by
-        // the bank's own load: discovery does not walk them, so a problem there is
-        // reported once.
-        let owned_by_bank = |e: &walkdir::DirEntry| {
-            e.depth() > 0
-                && e.file_type().is_dir()
-                && matches!(e.file_name().to_str(), Some("questions" | "references"))
-                && e.path()
-                    .parent()
-                    .is_some_and(|p| p.join("bank.yaml").is_file())
-        };
-        let mut it = walk(path);
-        while let Some(entry) = it.next() {
-            if let Ok(e) = &entry
-                && owned_by_bank(e)
-            {
-                it.skip_current_dir();
-                continue;
-            }
+        for entry in walker(path, ignore_files, true) {
             match entry {
-                Ok(e) if e.file_type().is_file() && e.file_name() == "bank.yaml" => {
-                    found.push(Input::Bank(parent(e.path())));
+                Ok(e) => {
+                    if let Some(err) = e.error() {
+                        diags.push(
+                            Diagnostic::new(
+                                Severity::Warning,
+                                Code::Config,
+                                format!("an ignore file here could not be read in full: {err}"),
+                            )
+                            .at(Location::file(e.path()))
+                            .help("the lines that parse still apply; fix the others, or pass --no-ignore"),
+                        );
+                    }
+                    let is_file = e.file_type().is_some_and(|t| t.is_file());
+                    if is_file && e.file_name() == "bank.yaml" {
+                        found.push(Input::Bank(parent(e.path())));
+                    } else if is_file && is_markdown(e.path()) {
+                        docs.push(e.into_path());
+                    }
                 }
-                Ok(e) if e.file_type().is_file() && is_markdown(e.path()) => {
-                    docs.push(e.into_path());
-                }
-                Ok(_) => {}
                 Err(e) => {
-                    let at = e
-                        .path()
+                    let at = error_path(&e)
                         .map(Path::to_path_buf)
                         .unwrap_or_else(|| path.clone());
-                    if e.loop_ancestor().is_none() && is_dangling(&at) {
+                    if loop_ancestor(&e).is_none() && is_dangling(&at) {
                         if let Some(d) = dangling(&at, path) {
                             diags.push(d);
                         }
                         continue;
                     }
-                    let d = if let Some(ancestor) = e.loop_ancestor() {
+                    let d = if let Some(ancestor) = loop_ancestor(&e) {
                         Diagnostic::error(
                             Code::SymlinkLoop,
                             "symlink loop: this link points back to a folder above it",

@@ -11,7 +11,7 @@ use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::load::Input;
 use crate::position::Lines;
-use crate::report::{BankReport, Texts};
+use crate::report::{BankReport, Texts, gate_anchor};
 
 /// The path of a `file:` URI.
 pub fn path_of(uri: &Uri) -> Option<PathBuf> {
@@ -119,11 +119,6 @@ impl DocsLinks {
         };
         Uri::from_str(&link).ok()
     }
-}
-
-/// The GitHub anchor of a gate's heading in docs/gates.md, `## 7. Cross-refs (`cross-refs`)`:
-fn gate_anchor(number: u8, title: &str, name: &str) -> String {
-    crate::text::slug(&format!("{number}. {title} (`{name}`)"))
 }
 
 /// Writes docs/codes.md as this binary knows it to the user's cache folder (once per

@@ -7,9 +7,11 @@
 //! report. [`collect`] keeps every bank's model, for the commands that render them.
 
 pub(crate) mod cache;
+mod changed;
 pub(crate) mod overlap;
 mod shard;
 
+pub use changed::Changed;
 pub use shard::Shard;
 
 use crate::codes::Code;
@@ -62,6 +64,10 @@ pub struct Options<'a> {
     /// Stamps each finding's fingerprint and applies the baseline (`--baseline`), bank
     /// by bank in report order.
     pub baseline: Option<&'a std::sync::Mutex<crate::report::baseline::Baseline>>,
+    /// Discovery honours `.gitignore` and `.ignore` files (false with `--no-ignore`).
+    pub ignore_files: bool,
+    /// Only the banks and documents these changed files touch (`--changed-since`).
+    pub changed: Option<&'a Changed>,
 }
 
 impl<'a> Options<'a> {
@@ -83,6 +89,8 @@ impl<'a> Options<'a> {
             strict: false,
             overlay: None,
             baseline: None,
+            ignore_files: true,
+            changed: None,
         }
     }
 
@@ -110,9 +118,10 @@ pub struct Checked {
 }
 
 /// The inputs under `opts.paths` in report order (banks, then documents, each sorted by
-/// path), after `exclude` and `shard`, and the problems not tied to one of them.
+/// path), after `exclude`, `changed` and `shard`, and the problems not tied to one of
+/// them.
 pub fn inputs(opts: &Options<'_>) -> (Vec<Input>, Vec<Diagnostic>) {
-    let (mut inputs, candidates, mut general) = load::discover_all(&opts.paths);
+    let (mut inputs, candidates, mut general) = load::discover_all(&opts.paths, opts.ignore_files);
     // A markdown file found in a folder, outside every bank, is a document when the
     // importer recognises at least two questions in it (a README or a docs page is not).
     // A document `build` or `render` wrote from a bank of this run is that bank's
@@ -148,6 +157,9 @@ pub fn inputs(opts: &Options<'_>) -> (Vec<Input>, Vec<Diagnostic>) {
         Input::Document(p) => !opts.excluded(p),
     });
     general.retain(|d| d.location.as_ref().is_none_or(|l| !opts.excluded(&l.file)));
+    if let Some(changed) = opts.changed {
+        inputs.retain(|i| changed.touches(i));
+    }
     if let Some(shard) = opts.shard {
         inputs = shard.take(inputs);
         if !shard.is_first() {

@@ -9,6 +9,7 @@ pub mod baseline;
 pub(crate) mod claims;
 mod concise;
 mod github;
+mod gitlab;
 pub(crate) mod human;
 pub(crate) mod json;
 mod junit;
@@ -252,8 +253,11 @@ pub enum Format {
     Sarif,
     /// JUnit XML: a test case per gate per bank.
     Junit,
-    /// GitHub Actions annotations.
+    /// GitHub Actions annotations (10 of each kind, as GitHub shows per step; the rest
+    /// as plain log lines, counted in a closing notice).
     Github,
+    /// A GitLab Code Quality report (JSON), for `artifacts: reports: codequality`.
+    Gitlab,
 }
 
 /// How a format presents itself beyond the results.
@@ -268,16 +272,28 @@ pub struct Style {
 }
 
 impl Format {
-    /// The formatter for this format.
+    /// The formatter for this format; reports link to the docs at
+    /// [`package_docs_url`], if any.
     pub fn formatter(self, style: Style) -> Box<dyn Formatter + Send> {
+        self.formatter_with(style, package_docs_url())
+    }
+
+    /// The formatter for this format, its reports linking each rule to its
+    /// documentation below `docs_url` (the published docs/ folder; none: no links).
+    pub fn formatter_with(
+        self,
+        style: Style,
+        docs_url: Option<String>,
+    ) -> Box<dyn Formatter + Send> {
         match self {
             Format::Human => Box::new(human::Human::new(style)),
             Format::Concise => Box::new(concise::Concise::new(style)),
             Format::Json => Box::new(json::Json::default()),
             Format::Markdown => Box::new(markdown::Markdown::default()),
-            Format::Sarif => Box::new(sarif::Sarif::default()),
+            Format::Sarif => Box::new(sarif::Sarif::new(docs_url)),
             Format::Junit => Box::new(junit::Junit::new(style)),
             Format::Github => Box::new(github::Github::default()),
+            Format::Gitlab => Box::new(gitlab::Gitlab::default()),
         }
     }
 }
@@ -307,10 +323,18 @@ impl Report {
 
     /// The whole report in `format`, through the same formatter a streaming run uses.
     pub fn render(&self, format: Format, style: Style) -> String {
-        let mut f = format.formatter(Style {
-            strict: self.strict,
-            ..style
-        });
+        self.render_with(format, style, package_docs_url())
+    }
+
+    /// [`render`](Report::render), linking rules to the docs below `docs_url`.
+    pub fn render_with(&self, format: Format, style: Style, docs_url: Option<String>) -> String {
+        let mut f = format.formatter_with(
+            Style {
+                strict: self.strict,
+                ..style
+            },
+            docs_url,
+        );
         let mut out = String::new();
         f.start(&mut out, &self.general, self.banks.len());
         for b in &self.banks {
@@ -318,5 +342,81 @@ impl Report {
         }
         f.finish(&mut out, &Totals::of(self));
         out
+    }
+}
+
+/// The docs of this version as the package's repository publishes them, when the
+/// package names a GitHub repository (`{repository}/blob/v{version}/docs`, the release
+/// tag's docs folder); none otherwise: a link is never guessed for another host.
+pub fn package_docs_url() -> Option<String> {
+    docs_url_of(env!("CARGO_PKG_REPOSITORY"), env!("CARGO_PKG_VERSION"))
+}
+
+fn docs_url_of(repository: &str, version: &str) -> Option<String> {
+    let repo = repository
+        .trim()
+        .trim_end_matches('/')
+        .trim_end_matches(".git");
+    let rest = repo.strip_prefix("https://github.com/")?;
+    (rest.split('/').filter(|s| !s.is_empty()).count() == 2)
+        .then(|| format!("{repo}/blob/v{version}/docs"))
+}
+
+/// The documentation page of a finding's code or gate below `base` (the published docs/
+/// folder): `{base}/codes.md#code` for a diagnostic code, `{base}/gates.md#...` (the
+/// heading's anchor) for a gate of the given number and title.
+pub(crate) fn docs_link(base: &str, code: &str, gate: Option<(u8, &str)>) -> Option<String> {
+    let base = base.trim_end_matches('/');
+    if let Some(c) = crate::codes::Code::from_name(code) {
+        return Some(format!("{base}/codes.md#{}", c.name()));
+    }
+    let (number, title) = gate?;
+    Some(format!(
+        "{base}/gates.md#{}",
+        gate_anchor(number, title, code)
+    ))
+}
+
+/// The anchor of a gate's heading in docs/gates.md, `## 7. Cross-refs (`cross-refs`)`,
+/// as GitHub and most markdown renderers make it.
+pub(crate) fn gate_anchor(number: u8, title: &str, name: &str) -> String {
+    crate::text::slug(&format!("{number}. {title} (`{name}`)"))
+}
+
+#[cfg(test)]
+mod docs_tests {
+    use super::*;
+
+    #[test]
+    fn docs_urls_come_only_from_a_github_repository() {
+        assert_eq!(
+            docs_url_of("https://github.com/o/qbank", "1.2.0").as_deref(),
+            Some("https://github.com/o/qbank/blob/v1.2.0/docs")
+        );
+        assert_eq!(
+            docs_url_of("https://github.com/o/qbank.git/", "1.2.0").as_deref(),
+            Some("https://github.com/o/qbank/blob/v1.2.0/docs")
+        );
+        assert_eq!(docs_url_of("", "1.2.0"), None);
+        assert_eq!(docs_url_of("https://gitlab.com/o/qbank", "1.2.0"), None);
+        assert_eq!(docs_url_of("https://github.com/o", "1.2.0"), None);
+    }
+
+    #[test]
+    fn links_point_at_the_code_or_the_gate_heading() {
+        assert_eq!(
+            docs_link("https://x.org/docs/", "duplicate-id", None).as_deref(),
+            Some("https://x.org/docs/codes.md#duplicate-id")
+        );
+        // The anchors docs/gates.md's own table links to.
+        assert_eq!(
+            docs_link("https://x.org/docs", "cross-refs", Some((7, "Cross-refs"))).as_deref(),
+            Some("https://x.org/docs/gates.md#7-cross-refs-cross-refs")
+        );
+        assert_eq!(
+            gate_anchor(9, "Risk/Mitigation", "risk-mitigation"),
+            "9-riskmitigation-risk-mitigation"
+        );
+        assert_eq!(docs_link("https://x.org/docs", "no-such-gate", None), None);
     }
 }

@@ -112,8 +112,9 @@ const FINGERPRINT: &str = "qbankFingerprint/v1";
 
 /// Results kept as they come: the rule list, which precedes them, names every gate of the
 /// banks reported and every code that occurs, so it is known only at the end.
-#[derive(Default)]
 pub(crate) struct Sarif {
+    /// Where the docs are published: each rule's `helpUri` (none: no `helpUri`).
+    docs_url: Option<String>,
     /// The rubric's gates, those of the banks reported, in order of first appearance:
     /// (number, name, title, documentation).
     gates: Vec<(u8, String, String, String)>,
@@ -123,6 +124,15 @@ pub(crate) struct Sarif {
 }
 
 impl Sarif {
+    pub(crate) fn new(docs_url: Option<String>) -> Sarif {
+        Sarif {
+            docs_url,
+            gates: Vec::new(),
+            codes: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
     fn add(&mut self, d: &Diagnostic) {
         if !self.codes.contains(&d.code) {
             self.codes.push(d.code.clone());
@@ -155,6 +165,7 @@ impl Formatter for Sarif {
 
     fn finish(&mut self, out: &mut String, _totals: &Totals) {
         out.push_str(&render(
+            self.docs_url.as_deref(),
             std::mem::take(&mut self.gates),
             std::mem::take(&mut self.codes),
             std::mem::take(&mut self.diagnostics),
@@ -165,6 +176,7 @@ impl Formatter for Sarif {
 /// One run: a rule per gate (documented; the built-in rubric's when no bank was gated),
 /// then per load-problem code that occurs, and the results pointing at them.
 fn render(
+    docs_url: Option<&str>,
     mut gates: Vec<(u8, String, String, String)>,
     codes: Vec<String>,
     diagnostics: Vec<Diagnostic>,
@@ -182,10 +194,14 @@ fn render(
             })
             .collect();
     }
+    // SARIF 2.1.0 §3.49.12: a reportingDescriptor's `helpUri`, the rule's documentation.
+    let help = |code: &str, gate: Option<(u8, &str)>| {
+        docs_url.and_then(|base| super::docs_link(base, code, gate))
+    };
     let mut rules: Vec<sarif::ReportingDescriptor> = gates
         .iter()
         .map(|(number, name, title, doc)| {
-            sarif::ReportingDescriptor::builder()
+            let mut rule = sarif::ReportingDescriptor::builder()
                 .id(name.clone())
                 .name(title.clone())
                 .short_description(
@@ -198,7 +214,11 @@ fn render(
                         .text(doc.clone())
                         .build(),
                 )
-                .build()
+                .build();
+            // docs/gates.md documents the built-in gates; a rubric's own gate has no page.
+            rule.help_uri =
+                crate::gates::built_in(name).and_then(|g| help(g.name, Some((g.number, g.title))));
+            rule
         })
         .collect();
     let mut index: BTreeMap<String, i64> = gates
@@ -210,7 +230,7 @@ fn render(
         if !index.contains_key(&code) {
             index.insert(code.clone(), rules.len() as i64);
             // Every code is registered (`crate::codes`): its summary and documentation.
-            let rule = match crate::codes::Code::from_name(&code) {
+            let mut rule = match crate::codes::Code::from_name(&code) {
                 Some(c) => sarif::ReportingDescriptor::builder()
                     .id(code.clone())
                     .short_description(
@@ -233,6 +253,7 @@ fn render(
                     )
                     .build(),
             };
+            rule.help_uri = help(&code, None);
             rules.push(rule);
         }
     }

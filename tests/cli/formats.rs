@@ -23,6 +23,18 @@ fn check(rel: &str, args: &[&str]) -> (i32, String) {
 
 const SMALL: &str = "valid/minimal";
 
+/// The minimal fixture bank copied to `bank/` in a fresh folder (for a qbank.toml of
+/// the test's own).
+fn minimal_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let bank = dir.path().join("bank");
+    std::fs::create_dir_all(bank.join("questions")).unwrap();
+    for f in ["bank.yaml", "questions/q.yaml"] {
+        std::fs::copy(fixtures().join("valid/minimal").join(f), bank.join(f)).unwrap();
+    }
+    dir
+}
+
 #[test]
 fn sarif_is_valid_sarif_2_1_0() {
     let (code, out) = check(SMALL, &["--format", "sarif"]);
@@ -83,13 +95,205 @@ fn github_annotations_have_file_line_col() {
     let line = out.lines().next().unwrap();
     assert!(line.starts_with("::error file=invalid/misspelt-field/questions/q.yaml,line=4,col=1,title=qbank unknown-field::unknown field `dificulty`"), "{line}");
     assert!(!line.contains('\n'));
+}
+
+/// Every finding of a JSON report: general, load and gate diagnostics.
+fn all_findings(json: &serde_json::Value) -> Vec<serde_json::Value> {
+    let mut all = crate::common::diagnostics(json);
+    for b in json["banks"].as_array().into_iter().flatten() {
+        for g in b["gates"].as_array().into_iter().flatten() {
+            all.extend(g["diagnostics"].as_array().cloned().unwrap_or_default());
+        }
+    }
+    all
+}
+
+/// GitHub shows 10 annotations of each kind per step and drops the rest silently: the
+/// first 10 are annotations, every later finding a log line, and a closing notice
+/// counts them, so none is lost.
+#[test]
+fn github_annotations_stay_within_the_per_step_limits() {
     let (_, out) = check(SMALL, &["--format", "github"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&check(SMALL, &["--format", "json"]).1).unwrap();
+    let findings = all_findings(&json).len();
     assert!(
-        out.lines().all(|l| l.starts_with("::error ")
-            || l.starts_with("::warning ")
-            || l.starts_with("::notice ")),
+        findings > 20,
+        "the fixture has more findings than GitHub shows"
+    );
+    for kind in ["error", "warning", "notice"] {
+        let n = out
+            .lines()
+            .filter(|l| l.starts_with(&format!("::{kind} ")))
+            .count();
+        assert!(n <= 10, "{n} {kind} annotations:\n{out}");
+    }
+    let plain: Vec<&str> = out.lines().filter(|l| !l.starts_with("::")).collect();
+    let last = out.lines().last().unwrap();
+    assert!(
+        last.starts_with(&format!(
+            "::notice title=qbank%3A not annotated::{} more findings are not annotated",
+            plain.len()
+        )),
+        "{last}"
+    );
+    // Every finding is either an annotation or a log line (the bank summary notice too).
+    let annotated = out.lines().filter(|l| l.starts_with("::")).count() - 1;
+    assert_eq!(annotated + plain.len(), findings + 1, "{out}");
+    assert!(
+        plain
+            .iter()
+            .all(|l| l.contains(": error[") || l.contains(": warning[") || l.contains(": note[")),
+        "{plain:?}"
+    );
+    // Few findings: all annotated, no closing notice.
+    let (_, out) = check("invalid/misspelt-field", &["--format", "github"]);
+    assert!(out.lines().all(|l| l.starts_with("::")), "{out}");
+    assert!(!out.contains("not annotated"), "{out}");
+}
+
+/// GitLab Code Quality: the fields GitLab reads, one fingerprint per issue (GitLab
+/// shows one issue per fingerprint), paths relative to the working folder.
+#[test]
+fn gitlab_code_quality_has_the_fields_gitlab_reads() {
+    let (code, out) = check(SMALL, &["--format", "gitlab"]);
+    assert_eq!(code, 1);
+    let issues: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&check(SMALL, &["--format", "json"]).1).unwrap();
+    let findings = all_findings(&json);
+    assert_eq!(issues.len(), findings.len());
+    let mut seen = std::collections::HashSet::new();
+    for i in &issues {
+        assert!(!i["description"].as_str().unwrap().is_empty());
+        assert!(!i["check_name"].as_str().unwrap().is_empty());
+        let fp = i["fingerprint"].as_str().unwrap();
+        assert!(seen.insert(fp.to_owned()), "fingerprint {fp} twice");
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"]
+                .contains(&i["severity"].as_str().unwrap()),
+            "{i}"
+        );
+        let path = i["location"]["path"].as_str().unwrap();
+        assert!(path.starts_with("valid/minimal/"), "{path}");
+        assert!(i["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+    }
+    // The baseline's fingerprints: a finding keeps its identity in GitLab.
+    let first = findings
+        .iter()
+        .filter_map(|d| d["fingerprint"].as_str())
+        .collect::<Vec<_>>();
+    assert!(
+        issues
+            .iter()
+            .any(|i| first.contains(&i["fingerprint"].as_str().unwrap()))
+    );
+    // Nothing found: an empty array, still a valid report.
+    let dir = minimal_copy();
+    std::fs::write(
+        dir.path().join("qbank.toml"),
+        "select = [\"duplicate-id\"]\n",
+    )
+    .unwrap();
+    let out = qbank()
+        .current_dir(dir.path())
+        .args(["check", "bank", "--format", "gitlab", "--no-cache"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let issues: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(issues.is_array());
+}
+
+#[test]
+fn gitlab_output_snapshot() {
+    let (_, out) = check(SMALL, &["--format", "gitlab"]);
+    insta::assert_snapshot!("gitlab", out);
+}
+
+/// With a docs URL (`--docs-url`, or `[output] docs-url` in qbank.toml), every rule's
+/// `helpUri` is its page in the docs, at an anchor the page has; without one (and no
+/// repository in the package metadata), no rule has one.
+#[test]
+fn sarif_rules_link_to_their_docs_when_a_docs_url_is_set() {
+    let (_, plain) = check(SMALL, &["--format", "sarif"]);
+    if env!("CARGO_PKG_REPOSITORY").is_empty() {
+        assert!(!plain.contains("helpUri"));
+    }
+    let (code, out) = check(
+        "invalid/misspelt-field",
+        &[
+            "--format",
+            "sarif",
+            "--docs-url",
+            "https://example.org/qbank/docs/",
+        ],
+    );
+    assert_eq!(code, 2);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures().join("sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft7::new(&schema).unwrap();
+    assert!(validator.is_valid(&doc));
+    let root = crate::common::root();
+    let gates_md = std::fs::read_to_string(root.join("docs/gates.md")).unwrap();
+    let codes_md = std::fs::read_to_string(root.join("docs/codes.md")).unwrap();
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(rules.len() > 20, "the gates and the load codes");
+    for r in rules {
+        let uri = r["helpUri"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no helpUri: {r}"));
+        let (page, anchor) = uri
+            .strip_prefix("https://example.org/qbank/docs/")
+            .unwrap()
+            .split_once('#')
+            .unwrap();
+        let text = match page {
+            "gates.md" => &gates_md,
+            "codes.md" => &codes_md,
+            _ => panic!("{uri}"),
+        };
+        // Both pages link to their own headings from their tables by these anchors.
+        assert!(text.contains(&format!("](#{anchor})")), "{uri}");
+    }
+    // From qbank.toml; a URL that is not http(s) is an error at its line.
+    let dir = minimal_copy();
+    std::fs::write(
+        dir.path().join("qbank.toml"),
+        "[output]\ndocs-url = \"https://docs.example.org/qbank\"\n",
+    )
+    .unwrap();
+    let out = qbank()
+        .current_dir(dir.path())
+        .args(["check", "bank", "--format", "sarif", "--no-cache"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.contains(
+            "\"helpUri\": \"https://docs.example.org/qbank/gates.md#1-quantity-quantity\""
+        ),
         "{out}"
     );
+    std::fs::write(
+        dir.path().join("qbank.toml"),
+        "[output]\ndocs-url = \"docs/\"\n",
+    )
+    .unwrap();
+    let out = qbank()
+        .current_dir(dir.path())
+        .args(["check", "bank", "--format", "sarif", "--no-cache"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("invalid `docs-url`"), "{stderr}");
+    assert!(stderr.contains("qbank.toml:2:"), "{stderr}");
 }
 
 #[test]

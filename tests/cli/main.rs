@@ -7,6 +7,7 @@ mod bank;
 mod baseline;
 mod cache;
 mod cases;
+mod ci;
 mod code;
 mod common;
 mod conventions;
