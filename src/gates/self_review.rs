@@ -389,31 +389,47 @@ const STOPWORDS: &[&str] = &[
 /// dropped, a plural or `-ing`/`-ed` ending cut; CJK text as character pairs.
 pub(crate) fn content_terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut word = String::new();
-    let mut prev_cjk: Option<char> = None;
-    let flush = |word: &mut String, out: &mut Vec<String>| {
-        if word.chars().count() >= 3 && !STOPWORDS.contains(&word.as_str()) {
-            let w = if word == "average" || word == "avg" || word == "averages" {
-                "mean".to_owned()
+    for_each_content_term(text, |t| out.push(t.to_owned()));
+    out
+}
+
+/// [`content_terms`] one at a time, without allocating a string per term.
+pub(crate) fn for_each_content_term(text: &str, mut f: impl FnMut(&str)) {
+    static SORTED_STOPWORDS: std::sync::LazyLock<Vec<&'static str>> =
+        std::sync::LazyLock::new(|| {
+            let mut v = STOPWORDS.to_vec();
+            v.sort_unstable();
+            v
+        });
+    fn flush(word: &mut String, stop: &[&str], f: &mut impl FnMut(&str)) {
+        if word.chars().count() >= 3 && stop.binary_search(&word.as_str()).is_err() {
+            if word == "average" || word == "avg" || word == "averages" {
+                f("mean");
             } else {
-                let mut w = word.clone();
+                let mut end = word.len();
                 for suffix in ["ing", "ed", "es", "s"] {
-                    if w.len() > 4 && w.ends_with(suffix) {
-                        w.truncate(w.len() - suffix.len());
+                    if word.len() > 4 && word.ends_with(suffix) {
+                        end -= suffix.len();
                         break;
                     }
                 }
-                w
-            };
-            out.push(w);
+                f(&word[..end]);
+            }
         }
         word.clear();
-    };
+    }
+    let stop: &[&str] = &SORTED_STOPWORDS;
+    let mut word = String::new();
+    let mut pair = String::new();
+    let mut prev_cjk: Option<char> = None;
     for ch in text.chars() {
         if super::sources::is_cjk(ch) {
-            flush(&mut word, &mut out);
+            flush(&mut word, stop, &mut f);
             if let Some(p) = prev_cjk {
-                out.push(format!("{p}{ch}"));
+                pair.clear();
+                pair.push(p);
+                pair.push(ch);
+                f(&pair);
             }
             prev_cjk = Some(ch);
             continue;
@@ -422,11 +438,10 @@ pub(crate) fn content_terms(text: &str) -> Vec<String> {
         if ch.is_alphabetic() || ((ch == '-' || ch == '\'') && !word.is_empty()) {
             word.extend(ch.to_lowercase());
         } else {
-            flush(&mut word, &mut out);
+            flush(&mut word, stop, &mut f);
         }
     }
-    flush(&mut word, &mut out);
-    out
+    flush(&mut word, stop, &mut f);
 }
 
 /// Pairs of texts (indices, earlier first) whose TF-IDF cosine is at least `threshold`.
@@ -442,9 +457,12 @@ pub(crate) fn near_duplicates(texts: &[String], threshold: f64) -> Vec<(usize, u
         .iter()
         .map(|t| {
             let mut tf: HashMap<String, usize> = HashMap::new();
-            for w in content_terms(t) {
-                *tf.entry(w).or_default() += 1;
-            }
+            for_each_content_term(t, |w| match tf.get_mut(w) {
+                Some(c) => *c += 1,
+                None => {
+                    tf.insert(w.to_owned(), 1);
+                }
+            });
             tf
         })
         .collect();

@@ -43,9 +43,31 @@ pub struct BankSketch {
     pub questions: Vec<QuestionSketch>,
 }
 
+/// A stable 64-bit hash of a term (sketches are kept in the result cache): FNV-1a,
+/// then splitmix64's finaliser so every bit depends on every byte.
 fn hash(term: &str) -> u64 {
-    let h = blake3::hash(term.as_bytes());
-    u64::from_le_bytes(h.as_bytes()[..8].try_into().unwrap_or([0; 8]))
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in term.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}
+
+/// The K smallest distinct term hashes of `text`, ascending; `None` for a text with
+/// fewer than [`MIN_TERMS`] distinct terms.
+fn mins_of(text: &str) -> Option<Vec<u64>> {
+    let mut all: Vec<u64> = Vec::new();
+    crate::gates::self_review::for_each_content_term(text, |t| all.push(hash(t)));
+    all.sort_unstable();
+    all.dedup();
+    if all.len() < MIN_TERMS {
+        return None;
+    }
+    all.truncate(K);
+    Some(all)
 }
 
 /// The sketch of every question of `bank` with enough text to compare.
@@ -59,16 +81,7 @@ pub fn sketch(bank: &Bank, label: &str) -> BankSketch {
             text.push_str(&q.title.value);
             text.push('\n');
             text.push_str(&q.answer.value);
-            let mut terms = crate::gates::self_review::content_terms(&text);
-            terms.sort_unstable();
-            terms.dedup();
-            if terms.len() < MIN_TERMS {
-                return None;
-            }
-            let mut mins: Vec<u64> = terms.iter().map(|t| hash(t)).collect();
-            mins.sort_unstable();
-            mins.dedup();
-            mins.truncate(K);
+            let mins = mins_of(&text)?;
             Some(QuestionSketch {
                 name: format!("Q{} (`{}`)", i + 1, q.id.value),
                 at: Location::of(&bank.sources, q.file, q.title.pos),
@@ -182,12 +195,7 @@ mod tests {
     use super::*;
 
     fn q(name: &str, text: &str) -> QuestionSketch {
-        let mut terms = crate::gates::self_review::content_terms(text);
-        terms.sort_unstable();
-        terms.dedup();
-        let mut mins: Vec<u64> = terms.iter().map(|t| hash(t)).collect();
-        mins.sort_unstable();
-        mins.truncate(K);
+        let mins = mins_of(text).expect("enough terms");
         QuestionSketch {
             name: name.to_owned(),
             at: Location::at(std::path::Path::new(name), 1, 1),
