@@ -387,13 +387,17 @@ const STOPWORDS: &[&str] = &[
 /// The terms of a text for content similarity: lower-case words of three letters or
 /// more (numbers left out: two scenarios differ in figures, not in kind), stop words
 /// dropped, a plural or `-ing`/`-ed` ending cut; CJK text as character pairs.
-pub(crate) fn content_terms(text: &str) -> Vec<String> {
+#[cfg(test)]
+fn content_terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for_each_content_term(text, |t| out.push(t.to_owned()));
     out
 }
 
-/// [`content_terms`] one at a time, without allocating a string per term.
+/// The terms of a text for content similarity, one at a time (no string per term):
+/// lower-case words of three letters or more (numbers left out: two scenarios differ in
+/// figures, not in kind), stop words dropped, a plural or `-ing`/`-ed` ending cut; CJK
+/// text as character pairs.
 pub(crate) fn for_each_content_term(text: &str, mut f: impl FnMut(&str)) {
     static SORTED_STOPWORDS: std::sync::LazyLock<Vec<&'static str>> =
         std::sync::LazyLock::new(|| {
