@@ -193,8 +193,9 @@ fn find_sources(args: &Args, rubric: &crate::model::Rubric, bank: Option<&Bank>)
             let failed = f.failures();
             let _ = writeln!(
                 anstream::stderr(),
-                "sources: {works} works from {} searches (published {} or later), {} releases{}",
+                "sources: {works} works from {} search{} (published {} or later), {} releases{}",
                 f.searches.len(),
+                if f.searches.len() == 1 { "" } else { "es" },
                 f.since,
                 f.releases
                     .iter()
@@ -330,6 +331,9 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
     let show_bar = std::io::stderr().is_terminal() && !cli.quiet;
     let mut on = |e: Event| match e {
         Event::Run { number, of, out } => {
+            if cli.quiet {
+                return;
+            }
             let _ = writeln!(
                 say,
                 "run {number} of {of} into {}",
