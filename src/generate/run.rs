@@ -519,6 +519,11 @@ pub(crate) fn run(
             kind,
             from_cache: reply.attempts == 0,
             sources_offered: offered,
+            sent_bytes: SYSTEM.len() + next_prompt.len(),
+            not_sent: not_sent.map(|n| super::summary::NotSent {
+                kind: n.kind,
+                bytes: SYSTEM.len() + n.bytes,
+            }),
             tokens_in: reply.prompt_tokens,
             tokens_out: reply.completion_tokens,
             cost: reply.cost,

@@ -14,6 +14,14 @@ pub(crate) struct FailingGate {
     pub name: String,
 }
 
+/// The repair prompt a round did not send, for comparison with the one it sent.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub(crate) struct NotSent {
+    /// `repair` (the whole document) or `merge` (the failing questions only).
+    pub kind: &'static str,
+    pub bytes: usize,
+}
+
 /// One round as measured.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct RoundStats {
@@ -24,6 +32,11 @@ pub(crate) struct RoundStats {
     pub from_cache: bool,
     /// The prompt carried the verified list of sources (`--sources`).
     pub sources_offered: bool,
+    /// The bytes sent (system and user message).
+    pub sent_bytes: usize,
+    /// The other repair prompt, not sent (repair rounds only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_sent: Option<NotSent>,
     /// Prompt tokens as the provider counted them (`null`: not reported).
     pub tokens_in: Option<u64>,
     /// Reply tokens as the provider counted them (`null`: not reported).
@@ -128,8 +141,19 @@ impl Summary {
                     .collect();
                 format!("failing: {}", names.join(", "))
             };
+            let other = r.not_sent.map_or_else(String::new, |n| {
+                format!(
+                    " (the {} prompt: {} bytes)",
+                    if n.kind == "merge" {
+                        "failing-questions"
+                    } else {
+                        "whole-document"
+                    },
+                    n.bytes
+                )
+            });
             out.push_str(&format!(
-                "  round {} ({}{}{}): {gates}; {} in, {} out; {:.1}s\n",
+                "  round {} ({}{}{}): {gates}; {} in, {} out; sent {} bytes{other}; {:.1}s\n",
                 r.round,
                 r.kind,
                 if r.sources_offered {
@@ -140,6 +164,7 @@ impl Summary {
                 if r.from_cache { ", cached" } else { "" },
                 count(r.tokens_in),
                 count(r.tokens_out),
+                r.sent_bytes,
                 r.seconds
             ));
         }
@@ -256,6 +281,11 @@ mod tests {
             kind: if n == 1 { "generate" } else { "repair" },
             from_cache: cached,
             sources_offered: false,
+            sent_bytes: 100,
+            not_sent: (n > 1).then_some(NotSent {
+                kind: "merge",
+                bytes: 40,
+            }),
             tokens_in: tokens,
             tokens_out: tokens,
             cost,
@@ -319,7 +349,7 @@ mod tests {
         );
         assert!(h.contains("cost: not reported by the provider"), "{h}");
         assert!(
-            h.contains("round 2 (repair): failing: 15 recency; not reported in"),
+            h.contains("round 2 (repair): failing: 15 recency; not reported in, not reported out; sent 100 bytes (the failing-questions prompt: 40 bytes);"),
             "{h}"
         );
         // A reply from the cache costs nothing now: only the requests sent need a price.

@@ -1278,9 +1278,20 @@ fn the_summary_reports_tokens_and_the_price_only_as_the_provider_does() {
         stderr.contains("round 1 (generate): failing: 7 cross-refs, 8 tradeoffs, 10 quantified-impact; 9000 in, 70000 out;"),
         "{stderr}"
     );
+    // Both repair prompts measured: the one sent and the one not sent.
+    assert!(
+        stderr.contains("round 2 (repair): no gate fails; 80000 in, 70000 out; sent ")
+            && stderr.contains(" bytes (the failing-questions prompt: "),
+        "{stderr}"
+    );
     let s: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(s["cost"], 0.0375);
+    assert_eq!(s["rounds"][1]["not_sent"]["kind"], "merge");
+    assert!(
+        s["rounds"][1]["sent_bytes"].as_u64().unwrap()
+            > 5 * s["rounds"][1]["not_sent"]["bytes"].as_u64().unwrap()
+    );
     assert_eq!(s["rounds"][1]["failing"], serde_json::json!([]));
     assert_eq!(s["rounds"][0]["tokens_out"], 70000);
     assert!(s["wall_seconds"].as_f64().unwrap() > 0.0);
