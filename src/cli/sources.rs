@@ -21,7 +21,7 @@ pub(crate) struct Args {
     #[arg(value_name = "QUERY", required = true)]
     pub queries: Vec<String>,
     /// Works per search, at most.
-    #[arg(long, default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
     pub rows: u32,
     /// Works published on this day or later, `YYYY-MM-DD` or `YYYY` (default: the
     /// built-in rubric's recency window, 3 years before today).

@@ -905,6 +905,42 @@ mod tests {
     }
 
     #[test]
+    fn a_repair_whose_source_gates_fail_offers_the_sources_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // Recency asks for 95% recent sources: both fixtures have 53%, so gate 15 fails
+        // in every round.
+        let yaml = crate::model::DEFAULT_RUBRIC_YAML.replacen(
+            "recency:\n  years: 3\n  min_share: 0.50",
+            "recency:\n  years: 3\n  min_share: 0.95",
+            1,
+        );
+        assert_ne!(yaml, crate::model::DEFAULT_RUBRIC_YAML);
+        let rubric_path = dir.path().join("strict.yaml");
+        std::fs::write(&rubric_path, &yaml).expect("write");
+        let mut model = Script {
+            replies: vec![fixture("defects.md"), fixture("repaired.md")],
+            prompts: Vec::new(),
+        };
+        let list = "## Verified sources to cite from\n\n- A work (2025). https://doi.org/10.1000/x";
+        let opts = Options {
+            rounds: 2,
+            rubric: serde_saphyr::from_str(&yaml).expect("rubric"),
+            rubric_path: Some(rubric_path),
+            sources: Some(list.to_owned()),
+            ..options(&dir.path().join("out"))
+        };
+        let o = run(&opts, &mut model, &mut |_| {}).expect("runs");
+        assert!(
+            o.summary.rounds[0]
+                .failing
+                .iter()
+                .any(|g| g.name == "recency")
+        );
+        assert!(model.prompts[1].starts_with("# Repair") && model.prompts[1].ends_with(list));
+        assert!(o.summary.rounds[1].sources_offered);
+    }
+
+    #[test]
     fn repeats_are_independent_runs_each_in_its_folder() {
         let dir = tempfile::tempdir().expect("tempdir");
         let out = dir.path().join("out");

@@ -20,11 +20,10 @@ use crate::links::run::RunOptions;
 pub(crate) const CACHE_PATH: &str = ".qbank/sources.json";
 const CACHE_VERSION: u32 = 1;
 
-/// The most of a search answer read.
-const LIMIT: usize = 4 << 20;
-
-/// The fields asked of Crossref (`select`), to keep answers small.
-const SELECT: &str = "DOI,title,author,issued,published,type,language,container-title";
+/// The most of a search answer read: whole records (with their reference lists) for at
+/// most 50 rows. Crossref's `select` would make them smaller, but `language` is not
+/// among the fields it can select.
+const LIMIT: usize = 16 << 20;
 
 /// One work as its registry records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,15 +144,13 @@ pub(crate) fn parse_works(v: &serde_json::Value) -> Option<Vec<Work>> {
     )
 }
 
-/// The search URL for `query`: works published on `since` or later, at most
-/// `rows`, the fields qbank reads.
+/// The search URL for `query`: works published on `since` or later, at most `rows`.
 pub(crate) fn search_url(base: &str, query: &str, rows: u32, since: &str) -> String {
     let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     format!(
-        "{}/works?query={}&rows={rows}&filter=from-pub-date:{since}&select={}",
+        "{}/works?query={}&rows={rows}&filter=from-pub-date:{since}",
         base.trim_end_matches('/'),
         enc(query.trim()),
-        enc(SELECT)
     )
 }
 
@@ -489,8 +486,11 @@ pub(crate) fn find(
         });
     }
     let (answers, mut requests) = ask(&todo, opts)?;
-    let stamp = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second())
-        .unwrap_or(now)
+    // After the requests: an entry stamped later than `now` would look as if from the
+    // future, and be pruned.
+    let after = jiff::Timestamp::now();
+    let stamp = jiff::Timestamp::from_second(after.as_second())
+        .unwrap_or(after)
         .to_string();
     for ((i, _, url), result) in todo.iter().zip(answers) {
         if let SearchResult::Works(w) = &result {
@@ -508,7 +508,7 @@ pub(crate) fn find(
         cache.searches.retain(|_, c| {
             young(
                 &c.checked,
-                now,
+                after,
                 crate::links::cache::KEEP.max(opts.max_cache_age),
             )
         });
@@ -653,7 +653,7 @@ mod tests {
     }
 
     #[test]
-    fn the_search_url_asks_for_recent_works_and_few_fields() {
+    fn the_search_url_asks_for_recent_works() {
         let u = search_url(
             "https://api.crossref.org/",
             "tail latency & p99",
@@ -662,7 +662,7 @@ mod tests {
         );
         assert_eq!(
             u,
-            "https://api.crossref.org/works?query=tail+latency+%26+p99&rows=5&filter=from-pub-date:2023-12-07&select=DOI%2Ctitle%2Cauthor%2Cissued%2Cpublished%2Ctype%2Clanguage%2Ccontainer-title"
+            "https://api.crossref.org/works?query=tail+latency+%26+p99&rows=5&filter=from-pub-date:2023-12-07"
         );
     }
 
