@@ -9,7 +9,7 @@ use crate::generate::sources::{self, Request};
 #[command(
     after_help = "Each work is Crossref's own record (title, authors, date, DOI, type, \
 language); each release the one its registry lists as the latest. Searches are cached in \
-.qbank/sources.json, releases in .qbank/cache.json; requests go one at a time and carry the \
+.qbank/sources.json, releases in .qbank/cache.json; searches go one at a time (at most four a second) and carry the \
 --contact address (or QBANK_CONTACT) in the User-Agent, as Crossref asks.\n\n\
 Exit codes: 0 the list was printed (it may be empty), 2 nothing could be looked up (offline \
 without a cached answer, the registry unreachable, a build without the `net` feature) or bad \

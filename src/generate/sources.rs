@@ -25,6 +25,10 @@ const CACHE_VERSION: u32 = 1;
 /// among the fields it can select.
 const LIMIT: usize = 16 << 20;
 
+/// The pause between two searches.
+#[cfg(feature = "net")]
+const PAUSE: Duration = Duration::from_millis(250);
+
 /// One work as its registry records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Work {
@@ -563,7 +567,12 @@ fn ask(
     let checker = crate::links::check::HttpChecker::new(opts.check.clone())?;
     let results = runtime.block_on(async {
         let mut out = Vec::new();
-        for (_, _, url) in todo {
+        for (n, (_, _, url)) in todo.iter().enumerate() {
+            // One search at a time, at most four a second: under the rate Crossref asks
+            // of the public pool.
+            if n > 0 {
+                tokio::time::sleep(PAUSE).await;
+            }
             let r = match checker.fetch(url, "application/json", None, LIMIT).await {
                 Ok(f) if (200..300).contains(&f.code) && !f.truncated => {
                     match serde_json::from_slice::<serde_json::Value>(&f.body)
