@@ -139,7 +139,11 @@ fn default_link_args(allow_private: bool) -> super::links::LinkArgs {
 
 /// The verified list the loop offers (`--sources`); `None`, with a note saying why, when
 /// nothing could be found.
-fn find_sources(args: &Args, rubric: &crate::model::Rubric, bank: Option<&Bank>) -> Option<String> {
+fn find_sources(
+    args: &Args,
+    rubric: &crate::model::Rubric,
+    bank: Option<&Bank>,
+) -> Option<crate::generate::sources::Offer> {
     use crate::generate::sources;
     let queries = if args.sources_query.is_empty() {
         sources::cluster_queries(rubric, bank)

@@ -125,11 +125,16 @@ pub(crate) struct Options<'a> {
     /// A verified list of works and releases to cite from (a prompt section, from
     /// `sources::offer`): sent with the generation prompt and with every repair whose
     /// source gates (literature, citations, recency, diversity) fail.
-    pub sources: Option<String>,
+    pub sources: Option<super::sources::Offer>,
 }
 
 /// The gates a verified list of sources helps to meet.
 const SOURCE_GATES: [&str; 4] = ["literature-min", "citations-min", "recency", "diversity"];
+
+/// The list's prompt section, when there is one.
+fn offer_text<'o>(opts: &'o Options) -> Option<&'o str> {
+    opts.sources.as_ref().map(|o| o.text.as_str())
+}
 
 /// `prompt` with the list of sources appended, when there is one and `offer` holds.
 fn with_sources(prompt: String, sources: Option<&str>, offer: bool) -> (String, bool) {
@@ -376,7 +381,7 @@ pub(crate) fn run(
     let started = std::time::Instant::now();
     let first_prompt = prompt::render(&opts.rubric, opts.bank.as_ref())
         .map_err(|e| Failure::new(format!("could not render the prompt: {e}"), None))?;
-    let (first_prompt, mut offered) = with_sources(first_prompt, opts.sources.as_deref(), true);
+    let (first_prompt, mut offered) = with_sources(first_prompt, offer_text(opts), true);
     let target = model.target();
     let first_estimate = estimate(SYSTEM) + estimate(&first_prompt);
     on(Event::Start {
@@ -519,6 +524,7 @@ pub(crate) fn run(
             kind,
             from_cache: reply.attempts == 0,
             sources_offered: offered,
+            sources_cited: opts.sources.as_ref().map(|o| o.cited_in(&text)),
             sent_bytes: SYSTEM.len() + next_prompt.len(),
             not_sent: not_sent.map(|n| super::summary::NotSent {
                 kind: n.kind,
@@ -608,7 +614,7 @@ pub(crate) fn run(
         if k == opts.rounds {
             stop = format!("{} rounds spent", opts.rounds);
         }
-        (next_prompt, offered) = with_sources(rep.prompt, opts.sources.as_deref(), sources_fail);
+        (next_prompt, offered) = with_sources(rep.prompt, offer_text(opts), sources_fail);
         kind = if use_merge { "merge" } else { "repair" };
         not_sent = Some(NotSent {
             kind: other.0,
@@ -892,7 +898,10 @@ mod tests {
         };
         let list = "## Verified sources to cite from\n\n- A work (2025). https://doi.org/10.1000/x";
         let opts = Options {
-            sources: Some(list.to_owned()),
+            sources: Some(crate::generate::sources::Offer {
+                text: list.to_owned(),
+                dois: vec!["10.1000/x".to_owned()],
+            }),
             ..options(&out)
         };
         let o = run(&opts, &mut model, &mut |_| {}).expect("runs");
@@ -926,7 +935,10 @@ mod tests {
             rounds: 2,
             rubric: serde_saphyr::from_str(&yaml).expect("rubric"),
             rubric_path: Some(rubric_path),
-            sources: Some(list.to_owned()),
+            sources: Some(crate::generate::sources::Offer {
+                text: list.to_owned(),
+                dois: vec!["10.1000/x".to_owned()],
+            }),
             ..options(&dir.path().join("out"))
         };
         let o = run(&opts, &mut model, &mut |_| {}).expect("runs");

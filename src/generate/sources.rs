@@ -339,8 +339,28 @@ fn release_line(r: &ToolRelease) -> Option<String> {
     }
 }
 
+/// What the loop offers a model: the prompt section, and the DOIs it lists (to count
+/// which of them a round cites).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Offer {
+    pub text: String,
+    /// Lower case, each once.
+    pub dois: Vec<String>,
+}
+
+impl Offer {
+    /// How many of the offered works `document` cites (names their DOI anywhere).
+    pub fn cited_in(&self, document: &str) -> usize {
+        let doc = document.to_lowercase();
+        self.dois
+            .iter()
+            .filter(|d| doc.contains(d.as_str()))
+            .count()
+    }
+}
+
 /// The prompt section that offers the list to a model; `None` when nothing was found.
-pub(crate) fn offer(found: &Found) -> Option<String> {
+pub(crate) fn offer(found: &Found) -> Option<Offer> {
     let groups = found.unique_works();
     let releases: Vec<String> = found.releases.iter().filter_map(release_line).collect();
     if groups.iter().all(|(_, w)| w.is_empty()) && releases.is_empty() {
@@ -364,7 +384,13 @@ pub(crate) fn offer(found: &Found) -> Option<String> {
             out.push('\n');
         }
     }
-    Some(out)
+    Some(Offer {
+        text: out,
+        dois: groups
+            .iter()
+            .flat_map(|(_, w)| w.iter().map(|w| w.doi.clone()))
+            .collect(),
+    })
 }
 
 /// The list as text for a terminal.
@@ -709,7 +735,13 @@ mod tests {
             }],
             requests: 1,
         };
-        let o = offer(&found).expect("a list");
+        let offered = offer(&found).expect("a list");
+        assert_eq!(offered.dois, ["10.1145/3600006.3613138", "10.5555/posted"]);
+        assert_eq!(
+            offered.cited_in("see <https://doi.org/10.5555/Posted> and 10.1145/other"),
+            1
+        );
+        let o = offered.text;
         assert!(o.contains("- A tail latency study. Ada Lovelace, The Perf Group (2024-05-02). proceedings-article (type: conference), language en, in Proceedings of a symposium. https://doi.org/10.1145/3600006.3613138"), "{o}");
         assert_eq!(
             o.matches("https://doi.org/10.1145/3600006.3613138").count(),

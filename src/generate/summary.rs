@@ -32,6 +32,9 @@ pub(crate) struct RoundStats {
     pub from_cache: bool,
     /// The prompt carried the verified list of sources (`--sources`).
     pub sources_offered: bool,
+    /// How many of the offered works the round's document cites (`--sources` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sources_cited: Option<usize>,
     /// The bytes sent (system and user message).
     pub sent_bytes: usize,
     /// The other repair prompt, not sent (repair rounds only).
@@ -152,8 +155,11 @@ impl Summary {
                     n.bytes
                 )
             });
+            let cited = r
+                .sources_cited
+                .map_or_else(String::new, |n| format!("; cites {n} of the offered works"));
             out.push_str(&format!(
-                "  round {} ({}{}{}): {gates}; {} in, {} out; sent {} bytes{other}; {:.1}s\n",
+                "  round {} ({}{}{}): {gates}{cited}; {} in, {} out; sent {} bytes{other}; {:.1}s\n",
                 r.round,
                 r.kind,
                 if r.sources_offered {
@@ -281,6 +287,7 @@ mod tests {
             kind: if n == 1 { "generate" } else { "repair" },
             from_cache: cached,
             sources_offered: false,
+            sources_cited: (n == 2).then_some(3),
             sent_bytes: 100,
             not_sent: (n > 1).then_some(NotSent {
                 kind: "merge",
@@ -349,7 +356,7 @@ mod tests {
         );
         assert!(h.contains("cost: not reported by the provider"), "{h}");
         assert!(
-            h.contains("round 2 (repair): failing: 15 recency; not reported in, not reported out; sent 100 bytes (the failing-questions prompt: 40 bytes);"),
+            h.contains("round 2 (repair): failing: 15 recency; cites 3 of the offered works; not reported in, not reported out; sent 100 bytes (the failing-questions prompt: 40 bytes);"),
             "{h}"
         );
         // A reply from the cache costs nothing now: only the requests sent need a price.

@@ -1167,9 +1167,11 @@ fn user_message(body: &str) -> String {
 #[test]
 fn generate_offers_verified_sources_per_cluster_in_the_first_prompt() {
     let reg = crate::find_sources::Registry::start();
+    // The repaired document cites one offered work in place of another source.
+    let citing = read("repaired.md").replace("10.14778/2757807.2757813", "10.5555/tail.2025");
     let server = Server::start(vec![
         Answer::Whole(fenced(&read("defects.md")), 100, 100),
-        Answer::Whole(fenced(&read("repaired.md")), 100, 100),
+        Answer::Whole(fenced(&citing), 100, 100),
     ]);
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
@@ -1222,6 +1224,15 @@ fn generate_offers_verified_sources_per_cluster_in_the_first_prompt() {
         serde_json::from_str(&std::fs::read_to_string(out.join("round-1.json")).unwrap()).unwrap();
     assert_eq!(r1["sources_offered"], true);
     assert!(dir.path().join(".qbank/sources.json").is_file());
+    // Which offered works each round cites.
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["rounds"][0]["sources_cited"], 0);
+    assert_eq!(s["rounds"][1]["sources_cited"], 1);
+    assert!(
+        stderr.contains("round 2 (repair): no gate fails; cites 1 of the offered works;"),
+        "{stderr}"
+    );
 }
 
 #[test]
