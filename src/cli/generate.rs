@@ -113,7 +113,8 @@ pub(crate) struct Args {
     #[arg(long)]
     pub allow_private: bool,
     /// Run the loop N times, independently (run K in DIR/run-K/), and print the spread of
-    /// outcomes: gates passed per run, min/median/max (DIR/spread.json).
+    /// outcomes: gates passed per run, min/median/max (DIR/spread.json). Exit 0 only when
+    /// every run ends with no gate failing.
     #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
     pub repeat: u32,
     /// What standard output gets: the rounds side by side (a markdown table; the run's

@@ -1393,3 +1393,33 @@ fn repeat_runs_the_loop_again_and_prints_the_spread() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(server.requests().len(), 3);
 }
+
+#[test]
+fn generate_help_explains_the_sources_and_measuring_flags() {
+    let o = qbank().args(["generate", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&o.stdout);
+    for flag in [
+        "--sources",
+        "--sources-query",
+        "--sources-tool",
+        "--sources-rows",
+        "--allow-private",
+        "--repeat",
+        "--format",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from help");
+    }
+    let o = qbank().args(["sources", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&o.stdout);
+    for flag in [
+        "--rows",
+        "--since",
+        "--tool",
+        "--format",
+        "--offline",
+        "--contact",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from help");
+    }
+    assert!(help.contains("Exit codes: 0 the list was printed"));
+}
