@@ -108,9 +108,18 @@ pub(crate) fn parse_works(v: &serde_json::Value) -> Option<Vec<Work>> {
             .filter_map(|it| {
                 let doi = it.get("DOI")?.as_str()?.trim().to_lowercase();
                 let title = it.get("title").and_then(first_text)?;
-                let (_, date) = ["published", "issued"]
+                // `issued` (the earlier of print and online publication) and `published`:
+                // the more precise where one extends the other, else the earlier.
+                let date = ["issued", "published"]
                     .iter()
-                    .find_map(|k| it.get(*k).and_then(date_of))?;
+                    .filter_map(|k| it.get(*k).and_then(date_of).map(|(_, d)| d))
+                    .reduce(|a, b| {
+                        if a.starts_with(&b) || b.starts_with(&a) {
+                            if a.len() >= b.len() { a } else { b }
+                        } else {
+                            a.min(b)
+                        }
+                    })?;
                 let authors = it
                     .get("author")
                     .and_then(|a| a.as_array())
@@ -642,7 +651,7 @@ mod tests {
     fn answer() -> serde_json::Value {
         serde_json::json!({
             "status": "ok", "message-type": "work-list", "message-version": "1.0.0",
-            "message": {"total-results": 3, "items-per-page": 3, "items": [
+            "message": {"total-results": 4, "items-per-page": 4, "items": [
                 {"DOI": "10.1145/3600006.3613138", "title": ["A <i>tail</i>  latency study"],
                  "author": [{"given": "Ada", "family": "Lovelace", "sequence": "first"},
                             {"name": "The Perf Group"}],
@@ -650,6 +659,8 @@ mod tests {
                  "type": "proceedings-article", "language": "en",
                  "container-title": ["Proceedings of a symposium"]},
                 {"DOI": "10.5555/undated", "title": ["No date"], "type": "report"},
+                {"DOI": "10.5555/two-dates", "title": ["Online first"], "type": "journal-article",
+                 "issued": {"date-parts": [[2023, 11, 30]]}, "published": {"date-parts": [[2024, 2]]}},
                 {"DOI": "10.5555/Posted", "title": ["A preprint"], "issued": {"date-parts": [[2025, 1]]},
                  "type": "posted-content"}
             ]}
@@ -659,7 +670,9 @@ mod tests {
     #[test]
     fn a_crossref_list_gives_each_dated_work_with_its_registered_details() {
         let w = parse_works(&answer()).expect("a work list");
-        assert_eq!(w.len(), 2, "the undated work is left out");
+        assert_eq!(w.len(), 3, "the undated work is left out");
+        assert_eq!(w[1].date, "2023-11-30", "of two dates, the earlier");
+        let w = [&w[0], &w[2]];
         assert_eq!(w[0].title, "A tail latency study");
         assert_eq!(w[0].authors, ["Ada Lovelace", "The Perf Group"]);
         assert_eq!(
@@ -736,7 +749,14 @@ mod tests {
             requests: 1,
         };
         let offered = offer(&found).expect("a list");
-        assert_eq!(offered.dois, ["10.1145/3600006.3613138", "10.5555/posted"]);
+        assert_eq!(
+            offered.dois,
+            [
+                "10.1145/3600006.3613138",
+                "10.5555/two-dates",
+                "10.5555/posted"
+            ]
+        );
         assert_eq!(
             offered.cited_in("see <https://doi.org/10.5555/Posted> and 10.1145/other"),
             1
