@@ -93,13 +93,132 @@ pub(crate) struct Args {
     /// gates and codes each round is measured by.
     #[command(flatten)]
     pub settings: super::SettingsArgs,
+    /// Search Crossref for recent works per cluster (and look up --sources-tool releases)
+    /// and offer them to the model as a verified list to cite from, with their dates: in
+    /// the first prompt and in every repair whose source gates (13-16) fail. Unreachable,
+    /// the loop goes on without it. `qbank sources` shows what a search finds.
+    #[arg(long)]
+    pub sources: bool,
+    /// With --sources: search for this instead of one search per cluster (repeatable).
+    #[arg(long, value_name = "QUERY", requires = "sources")]
+    pub sources_query: Vec<String>,
+    /// With --sources: a tool whose latest release to offer, `github:OWNER/REPO`,
+    /// `pypi:NAME`, `npm:NAME` or `crates:NAME` (repeatable).
+    #[arg(long, value_name = "KEY", requires = "sources", value_parser = super::sources::parse_tool)]
+    pub sources_tool: Vec<String>,
+    /// With --sources: works per search, at most.
+    #[arg(long, default_value_t = 5, value_name = "N", requires = "sources", value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub sources_rows: u32,
+    /// With --online or --sources: request hosts that resolve to loopback or private
+    /// addresses.
+    #[arg(long)]
+    pub allow_private: bool,
+    /// Run the loop N times, independently (run K in DIR/run-K/), and print the spread of
+    /// outcomes: gates passed per run, min/median/max (DIR/spread.json). Exit 0 only when
+    /// every run ends with no gate failing.
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub repeat: u32,
+    /// What standard output gets: the rounds side by side (a markdown table; the run's
+    /// summary goes to standard error), or the summary as JSON (with --repeat, the spread).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
-fn default_link_args() -> super::links::LinkArgs {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    Table,
+    Json,
+}
+
+fn default_link_args(allow_private: bool) -> super::links::LinkArgs {
     use clap::{Args as _, FromArgMatches as _};
     let cmd = super::links::LinkArgs::augment_args(clap::Command::new("links"));
     let m = cmd.get_matches_from(["links"]);
-    super::links::LinkArgs::from_arg_matches(&m).expect("defaults parse")
+    let mut a = super::links::LinkArgs::from_arg_matches(&m).expect("defaults parse");
+    a.allow_private = allow_private;
+    a
+}
+
+/// The verified list the loop offers (`--sources`); `None`, with a note saying why, when
+/// nothing could be found.
+fn find_sources(
+    args: &Args,
+    rubric: &crate::model::Rubric,
+    bank: Option<&crate::model::Bank>,
+) -> Option<crate::generate::sources::Offer> {
+    use crate::generate::sources;
+    let queries = if args.sources_query.is_empty() {
+        sources::cluster_queries(rubric, bank)
+    } else {
+        args.sources_query.clone()
+    };
+    let as_of = args
+        .as_of
+        .or_else(|| bank.map(|b| b.meta.as_of.value))
+        .map_or_else(|| jiff::Zoned::now().date(), |d| d.0);
+    let req = sources::Request {
+        queries,
+        rows: args.sources_rows,
+        since: sources::window_start(as_of, rubric.recency.years),
+        tools: args.sources_tool.clone(),
+    };
+    let opts = default_link_args(args.allow_private).run_options(false);
+    let mut warnings = Vec::new();
+    let found = sources::find(&req, &opts, &mut warnings);
+    for w in &warnings {
+        super::warn(w);
+    }
+    let note = |why: &str| {
+        let _ = writeln!(
+            anstream::stderr(),
+            "note: --sources: {why}; the loop goes on without a list of sources"
+        );
+    };
+    match found {
+        Err(e) => {
+            note(&e);
+            None
+        }
+        Ok(f) if f.nothing_answered() => {
+            note(&format!(
+                "nothing could be looked up ({})",
+                f.failures().join("; ")
+            ));
+            None
+        }
+        Ok(f) => {
+            let list = sources::offer(&f);
+            let works: usize = f
+                .searches
+                .iter()
+                .map(|s| match &s.result {
+                    sources::SearchResult::Works(w) => w.len(),
+                    sources::SearchResult::Failed(_) => 0,
+                })
+                .sum();
+            let failed = f.failures();
+            let _ = writeln!(
+                anstream::stderr(),
+                "sources: {works} works from {} search{} (published {} or later), {} releases{}",
+                f.searches.len(),
+                if f.searches.len() == 1 { "" } else { "es" },
+                f.since,
+                f.releases
+                    .iter()
+                    .filter(|r| matches!(r.lookup, crate::links::cite::Lookup::Found { .. }))
+                    .count(),
+                if failed.is_empty() {
+                    String::new()
+                } else {
+                    format!("; not looked up: {}", failed.join("; "))
+                }
+            );
+            if list.is_none() {
+                note("the searches found nothing");
+            }
+            list
+        }
+    }
 }
 
 fn err(msg: &str, help: Option<&str>) -> u8 {
@@ -175,7 +294,7 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
         }
         Err(e) => return err(&e.to_string(), None),
     };
-    let link_args = args.online.then(default_link_args);
+    let link_args = args.online.then(|| default_link_args(args.allow_private));
     let live = |path: &Path| {
         super::links::live_results(
             &[path.to_path_buf()],
@@ -204,11 +323,30 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
         bank,
         as_of: args.as_of,
         live: link_args.is_some().then_some(&live as &dyn Fn(&Path) -> _),
+        sources: None,
+    };
+    let opts = run::Options {
+        sources: if args.sources {
+            find_sources(args, &opts.rubric, opts.bank.as_ref())
+        } else {
+            None
+        },
+        ..opts
     };
     let mut say = anstream::stderr();
     let mut bar: Option<indicatif::ProgressBar> = None;
     let show_bar = std::io::stderr().is_terminal() && !cli.quiet;
     let mut on = |e: Event| match e {
+        Event::Run { number, of, out } => {
+            if cli.quiet {
+                return;
+            }
+            let _ = writeln!(
+                say,
+                "run {number} of {of} into {}",
+                crate::diagnostic::display_path(out)
+            );
+        }
         Event::Start {
             target,
             bytes,
@@ -271,25 +409,49 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
             }
         }
     };
-    let mut cached;
-    let model: &mut dyn run::Model = match &args.cache {
-        Some(dir) => {
-            cached = crate::generate::cache::Cached::new(&mut model, dir);
-            &mut cached
-        }
-        None => &mut model,
-    };
-    let outcome = match run::run(&opts, model, &mut on) {
+    let outcomes = match run::repeat(
+        &opts,
+        args.repeat,
+        &mut model,
+        args.cache.as_deref(),
+        &mut on,
+    ) {
         Ok(o) => o,
         Err(f) => return err(&f.message, f.help.as_deref()),
     };
-    let cols = super::compare::columns(&outcome.report);
-    let headers: Vec<String> = outcome
-        .rounds
-        .iter()
-        .map(|r| format!("Round {}", r.number))
-        .collect();
-    let _ = anstream::stdout().write_all(super::compare::markdown(&cols, &headers).as_bytes());
+    if args.repeat > 1 {
+        let spread = crate::generate::summary::Spread::of(
+            outcomes.iter().map(|o| o.summary.clone()).collect(),
+        )
+        .expect("at least one run");
+        match args.format {
+            Format::Json => {
+                let mut s = serde_json::to_string_pretty(&spread).expect("the spread serializes");
+                s.push('\n');
+                super::print_out(&s);
+            }
+            Format::Table => super::print_out(&spread.human()),
+        }
+        return u8::from(outcomes.iter().any(|o| !o.done));
+    }
+    let outcome = outcomes.into_iter().next().expect("one run");
+    match args.format {
+        Format::Json => {
+            let mut s =
+                serde_json::to_string_pretty(&outcome.summary).expect("the summary serializes");
+            s.push('\n');
+            super::print_out(&s);
+        }
+        Format::Table => {
+            let cols = super::compare::columns(&outcome.report);
+            let headers: Vec<String> = outcome
+                .rounds
+                .iter()
+                .map(|r| format!("Round {}", r.number))
+                .collect();
+            super::print_out(&super::compare::markdown(&cols, &headers));
+        }
+    }
     if !cli.quiet {
         let best = outcome
             .rounds
@@ -310,7 +472,7 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
             .collect();
         let _ = writeln!(
             anstream::stderr(),
-            "stopped: {}\nbest round: {} ({} FAIL, {} diagnostics); wrote {}; {} requests{}, {} tokens",
+            "stopped: {}\nbest round: {} ({} FAIL, {} diagnostics); wrote {}; {} requests{}, {} tokens\n{}",
             outcome.stop,
             best.number,
             best.fails,
@@ -323,6 +485,7 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
                 String::new()
             },
             outcome.spent,
+            outcome.summary.human().trim_end(),
         );
     }
     u8::from(!outcome.done)

@@ -22,6 +22,7 @@ mod lsp;
 mod merge;
 mod prompt;
 mod repair;
+mod sources;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -105,6 +106,8 @@ pub(crate) enum Command {
     Repair(repair::Args),
     /// Run the loop: prompt → model → import → check → repair, until no gate fails.
     Generate(generate::Args),
+    /// Recent works (Crossref) and tools' latest releases: a verified list to cite from.
+    Sources(sources::Args),
     /// The gates side by side, a column per document (one per model, say).
     Compare(compare::Args),
     /// Join the JSON reports of `check --shard K/N` runs into one report, in any format.
@@ -158,6 +161,7 @@ pub fn main() -> ExitCode {
         Command::Repair(args) => repair::run(args, &cli),
         Command::Generate(args) => generate::run(args, &cli),
         Command::Compare(args) => compare::run(args),
+        Command::Sources(args) => sources::run(args, &cli),
         Command::Pdf(args) => pdf::run_pdf(args, &cli),
     };
     if !stdout_closed() {

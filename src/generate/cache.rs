@@ -1,7 +1,10 @@
 //! Replies kept on disk (`generate --cache DIR`), so that running a loop again costs
 //! nothing: one JSON file per request, named by the BLAKE3 hash of what decides the reply
 //! (provider, endpoint, model, parameters, system and user message). A key is never part
-//! of it. A file that does not read as a reply is a miss, and is written again.
+//! of it. A file that does not read as a reply is a miss, and is written again. Run K > 1
+//! of `--repeat N` adds its number to the hash: repeats are independent samples of the
+//! model, so they are asked again (and cached each on its own); run 1 shares the replies
+//! of a run without `--repeat`.
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +22,9 @@ struct Entry {
     text: String,
     prompt_tokens: Option<u64>,
     completion_tokens: Option<u64>,
+    /// The price the provider reported for the reply, when it reported one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cost: Option<f64>,
 }
 
 /// A model whose replies are read from `dir` when the same request was answered before.
@@ -27,6 +33,8 @@ pub(crate) struct Cached<'a> {
     dir: PathBuf,
     /// Requests answered from the cache.
     pub hits: u32,
+    /// Which run of `--repeat` this is (1 for a single run).
+    repeat: u32,
 }
 
 impl<'a> Cached<'a> {
@@ -35,7 +43,14 @@ impl<'a> Cached<'a> {
             inner,
             dir: dir.to_path_buf(),
             hits: 0,
+            repeat: 1,
         }
+    }
+
+    /// The same cache for run `k` of `--repeat`.
+    pub fn for_repeat(mut self, k: u32) -> Cached<'a> {
+        self.repeat = k.max(1);
+        self
     }
 
     /// The file a request's reply is kept in.
@@ -53,6 +68,11 @@ impl<'a> Cached<'a> {
             // Each part with its length, so that no two requests join to one text.
             h.update(&(part.len() as u64).to_le_bytes());
             h.update(part.as_bytes());
+        }
+        if self.repeat > 1 {
+            let tag = format!("repeat={}", self.repeat);
+            h.update(&(tag.len() as u64).to_le_bytes());
+            h.update(tag.as_bytes());
         }
         self.dir.join(format!("{}.json", h.finalize().to_hex()))
     }
@@ -88,6 +108,7 @@ impl Model for Cached<'_> {
                 text: e.text,
                 prompt_tokens: e.prompt_tokens,
                 completion_tokens: e.completion_tokens,
+                cost: e.cost,
                 attempts: 0,
             });
         }
@@ -98,6 +119,7 @@ impl Model for Cached<'_> {
             text: reply.text.clone(),
             prompt_tokens: reply.prompt_tokens,
             completion_tokens: reply.completion_tokens,
+            cost: reply.cost,
         };
         let body = serde_json::to_string_pretty(&entry).expect("a reply serializes");
         let name = file.file_name().map(PathBuf::from).unwrap_or_default();
@@ -141,6 +163,7 @@ mod tests {
                 text: format!("reply {} to {prompt}", self.calls),
                 prompt_tokens: Some(3),
                 completion_tokens: Some(4),
+                cost: None,
                 attempts: 1,
             })
         }
@@ -176,6 +199,21 @@ mod tests {
         assert_eq!(
             c.chat("s", "p", &mut |_| {}).expect("reply").text,
             "reply 4 to p"
+        );
+        // Run 1 of --repeat is the run without it; run 2 asks again, then hits itself.
+        let mut c = Cached::new(&mut m, dir.path()).for_repeat(1);
+        assert_eq!(
+            c.chat("s", "p", &mut |_| {}).expect("reply").text,
+            "reply 4 to p"
+        );
+        let mut c = Cached::new(&mut m, dir.path()).for_repeat(2);
+        assert_eq!(
+            c.chat("s", "p", &mut |_| {}).expect("reply").text,
+            "reply 5 to p"
+        );
+        assert_eq!(
+            c.chat("s", "p", &mut |_| {}).expect("reply").text,
+            "reply 5 to p"
         );
     }
 }

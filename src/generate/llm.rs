@@ -209,9 +209,12 @@ pub async fn chat(
     let req = ChatRequest::default()
         .with_system(system)
         .append_message(ChatMessage::user(prompt));
+    // The raw body of a whole reply is read for a price the provider reports
+    // (`usage.cost`, as OpenRouter sends it); nothing else of it is kept.
     let mut opts = ChatOptions::default()
         .with_capture_usage(true)
-        .with_capture_content(true);
+        .with_capture_content(true)
+        .with_capture_raw_body(!cfg.stream);
     if let Some(m) = cfg.max_tokens {
         opts = opts.with_max_tokens(m);
     }
@@ -254,6 +257,15 @@ fn tokens(u: &Usage) -> (Option<u64>, Option<u64>) {
     (c(u.prompt_tokens), c(u.completion_tokens))
 }
 
+/// The price a provider reports for one reply (`usage.cost`, a non-negative number), if
+/// it reports one. qbank never computes a price itself.
+fn reported_cost(body: &serde_json::Value) -> Option<f64> {
+    body.get("usage")?
+        .get("cost")?
+        .as_f64()
+        .filter(|c| c.is_finite() && *c >= 0.0)
+}
+
 async fn whole_once(
     client: &Client,
     cfg: &Config,
@@ -276,6 +288,7 @@ async fn whole_once(
         text: res.first_text().unwrap_or_default().to_owned(),
         prompt_tokens: p,
         completion_tokens: c,
+        cost: res.captured_raw_body.as_ref().and_then(reported_cost),
         attempts: 1,
     })
 }
@@ -399,6 +412,21 @@ mod tests {
         let t = cfg("qwen2.5:14b", Some("http://127.0.0.1:11434/v1")).target();
         assert_eq!(t.endpoint, "http://127.0.0.1:11434/v1/");
         assert_eq!(t.key_env, None);
+    }
+
+    #[test]
+    fn a_cost_is_read_only_where_the_provider_reports_one() {
+        let v = |s: &str| serde_json::from_str::<serde_json::Value>(s).expect("json");
+        assert_eq!(
+            reported_cost(&v(r#"{"usage": {"prompt_tokens": 3, "cost": 0.0125}}"#)),
+            Some(0.0125)
+        );
+        assert_eq!(
+            reported_cost(&v(r#"{"usage": {"prompt_tokens": 3}}"#)),
+            None
+        );
+        assert_eq!(reported_cost(&v(r#"{"usage": {"cost": "free"}}"#)), None);
+        assert_eq!(reported_cost(&v(r#"{"usage": {"cost": -1}}"#)), None);
     }
 
     #[test]

@@ -12,3 +12,7 @@ pub(crate) mod prompt;
 pub(crate) mod repair;
 #[cfg_attr(not(feature = "net"), allow(dead_code))]
 pub(crate) mod run;
+#[cfg_attr(not(feature = "net"), allow(dead_code))]
+pub(crate) mod sources;
+#[cfg_attr(not(feature = "net"), allow(dead_code))]
+pub(crate) mod summary;

@@ -18,6 +18,7 @@ use crate::links::status::LiveResults;
 use crate::model::{Bank, Day, Rubric};
 use crate::report::{BankReport, Report};
 
+use super::summary::{FailingGate, RoundStats, Summary, total};
 use super::{document, prompt, repair};
 
 use self::Error as ModelError;
@@ -43,6 +44,8 @@ pub(crate) struct Reply {
     pub text: String,
     pub prompt_tokens: Option<u64>,
     pub completion_tokens: Option<u64>,
+    /// The price the provider reported for the reply, when it reports one.
+    pub cost: Option<f64>,
     /// Tries it took (1 without retries).
     pub attempts: u32,
 }
@@ -92,6 +95,7 @@ pub(crate) trait Model {
 }
 
 /// Everything the loop needs, resolved by the caller.
+#[derive(Clone)]
 pub(crate) struct Options<'a> {
     /// The folder for round-K.md and round-K.json, the best round as a bank (DIR/bank/)
     /// and its render (DIR/<slug>.md).
@@ -121,6 +125,26 @@ pub(crate) struct Options<'a> {
     pub as_of: Option<Day>,
     /// Checks a round's links live (None: offline).
     pub live: Option<&'a dyn Fn(&Path) -> LiveResults>,
+    /// A verified list of works and releases to cite from (a prompt section, from
+    /// `sources::offer`): sent with the generation prompt and with every repair whose
+    /// source gates (literature, citations, recency, diversity) fail.
+    pub sources: Option<super::sources::Offer>,
+}
+
+/// The gates a verified list of sources helps to meet.
+const SOURCE_GATES: [&str; 4] = ["literature-min", "citations-min", "recency", "diversity"];
+
+/// The list's prompt section, when there is one.
+fn offer_text<'o>(opts: &'o Options) -> Option<&'o str> {
+    opts.sources.as_ref().map(|o| o.text.as_str())
+}
+
+/// `prompt` with the list of sources appended, when there is one and `offer` holds.
+fn with_sources(prompt: String, sources: Option<&str>, offer: bool) -> (String, bool) {
+    match sources {
+        Some(list) if offer => (format!("{}\n\n{}", prompt.trim_end(), list.trim()), true),
+        _ => (prompt, false),
+    }
 }
 
 /// What a repair round sends: the whole document, or only the questions that hold a
@@ -135,6 +159,8 @@ pub(crate) enum Repairs {
 
 /// What the loop tells its caller as it goes.
 pub(crate) enum Event<'a> {
+    /// Before run `number` of `of` (`--repeat`), into `out`.
+    Run { number: u32, of: u32, out: &'a Path },
     /// Before round 1.
     Start {
         target: &'a Target,
@@ -211,6 +237,8 @@ pub(crate) struct Outcome {
     pub report: Report,
     /// The last round has no FAIL (and no WARN when strict).
     pub done: bool,
+    /// What the run cost and reached, round by round.
+    pub summary: Summary,
 }
 
 /// A token estimate for text a server did not count: a quarter of its bytes.
@@ -287,6 +315,11 @@ struct RoundFile<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     not_sent: Option<NotSent>,
     usage: Usage,
+    /// The price the provider reported for the reply, when it reported one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cost: Option<f64>,
+    /// The prompt carried the verified list of sources.
+    sources_offered: bool,
     /// Tries it took; 0 when the reply came from the reply cache.
     attempts: u32,
     /// Every DOI or URL this round added to the document.
@@ -304,6 +337,7 @@ struct Round {
     fails: usize,
     warns: usize,
     diagnostics: usize,
+    stats: RoundStats,
 }
 
 impl Round {
@@ -348,8 +382,10 @@ pub(crate) fn run(
             Some("choose an empty or new folder, or pass --force to replace the files in it"),
         ));
     }
+    let started = std::time::Instant::now();
     let first_prompt = prompt::render(&opts.rubric, opts.bank.as_ref(), opts.selection)
         .map_err(|e| Failure::new(format!("could not render the prompt: {e}"), None))?;
+    let (first_prompt, mut offered) = with_sources(first_prompt, offer_text(opts), true);
     let target = model.target();
     let first_estimate = estimate(SYSTEM) + estimate(&first_prompt);
     on(Event::Start {
@@ -390,6 +426,7 @@ pub(crate) fn run(
             });
         }
         on(Event::Waiting { round: k });
+        let round_started = std::time::Instant::now();
         let reply = model.chat(SYSTEM, &next_prompt, &mut |chars| {
             on(Event::Received { round: k, chars });
         });
@@ -473,6 +510,8 @@ pub(crate) fn run(
                 ..n
             }),
             usage,
+            cost: reply.cost,
+            sources_offered: offered,
             attempts: reply.attempts,
             new_links,
             report: serde_json::from_str(
@@ -484,7 +523,39 @@ pub(crate) fn run(
         body.push('\n');
         let jname = format!("round-{k}.json");
         crate::fsutil::write_in(&opts.out, Path::new(&jname), body.as_bytes())?;
+        let stats = RoundStats {
+            round: k,
+            kind,
+            from_cache: reply.attempts == 0,
+            sources_offered: offered,
+            sources_cited: opts.sources.as_ref().map(|o| o.cited_in(&text)),
+            sent_bytes: SYSTEM.len() + next_prompt.len(),
+            not_sent: not_sent.map(|n| super::summary::NotSent {
+                kind: n.kind,
+                bytes: SYSTEM.len() + n.bytes,
+            }),
+            tokens_in: reply.prompt_tokens,
+            tokens_out: reply.completion_tokens,
+            cost: reply.cost,
+            fails: b.count(Status::Fail),
+            warns: b.count(Status::Warn),
+            failing: b
+                .gates
+                .iter()
+                .filter(|g| g.status == Status::Fail)
+                .map(|g| FailingGate {
+                    number: g.number,
+                    name: g.name.clone(),
+                })
+                .collect(),
+            seconds: round_started.elapsed().as_secs_f64(),
+        };
+        let sources_fail = b
+            .gates
+            .iter()
+            .any(|g| g.status == Status::Fail && SOURCE_GATES.contains(&g.name.as_str()));
         let round = Round {
+            stats,
             number: k,
             path,
             fails: b.counted(Status::Fail),
@@ -547,14 +618,68 @@ pub(crate) fn run(
         if k == opts.rounds {
             stop = format!("{} rounds spent", opts.rounds);
         }
-        next_prompt = rep.prompt;
+        (next_prompt, offered) = with_sources(rep.prompt, offer_text(opts), sources_fail);
         kind = if use_merge { "merge" } else { "repair" };
         not_sent = Some(NotSent {
             kind: other.0,
             bytes: other.1,
         });
     }
-    finish(opts, rounds, stop, (spent, cached))
+    finish(opts, rounds, stop, (spent, cached), (&target, started))
+}
+
+/// Runs the loop `n` times, independently: run K into `OUT/run-K/` (one run: into OUT
+/// itself). With `cache`, replies are kept there, run K's under its own key (see
+/// `cache`), so a repeat is a new sample of the model and repeating the whole command
+/// costs nothing. A run that fails ends the series with its failure.
+pub(crate) fn repeat(
+    opts: &Options,
+    n: u32,
+    model: &mut dyn Model,
+    cache: Option<&Path>,
+    on: &mut dyn FnMut(Event),
+) -> Result<Vec<Outcome>, Failure> {
+    if n > 1 && crate::import::write::is_non_empty(&opts.out) && !opts.force {
+        return Err(Failure::new(
+            format!("{} is not empty", opts.out.display()),
+            Some("choose an empty or new folder, or pass --force to replace the files in it"),
+        ));
+    }
+    let mut outcomes = Vec::new();
+    for k in 1..=n.max(1) {
+        let run_opts = Options {
+            out: if n > 1 {
+                opts.out.join(format!("run-{k}"))
+            } else {
+                opts.out.clone()
+            },
+            ..opts.clone()
+        };
+        if n > 1 {
+            on(Event::Run {
+                number: k,
+                of: n,
+                out: &run_opts.out,
+            });
+        }
+        let outcome = match cache {
+            Some(dir) => {
+                let mut cached = super::cache::Cached::new(&mut *model, dir).for_repeat(k);
+                run(&run_opts, &mut cached, on)?
+            }
+            None => run(&run_opts, &mut *model, on)?,
+        };
+        outcomes.push(outcome);
+    }
+    if n > 1 {
+        let spread =
+            super::summary::Spread::of(outcomes.iter().map(|o| o.summary.clone()).collect())
+                .expect("at least one run");
+        let mut body = serde_json::to_string_pretty(&spread).expect("the spread serializes");
+        body.push('\n');
+        crate::fsutil::write_in(&opts.out, Path::new("spread.json"), body.as_bytes())?;
+    }
+    Ok(outcomes)
 }
 
 /// Writes the best round as a bank and its render.
@@ -563,6 +688,7 @@ fn finish(
     rounds: Vec<Round>,
     stop: String,
     (spent, cached): (u64, u32),
+    (target, started): (&Target, std::time::Instant),
 ) -> Result<Outcome, Failure> {
     let Some(last) = rounds.last() else {
         return Err(Failure::new(stop, None));
@@ -607,6 +733,27 @@ fn finish(
             md.as_bytes(),
         )?);
     }
+    let stats: Vec<RoundStats> = rounds.iter().map(|r| r.stats.clone()).collect();
+    let summary = Summary {
+        version: 1,
+        model: opts.model_name.clone(),
+        provider: target.provider.clone(),
+        best_round: best.number,
+        gates_passed: best.report.count(Status::Pass),
+        gates: best.report.gates.len(),
+        done,
+        stop: stop.clone(),
+        tokens_in: total(stats.iter().map(|r| r.tokens_in)),
+        tokens_out: total(stats.iter().map(|r| r.tokens_out)),
+        tokens_budgeted: spent,
+        cost: Summary::cost_of(&stats),
+        cached_replies: cached,
+        wall_seconds: started.elapsed().as_secs_f64(),
+        rounds: stats,
+    };
+    let mut body = serde_json::to_string_pretty(&summary).expect("a summary serializes");
+    body.push('\n');
+    crate::fsutil::write_in(&opts.out, Path::new("summary.json"), body.as_bytes())?;
     let best = best.number;
     let report = Report {
         banks: rounds.iter().map(|r| r.report.clone()).collect(),
@@ -628,6 +775,7 @@ fn finish(
         wrote,
         report,
         done,
+        summary,
     })
 }
 
@@ -671,6 +819,7 @@ mod tests {
                 text,
                 prompt_tokens: None,
                 completion_tokens: Some(7),
+                cost: None,
                 attempts: 1,
             })
         }
@@ -701,6 +850,7 @@ mod tests {
             bank: None,
             as_of: Day::parse("2026-11-25").ok(),
             live: None,
+            sources: None,
         }
     }
 
@@ -724,12 +874,121 @@ mod tests {
         assert_eq!(o.best, 2);
         assert_eq!(o.report.banks.len(), 2);
         assert!(model.prompts[1].starts_with("# Repair"));
+        let summary: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out.join("summary.json")).expect("summary written"),
+        )
+        .expect("json");
+        assert_eq!(summary["rounds"][0]["failing"][0]["number"], 7);
+        assert_eq!(summary["rounds"][0]["tokens_in"], serde_json::Value::Null);
+        assert_eq!(summary["tokens_out"], 14);
+        assert_eq!(
+            summary["gates_passed"], 19,
+            "one gate of the repaired round warns"
+        );
         assert!(out.join("round-2.json").is_file() && out.join("bank/bank.yaml").is_file());
         // The estimate stands in for the prompt tokens the script did not count.
         assert_eq!(
             o.spent,
             estimate(SYSTEM) * 2 + estimate(&model.prompts[0]) + estimate(&model.prompts[1]) + 14
         );
+    }
+
+    #[test]
+    fn the_sources_go_with_the_first_prompt_and_with_repairs_of_source_gates_only() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("out");
+        let mut model = Script {
+            replies: vec![fixture("defects.md"), fixture("repaired.md")],
+            prompts: Vec::new(),
+        };
+        let list = "## Verified sources to cite from\n\n- A work (2025). https://doi.org/10.1000/x";
+        let opts = Options {
+            sources: Some(crate::generate::sources::Offer {
+                text: list.to_owned(),
+                dois: vec!["10.1000/x".to_owned()],
+            }),
+            ..options(&out)
+        };
+        let o = run(&opts, &mut model, &mut |_| {}).expect("runs");
+        assert!(model.prompts[0].ends_with(list), "round 1 offers the list");
+        // Round 1 fails gates 7, 8 and 10, none of them a source gate.
+        assert!(!model.prompts[1].contains("Verified sources"));
+        assert!(o.summary.rounds[0].sources_offered && !o.summary.rounds[1].sources_offered);
+        let (p, offered) = with_sources("# Repair\n".to_owned(), Some(list), true);
+        assert!(offered && p == format!("# Repair\n\n{list}"));
+    }
+
+    #[test]
+    fn a_repair_whose_source_gates_fail_offers_the_sources_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // Recency asks for 95% recent sources: both fixtures have 53%, so gate 15 fails
+        // in every round.
+        let yaml = crate::model::DEFAULT_RUBRIC_YAML.replacen(
+            "recency:\n  years: 3\n  min_share: 0.50",
+            "recency:\n  years: 3\n  min_share: 0.95",
+            1,
+        );
+        assert_ne!(yaml, crate::model::DEFAULT_RUBRIC_YAML);
+        let rubric_path = dir.path().join("strict.yaml");
+        std::fs::write(&rubric_path, &yaml).expect("write");
+        let mut model = Script {
+            replies: vec![fixture("defects.md"), fixture("repaired.md")],
+            prompts: Vec::new(),
+        };
+        let list = "## Verified sources to cite from\n\n- A work (2025). https://doi.org/10.1000/x";
+        let opts = Options {
+            rounds: 2,
+            rubric: serde_saphyr::from_str(&yaml).expect("rubric"),
+            rubric_path: Some(rubric_path),
+            sources: Some(crate::generate::sources::Offer {
+                text: list.to_owned(),
+                dois: vec!["10.1000/x".to_owned()],
+            }),
+            ..options(&dir.path().join("out"))
+        };
+        let o = run(&opts, &mut model, &mut |_| {}).expect("runs");
+        assert!(
+            o.summary.rounds[0]
+                .failing
+                .iter()
+                .any(|g| g.name == "recency")
+        );
+        assert!(model.prompts[1].starts_with("# Repair") && model.prompts[1].ends_with(list));
+        assert!(o.summary.rounds[1].sources_offered);
+    }
+
+    #[test]
+    fn repeats_are_independent_runs_each_in_its_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("out");
+        let cache = dir.path().join("cache");
+        let mut model = Script {
+            replies: vec![
+                fixture("repaired.md"),
+                fixture("defects.md"),
+                fixture("repaired.md"),
+            ],
+            prompts: Vec::new(),
+        };
+        let mut runs = Vec::new();
+        let o = repeat(&options(&out), 2, &mut model, Some(&cache), &mut |e| {
+            if let Event::Run { number, of, .. } = e {
+                runs.push((number, of));
+            }
+        })
+        .expect("runs");
+        assert_eq!(runs, [(1, 2), (2, 2)]);
+        // The same first prompt is sent again for run 2: its own cache key.
+        assert_eq!(model.prompts.len(), 3);
+        assert_eq!(model.prompts[0], model.prompts[1]);
+        assert_eq!(o.iter().map(|o| o.rounds.len()).collect::<Vec<_>>(), [1, 2]);
+        assert!(out.join("run-1/round-1.md").is_file() && out.join("run-2/round-2.md").is_file());
+        let spread: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out.join("spread.json")).expect("spread written"),
+        )
+        .expect("json");
+        assert_eq!(spread["rounds"]["max"], 2.0);
+        assert_eq!(spread["gates_passed"]["median"], 19.0);
     }
 
     #[test]

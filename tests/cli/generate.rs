@@ -22,6 +22,8 @@ fn read(name: &str) -> String {
 enum Answer {
     /// A whole chat completion with this content and usage (prompt, completion tokens).
     Whole(String, u64, u64),
+    /// The same with the price the provider charged (`usage.cost`, as OpenRouter sends it).
+    Priced(String, u64, u64, f64),
     /// The same content streamed as server-sent events, in chunks.
     Stream(String),
     /// A status with headers and a body.
@@ -96,11 +98,20 @@ fn serve(mut stream: TcpStream, answer: Answer, seen: &Mutex<Vec<(String, String
         let _ = stream.write_all(r.as_bytes());
     };
     match answer {
-        Answer::Whole(content, p, c) => {
+        Answer::Whole(..) | Answer::Priced(..) => {
+            let (content, p, c, cost) = match answer {
+                Answer::Whole(content, p, c) => (content, p, c, None),
+                Answer::Priced(content, p, c, cost) => (content, p, c, Some(cost)),
+                _ => unreachable!(),
+            };
+            let mut usage = serde_json::json!({"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c});
+            if let Some(cost) = cost {
+                usage["cost"] = serde_json::json!(cost);
+            }
             let body = serde_json::json!({
                 "id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": "test-model",
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-                "usage": {"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c}
+                "usage": usage
             })
             .to_string();
             respond(
@@ -1140,4 +1151,312 @@ fn each_round_is_measured_with_the_settings_in_force() {
         prompt.contains("Not checked in this repository"),
         "{prompt}"
     );
+}
+
+/// `generate` run in `cwd` (where `.qbank/` caches go) with extra environment.
+fn generate_in(
+    server: &Server,
+    cwd: &Path,
+    out: &Path,
+    env: &[(&str, String)],
+    extra: &[&str],
+) -> (i32, String, String) {
+    let mut cmd = qbank();
+    cmd.current_dir(cwd);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let o = cmd
+        .args([
+            "generate",
+            "--model",
+            "test-model",
+            "--base-url",
+            &server.url,
+            "--as-of",
+            "2026-11-25",
+            "--timeout",
+            "20",
+        ])
+        .arg("-o")
+        .arg(out)
+        .args(extra)
+        .timeout(Duration::from_secs(120))
+        .output()
+        .expect("qbank runs");
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr,
+    )
+}
+
+fn user_message(body: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(body).expect("json body");
+    v["messages"][1]["content"]
+        .as_str()
+        .expect("user message")
+        .to_owned()
+}
+
+#[test]
+fn generate_offers_verified_sources_per_cluster_in_the_first_prompt() {
+    let reg = crate::find_sources::Registry::start();
+    // The repaired document cites one offered work in place of another source.
+    let citing = read("repaired.md").replace("10.14778/2757807.2757813", "10.5555/tail.2025");
+    let server = Server::start(vec![
+        Answer::Whole(fenced(&read("defects.md")), 100, 100),
+        Answer::Whole(fenced(&citing), 100, 100),
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let (code, _, stderr) = generate_in(
+        &server,
+        dir.path(),
+        &out,
+        &[("QBANK_CROSSREF_API", reg.crossref())],
+        &["--no-stream", "--whole", "--sources", "--allow-private"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(
+            "sources: 12 works from 6 searches (published 2023-11-25 or later), 0 releases"
+        ),
+        "{stderr}"
+    );
+    // One search per suggested cluster, each within the rubric's recency window.
+    let searches: Vec<_> = reg.hits().into_iter().map(|h| h.path).collect();
+    assert_eq!(searches.len(), 6, "{searches:?}");
+    assert!(
+        searches[0].contains("query=Latency+Optimization+performance"),
+        "{}",
+        searches[0]
+    );
+    assert!(
+        searches
+            .iter()
+            .all(|p| p.contains("filter=from-pub-date:2023-11-25"))
+    );
+    let reqs = server.requests();
+    let first = user_message(&reqs[0].1);
+    let list = first
+        .split("## Verified sources to cite from")
+        .nth(1)
+        .expect("the first prompt offers the list");
+    assert!(list.contains("### Latency Optimization"), "{list}");
+    assert!(
+        list.contains("Ada Example, Bo Sample (2025-03-14). journal-article (type: journal)"),
+        "{list}"
+    );
+    assert_eq!(
+        list.matches("https://doi.org/10.5555/tail.2025").count(),
+        1,
+        "each work once"
+    );
+    // Round 1 fails gates 7, 8 and 10, no source gate: the repair does not repeat it.
+    assert!(!user_message(&reqs[1].1).contains("Verified sources"));
+    let r1: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("round-1.json")).unwrap()).unwrap();
+    assert_eq!(r1["sources_offered"], true);
+    assert!(dir.path().join(".qbank/sources.json").is_file());
+    // Which offered works each round cites.
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["rounds"][0]["sources_cited"], 0);
+    assert_eq!(s["rounds"][1]["sources_cited"], 1);
+    assert!(
+        stderr.contains("round 2 (repair): no gate fails; cites 1 of the offered works;"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn generate_goes_on_without_sources_when_the_registry_cannot_be_reached() {
+    let server = Server::start(vec![Answer::Whole(fenced(&read("repaired.md")), 100, 100)]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    // QBANK_CROSSREF_API points at a closed local port (tests/cli/common.rs).
+    let (code, _, stderr) = generate_in(
+        &server,
+        dir.path(),
+        &dir.path().join("out"),
+        &[],
+        &[
+            "--no-stream",
+            "--sources",
+            "--allow-private",
+            "--sources-query",
+            "tail latency",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("note: --sources: nothing could be looked up (\"tail latency\":")
+            && stderr.contains("the loop goes on without a list of sources"),
+        "{stderr}"
+    );
+    assert!(!user_message(&server.requests()[0].1).contains("Verified sources"));
+}
+
+#[test]
+fn the_summary_reports_tokens_and_the_price_only_as_the_provider_does() {
+    let server = Server::start(vec![
+        Answer::Priced(fenced(&read("defects.md")), 9000, 70000, 0.025),
+        Answer::Priced(fenced(&read("repaired.md")), 80000, 70000, 0.0125),
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let (code, _, stderr) = generate(&server, &out, &["--no-stream", "--whole"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("summary: 2 rounds in "), "{stderr}");
+    assert!(
+        stderr.contains("best round 2 passes 19 of 20 gates"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("tokens in: 89000, out: 140000 (as the provider counted them)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("cost: 0.0375 (the sum of the prices the provider reported)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("round 1 (generate): failing: 7 cross-refs, 8 tradeoffs, 10 quantified-impact; 9000 in, 70000 out;"),
+        "{stderr}"
+    );
+    // Both repair prompts measured: the one sent and the one not sent.
+    assert!(
+        stderr.contains("round 2 (repair): no gate fails; 80000 in, 70000 out; sent ")
+            && stderr.contains(" bytes (the failing-questions prompt: "),
+        "{stderr}"
+    );
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["cost"], 0.0375);
+    assert_eq!(s["rounds"][1]["not_sent"]["kind"], "merge");
+    assert!(
+        s["rounds"][1]["sent_bytes"].as_u64().unwrap()
+            > 5 * s["rounds"][1]["not_sent"]["bytes"].as_u64().unwrap()
+    );
+    assert_eq!(s["rounds"][1]["failing"], serde_json::json!([]));
+    assert_eq!(s["rounds"][0]["tokens_out"], 70000);
+    assert!(s["wall_seconds"].as_f64().unwrap() > 0.0);
+    // --format json: the same summary on standard output.
+    let server = Server::start(vec![Answer::Stream(fenced(&read("repaired.md")))]);
+    let (code, stdout, stderr) = generate(
+        &server,
+        &dir.path().join("streamed"),
+        &["--format", "json", "--quiet"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let s: serde_json::Value = serde_json::from_str(&stdout).expect("json summary");
+    assert_eq!(s["tokens_in"], 1000);
+    assert_eq!(
+        s["cost"],
+        serde_json::Value::Null,
+        "a stream reports no price"
+    );
+    assert_eq!(s["rounds"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn the_summary_says_not_reported_when_the_server_counts_nothing() {
+    let server = Server::start(vec![Answer::Whole(fenced(&read("repaired.md")), 0, 0)]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, stderr) = generate(&server, &dir.path().join("out"), &["--no-stream"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("cost: not reported by the provider"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn repeat_runs_the_loop_again_and_prints_the_spread() {
+    let server = Server::start(vec![
+        Answer::Whole(fenced(&read("defects.md")), 100, 100),
+        Answer::Whole(fenced(&read("repaired.md")), 100, 100),
+        Answer::Whole(fenced(&read("repaired.md")), 100, 100),
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = dir.path().join("replies");
+    let cache = cache.to_str().expect("utf-8");
+    let out = dir.path().join("out");
+    let args = ["--no-stream", "--whole", "--repeat", "2", "--cache", cache];
+    let (code, stdout, stderr) = generate(&server, &out, &args);
+    assert_eq!(code, 0, "{stderr}");
+    // Run 2 sends the same first prompt again: a repeat is a new sample, not a cache hit.
+    assert_eq!(server.requests().len(), 3);
+    assert!(
+        stderr.contains("run 1 of 2 into") && stderr.contains("run 2 of 2 into"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.starts_with("2 runs; 2 ended with no gate failing"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("| Run | Rounds | Best round | Gates passed |"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("| 1 | 2 | 2 | 19/20 | 200 | 200 |"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("| 2 | 1 | 1 | 19/20 | 100 | 100 |"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("gates passed (of 20): min 19, median 19, max 19"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("rounds: min 1, median 1.5, max 2"),
+        "{stdout}"
+    );
+    for f in [
+        "run-1/round-2.md",
+        "run-2/round-1.md",
+        "run-2/summary.json",
+        "spread.json",
+    ] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    // The whole series again, from the cache: nothing is sent.
+    let (code, _, stderr) = generate(&server, &dir.path().join("again"), &args);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[test]
+fn generate_help_explains_the_sources_and_measuring_flags() {
+    let o = qbank().args(["generate", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&o.stdout);
+    for flag in [
+        "--sources",
+        "--sources-query",
+        "--sources-tool",
+        "--sources-rows",
+        "--allow-private",
+        "--repeat",
+        "--format",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from help");
+    }
+    let o = qbank().args(["sources", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&o.stdout);
+    for flag in [
+        "--rows",
+        "--since",
+        "--tool",
+        "--format",
+        "--offline",
+        "--contact",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from help");
+    }
+    assert!(help.contains("Exit codes: 0 the list was printed"));
 }

@@ -13,6 +13,7 @@ mod common;
 mod conventions;
 #[cfg(feature = "mermaid")]
 mod diagrams;
+mod find_sources;
 mod formats;
 mod forms;
 mod gates;
