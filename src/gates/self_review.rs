@@ -375,6 +375,9 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
 }
 
 /// Words no question is told apart by.
+/// At least the longest stop word's length: a longer word is none, without a search.
+const STOP_MAX: usize = 8;
+
 const STOPWORDS: &[&str] = &[
     "the", "and", "for", "are", "was", "were", "has", "have", "had", "not", "but", "its", "this",
     "that", "from", "than", "then", "into", "per", "when", "which", "while", "with", "you", "they",
@@ -406,7 +409,8 @@ pub(crate) fn for_each_content_term(text: &str, mut f: impl FnMut(&str)) {
             v
         });
     fn flush(word: &mut String, stop: &[&str], f: &mut impl FnMut(&str)) {
-        if word.chars().count() >= 3 && stop.binary_search(&word.as_str()).is_err() {
+        let long_enough = word.len() >= 12 || word.chars().count() >= 3;
+        if long_enough && (word.len() > STOP_MAX || stop.binary_search(&word.as_str()).is_err()) {
             if word == "average" || word == "avg" || word == "averages" {
                 f("mean");
             } else {
@@ -439,7 +443,11 @@ pub(crate) fn for_each_content_term(text: &str, mut f: impl FnMut(&str)) {
             continue;
         }
         prev_cjk = None;
-        if ch.is_alphabetic() || ((ch == '-' || ch == '\'') && !word.is_empty()) {
+        if ch.is_ascii_alphabetic() {
+            word.push(ch.to_ascii_lowercase());
+        } else if ch.is_ascii() && !((ch == '-' || ch == '\'') && !word.is_empty()) {
+            flush(&mut word, stop, &mut f);
+        } else if ch.is_alphabetic() || ((ch == '-' || ch == '\'') && !word.is_empty()) {
             word.extend(ch.to_lowercase());
         } else {
             flush(&mut word, stop, &mut f);
@@ -457,36 +465,49 @@ pub(crate) fn near_duplicates(texts: &[String], threshold: f64) -> Vec<(usize, u
     if n < 2 || threshold > 1.0 {
         return Vec::new();
     }
-    let terms: Vec<HashMap<String, usize>> = texts
+    // Terms as small integers: one string per distinct term of the bank, and integer
+    // comparisons in the dot products.
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let terms: Vec<Vec<(u32, u32)>> = texts
         .iter()
         .map(|t| {
-            let mut tf: HashMap<String, usize> = HashMap::new();
-            for_each_content_term(t, |w| match tf.get_mut(w) {
-                Some(c) => *c += 1,
-                None => {
-                    tf.insert(w.to_owned(), 1);
-                }
+            let mut seq: Vec<u32> = Vec::new();
+            for_each_content_term(t, |w| {
+                let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+                let id = match ids.get(w) {
+                    Some(&id) => id,
+                    None => {
+                        ids.insert(w.to_owned(), next);
+                        next
+                    }
+                };
+                seq.push(id);
             });
+            seq.sort_unstable();
+            let mut tf: Vec<(u32, u32)> = Vec::new();
+            for id in seq {
+                match tf.last_mut() {
+                    Some((last, c)) if *last == id => *c += 1,
+                    _ => tf.push((id, 1)),
+                }
+            }
             tf
         })
         .collect();
-    let mut df: HashMap<&str, usize> = HashMap::new();
+    let mut df = vec![0usize; ids.len()];
     for tf in &terms {
-        for w in tf.keys() {
-            *df.entry(w.as_str()).or_default() += 1;
+        for &(id, _) in tf {
+            df[id as usize] += 1;
         }
     }
-    let vectors: Vec<Vec<(&str, f64)>> = terms
+    let vectors: Vec<Vec<(u32, f64)>> = terms
         .iter()
         .map(|tf| {
-            let mut v: Vec<(&str, f64)> = tf
+            let mut v: Vec<(u32, f64)> = tf
                 .iter()
-                .map(|(w, &c)| {
-                    let d = df.get(w.as_str()).copied().unwrap_or(1).max(1);
-                    (
-                        w.as_str(),
-                        (1.0 + (c as f64).ln()) * (n as f64 / d as f64).ln(),
-                    )
+                .map(|&(id, c)| {
+                    let d = df[id as usize].max(1);
+                    (id, (1.0 + f64::from(c).ln()) * (n as f64 / d as f64).ln())
                 })
                 .collect();
             let norm = v.iter().map(|(_, x)| x * x).sum::<f64>().sqrt();
@@ -495,14 +516,13 @@ pub(crate) fn near_duplicates(texts: &[String], threshold: f64) -> Vec<(usize, u
                     *x /= norm;
                 }
             }
-            v.sort_by(|a, b| a.0.cmp(b.0));
             v
         })
         .collect();
-    let dot = |a: &[(&str, f64)], b: &[(&str, f64)]| {
+    let dot = |a: &[(u32, f64)], b: &[(u32, f64)]| {
         let (mut i, mut j, mut s) = (0, 0, 0.0);
         while i < a.len() && j < b.len() {
-            match a[i].0.cmp(b[j].0) {
+            match a[i].0.cmp(&b[j].0) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
@@ -529,6 +549,11 @@ pub(crate) fn near_duplicates(texts: &[String], threshold: f64) -> Vec<(usize, u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_stop_word_is_longer_than_the_bound() {
+        assert!(STOPWORDS.iter().all(|w| w.len() <= STOP_MAX));
+    }
 
     fn texts(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| (*s).to_owned()).collect()
