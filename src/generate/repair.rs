@@ -143,6 +143,18 @@ const QUESTION_LABELS: [(&str, &str); 7] = [
 ];
 
 /// The words of the bank's YAML, as a markdown document writes them.
+/// A help text without its pointer to `qbank explain` (the model reading a repair prompt
+/// cannot run qbank).
+fn without_explain(help: &str) -> std::borrow::Cow<'_, str> {
+    match help.find(" (`qbank explain ") {
+        Some(i) => match help[i..].find("`)") {
+            Some(j) => format!("{}{}", &help[..i], &help[i + j + 2..]).into(),
+            None => help.into(),
+        },
+        None => help.into(),
+    }
+}
+
 fn document_words(message: &str, help: Option<&str>) -> (String, Option<String>) {
     // The document is the bank.
     let mut message = message
@@ -207,7 +219,14 @@ fn document_words(message: &str, help: Option<&str>) -> (String, Option<String>)
         {
             return format!("write a question whose `**Dimension**:` is {dim} and `**Phase**:` is {phase}");
         }
-        if h == "add the entry under references/, or correct the citation" {
+        if let Some(rest) = h.strip_prefix("write a question on ")
+            && let Some((method, _)) = rest.split_once(" and tag it `methods: [")
+        {
+            return format!(
+                "write a question whose scenario and answer apply {method} (a method counts when the question's text uses it)"
+            );
+        }
+                if h == "add the entry under references/, or correct the citation" {
             return "add the entry under its section (`### Glossary`, `### Tools`, `### Literature`, `### Citations`), or correct the citation".to_owned();
         }
         if h == "fill the missing fields" {
@@ -524,7 +543,7 @@ fn list(
             };
             let _ = write!(out, "- {place}{message}");
             if let Some(h) = help {
-                let _ = write!(out, "\n  fix: {h}");
+                let _ = write!(out, "\n  fix: {}", without_explain(&h));
             }
             for n in &d.notes {
                 let _ = write!(out, "\n  note: {}", n.message);
@@ -870,6 +889,22 @@ mod tests {
             clause("Q4 (`x`): the answer has 97 words; 150-300 required", true),
             "the answer has 97 words"
         );
+    }
+
+    #[test]
+    fn a_prompt_sends_no_model_to_qbank_explain_and_speaks_markdown_for_methods() {
+        assert_eq!(
+            without_explain("measured: 3/5; correct the claims table or fix the content (`qbank explain recency`)"),
+            "measured: 3/5; correct the claims table or fix the content"
+        );
+        assert_eq!(without_explain("add a year"), "add a year");
+        let (_, help) = document_words(
+            "no question covers Caching",
+            Some("write a question on caching and tag it `methods: [caching]`"),
+        );
+        let help = help.expect("help");
+        assert!(!help.contains("methods:"), "{help}");
+        assert!(help.contains("apply caching"), "{help}");
     }
 
     #[test]
