@@ -293,8 +293,13 @@ fn verify(a: &Quantity, b: &Quantity, claim: &Quantity, context: &str, o: &Opts)
 
 /// The first figure of a metrics cell when the cell is that figure (`350 ms`,
 /// `≈ 28K`, `12.2K TPS at 64 pods`), not a bound, range or list of figures.
+#[cfg(test)]
 pub(crate) fn cell_value(cell: &str) -> Option<Quantity> {
-    let qs = scan(cell);
+    cell_value_in(cell, &scan(cell))
+}
+
+/// [`cell_value`] over the cell's figures, already read.
+pub(crate) fn cell_value_in(cell: &str, qs: &[Quantity]) -> Option<Quantity> {
     let q = qs.first()?;
     let lead = cell[..q.span.start].trim();
     if !lead.is_empty() || !q.is_plain() {
@@ -312,9 +317,23 @@ pub(crate) fn cell_value(cell: &str) -> Option<Quantity> {
 
 /// Checks one metrics row; returns findings located in the improvement cell.
 pub fn check_row(baseline: &str, optimized: &str, improvement: &str, o: &Opts) -> Vec<Found> {
+    check_row_in(
+        (baseline, &scan(baseline)),
+        (optimized, &scan(optimized)),
+        (improvement, &scan(improvement)),
+        o,
+    )
+}
+
+/// [`check_row`] over the cells' figures, already read.
+pub(crate) fn check_row_in(
+    (baseline, qb): (&str, &[Quantity]),
+    (optimized, qo): (&str, &[Quantity]),
+    (improvement, claims): (&str, &[Quantity]),
+    o: &Opts,
+) -> Vec<Found> {
     let mut out = Vec::new();
-    if let (Some(a), Some(b)) = (cell_value(baseline), cell_value(optimized)) {
-        let claims = scan(improvement);
+    if let (Some(a), Some(b)) = (cell_value_in(baseline, qb), cell_value_in(optimized, qo)) {
         let claim = claims.iter().find(|c| {
             c.is_plain()
                 && (matches!(c.dim, Dim::Percent | Dim::Multiplier | Dim::Points)
@@ -349,11 +368,21 @@ pub fn check_row(baseline: &str, optimized: &str, improvement: &str, o: &Opts) -
 
 /// Findings in one metrics row's value cells: a share above 100%.
 pub fn check_row_shares(metric: &str, cell: &str, o: &Opts) -> Vec<Found> {
-    let lower = metric.to_lowercase();
-    if !o.share.iter().any(|w| has_stem(&lower, w)) {
+    if !is_share(metric, o) {
         return Vec::new();
     }
-    over_100(cell, &scan(cell), Code::ImpossibleShare)
+    row_share_in(cell, &scan(cell))
+}
+
+/// Whether a metric's name says it is a share of a whole (`Hit rate`, `Retry share`).
+pub(crate) fn is_share(metric: &str, o: &Opts) -> bool {
+    let lower = metric.to_lowercase();
+    o.share.iter().any(|w| has_stem(&lower, w))
+}
+
+/// A share metric's value cell above 100%, over the cell's figures already read.
+pub(crate) fn row_share_in(cell: &str, qs: &[Quantity]) -> Vec<Found> {
+    over_100(cell, qs, Code::ImpossibleShare)
         .into_iter()
         .take(1)
         .collect()
@@ -501,13 +530,17 @@ fn percentile_label(head: &str) -> Option<(&str, f64, usize)> {
 /// Checks a prose text (code masked): stated changes, worked equations, percentile order,
 /// shares and reductions above 100%.
 pub fn check_text(text: &str, o: &Opts) -> Vec<Found> {
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
+    check_text_in(text, &scan(text), o)
+}
+
+/// [`check_text`] over the text's figures, already read (`scan(text)`).
+pub(crate) fn check_text_in(text: &str, qs: &[Quantity], o: &Opts) -> Vec<Found> {
+    if qs.is_empty() {
         return Vec::new();
     }
-    let qs = scan(text);
     let mut out = Vec::new();
-    changes(text, &qs, o, &mut out);
-    for e in expr::equations(text, &qs) {
+    changes(text, qs, o, &mut out);
+    for e in expr::equations(text, qs) {
         // Sizes are counted in bytes and bandwidth in bits per second: an expression over
         // one whose result is written in the other (`20K × 40 KB = 800 MB/s`, a per-second
         // rate left implicit) cannot be compared without guessing, so it says nothing.
@@ -552,9 +585,9 @@ pub fn check_text(text: &str, o: &Opts) -> Vec<Found> {
             });
         }
     }
-    percentiles(text, &qs, &mut out);
+    percentiles(text, qs, &mut out);
     // Shares above 100%: a share word right before the figure.
-    for q in &qs {
+    for q in qs {
         if q.dim != Dim::Percent {
             continue;
         }
@@ -651,11 +684,20 @@ fn changes(text: &str, qs: &[Quantity], o: &Opts, out: &mut Vec<Found>) {
     }
 }
 
+/// Whether `text` contains the ASCII `needle` (lower case), ASCII case folded, without a
+/// copy of the text.
+fn contains_ci(text: &str, needle: &str) -> bool {
+    let n = needle.as_bytes();
+    let first = n[0];
+    text.as_bytes()
+        .windows(n.len())
+        .any(|w| w[0].to_ascii_lowercase() == first && w.eq_ignore_ascii_case(n))
+}
+
 /// Percentiles of one measurement listed together (`p50 80 ms, p95 210 ms, p99 190 ms`)
 /// must not fall as the percentile rises.
 fn percentiles(text: &str, qs: &[Quantity], out: &mut Vec<Found>) {
-    let lower = text.to_ascii_lowercase();
-    if !(lower.contains("p50") || lower.contains("p9") || lower.contains("median")) {
+    if !(contains_ci(text, "p50") || contains_ci(text, "p9") || contains_ci(text, "median")) {
         return;
     }
     let mut next = 0;

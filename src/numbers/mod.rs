@@ -8,6 +8,8 @@
 //! answer's Impact step).
 
 pub mod checks;
+pub mod consistency;
+pub mod edit;
 pub mod expr;
 pub mod quantity;
 
@@ -16,13 +18,15 @@ use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::gates::{Ctx, GateResult, Status};
-use crate::model::{FindingLevel, Question};
+use crate::model::FindingLevel;
 
 /// The diagnostic codes of the arithmetic check, with what each means.
 /// The codes of the arithmetic checks (registered in `crate::codes`).
-pub(crate) const CODES: [Code; 5] = [
+pub(crate) const CODES: [Code; 7] = [
     Code::ChangeMismatch,
     Code::EquationMismatch,
+    Code::ImpactMismatch,
+    Code::InsightMismatch,
     Code::ImpossibleReduction,
     Code::ImpossibleShare,
     Code::PercentileOrder,
@@ -134,47 +138,98 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<(u8, Diagnostic)> {
             .help(format!("{} (computed: {})", f.help, f.computed));
             out.push((gate, d));
         };
-        for seg in segments {
-            if !seg.is_content() {
+        // Each text's figures are read once and serve every check below.
+        let scans: Vec<Vec<quantity::Quantity>> = segments
+            .iter()
+            .map(|seg| {
+                if seg.is_content() {
+                    quantity::scan(&seg.masked)
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        let mut impact_range = None;
+        for (seg, qs) in segments.iter().zip(&scans) {
+            if qs.is_empty() {
                 continue;
             }
             let impact = match seg.field {
                 "key_insight" => Some(0..seg.masked.len()),
-                "answer" => impact_step(&seg.masked, label),
+                "answer" => {
+                    impact_range = impact_step(&seg.masked, label);
+                    impact_range.clone()
+                }
                 _ => None,
             };
-            for f in checks::check_text(&seg.masked, &o) {
+            for f in checks::check_text_in(&seg.masked, qs, &o) {
                 let owned = impact.as_ref().is_some_and(|r| r.contains(&f.range.start));
                 push(if owned { a.impact_gate } else { a.gate }, seg.value, f);
             }
         }
-        rows(q, &o, &mut |value, f| push(a.gate, value, f));
-    }
-    out
-}
-
-/// The metrics rows' checks: the improvement against baseline and optimized, and shares.
-fn rows(
-    q: &Question,
-    o: &checks::Opts,
-    push: &mut dyn FnMut(&crate::model::Sp<String>, checks::Found),
-) {
-    for m in &q.metrics {
-        let masked = |v: &crate::model::Sp<String>| crate::text::mask_code(&v.value);
-        let (b, opt, imp) = (
-            masked(&m.baseline),
-            masked(&m.optimized),
-            masked(&m.improvement),
-        );
-        for f in checks::check_row(&b, &opt, &imp, o) {
-            push(&m.improvement, f);
+        let cell = |v: &crate::model::Sp<String>| {
+            segments
+                .iter()
+                .zip(&scans)
+                .find(|(s, _)| std::ptr::eq(s.value, v))
+                .map(|(s, qs)| (s.masked.as_str(), qs.as_slice()))
+        };
+        let mut table = Vec::new();
+        for m in &q.metrics {
+            let (Some(b), Some(opt), Some(imp)) =
+                (cell(&m.baseline), cell(&m.optimized), cell(&m.improvement))
+            else {
+                continue;
+            };
+            for f in checks::check_row_in(b, opt, imp, &o) {
+                push(a.gate, &m.improvement, f);
+            }
+            if checks::is_share(&m.metric.value, &o) {
+                for (value, (text, qs)) in [(&m.baseline, b), (&m.optimized, opt)] {
+                    for f in checks::row_share_in(text, qs) {
+                        push(a.gate, value, f);
+                    }
+                }
+            }
+            fn value<'t>(
+                (text, qs): (&'t str, &[quantity::Quantity]),
+            ) -> Option<(quantity::Quantity, &'t str)> {
+                checks::cell_value_in(text, qs).map(|q| (q, text))
+            }
+            table.push(consistency::Row {
+                metric: &m.metric.value,
+                baseline: value(b),
+                optimized: value(opt),
+            });
         }
-        for (cell, text) in [(&m.baseline, &b), (&m.optimized, &opt)] {
-            for f in checks::check_row_shares(&m.metric.value, text, o) {
-                push(cell, f);
+        if table.is_empty() {
+            continue;
+        }
+        // The key insight and the Impact step against the metrics rows.
+        for (i, (seg, qs)) in segments.iter().zip(&scans).enumerate() {
+            let (place, range) = match seg.field {
+                "key_insight" => (consistency::Place::KeyInsight, 0..seg.masked.len()),
+                "answer" => match &impact_range {
+                    Some(r) => (consistency::Place::Impact, r.clone()),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            if qs.len() < 2 {
+                continue;
+            }
+            let elsewhere: Vec<&quantity::Quantity> = scans
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .flat_map(|(_, v)| v)
+                .collect();
+            for f in consistency::check(&seg.masked, qs, range, place, &table, &elsewhere, &o) {
+                push(a.impact_gate, seg.value, f);
             }
         }
     }
+    out
 }
 
 /// Adds the arithmetic findings to the gates that own them: an error fails the gate, a

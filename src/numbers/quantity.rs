@@ -349,8 +349,10 @@ fn read_number(s: &str) -> Option<(f64, usize, u32, u32)> {
     if i == 0 {
         return None;
     }
-    let mut digits = s[..i].to_owned();
-    // Thousands separators: groups of exactly three digits.
+    // Thousands separators: groups of exactly three digits. The common case (none) is
+    // parsed in place; only a separated number is copied without its commas.
+    let int_end = i;
+    let mut grouped: Option<String> = None;
     if i <= 3 {
         while i + 3 < b.len() + 1
             && b.get(i) == Some(&b',')
@@ -358,22 +360,29 @@ fn read_number(s: &str) -> Option<(f64, usize, u32, u32)> {
                 .is_some_and(|g| g.iter().all(u8::is_ascii_digit))
             && b.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
         {
-            digits.push_str(&s[i + 1..i + 4]);
+            grouped
+                .get_or_insert_with(|| s[..int_end].to_owned())
+                .push_str(&s[i + 1..i + 4]);
             i += 4;
         }
     }
+    let digits_end = i;
     let mut decimals = 0;
     if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
         let mut j = i + 1;
         while j < b.len() && b[j].is_ascii_digit() {
             j += 1;
         }
-        digits.push_str(&s[i..j]);
+        if let Some(g) = grouped.as_mut() {
+            g.push_str(&s[i..j]);
+        }
         decimals = u32::try_from(j - i - 1).unwrap_or(u32::MAX);
         i = j;
     }
+    let digits = grouped.as_deref().unwrap_or(&s[..i]);
     let trailing = if decimals == 0 {
-        u32::try_from(digits.len() - digits.trim_end_matches('0').len()).unwrap_or(0)
+        let int = grouped.as_deref().unwrap_or(&s[..digits_end]);
+        u32::try_from(int.len() - int.trim_end_matches('0').len()).unwrap_or(0)
     } else {
         0
     };
@@ -388,10 +397,17 @@ pub fn scan(text: &str) -> Vec<Quantity> {
     let mut i = 0;
     while i < b.len() {
         if !b[i].is_ascii_digit() {
-            i += 1;
-            continue;
+            // On to the next digit in one search.
+            match b[i..].iter().position(u8::is_ascii_digit) {
+                Some(k) => i += k,
+                None => break,
+            }
         }
-        let prev = text[..i].chars().next_back();
+        let prev = if b[i - usize::from(i > 0)].is_ascii() {
+            i.checked_sub(1).map(|p| char::from(b[p]))
+        } else {
+            text[..i].chars().next_back()
+        };
         let inside_word = prev.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
             || (prev == Some(',') && i >= 2 && b[i - 2].is_ascii_digit());
         if inside_word {
@@ -645,12 +661,22 @@ fn units(text: &str, mut i: usize, q: &mut Quantity) -> usize {
         }
     }
     // A noun: `60 connections`, `24 core-ms`.
-    let noun: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_alphabetic() || *c == '-')
-        .collect();
-    let noun = noun.trim_end_matches('-');
-    if !noun.is_empty() && !noun.eq_ignore_ascii_case("x") && (at > i || noun.len() > 1) {
+    let noun_len = rest
+        .bytes()
+        .take_while(|c| c.is_ascii_alphabetic() || *c == b'-')
+        .count();
+    let noun = rest[..noun_len].trim_end_matches('-');
+    // A word that joins figures (`5.7 to 1.14 cores`, `3 of 4`) names nothing counted.
+    const JOINING: [&str; 24] = [
+        "to", "and", "or", "of", "in", "at", "on", "by", "for", "per", "from", "with", "vs",
+        "than", "the", "a", "an", "is", "are", "was", "were", "as", "into", "over",
+    ];
+    let joining = JOINING.iter().any(|w| noun.eq_ignore_ascii_case(w));
+    if !noun.is_empty()
+        && !joining
+        && !noun.eq_ignore_ascii_case("x")
+        && (at > i || noun.len() > 1)
+    {
         q.unit = noun.to_ascii_lowercase();
     }
     i
@@ -735,25 +761,28 @@ fn prefix(text: &str, start: usize, q: &mut Quantity) {
         q.span.start = at;
     }
     let before = text[..at].trim_end();
-    let lower_tail: String = before
-        .chars()
-        .rev()
-        .take(12)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect::<String>()
-        .to_lowercase();
+    // `before` ends with the word `w` (ASCII case folded; the words are ASCII or CJK),
+    // at a word start when `w` starts with a letter. No copy of the text is made.
+    let bb = before.as_bytes();
     let word_end = |w: &str| {
-        lower_tail.ends_with(w) && {
-            let head = &lower_tail[..lower_tail.len() - w.len()];
-            !w.as_bytes()[0].is_ascii_alphabetic()
+        let wb = w.as_bytes();
+        bb.len() >= wb.len() && bb[bb.len() - wb.len()..].eq_ignore_ascii_case(wb) && {
+            let head = &before[..before.len() - wb.len()];
+            !wb[0].is_ascii_alphabetic()
                 || head
                     .chars()
                     .next_back()
                     .is_none_or(|c| !c.is_alphanumeric())
         }
     };
+    // Most figures follow a space, a bracket or a letter that ends no marker word.
+    let last = bb.last().copied();
+    let may_mark = last.is_some_and(|c| {
+        !c.is_ascii() || matches!(c.to_ascii_lowercase(), b'~' | b'<' | b'>' | b'=' | b'.' | b'd' | b'e' | b'n' | b'r' | b's' | b't' | b'w' | b'y' | b'o')
+    });
+    if !may_mark {
+        return;
+    }
     if APPROX.iter().any(|w| word_end(w)) {
         q.approx = true;
         for w in ["~", "≈", "∼"] {
@@ -859,6 +888,8 @@ mod tests {
     fn nouns_and_shows() {
         let q = one("24 core-ms");
         assert_eq!(q.unit, "core-ms");
+        // A joining word is not what the figure counts.
+        assert_eq!(scan("from 5.7 to 1.14 cores")[0].unit, "");
         assert_eq!(
             Quantity::show(0.95, Dim::Time, Some(&one("950 ms"))),
             "950 ms"
