@@ -700,6 +700,21 @@ fn percentiles(text: &str, qs: &[Quantity], out: &mut Vec<Found>) {
     if !(contains_ci(text, "p50") || contains_ci(text, "p9") || contains_ci(text, "median")) {
         return;
     }
+    // A list needs two labelled figures: count them before splitting the text.
+    let labelled = qs
+        .iter()
+        .filter(|q| {
+            let mut from = q.span.start.saturating_sub(16);
+            while !text.is_char_boundary(from) {
+                from += 1;
+            }
+            percentile_label(&text[from..q.span.start]).is_some()
+        })
+        .take(2)
+        .count();
+    if labelled < 2 {
+        return;
+    }
     let mut next = 0;
     for s in crate::text::sentences(text) {
         let mut list: Vec<(f64, &str, &Quantity)> = Vec::new();

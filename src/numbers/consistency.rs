@@ -95,7 +95,10 @@ fn name_words(metric: &str) -> Vec<String> {
 fn clause_before<'t>(text: &'t str, at: usize, prev_end: usize) -> &'t str {
     let mut start = prev_end.min(at);
     for (i, c) in text[start..at].char_indices().rev() {
-        if matches!(c, '.' | ';' | ',' | '(' | ')' | '\n' | '。' | '，' | '；' | '（' | '）') {
+        if matches!(
+            c,
+            '.' | ';' | ',' | '(' | ')' | '\n' | '。' | '，' | '；' | '（' | '）'
+        ) {
             start += i + c.len_utf8();
             break;
         }
@@ -136,8 +139,7 @@ fn changes(text: &str, qs: &[Quantity]) -> Vec<(usize, Quantity, Quantity)> {
             continue;
         }
         let chained_before = w > 0 && is_arrow(&text[qs[w - 1].span.end..a.span.start]);
-        let chained_after =
-            w + 2 < qs.len() && is_arrow(&text[b.span.end..qs[w + 2].span.start]);
+        let chained_after = w + 2 < qs.len() && is_arrow(&text[b.span.end..qs[w + 2].span.start]);
         if chained_before || chained_after || !a.is_plain() || !b.is_plain() {
             continue;
         }
@@ -291,10 +293,7 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].computed, "140 ms");
         // Just outside the precision written: 107 ms is 106.5-107.5, the row 110.
-        assert_eq!(
-            run("p99 140 → 107 ms.", Place::Impact, &rows, "").len(),
-            1
-        );
+        assert_eq!(run("p99 140 → 107 ms.", Place::Impact, &rows, "").len(), 1);
     }
 
     #[test]
@@ -324,7 +323,23 @@ mod tests {
         assert_eq!(f[0].code, Code::InsightMismatch);
         assert_eq!(f[0].computed, "4%");
         // The answer writes 6% for the same spread: which one is meant cannot be told.
-        assert!(run(t, Place::KeyInsight, &rows, "spread fell to 6% on the second day").is_empty());
-        assert!(run("cut p95 spread from 22% to 4%.", Place::KeyInsight, &rows, "").is_empty());
+        assert!(
+            run(
+                t,
+                Place::KeyInsight,
+                &rows,
+                "spread fell to 6% on the second day"
+            )
+            .is_empty()
+        );
+        assert!(
+            run(
+                "cut p95 spread from 22% to 4%.",
+                Place::KeyInsight,
+                &rows,
+                ""
+            )
+            .is_empty()
+        );
     }
 }

@@ -20,13 +20,53 @@ pub fn recomputed(d: &Diagnostic) -> Option<&str> {
     (!v.is_empty() && !v.starts_with(['≤', '≥', '<', '>'])).then_some(v)
 }
 
-/// The recomputed value to write over a finding's mark, `after` being the text that
-/// follows it: `65.71% lower` over `89%` in `89% lower` is `65.71%` (the word stays).
-pub fn recomputed_text<'v>(computed: &'v str, after: &str) -> &'v str {
-    match computed.split_once(' ') {
-        Some((n, word)) if after.starts_with(' ') && after[1..].starts_with(word) => n,
-        _ => computed,
+/// The recomputed value to write over a finding's mark `marked`, `after` being the text
+/// that follows it: `65.71% lower` over `89%` in `89% lower` is `65.71%` (the word stays);
+/// over `70%` in `a 70% cut` it is `65.71%` (a word of the same direction stays); over
+/// `50%` in `50% higher` it is nothing (the word says the opposite, and rewriting the
+/// sentence is not a figure's fix); over `140min` it is the whole `70 min`.
+pub fn recomputed_text<'v>(computed: &'v str, marked: &str, after: &str) -> Option<&'v str> {
+    const DOWN: [&str; 10] = [
+        "lower",
+        "less",
+        "fewer",
+        "cut",
+        "reduction",
+        "decrease",
+        "drop",
+        "smaller",
+        "shorter",
+        "saving",
+    ];
+    const UP: [&str; 7] = [
+        "higher", "more", "increase", "gain", "larger", "longer", "growth",
+    ];
+    let Some((n, word)) = computed.split_once(' ') else {
+        return Some(computed);
+    };
+    let marked = marked.trim_end();
+    if marked.len() >= word.len()
+        && marked.is_char_boundary(marked.len() - word.len())
+        && marked[marked.len() - word.len()..].eq_ignore_ascii_case(word)
+    {
+        return Some(computed);
     }
+    let Some(rest) = after.strip_prefix(' ') else {
+        return Some(computed);
+    };
+    if rest.starts_with(word) {
+        return Some(n);
+    }
+    if !rest.starts_with(char::is_alphabetic) {
+        return Some(computed);
+    }
+    let next = rest
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
+    let same = |group: &[&str]| group.contains(&word) && group.contains(&next.as_str());
+    (same(&DOWN) || same(&UP)).then_some(n)
 }
 
 /// The text to write over `text[bytes]` for the recomputed value `computed`, when the
@@ -41,8 +81,33 @@ pub fn replacement(text: &str, bytes: Range<usize>, computed: &str) -> Option<St
     if marked.trim() != &marked[q.span.clone()] || marked.trim() != marked {
         return None;
     }
-    let new = recomputed_text(computed, &text[bytes.end..]);
-    (new != marked && !new.is_empty()).then(|| new.to_owned())
+    let new = recomputed_text(computed, marked, &text[bytes.end..])?;
+    // The same unit written the text's way (`1,540 reads per second` keeps its words,
+    // `140min` its spacing): only the number changes.
+    let cq = super::quantity::scan(new);
+    let new = match (cq.as_slice(), core(marked), core(new)) {
+        ([c], Some(m), Some(n))
+            if c.span == (0..new.len())
+                && c.dim == q.dim
+                && c.unit == q.unit
+                && (c.mag - q.mag).abs() < 0.5 =>
+        {
+            format!("{}{}{}", &marked[..m.start], &new[n], &marked[m.end..])
+        }
+        _ => new.to_owned(),
+    };
+    (new != marked && !new.is_empty()).then_some(new)
+}
+
+/// The number of a figure as written: its first digit to the end of its digits,
+/// thousands separators and decimal point.
+fn core(s: &str) -> Option<Range<usize>> {
+    let start = s.find(|c: char| c.is_ascii_digit())?;
+    let len = s[start..]
+        .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
+        .unwrap_or(s.len() - start);
+    let end = start + s[start..start + len].trim_end_matches([',', '.']).len();
+    Some(start..end)
 }
 
 /// One edit of a file: the bytes replaced, where they start (1-based line and column in
@@ -118,10 +183,14 @@ mod tests {
 
     #[test]
     fn a_recomputed_value_keeps_the_words_around_it() {
-        assert_eq!(recomputed_text("65.71% lower", " lower)."), "65.71%");
-        assert_eq!(recomputed_text("65.71% lower", ")."), "65.71% lower");
-        assert_eq!(recomputed_text("30.08x", " higher"), "30.08x");
-        assert_eq!(recomputed_text("1440 reads", " reads/s"), "1440");
+        let r = recomputed_text;
+        assert_eq!(r("65.71% lower", "89%", " lower)."), Some("65.71%"));
+        assert_eq!(r("65.71% lower", "89%", ")."), Some("65.71% lower"));
+        assert_eq!(r("88.82% lower", "70%", " cut."), Some("88.82%"));
+        assert_eq!(r("50% higher", "50%", " lower."), None);
+        assert_eq!(r("30.08x", "3.1x", " higher"), Some("30.08x"));
+        assert_eq!(r("1440 reads", "1,540", " reads/s"), Some("1440"));
+        assert_eq!(r("70 min", "140min", " moderate"), Some("70 min"));
     }
 
     #[test]
@@ -135,10 +204,33 @@ mod tests {
             apply(text, &[e]),
             "intro\np99 fell from 350 ms to 65 ms (81.43% lower).\n"
         );
+        // The text's own way of writing the unit stays.
+        let t = "so 120 × 12 = 1,540 reads per second, and 2×35min = 140min here.";
+        let at = t.find("1,540").unwrap();
+        assert_eq!(
+            replacement(
+                t,
+                at..at + "1,540 reads per second".len(),
+                "1440 reads/second"
+            )
+            .as_deref(),
+            Some("1440 reads per second")
+        );
+        let at = t.find("140min").unwrap();
+        assert_eq!(
+            replacement(t, at..at + 6, "70 min").as_deref(),
+            Some("70min")
+        );
         // A location that does not mark one figure is not written over.
         let drifted = finding(Code::ChangeMismatch, "x (computed: 81.43% lower)", 2, 1, 3);
         assert_eq!(edit(&drifted, text), None);
-        let two = finding(Code::ChangeMismatch, "x (computed: 81.43% lower)", 2, 15, 12);
+        let two = finding(
+            Code::ChangeMismatch,
+            "x (computed: 81.43% lower)",
+            2,
+            15,
+            12,
+        );
         assert_eq!(edit(&two, text), None);
     }
 }

@@ -60,6 +60,17 @@ every reading is tried. Ranges, bounds and chains (`1 → 2 → 4`) are never ch
 | `percentile-order` | Percentiles of one measurement listed together in one sentence (`p50 80 ms, p95 210 ms, p99 390 ms`) must not fall as the percentile rises (p50 ≤ p90 ≤ p95 ≤ p99 ≤ max). |
 | `impossible-share` | A percentage that is a share of a whole (a metrics row named by `arithmetic.share_words`, or prose such as `a hit rate of 120%`) above 100%. |
 | `impossible-reduction` | A reduction above 100% (`150% lower`). |
+| `impact-mismatch` | A change the answer's Impact step states (`A → B`, `from A to B`) against the metrics row of the same metric: the row whose baseline is A (or whose optimized is B), the only such row, named in the clause that states the change (a word of the row's metric name). When that row's other value differs from the text's beyond both figures' precision, the text's figure is reported with the row's value. |
+| `insight-mismatch` | The same for a change the key insight states, reported only when the key insight's figure is written nowhere else in the question (title, answer, any metrics cell). |
+
+Where two rows could be meant, the clause names no row, a value is a range or a bound,
+or the row has no value for the other end, nothing is said.
+
+`qbank fix` lists the recomputed values of `change-mismatch` and `equation-mismatch`
+findings as unsafe fixes; `qbank fix --unsafe` writes each over the figure it marks (the
+editor's code action writes the same text) and reports it: the figure that is wrong may
+be an operand rather than the result, so each one is for review. A consistency finding
+has no fix: which of the two figures is wrong cannot be told.
 
 Where they count: a finding in a key insight or in the answer's Impact step fails gate
 `arithmetic.impact_gate` (default 10, Quantified Impact); every other one fails

@@ -389,6 +389,36 @@ fn read_number(s: &str) -> Option<(f64, usize, u32, u32)> {
     Some((digits.parse().ok()?, i, decimals, trailing))
 }
 
+/// The first ASCII digit in `b` at or after `from`, eight bytes at a time: most of a
+/// text is not digits, and this is the loop every byte of every text goes through.
+fn next_digit(b: &[u8], mut from: usize) -> Option<usize> {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 128;
+    while from + 8 <= b.len() {
+        let mut chunk = [0u8; 8];
+        chunk.copy_from_slice(&b[from..from + 8]);
+        let x = u64::from_le_bytes(chunk);
+        // A byte strictly between b'/' and b':' (bit-twiddling "hasbetween"; bytes of 128
+        // and above never count).
+        let low7 = x & (ONES * 127);
+        let found = (ONES * (127 + u64::from(b':'))).wrapping_sub(low7)
+            & !x
+            & low7.wrapping_add(ONES * (127 - u64::from(b'/')))
+            & HIGH;
+        if found != 0 {
+            return b[from..from + 8]
+                .iter()
+                .position(u8::is_ascii_digit)
+                .map(|k| from + k);
+        }
+        from += 8;
+    }
+    b[from..]
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|k| from + k)
+}
+
 /// Every figure in `text`, in order. Numbers inside words (`p99`, `G22`, `x86`),
 /// versions (`1.25.2`), dates and times of day are not figures.
 pub fn scan(text: &str) -> Vec<Quantity> {
@@ -397,9 +427,8 @@ pub fn scan(text: &str) -> Vec<Quantity> {
     let mut i = 0;
     while i < b.len() {
         if !b[i].is_ascii_digit() {
-            // On to the next digit in one search.
-            match b[i..].iter().position(u8::is_ascii_digit) {
-                Some(k) => i += k,
+            match next_digit(b, i) {
+                Some(k) => i = k,
                 None => break,
             }
         }
@@ -672,10 +701,7 @@ fn units(text: &str, mut i: usize, q: &mut Quantity) -> usize {
         "than", "the", "a", "an", "is", "are", "was", "were", "as", "into", "over",
     ];
     let joining = JOINING.iter().any(|w| noun.eq_ignore_ascii_case(w));
-    if !noun.is_empty()
-        && !joining
-        && !noun.eq_ignore_ascii_case("x")
-        && (at > i || noun.len() > 1)
+    if !noun.is_empty() && !joining && !noun.eq_ignore_ascii_case("x") && (at > i || noun.len() > 1)
     {
         q.unit = noun.to_ascii_lowercase();
     }
@@ -778,7 +804,23 @@ fn prefix(text: &str, start: usize, q: &mut Quantity) {
     // Most figures follow a space, a bracket or a letter that ends no marker word.
     let last = bb.last().copied();
     let may_mark = last.is_some_and(|c| {
-        !c.is_ascii() || matches!(c.to_ascii_lowercase(), b'~' | b'<' | b'>' | b'=' | b'.' | b'd' | b'e' | b'n' | b'r' | b's' | b't' | b'w' | b'y' | b'o')
+        !c.is_ascii()
+            || matches!(
+                c.to_ascii_lowercase(),
+                b'~' | b'<'
+                    | b'>'
+                    | b'='
+                    | b'.'
+                    | b'd'
+                    | b'e'
+                    | b'n'
+                    | b'r'
+                    | b's'
+                    | b't'
+                    | b'w'
+                    | b'y'
+                    | b'o'
+            )
     });
     if !may_mark {
         return;
@@ -875,6 +917,22 @@ mod tests {
         assert!(one("< 50 ms").bound);
         assert!(one("under 50 ms").bound);
         assert_eq!(one("4,300").half_ulp, 50.0);
+    }
+
+    #[test]
+    fn the_next_digit_is_found_across_chunks() {
+        let t = "ab≈cdefghijklmnop:/9 q0";
+        let b = t.as_bytes();
+        let want = |from: usize| {
+            b[from..]
+                .iter()
+                .position(u8::is_ascii_digit)
+                .map(|k| from + k)
+        };
+        for from in 0..=b.len() {
+            assert_eq!(next_digit(b, from), want(from), "{from}");
+        }
+        assert_eq!(next_digit(b"no digits here at all, none", 0), None);
     }
 
     #[test]
