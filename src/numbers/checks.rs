@@ -53,8 +53,23 @@ enum Dir {
 /// fewer must be the whole word).
 fn has_stem(lower: &str, stem: &str) -> bool {
     let ascii = stem.bytes().all(|b| b.is_ascii_alphabetic());
+    let (hay, n) = (lower.as_bytes(), stem.as_bytes());
+    if n.is_empty() {
+        return false;
+    }
+    // The texts are short: a byte loop on the stem's first byte beats a substring search.
     let mut from = 0;
-    while let Some(i) = lower[from..].find(stem) {
+    while from + n.len() <= hay.len() {
+        let Some(i) = hay[from..=hay.len() - n.len()]
+            .iter()
+            .position(|&b| b == n[0])
+        else {
+            break;
+        };
+        if !hay[from + i..].starts_with(n) {
+            from += i + 1;
+            continue;
+        }
         let at = from + i;
         let end = at + stem.len();
         let start_ok = !ascii

@@ -257,6 +257,17 @@ static UNITS: &[Unit] = &[
     u("倍", Dim::Multiplier, 1.0, false),
 ];
 
+/// The indices into [`UNITS`] of the units starting with each (ASCII-lowercased) byte,
+/// in table order: a figure's unit is looked for among a handful, not the whole table.
+static UNITS_BY_FIRST: std::sync::LazyLock<Vec<Vec<u8>>> = std::sync::LazyLock::new(|| {
+    let mut by = vec![Vec::new(); 256];
+    for (k, unit) in UNITS.iter().enumerate() {
+        let first = unit.text.as_bytes()[0].to_ascii_lowercase();
+        by[usize::from(first)].push(u8::try_from(k).expect("fewer than 256 units"));
+    }
+    by
+});
+
 /// Magnitude words and suffixes: (text, factor, ASCII-case-folded).
 static MAGNITUDES: &[(&str, f64, bool)] = &[
     ("thousand", 1e3, true),
@@ -655,12 +666,10 @@ fn units(text: &str, mut i: usize, q: &mut Quantity) -> usize {
         q.unit = noun;
         return at + len;
     }
-    let first = rest.as_bytes().first().map(u8::to_ascii_lowercase);
-    for unit in UNITS {
-        // Most units cannot start here: compare their first byte before the whole unit.
-        if first != Some(unit.text.as_bytes()[0].to_ascii_lowercase()) {
-            continue;
-        }
+    let first = rest.as_bytes().first().map_or(0, u8::to_ascii_lowercase);
+    // Only the units that start with this byte, in the table's order.
+    for &k in &UNITS_BY_FIRST[usize::from(first)] {
+        let unit = &UNITS[usize::from(k)];
         // Single-letter units touch the number or follow one space (`5 s`), never more.
         if starts_unit(rest, unit.text, unit.fold) {
             if unit.dim == Dim::Time && unit.text.len() == 1 && at != i && mag > 1.0 {
