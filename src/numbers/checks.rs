@@ -723,15 +723,25 @@ fn percentiles(text: &str, qs: &[Quantity], out: &mut Vec<Found>) {
             while !text.is_char_boundary(from) {
                 from += 1;
             }
-            percentile_label(&text[from..q.span.start]).is_some()
+            let head = &text[from..q.span.start];
+            head.bytes().any(|b| matches!(b, b'p' | b'P' | b'm' | b'M'))
+                && percentile_label(head).is_some()
         })
-        .take(2)
-        .count();
-    if labelled < 2 {
+        .map(|q| q.span.clone())
+        .collect::<Vec<_>>();
+    let (Some(first), Some(last)) = (labelled.first(), labelled.last()) else {
+        return;
+    };
+    if labelled.len() < 2 {
         return;
     }
+    // Only the lines that hold labelled figures are split into sentences: a line start
+    // is where a sentence may start, and a list lies within one sentence.
+    let lo = text[..first.start].rfind('\n').map_or(0, |i| i + 1);
+    let hi = text[last.end..].find('\n').map_or(text.len(), |i| last.end + i + 1);
     let mut next = 0;
-    for s in crate::text::sentences(text) {
+    for s in crate::text::sentences(&text[lo..hi]) {
+        let s = s.start + lo..s.end + lo;
         let mut list: Vec<(f64, &str, &Quantity)> = Vec::new();
         let mut spoiled = false;
         // The figures of this sentence: the figures are in order, so one pass serves all.

@@ -92,7 +92,7 @@ fn name_words(metric: &str) -> Vec<String> {
 
 /// The clause before a change's first value: back to the previous sentence or clause
 /// end, a bracket or another figure.
-fn clause_before<'t>(text: &'t str, at: usize, prev_end: usize) -> &'t str {
+fn clause_before(text: &str, at: usize, prev_end: usize) -> &str {
     let mut start = prev_end.min(at);
     for (i, c) in text[start..at].char_indices().rev() {
         if matches!(

@@ -596,9 +596,22 @@ fn units(text: &str, mut i: usize, q: &mut Quantity) -> usize {
             j
         }
     };
-    // Magnitude.
+    // Magnitude: only where the next byte (or the one after a space) can start one.
     let mut mag = 1.0;
-    for &(m, f, fold) in MAGNITUDES {
+    let can_start = |j: usize| {
+        text.as_bytes().get(j).is_some_and(|&c| {
+            MAGNITUDES.iter().any(|&(m, _, fold)| {
+                let f = m.as_bytes()[0];
+                c == f || (fold && c.eq_ignore_ascii_case(&f))
+            })
+        })
+    };
+    let magnitudes = if can_start(i) || can_start(skip_space(i)) {
+        MAGNITUDES
+    } else {
+        &[]
+    };
+    for &(m, f, fold) in magnitudes {
         let at = if m.is_ascii() && m.len() <= 2 {
             i
         } else {
