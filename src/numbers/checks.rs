@@ -702,11 +702,20 @@ fn changes(text: &str, qs: &[Quantity], o: &Opts, out: &mut Vec<Found>) {
 /// Whether `text` contains the ASCII `needle` (lower case), ASCII case folded, without a
 /// copy of the text.
 fn contains_ci(text: &str, needle: &str) -> bool {
-    let n = needle.as_bytes();
-    let first = n[0];
-    text.as_bytes()
-        .windows(n.len())
-        .any(|w| w[0].to_ascii_lowercase() == first && w.eq_ignore_ascii_case(n))
+    let (h, n) = (text.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
+        return true;
+    };
+    let upper = first.to_ascii_uppercase();
+    let mut from = 0;
+    while let Some(i) = h[from..].iter().position(|&b| b == first || b == upper) {
+        let at = from + i;
+        if h.len() - at >= n.len() && h[at..at + n.len()].eq_ignore_ascii_case(n) {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
 }
 
 /// Percentiles of one measurement listed together (`p50 80 ms, p95 210 ms, p99 190 ms`)
@@ -729,19 +738,39 @@ fn percentiles(text: &str, qs: &[Quantity], out: &mut Vec<Found>) {
         })
         .map(|q| q.span.clone())
         .collect::<Vec<_>>();
-    let (Some(first), Some(last)) = (labelled.first(), labelled.last()) else {
-        return;
-    };
     if labelled.len() < 2 {
         return;
     }
-    // Only the lines that hold labelled figures are split into sentences: a line start
-    // is where a sentence may start, and a list lies within one sentence.
-    let lo = text[..first.start].rfind('\n').map_or(0, |i| i + 1);
-    let hi = text[last.end..].find('\n').map_or(text.len(), |i| last.end + i + 1);
+    // Only the lines that hold two labelled figures or more are split into sentences: a
+    // line start is where a sentence may start, and a list is written on one line.
+    let mut lines: Vec<Range<usize>> = Vec::new();
+    let mut count = 0;
+    for r in &labelled {
+        if lines.last().is_some_and(|l| l.contains(&r.start)) {
+            count += 1;
+            continue;
+        }
+        if count < 2 {
+            lines.pop();
+        }
+        let lo = text[..r.start].rfind('\n').map_or(0, |i| i + 1);
+        let hi = text[r.end..].find('\n').map_or(text.len(), |i| r.end + i + 1);
+        lines.push(lo..hi);
+        count = 1;
+    }
+    if count < 2 {
+        lines.pop();
+    }
+    let spans: Vec<Range<usize>> = lines
+        .iter()
+        .flat_map(|l| {
+            crate::text::sentences(&text[l.clone()])
+                .into_iter()
+                .map(move |s| s.start + l.start..s.end + l.start)
+        })
+        .collect();
     let mut next = 0;
-    for s in crate::text::sentences(&text[lo..hi]) {
-        let s = s.start + lo..s.end + lo;
+    for s in spans {
         let mut list: Vec<(f64, &str, &Quantity)> = Vec::new();
         let mut spoiled = false;
         // The figures of this sentence: the figures are in order, so one pass serves all.
