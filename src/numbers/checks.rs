@@ -754,7 +754,9 @@ fn percentiles(text: &str, qs: &[Quantity], out: &mut Vec<Found>) {
             lines.pop();
         }
         let lo = text[..r.start].rfind('\n').map_or(0, |i| i + 1);
-        let hi = text[r.end..].find('\n').map_or(text.len(), |i| r.end + i + 1);
+        let hi = text[r.end..]
+            .find('\n')
+            .map_or(text.len(), |i| r.end + i + 1);
         lines.push(lo..hi);
         count = 1;
     }
