@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 
 use crate::common::{check_json, fixtures, matches};
 
-const CODES: [&str; 5] = [
+const CODES: [&str; 7] = [
     "change-mismatch",
     "equation-mismatch",
+    "impact-mismatch",
+    "insight-mismatch",
     "percentile-order",
     "impossible-share",
     "impossible-reduction",
