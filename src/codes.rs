@@ -139,12 +139,18 @@ codes! {
     Git = "git", Error,
         "`check --changed-since`: git could not say which files changed (no git, not a repository, an unknown revision)",
         "run it inside a clone that has the revision (a shallow CI checkout may need `git fetch` first), or check without --changed-since";
+    ImpactMismatch = "impact-mismatch", Error,
+        "the answer's Impact step states a change (`140 → 105 ms`) that its metrics row gives otherwise",
+        "give the same metric one value in the Impact step and the metrics table";
     ImpossibleReduction = "impossible-reduction", Error,
         "a reduction of more than 100% (`150% lower`)",
         "state the change as a multiple (`2.5x lower`) or correct the figure";
     ImpossibleShare = "impossible-share", Error,
         "a share that cannot exceed 100% (a hit rate, an error rate, a share of requests) above it",
         "correct the share";
+    InsightMismatch = "insight-mismatch", Error,
+        "the key insight states a change (`22% to 6%`) whose metrics row gives another value, written nowhere else",
+        "give the same metric one value in the key insight and the metrics table";
     InvalidDate = "invalid-date", Error,
         "a date not written as YYYY-MM-DD (or YYYY-MM)",
         "write the date as YYYY-MM-DD";

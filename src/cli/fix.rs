@@ -2,6 +2,11 @@
 //! `[Ref: G1]`) keeps YAML from parsing are quoted, and question files are renamed after
 //! their ids (`06-latency-todo-1.yaml` → `06-p99-regression.yaml`). Nothing else in a file
 //! changes; every write is atomic; `--diff` shows the changes and writes nothing.
+//!
+//! Unsafe fixes change what a text says: an arithmetic finding's recomputed value written
+//! over the figure it marks (`71% lower` → `81.43% lower`), in banks and documents. They
+//! are listed, never applied, unless `--unsafe` is given; the value that is wrong may be
+//! one of the operands rather than the result, so each one is reported for review.
 
 use crate::load::{self, Input};
 use std::path::{Path, PathBuf};
@@ -14,6 +19,10 @@ pub(crate) struct Args {
     /// Print the changes as a unified diff and write nothing (exit 1 when there are some).
     #[arg(long)]
     pub diff: bool,
+    /// Also write the recomputed value of each arithmetic finding (`change-mismatch`,
+    /// `equation-mismatch`) over the figure it marks. Without it they are only listed.
+    #[arg(long = "unsafe")]
+    pub unsafe_fixes: bool,
     #[command(flatten)]
     pub settings: super::SettingsArgs,
 }
@@ -46,6 +55,83 @@ fn diff(path: &Path, fixes: &[load::QuoteFix], old: &str) -> String {
     out
 }
 
+/// The files of an input, with the recomputed values its arithmetic findings propose:
+/// (the folder writes stay inside, [(file, its text, its edits)]).
+#[allow(clippy::type_complexity)]
+fn recomputed_edits(
+    input: &Input,
+    opts: &crate::pipeline::Options<'_>,
+) -> (
+    PathBuf,
+    Vec<(PathBuf, String, Vec<crate::numbers::edit::Edit>)>,
+) {
+    let root = match input {
+        Input::Bank(root) => root.clone(),
+        Input::Document(path) => match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        },
+    };
+    let checked = crate::pipeline::check(input, opts, false, false);
+    let mut by_file: Vec<(PathBuf, String, Vec<crate::numbers::edit::Edit>)> = Vec::new();
+    let findings = checked
+        .report
+        .gates
+        .iter()
+        .flat_map(|g| &g.diagnostics)
+        .chain(&checked.report.diagnostics);
+    for d in findings {
+        let Some(loc) = d.location.as_ref() else {
+            continue;
+        };
+        if crate::numbers::edit::recomputed(d).is_none() {
+            continue;
+        }
+        let at = match by_file.iter().position(|(f, _, _)| *f == loc.file) {
+            Some(i) => i,
+            None => {
+                let Ok(text) = load::read_text(&loc.file) else {
+                    continue;
+                };
+                by_file.push((loc.file.clone(), text.to_string(), Vec::new()));
+                by_file.len() - 1
+            }
+        };
+        let (_, text, edits) = &mut by_file[at];
+        if let Some(e) = crate::numbers::edit::edit(d, text)
+            && !edits.iter().any(|o: &crate::numbers::edit::Edit| {
+                o.bytes.start < e.bytes.end && e.bytes.start < o.bytes.end
+            })
+        {
+            edits.push(e);
+        }
+    }
+    by_file.retain(|(_, _, e)| !e.is_empty());
+    for (_, _, e) in &mut by_file {
+        e.sort_by_key(|e| e.bytes.start);
+    }
+    (root, by_file)
+}
+
+/// A unified diff of the lines the recomputed values change.
+fn diff_edits(path: &Path, old: &str, new: &str, edits: &[crate::numbers::edit::Edit]) -> String {
+    let shown = crate::diagnostic::display_path(path);
+    let mut out = format!("--- a/{shown}\n+++ b/{shown}\n");
+    let (old_lines, new_lines): (Vec<&str>, Vec<&str>) =
+        (old.lines().collect(), new.lines().collect());
+    let mut lines: Vec<u32> = edits.iter().map(|e| e.line).collect();
+    lines.dedup();
+    for l in lines {
+        let i = l as usize - 1;
+        out.push_str(&format!(
+            "@@ -{l},1 +{l},1 @@\n-{}\n+{}\n",
+            old_lines.get(i).copied().unwrap_or_default(),
+            new_lines.get(i).copied().unwrap_or_default()
+        ));
+    }
+    out
+}
+
 pub(crate) fn run(args: &Args, quiet: bool) -> u8 {
     let (paths, settings) = match super::resolve_settings(&args.paths, &args.settings, &[]) {
         Ok(Some(s)) => s,
@@ -54,7 +140,7 @@ pub(crate) fn run(args: &Args, quiet: bool) -> u8 {
     };
     // The banks `check` would load: `exclude` and an excluded path named explicitly
     // behave the same way here.
-    let (inputs, problems) = crate::pipeline::inputs(&settings.options(paths));
+    let (inputs, problems) = crate::pipeline::inputs(&settings.options(paths.clone()));
     let problems: Vec<_> = problems.into_iter().filter(|d| d.is_error()).collect();
     for d in &problems {
         super::eprint_diagnostic(d);
@@ -136,10 +222,54 @@ pub(crate) fn run(args: &Args, quiet: bool) -> u8 {
             }
         }
     }
+    // The unsafe fixes, on the files as the safe fixes left them.
+    let opts = settings.options(paths);
+    let (inputs, _) = crate::pipeline::inputs(&opts);
+    let mut unsafe_available = 0;
+    for input in &inputs {
+        let (root, edits) = recomputed_edits(input, &opts);
+        for (file, text, edits) in edits {
+            if !args.unsafe_fixes {
+                unsafe_available += edits.len();
+                continue;
+            }
+            changes += edits.len();
+            let fixed = crate::numbers::edit::apply(&text, &edits);
+            if args.diff {
+                out.push_str(&diff_edits(&file, &text, &fixed, &edits));
+                continue;
+            }
+            if let Err(e) = crate::fsutil::write_in(
+                &root,
+                file.strip_prefix(&root).unwrap_or(&file),
+                fixed.as_bytes(),
+            ) {
+                failed = true;
+                super::fail_write(&e);
+                continue;
+            }
+            for e in &edits {
+                out.push_str(&format!(
+                    "{}:{}:{}: wrote the recomputed value `{}` over `{}` (unsafe fix: check which figure was wrong)\n",
+                    crate::diagnostic::display_path(&file),
+                    e.line,
+                    e.col,
+                    e.new,
+                    e.old
+                ));
+            }
+        }
+    }
     if !quiet && !args.diff {
         out.push_str(&format!(
             "{changes} {} made\n",
             crate::report::human::plural(changes, "fix", "fixes")
+        ));
+    }
+    if !quiet && unsafe_available > 0 {
+        out.push_str(&format!(
+            "{unsafe_available} unsafe {} available (recomputed values), rerun with --unsafe\n",
+            crate::report::human::plural(unsafe_available, "fix", "fixes")
         ));
     }
     super::print_out(&out);

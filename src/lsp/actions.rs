@@ -77,15 +77,6 @@ pub(super) fn suppression_edit(path: &Path, text: &str, line: u32, name: &str) -
     )
 }
 
-/// The recomputed value to write over a finding's mark, `after` being the text that
-/// follows it: `65.71% lower` over `89%` in `89% lower` is `65.71%` (the word stays).
-pub(super) fn recomputed_text<'v>(computed: &'v str, after: &str) -> &'v str {
-    match computed.split_once(' ') {
-        Some((n, word)) if after.starts_with(' ') && after[1..].starts_with(word) => n,
-        _ => computed,
-    }
-}
-
 impl Server {
     pub(super) fn code_actions(
         &mut self,
@@ -154,16 +145,19 @@ impl Server {
                 .as_ref()
                 .and_then(|v| v.get("computed"))
                 .and_then(|v| v.as_str());
-            if let Some(v) = computed {
-                let after = lines
-                    .offset_utf16(d.range.end.line, d.range.end.character)
-                    .map_or("", |o| &text[o..]);
-                let v = recomputed_text(v, after);
+            // The edit `qbank fix --unsafe` writes, computed by the same function.
+            let start = lines.offset_utf16(d.range.start.line, d.range.start.character);
+            let end = lines.offset_utf16(d.range.end.line, d.range.end.character);
+            let replacement = match (computed, start, end) {
+                (Some(v), Some(s), Some(e)) => crate::numbers::edit::replacement(&text, s..e, v),
+                _ => None,
+            };
+            if let Some(v) = replacement {
                 out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                     title: format!("Write the recomputed value `{v}`"),
                     kind: Some(lsp::CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![d.clone()]),
-                    edit: Some(edit(vec![lsp::TextEdit::new(d.range, v.to_owned())])),
+                    edit: Some(edit(vec![lsp::TextEdit::new(d.range, v)])),
                     is_preferred: Some(true),
                     ..Default::default()
                 }));
@@ -240,14 +234,6 @@ mod tests {
         assert_eq!(e.range.start, lsp::Position::new(1, 0));
         let e = suppression_edit(Path::new("q.yaml"), text, 7, "tradeoffs");
         assert_eq!(e.new_text, "    # qbank-ignore: tradeoffs -- \n");
-    }
-
-    #[test]
-    fn a_recomputed_value_keeps_the_words_around_it() {
-        assert_eq!(recomputed_text("65.71% lower", " lower)."), "65.71%");
-        assert_eq!(recomputed_text("65.71% lower", ")."), "65.71% lower");
-        assert_eq!(recomputed_text("30.08x", " higher"), "30.08x");
-        assert_eq!(recomputed_text("1440 reads", " reads/s"), "1440");
     }
 
     #[test]

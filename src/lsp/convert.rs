@@ -233,23 +233,10 @@ fn actions_data(d: &Diagnostic) -> serde_json::Value {
     if d.location.as_ref().is_some_and(|l| l.line > 0) {
         data.insert("name".into(), d.code.clone().into());
     }
-    if let Some(v) = recomputed(d) {
+    if let Some(v) = crate::numbers::edit::recomputed(d) {
         data.insert("computed".into(), v.into());
     }
     serde_json::Value::Object(data)
-}
-
-/// The value an arithmetic finding recomputed, as the text would write it (its help ends
-/// `(computed: 88.71% lower)`); not a bound such as `≤ 100%`.
-fn recomputed(d: &Diagnostic) -> Option<&str> {
-    let code = Code::from_name(&d.code)?;
-    if !matches!(code, Code::ChangeMismatch | Code::EquationMismatch) {
-        return None;
-    }
-    let help = d.help.as_deref()?;
-    let start = help.rfind("(computed: ")? + "(computed: ".len();
-    let v = help[start..].strip_suffix(')')?.trim();
-    (!v.is_empty() && !v.starts_with(['≤', '≥', '<', '>'])).then_some(v)
 }
 
 #[cfg(test)]
@@ -304,12 +291,12 @@ mod tests {
     fn arithmetic_findings_carry_their_recomputed_value() {
         let d = Diagnostic::new(Severity::Error, Code::ChangeMismatch, "x")
             .help("recompute the change from the two values (computed: 88.71% lower)");
-        assert_eq!(recomputed(&d), Some("88.71% lower"));
+        assert_eq!(crate::numbers::edit::recomputed(&d), Some("88.71% lower"));
         let bound = Diagnostic::new(Severity::Error, Code::ChangeMismatch, "x")
             .help("a share is at most 100% (computed: ≤ 100%)");
-        assert_eq!(recomputed(&bound), None);
+        assert_eq!(crate::numbers::edit::recomputed(&bound), None);
         let other = Diagnostic::new(Severity::Error, Code::DuplicateId, "x").help("(computed: 3)");
-        assert_eq!(recomputed(&other), None);
+        assert_eq!(crate::numbers::edit::recomputed(&other), None);
     }
 
     #[test]

@@ -53,8 +53,23 @@ enum Dir {
 /// fewer must be the whole word).
 fn has_stem(lower: &str, stem: &str) -> bool {
     let ascii = stem.bytes().all(|b| b.is_ascii_alphabetic());
+    let (hay, n) = (lower.as_bytes(), stem.as_bytes());
+    if n.is_empty() {
+        return false;
+    }
+    // The texts are short: a byte loop on the stem's first byte beats a substring search.
     let mut from = 0;
-    while let Some(i) = lower[from..].find(stem) {
+    while from + n.len() <= hay.len() {
+        let Some(i) = hay[from..=hay.len() - n.len()]
+            .iter()
+            .position(|&b| b == n[0])
+        else {
+            break;
+        };
+        if !hay[from + i..].starts_with(n) {
+            from += i + 1;
+            continue;
+        }
         let at = from + i;
         let end = at + stem.len();
         let start_ok = !ascii
@@ -293,8 +308,13 @@ fn verify(a: &Quantity, b: &Quantity, claim: &Quantity, context: &str, o: &Opts)
 
 /// The first figure of a metrics cell when the cell is that figure (`350 ms`,
 /// `≈ 28K`, `12.2K TPS at 64 pods`), not a bound, range or list of figures.
+#[cfg(test)]
 pub(crate) fn cell_value(cell: &str) -> Option<Quantity> {
-    let qs = scan(cell);
+    cell_value_in(cell, &scan(cell))
+}
+
+/// [`cell_value`] over the cell's figures, already read.
+pub(crate) fn cell_value_in(cell: &str, qs: &[Quantity]) -> Option<Quantity> {
     let q = qs.first()?;
     let lead = cell[..q.span.start].trim();
     if !lead.is_empty() || !q.is_plain() {
@@ -312,9 +332,23 @@ pub(crate) fn cell_value(cell: &str) -> Option<Quantity> {
 
 /// Checks one metrics row; returns findings located in the improvement cell.
 pub fn check_row(baseline: &str, optimized: &str, improvement: &str, o: &Opts) -> Vec<Found> {
+    check_row_in(
+        (baseline, &scan(baseline)),
+        (optimized, &scan(optimized)),
+        (improvement, &scan(improvement)),
+        o,
+    )
+}
+
+/// [`check_row`] over the cells' figures, already read.
+pub(crate) fn check_row_in(
+    (baseline, qb): (&str, &[Quantity]),
+    (optimized, qo): (&str, &[Quantity]),
+    (improvement, claims): (&str, &[Quantity]),
+    o: &Opts,
+) -> Vec<Found> {
     let mut out = Vec::new();
-    if let (Some(a), Some(b)) = (cell_value(baseline), cell_value(optimized)) {
-        let claims = scan(improvement);
+    if let (Some(a), Some(b)) = (cell_value_in(baseline, qb), cell_value_in(optimized, qo)) {
         let claim = claims.iter().find(|c| {
             c.is_plain()
                 && (matches!(c.dim, Dim::Percent | Dim::Multiplier | Dim::Points)
@@ -349,11 +383,21 @@ pub fn check_row(baseline: &str, optimized: &str, improvement: &str, o: &Opts) -
 
 /// Findings in one metrics row's value cells: a share above 100%.
 pub fn check_row_shares(metric: &str, cell: &str, o: &Opts) -> Vec<Found> {
-    let lower = metric.to_lowercase();
-    if !o.share.iter().any(|w| has_stem(&lower, w)) {
+    if !is_share(metric, o) {
         return Vec::new();
     }
-    over_100(cell, &scan(cell), Code::ImpossibleShare)
+    row_share_in(cell, &scan(cell))
+}
+
+/// Whether a metric's name says it is a share of a whole (`Hit rate`, `Retry share`).
+pub(crate) fn is_share(metric: &str, o: &Opts) -> bool {
+    let lower = metric.to_lowercase();
+    o.share.iter().any(|w| has_stem(&lower, w))
+}
+
+/// A share metric's value cell above 100%, over the cell's figures already read.
+pub(crate) fn row_share_in(cell: &str, qs: &[Quantity]) -> Vec<Found> {
+    over_100(cell, qs, Code::ImpossibleShare)
         .into_iter()
         .take(1)
         .collect()
@@ -501,13 +545,17 @@ fn percentile_label(head: &str) -> Option<(&str, f64, usize)> {
 /// Checks a prose text (code masked): stated changes, worked equations, percentile order,
 /// shares and reductions above 100%.
 pub fn check_text(text: &str, o: &Opts) -> Vec<Found> {
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
+    check_text_in(text, &scan(text), o)
+}
+
+/// [`check_text`] over the text's figures, already read (`scan(text)`).
+pub(crate) fn check_text_in(text: &str, qs: &[Quantity], o: &Opts) -> Vec<Found> {
+    if qs.is_empty() {
         return Vec::new();
     }
-    let qs = scan(text);
     let mut out = Vec::new();
-    changes(text, &qs, o, &mut out);
-    for e in expr::equations(text, &qs) {
+    changes(text, qs, o, &mut out);
+    for e in expr::equations(text, qs) {
         // Sizes are counted in bytes and bandwidth in bits per second: an expression over
         // one whose result is written in the other (`20K × 40 KB = 800 MB/s`, a per-second
         // rate left implicit) cannot be compared without guessing, so it says nothing.
@@ -552,9 +600,9 @@ pub fn check_text(text: &str, o: &Opts) -> Vec<Found> {
             });
         }
     }
-    percentiles(text, &qs, &mut out);
+    percentiles(text, qs, &mut out);
     // Shares above 100%: a share word right before the figure.
-    for q in &qs {
+    for q in qs {
         if q.dim != Dim::Percent {
             continue;
         }
@@ -651,15 +699,80 @@ fn changes(text: &str, qs: &[Quantity], o: &Opts, out: &mut Vec<Found>) {
     }
 }
 
+/// Whether `text` contains the ASCII `needle` (lower case), ASCII case folded, without a
+/// copy of the text.
+fn contains_ci(text: &str, needle: &str) -> bool {
+    let (h, n) = (text.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
+        return true;
+    };
+    let upper = first.to_ascii_uppercase();
+    let mut from = 0;
+    while let Some(i) = h[from..].iter().position(|&b| b == first || b == upper) {
+        let at = from + i;
+        if h.len() - at >= n.len() && h[at..at + n.len()].eq_ignore_ascii_case(n) {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
+}
+
 /// Percentiles of one measurement listed together (`p50 80 ms, p95 210 ms, p99 190 ms`)
 /// must not fall as the percentile rises.
 fn percentiles(text: &str, qs: &[Quantity], out: &mut Vec<Found>) {
-    let lower = text.to_ascii_lowercase();
-    if !(lower.contains("p50") || lower.contains("p9") || lower.contains("median")) {
+    if !(contains_ci(text, "p50") || contains_ci(text, "p9") || contains_ci(text, "median")) {
         return;
     }
+    // A list needs two labelled figures: count them before splitting the text.
+    let labelled = qs
+        .iter()
+        .filter(|q| {
+            let mut from = q.span.start.saturating_sub(16);
+            while !text.is_char_boundary(from) {
+                from += 1;
+            }
+            let head = &text[from..q.span.start];
+            head.bytes().any(|b| matches!(b, b'p' | b'P' | b'm' | b'M'))
+                && percentile_label(head).is_some()
+        })
+        .map(|q| q.span.clone())
+        .collect::<Vec<_>>();
+    if labelled.len() < 2 {
+        return;
+    }
+    // Only the lines that hold two labelled figures or more are split into sentences: a
+    // line start is where a sentence may start, and a list is written on one line.
+    let mut lines: Vec<Range<usize>> = Vec::new();
+    let mut count = 0;
+    for r in &labelled {
+        if lines.last().is_some_and(|l| l.contains(&r.start)) {
+            count += 1;
+            continue;
+        }
+        if count < 2 {
+            lines.pop();
+        }
+        let lo = text[..r.start].rfind('\n').map_or(0, |i| i + 1);
+        let hi = text[r.end..]
+            .find('\n')
+            .map_or(text.len(), |i| r.end + i + 1);
+        lines.push(lo..hi);
+        count = 1;
+    }
+    if count < 2 {
+        lines.pop();
+    }
+    let spans: Vec<Range<usize>> = lines
+        .iter()
+        .flat_map(|l| {
+            crate::text::sentences(&text[l.clone()])
+                .into_iter()
+                .map(move |s| s.start + l.start..s.end + l.start)
+        })
+        .collect();
     let mut next = 0;
-    for s in crate::text::sentences(text) {
+    for s in spans {
         let mut list: Vec<(f64, &str, &Quantity)> = Vec::new();
         let mut spoiled = false;
         // The figures of this sentence: the figures are in order, so one pass serves all.

@@ -8,6 +8,8 @@
 //! answer's Impact step).
 
 pub mod checks;
+pub mod consistency;
+pub mod edit;
 pub mod expr;
 pub mod quantity;
 
@@ -16,13 +18,15 @@ use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::gates::{Ctx, GateResult, Status};
-use crate::model::{FindingLevel, Question};
+use crate::model::FindingLevel;
 
 /// The diagnostic codes of the arithmetic check, with what each means.
 /// The codes of the arithmetic checks (registered in `crate::codes`).
-pub(crate) const CODES: [Code; 5] = [
+pub(crate) const CODES: [Code; 7] = [
     Code::ChangeMismatch,
     Code::EquationMismatch,
+    Code::ImpactMismatch,
+    Code::InsightMismatch,
     Code::ImpossibleReduction,
     Code::ImpossibleShare,
     Code::PercentileOrder,
@@ -56,6 +60,17 @@ every reading is tried. Ranges, bounds and chains (`1 → 2 → 4`) are never ch
 | `percentile-order` | Percentiles of one measurement listed together in one sentence (`p50 80 ms, p95 210 ms, p99 390 ms`) must not fall as the percentile rises (p50 ≤ p90 ≤ p95 ≤ p99 ≤ max). |
 | `impossible-share` | A percentage that is a share of a whole (a metrics row named by `arithmetic.share_words`, or prose such as `a hit rate of 120%`) above 100%. |
 | `impossible-reduction` | A reduction above 100% (`150% lower`). |
+| `impact-mismatch` | A change the answer's Impact step states (`A → B`, `from A to B`) against the metrics row of the same metric: the row whose baseline is A (or whose optimized is B), the only such row, named in the clause that states the change (a word of the row's metric name). When that row's other value differs from the text's beyond both figures' precision, the text's figure is reported with the row's value. |
+| `insight-mismatch` | The same for a change the key insight states, reported only when the key insight's figure is written nowhere else in the question (title, answer, any metrics cell). |
+
+Where two rows could be meant, the clause names no row, a value is a range or a bound,
+or the row has no value for the other end, nothing is said.
+
+`qbank fix` lists the recomputed values of `change-mismatch` and `equation-mismatch`
+findings as unsafe fixes; `qbank fix --unsafe` writes each over the figure it marks (the
+editor's code action writes the same text) and reports it: the figure that is wrong may
+be an operand rather than the result, so each one is for review. A consistency finding
+has no fix: which of the two figures is wrong cannot be told.
 
 Where they count: a finding in a key insight or in the answer's Impact step fails gate
 `arithmetic.impact_gate` (default 10, Quantified Impact); every other one fails
@@ -134,47 +149,98 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<(u8, Diagnostic)> {
             .help(format!("{} (computed: {})", f.help, f.computed));
             out.push((gate, d));
         };
-        for seg in segments {
-            if !seg.is_content() {
+        // Each text's figures are read once and serve every check below.
+        let scans: Vec<Vec<quantity::Quantity>> = segments
+            .iter()
+            .map(|seg| {
+                if seg.is_content() {
+                    quantity::scan(&seg.masked)
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        let mut impact_range = None;
+        for (seg, qs) in segments.iter().zip(&scans) {
+            if qs.is_empty() {
                 continue;
             }
             let impact = match seg.field {
                 "key_insight" => Some(0..seg.masked.len()),
-                "answer" => impact_step(&seg.masked, label),
+                "answer" => {
+                    impact_range = impact_step(&seg.masked, label);
+                    impact_range.clone()
+                }
                 _ => None,
             };
-            for f in checks::check_text(&seg.masked, &o) {
+            for f in checks::check_text_in(&seg.masked, qs, &o) {
                 let owned = impact.as_ref().is_some_and(|r| r.contains(&f.range.start));
                 push(if owned { a.impact_gate } else { a.gate }, seg.value, f);
             }
         }
-        rows(q, &o, &mut |value, f| push(a.gate, value, f));
-    }
-    out
-}
-
-/// The metrics rows' checks: the improvement against baseline and optimized, and shares.
-fn rows(
-    q: &Question,
-    o: &checks::Opts,
-    push: &mut dyn FnMut(&crate::model::Sp<String>, checks::Found),
-) {
-    for m in &q.metrics {
-        let masked = |v: &crate::model::Sp<String>| crate::text::mask_code(&v.value);
-        let (b, opt, imp) = (
-            masked(&m.baseline),
-            masked(&m.optimized),
-            masked(&m.improvement),
-        );
-        for f in checks::check_row(&b, &opt, &imp, o) {
-            push(&m.improvement, f);
+        let cell = |v: &crate::model::Sp<String>| {
+            segments
+                .iter()
+                .zip(&scans)
+                .find(|(s, _)| std::ptr::eq(s.value, v))
+                .map(|(s, qs)| (s.masked.as_str(), qs.as_slice()))
+        };
+        let mut table = Vec::new();
+        for m in &q.metrics {
+            let (Some(b), Some(opt), Some(imp)) =
+                (cell(&m.baseline), cell(&m.optimized), cell(&m.improvement))
+            else {
+                continue;
+            };
+            for f in checks::check_row_in(b, opt, imp, &o) {
+                push(a.gate, &m.improvement, f);
+            }
+            if checks::is_share(&m.metric.value, &o) {
+                for (value, (text, qs)) in [(&m.baseline, b), (&m.optimized, opt)] {
+                    for f in checks::row_share_in(text, qs) {
+                        push(a.gate, value, f);
+                    }
+                }
+            }
+            fn value<'t>(
+                (text, qs): (&'t str, &[quantity::Quantity]),
+            ) -> Option<(quantity::Quantity, &'t str)> {
+                checks::cell_value_in(text, qs).map(|q| (q, text))
+            }
+            table.push(consistency::Row {
+                metric: &m.metric.value,
+                baseline: value(b),
+                optimized: value(opt),
+            });
         }
-        for (cell, text) in [(&m.baseline, &b), (&m.optimized, &opt)] {
-            for f in checks::check_row_shares(&m.metric.value, text, o) {
-                push(cell, f);
+        if table.is_empty() {
+            continue;
+        }
+        // The key insight and the Impact step against the metrics rows.
+        for (i, (seg, qs)) in segments.iter().zip(&scans).enumerate() {
+            let (place, range) = match seg.field {
+                "key_insight" => (consistency::Place::KeyInsight, 0..seg.masked.len()),
+                "answer" => match &impact_range {
+                    Some(r) => (consistency::Place::Impact, r.clone()),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            if qs.len() < 2 {
+                continue;
+            }
+            let elsewhere: Vec<&quantity::Quantity> = scans
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .flat_map(|(_, v)| v)
+                .collect();
+            for f in consistency::check(&seg.masked, qs, range, place, &table, &elsewhere, &o) {
+                push(a.impact_gate, seg.value, f);
             }
         }
     }
+    out
 }
 
 /// Adds the arithmetic findings to the gates that own them: an error fails the gate, a

@@ -257,6 +257,17 @@ static UNITS: &[Unit] = &[
     u("倍", Dim::Multiplier, 1.0, false),
 ];
 
+/// The indices into [`UNITS`] of the units starting with each (ASCII-lowercased) byte,
+/// in table order: a figure's unit is looked for among a handful, not the whole table.
+static UNITS_BY_FIRST: std::sync::LazyLock<Vec<Vec<u8>>> = std::sync::LazyLock::new(|| {
+    let mut by = vec![Vec::new(); 256];
+    for (k, unit) in UNITS.iter().enumerate() {
+        let first = unit.text.as_bytes()[0].to_ascii_lowercase();
+        by[usize::from(first)].push(u8::try_from(k).expect("fewer than 256 units"));
+    }
+    by
+});
+
 /// Magnitude words and suffixes: (text, factor, ASCII-case-folded).
 static MAGNITUDES: &[(&str, f64, bool)] = &[
     ("thousand", 1e3, true),
@@ -349,8 +360,10 @@ fn read_number(s: &str) -> Option<(f64, usize, u32, u32)> {
     if i == 0 {
         return None;
     }
-    let mut digits = s[..i].to_owned();
-    // Thousands separators: groups of exactly three digits.
+    // Thousands separators: groups of exactly three digits. The common case (none) is
+    // parsed in place; only a separated number is copied without its commas.
+    let int_end = i;
+    let mut grouped: Option<String> = None;
     if i <= 3 {
         while i + 3 < b.len() + 1
             && b.get(i) == Some(&b',')
@@ -358,26 +371,63 @@ fn read_number(s: &str) -> Option<(f64, usize, u32, u32)> {
                 .is_some_and(|g| g.iter().all(u8::is_ascii_digit))
             && b.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
         {
-            digits.push_str(&s[i + 1..i + 4]);
+            grouped
+                .get_or_insert_with(|| s[..int_end].to_owned())
+                .push_str(&s[i + 1..i + 4]);
             i += 4;
         }
     }
+    let digits_end = i;
     let mut decimals = 0;
     if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
         let mut j = i + 1;
         while j < b.len() && b[j].is_ascii_digit() {
             j += 1;
         }
-        digits.push_str(&s[i..j]);
+        if let Some(g) = grouped.as_mut() {
+            g.push_str(&s[i..j]);
+        }
         decimals = u32::try_from(j - i - 1).unwrap_or(u32::MAX);
         i = j;
     }
+    let digits = grouped.as_deref().unwrap_or(&s[..i]);
     let trailing = if decimals == 0 {
-        u32::try_from(digits.len() - digits.trim_end_matches('0').len()).unwrap_or(0)
+        let int = grouped.as_deref().unwrap_or(&s[..digits_end]);
+        u32::try_from(int.len() - int.trim_end_matches('0').len()).unwrap_or(0)
     } else {
         0
     };
     Some((digits.parse().ok()?, i, decimals, trailing))
+}
+
+/// The first ASCII digit in `b` at or after `from`, eight bytes at a time: most of a
+/// text is not digits, and this is the loop every byte of every text goes through.
+fn next_digit(b: &[u8], mut from: usize) -> Option<usize> {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 128;
+    while from + 8 <= b.len() {
+        let mut chunk = [0u8; 8];
+        chunk.copy_from_slice(&b[from..from + 8]);
+        let x = u64::from_le_bytes(chunk);
+        // A byte strictly between b'/' and b':' (bit-twiddling "hasbetween"; bytes of 128
+        // and above never count).
+        let low7 = x & (ONES * 127);
+        let found = (ONES * (127 + u64::from(b':'))).wrapping_sub(low7)
+            & !x
+            & low7.wrapping_add(ONES * (127 - u64::from(b'/')))
+            & HIGH;
+        if found != 0 {
+            return b[from..from + 8]
+                .iter()
+                .position(u8::is_ascii_digit)
+                .map(|k| from + k);
+        }
+        from += 8;
+    }
+    b[from..]
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|k| from + k)
 }
 
 /// Every figure in `text`, in order. Numbers inside words (`p99`, `G22`, `x86`),
@@ -388,10 +438,16 @@ pub fn scan(text: &str) -> Vec<Quantity> {
     let mut i = 0;
     while i < b.len() {
         if !b[i].is_ascii_digit() {
-            i += 1;
-            continue;
+            match next_digit(b, i) {
+                Some(k) => i = k,
+                None => break,
+            }
         }
-        let prev = text[..i].chars().next_back();
+        let prev = if b[i - usize::from(i > 0)].is_ascii() {
+            i.checked_sub(1).map(|p| char::from(b[p]))
+        } else {
+            text[..i].chars().next_back()
+        };
         let inside_word = prev.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
             || (prev == Some(',') && i >= 2 && b[i - 2].is_ascii_digit());
         if inside_word {
@@ -540,9 +596,22 @@ fn units(text: &str, mut i: usize, q: &mut Quantity) -> usize {
             j
         }
     };
-    // Magnitude.
+    // Magnitude: only where the next byte (or the one after a space) can start one.
     let mut mag = 1.0;
-    for &(m, f, fold) in MAGNITUDES {
+    let can_start = |j: usize| {
+        text.as_bytes().get(j).is_some_and(|&c| {
+            MAGNITUDES.iter().any(|&(m, _, fold)| {
+                let f = m.as_bytes()[0];
+                c == f || (fold && c.eq_ignore_ascii_case(&f))
+            })
+        })
+    };
+    let magnitudes = if can_start(i) || can_start(skip_space(i)) {
+        MAGNITUDES
+    } else {
+        &[]
+    };
+    for &(m, f, fold) in magnitudes {
         let at = if m.is_ascii() && m.len() <= 2 {
             i
         } else {
@@ -610,12 +679,10 @@ fn units(text: &str, mut i: usize, q: &mut Quantity) -> usize {
         q.unit = noun;
         return at + len;
     }
-    let first = rest.as_bytes().first().map(u8::to_ascii_lowercase);
-    for unit in UNITS {
-        // Most units cannot start here: compare their first byte before the whole unit.
-        if first != Some(unit.text.as_bytes()[0].to_ascii_lowercase()) {
-            continue;
-        }
+    let first = rest.as_bytes().first().map_or(0, u8::to_ascii_lowercase);
+    // Only the units that start with this byte, in the table's order.
+    for &k in &UNITS_BY_FIRST[usize::from(first)] {
+        let unit = &UNITS[usize::from(k)];
         // Single-letter units touch the number or follow one space (`5 s`), never more.
         if starts_unit(rest, unit.text, unit.fold) {
             if unit.dim == Dim::Time && unit.text.len() == 1 && at != i && mag > 1.0 {
@@ -645,12 +712,19 @@ fn units(text: &str, mut i: usize, q: &mut Quantity) -> usize {
         }
     }
     // A noun: `60 connections`, `24 core-ms`.
-    let noun: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_alphabetic() || *c == '-')
-        .collect();
-    let noun = noun.trim_end_matches('-');
-    if !noun.is_empty() && !noun.eq_ignore_ascii_case("x") && (at > i || noun.len() > 1) {
+    let noun_len = rest
+        .bytes()
+        .take_while(|c| c.is_ascii_alphabetic() || *c == b'-')
+        .count();
+    let noun = rest[..noun_len].trim_end_matches('-');
+    // A word that joins figures (`5.7 to 1.14 cores`, `3 of 4`) names nothing counted.
+    const JOINING: [&str; 24] = [
+        "to", "and", "or", "of", "in", "at", "on", "by", "for", "per", "from", "with", "vs",
+        "than", "the", "a", "an", "is", "are", "was", "were", "as", "into", "over",
+    ];
+    let joining = JOINING.iter().any(|w| noun.eq_ignore_ascii_case(w));
+    if !noun.is_empty() && !joining && !noun.eq_ignore_ascii_case("x") && (at > i || noun.len() > 1)
+    {
         q.unit = noun.to_ascii_lowercase();
     }
     i
@@ -735,25 +809,44 @@ fn prefix(text: &str, start: usize, q: &mut Quantity) {
         q.span.start = at;
     }
     let before = text[..at].trim_end();
-    let lower_tail: String = before
-        .chars()
-        .rev()
-        .take(12)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect::<String>()
-        .to_lowercase();
+    // `before` ends with the word `w` (ASCII case folded; the words are ASCII or CJK),
+    // at a word start when `w` starts with a letter. No copy of the text is made.
+    let bb = before.as_bytes();
     let word_end = |w: &str| {
-        lower_tail.ends_with(w) && {
-            let head = &lower_tail[..lower_tail.len() - w.len()];
-            !w.as_bytes()[0].is_ascii_alphabetic()
+        let wb = w.as_bytes();
+        bb.len() >= wb.len() && bb[bb.len() - wb.len()..].eq_ignore_ascii_case(wb) && {
+            let head = &before[..before.len() - wb.len()];
+            !wb[0].is_ascii_alphabetic()
                 || head
                     .chars()
                     .next_back()
                     .is_none_or(|c| !c.is_alphanumeric())
         }
     };
+    // Most figures follow a space, a bracket or a letter that ends no marker word.
+    let last = bb.last().copied();
+    let may_mark = last.is_some_and(|c| {
+        !c.is_ascii()
+            || matches!(
+                c.to_ascii_lowercase(),
+                b'~' | b'<'
+                    | b'>'
+                    | b'='
+                    | b'.'
+                    | b'd'
+                    | b'e'
+                    | b'n'
+                    | b'r'
+                    | b's'
+                    | b't'
+                    | b'w'
+                    | b'y'
+                    | b'o'
+            )
+    });
+    if !may_mark {
+        return;
+    }
     if APPROX.iter().any(|w| word_end(w)) {
         q.approx = true;
         for w in ["~", "≈", "∼"] {
@@ -849,6 +942,22 @@ mod tests {
     }
 
     #[test]
+    fn the_next_digit_is_found_across_chunks() {
+        let t = "ab≈cdefghijklmnop:/9 q0";
+        let b = t.as_bytes();
+        let want = |from: usize| {
+            b[from..]
+                .iter()
+                .position(u8::is_ascii_digit)
+                .map(|k| from + k)
+        };
+        for from in 0..=b.len() {
+            assert_eq!(next_digit(b, from), want(from), "{from}");
+        }
+        assert_eq!(next_digit(b"no digits here at all, none", 0), None);
+    }
+
+    #[test]
     fn not_figures() {
         assert!(scan("p99 G22 x86 v1.25.2 on 2026-11-25 at 12:30").is_empty());
         let v = scan("version 1.25.2 and 10.0.0.1");
@@ -859,6 +968,8 @@ mod tests {
     fn nouns_and_shows() {
         let q = one("24 core-ms");
         assert_eq!(q.unit, "core-ms");
+        // A joining word is not what the figure counts.
+        assert_eq!(scan("from 5.7 to 1.14 cores")[0].unit, "");
         assert_eq!(
             Quantity::show(0.95, Dim::Time, Some(&one("950 ms"))),
             "950 ms"

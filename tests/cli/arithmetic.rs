@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 
 use crate::common::{check_json, fixtures, matches};
 
-const CODES: [&str; 5] = [
+const CODES: [&str; 7] = [
     "change-mismatch",
     "equation-mismatch",
+    "impact-mismatch",
+    "insight-mismatch",
     "percentile-order",
     "impossible-share",
     "impossible-reduction",
@@ -283,4 +285,120 @@ fn explain_describes_each_code() {
         );
         assert!(text.contains("tolerance"));
     }
+}
+
+/// A copy of the `wrong` bank in a temporary folder (the fixture stays as it is).
+fn wrong_copy(tmp: &Path) -> PathBuf {
+    let copy = tmp.join("bank");
+    std::fs::create_dir_all(copy.join("questions")).unwrap();
+    let base = dir("wrong");
+    std::fs::copy(base.join("bank.yaml"), copy.join("bank.yaml")).unwrap();
+    // Named after its id, so that `fix` has no file to rename.
+    std::fs::copy(
+        base.join("questions/q.yaml"),
+        copy.join("questions/pool-sizing.yaml"),
+    )
+    .unwrap();
+    copy
+}
+
+#[test]
+fn fix_lists_recomputed_values_and_writes_them_only_with_unsafe() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bank = wrong_copy(tmp.path());
+    let q = bank.join("questions/pool-sizing.yaml");
+    let before = std::fs::read_to_string(&q).unwrap();
+    // Without --unsafe: listed, never written.
+    let out = crate::common::qbank()
+        .args(["fix"])
+        .arg(&bank)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("4 unsafe fixes available (recomputed values), rerun with --unsafe"),
+        "{stdout}"
+    );
+    assert_eq!(std::fs::read_to_string(&q).unwrap(), before);
+    // --diff --unsafe shows them and writes nothing.
+    let out = crate::common::qbank()
+        .args(["fix", "--unsafe", "--diff"])
+        .arg(&bank)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("+key_insight: Pooling cut p99 from 350 ms to 65 ms (81.43% lower)"),
+        "{stdout}"
+    );
+    assert_eq!(std::fs::read_to_string(&q).unwrap(), before);
+    // With --unsafe: written, each one reported.
+    let out = crate::common::qbank()
+        .args(["fix", "--unsafe"])
+        .arg(&bank)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("pool-sizing.yaml:7:52: wrote the recomputed value `81.43%` over `71%`"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("4 fixes made"), "{stdout}");
+    let after = std::fs::read_to_string(&q).unwrap();
+    assert!(after.contains("(81.43% lower)"), "{after}");
+    assert!(
+        after.contains("120 × 12 = 1440 reads per second"),
+        "{after}"
+    );
+    assert!(after.contains("improvement: 88.71% lower"), "{after}");
+    // Only the figures changed: same lines, and the findings they had are gone.
+    assert_eq!(after.lines().count(), before.lines().count());
+    let (_, json, _) = check_json(&bank, &["--no-cache"]);
+    let left: Vec<_> = arithmetic(&json)
+        .into_iter()
+        .filter(|(_, d)| d["code"] == "change-mismatch" || d["code"] == "equation-mismatch")
+        .collect();
+    assert!(left.is_empty(), "{left:#?}");
+}
+
+#[test]
+fn an_impact_step_that_disagrees_with_its_metrics_row_is_found() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bank = wrong_copy(tmp.path());
+    let q = bank.join("questions/pool-sizing.yaml");
+    let text = std::fs::read_to_string(&q).unwrap().replace(
+        "**Impact**: p99 8.5 s → 950 ms, a 70% cut.",
+        "**Impact**: GC pause p99 310 ms → 45 ms.",
+    );
+    std::fs::write(&q, text).unwrap();
+    let (_, json, _) = check_json(&bank, &["--no-cache", "--select", "impact-mismatch"]);
+    let found: Vec<_> = json["banks"][0]["gates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|g| {
+            let n = g["number"].as_u64().unwrap_or(0);
+            g["diagnostics"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(move |d| (n, d.clone()))
+        })
+        .filter(|(_, d)| d["code"] == "impact-mismatch")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].0, 10);
+    assert!(
+        matches(
+            &found[0].1,
+            &bank,
+            "impact-mismatch",
+            "questions/pool-sizing.yaml:15:37",
+            "35 ms"
+        ),
+        "{found:#?}"
+    );
 }
