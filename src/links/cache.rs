@@ -26,7 +26,8 @@ pub(crate) struct Cache {
     pub version: u32,
     /// Keyed by the URL requested (DOIs as resolver URLs), sorted.
     pub entries: BTreeMap<String, Entry>,
-    /// What registries hold, keyed by `doi:<bare DOI>` (docs/verify.md), sorted. Only
+    /// What registries hold, keyed by `doi:<bare DOI>` or `isbn:<ISBN-13>` (Open
+    /// Library; docs/verify.md), sorted. Only
     /// records found are kept.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub registry: BTreeMap<String, RecordEntry>,
