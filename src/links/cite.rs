@@ -144,16 +144,17 @@ impl Registered {
     }
 
     /// Reads Open Library's Books API answer (`api/books?bibkeys=ISBN:...&jscmd=data`):
-    /// an object keyed by the bibkey asked, empty when the ISBN is unknown. `Err(())`
-    /// for an empty object (not found), `Ok(None)` when the record holds neither a
-    /// title nor an author. Authors are full names (`Martin Kleppmann`); the year is the
+    /// an object keyed by the bibkey asked, empty when the ISBN is unknown (not found);
+    /// a record holding neither a title nor an author is not verified. Authors are full names (`Martin Kleppmann`); the year is the
     /// first four-digit year of the free-text `publish_date`.
-    pub fn from_openlibrary(v: &serde_json::Value) -> Result<Option<Registered>, ()> {
+    pub fn from_openlibrary(v: &serde_json::Value) -> Lookup {
         let Some(obj) = v.as_object() else {
-            return Ok(None);
+            return Lookup::Failed {
+                reason: "Open Library's answer is not a JSON object".to_owned(),
+            };
         };
         let Some(rec) = obj.values().next() else {
-            return Err(());
+            return Lookup::NotFound;
         };
         let authors: Vec<String> = rec
             .get("authors")
@@ -179,7 +180,13 @@ impl Registered {
             container: None,
             container_short: None,
         };
-        Ok((r.title.is_some() || !r.authors.is_empty()).then_some(r))
+        if r.title.is_some() || !r.authors.is_empty() {
+            Lookup::Found { record: r }
+        } else {
+            Lookup::Failed {
+                reason: "Open Library's answer holds no title or author".to_owned(),
+            }
+        }
     }
 
     /// What the registry holds, as the finding quotes it.
@@ -685,18 +692,20 @@ mod tests {
             "publishers": [{"name": "O'Reilly Media"}],
             "publish_date": "March 2017"
         }});
-        let r = Registered::from_openlibrary(&v).unwrap().unwrap();
+        let Lookup::Found { record: r } = Registered::from_openlibrary(&v) else {
+            panic!("a record")
+        };
         assert_eq!(r.authors, ["Martin Kleppmann"]);
         assert_eq!(r.years, [2017]);
         assert!(r.container.is_none());
         // A full name is one person with the entry's family name.
         assert!(same_family("Kleppmann", "Martin Kleppmann"));
         // An empty answer: Open Library does not hold the ISBN.
-        assert_eq!(Registered::from_openlibrary(&json!({})), Err(()));
-        assert_eq!(
+        assert_eq!(Registered::from_openlibrary(&json!({})), Lookup::NotFound);
+        assert!(matches!(
             Registered::from_openlibrary(&json!({"ISBN:1": {"publish_date": "2017"}})),
-            Ok(None)
-        );
+            Lookup::Failed { .. }
+        ));
         assert_eq!(publish_year("Mar 16, 2017"), Some(2017));
         assert_eq!(publish_year("c1998."), Some(1998));
         assert_eq!(publish_year("20170316"), None);

@@ -131,14 +131,10 @@ async fn lookup_isbn(c: &HttpChecker, r: &Registries, key: &str) -> Lookup {
     );
     match c.fetch(&url, "application/json", None, LIMIT).await {
         Ok(f) if (200..300).contains(&f.code) && !f.truncated => {
-            match serde_json::from_slice::<serde_json::Value>(&f.body)
-                .ok()
-                .map(|v| Registered::from_openlibrary(&v))
-            {
-                Some(Err(())) => Lookup::NotFound,
-                Some(Ok(Some(record))) => Lookup::Found { record },
-                _ => Lookup::Failed {
-                    reason: "Open Library's answer holds no title or author".to_owned(),
+            match serde_json::from_slice::<serde_json::Value>(&f.body) {
+                Ok(v) => Registered::from_openlibrary(&v),
+                Err(_) => Lookup::Failed {
+                    reason: "Open Library's answer is not JSON".to_owned(),
                 },
             }
         }
