@@ -83,6 +83,11 @@ impl Cache {
         (!age.is_negative() && age < max).then_some(&e.outcome)
     }
 
+    /// When the cached check of `url` was made.
+    pub fn checked_at(&self, url: &str) -> Option<Timestamp> {
+        self.entries.get(url)?.checked.parse().ok()
+    }
+
     /// Records an outcome checked at `now` (only those worth remembering).
     #[cfg_attr(not(feature = "net"), allow(dead_code))]
     pub fn insert(&mut self, url: &str, outcome: &Outcome, now: Timestamp) {

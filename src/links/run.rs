@@ -161,6 +161,7 @@ pub(crate) fn live_results(
     live.results.citations.clone_from(&checked.citations);
     live.results.releases.clone_from(&checked.releases);
     if checked.network_unavailable() {
+        live.results.network_down = true;
         // Nothing was verified: gate 17 keeps its offline rule.
         live.warnings.push(format!(
             "{}; gate 17 uses its offline rule",
@@ -172,6 +173,10 @@ pub(crate) fn live_results(
         let o = opts.filter.outcome_of(l, &checked);
         if let Ok(t) = &l.target {
             live.results.insert(t, o.clone());
+            if let Some((at, cached)) = checked.answered_at.get(t) {
+                live.results.insert_answered(t, *at, *cached);
+                live.results.insert_answered(&l.written, *at, *cached);
+            }
         }
         live.results.insert(&l.written, o);
     }
@@ -189,8 +194,14 @@ pub(crate) fn live_results(
             crate::report::human::plural(isbns, "ISBN", "ISBNs")
         )
     };
+    // Checked live: the URLs that got an HTTP answer, not every URL asked.
+    let answered = checked
+        .outcomes
+        .values()
+        .filter(|o| !o.is_unreachable() && o.is_live().is_some())
+        .count();
     live.summary = Some(format!(
-        "links: {} checked live, {} {}{books} and {} {} looked up ({} from the cache, {} {} in {:.2}s)",
+        "links: {answered} of {} checked live, {} {}{books} and {} {} looked up ({} from the cache, {} {} in {:.2}s)",
         checked.outcomes.len(),
         dois,
         crate::report::human::plural(dois, "DOI", "DOIs"),

@@ -1363,7 +1363,53 @@ fn check_online_calls_a_link_without_an_answer_unverified_not_dead() {
     assert_ne!(g["status"], "FAIL", "{g}");
     let evidence = g["evidence"].as_str().unwrap();
     assert!(evidence.contains("0 dead"), "{g}");
-    assert!(evidence.contains("checked live"), "{g}");
+    assert!(evidence.contains("links checked live on "), "{g}");
+    // What was not checked, and why, is said.
+    assert!(
+        evidence.contains("not checked: 1 no answer from the host"),
+        "{g}"
+    );
+}
+
+/// Today in UTC, as the link cache dates its answers.
+fn today_utc() -> String {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string()
+}
+
+#[test]
+fn gate_17_evidence_says_when_links_were_checked_and_what_came_from_the_cache() {
+    let s = Server::start(|m, p, n| match p {
+        "/k6" => ok(),
+        _ => standard(m, p, n),
+    });
+    let d = bank(&s, None);
+    let args = ["--online", "--allow-private"];
+    let today = today_utc();
+    let g = check_gate_17(d.path(), &s, &args, 30);
+    let e = g["evidence"].as_str().unwrap();
+    let (n, rest) = e
+        .split_once("; ")
+        .and_then(|(_, r)| r.split_once(" of "))
+        .expect("`K of N links checked live`");
+    assert!(
+        rest.starts_with(&format!("{n} links checked live on {today}")),
+        "every link answered in this run: {e}"
+    );
+    assert!(!e.contains("cache") && !e.contains("not checked"), "{e}");
+    // Again: the link cache answers, and the evidence says so with the answers' date.
+    let g = check_gate_17(d.path(), &s, &args, 30);
+    let e = g["evidence"].as_str().unwrap();
+    assert!(
+        e.contains(&format!(
+            "{n} of {n} links checked live (all from the cache: {n} answers from {today})"
+        )) || e.contains(&format!(
+            "{n} of {n} links checked live (all from the cache: {n} answer from {today})"
+        )),
+        "{e}"
+    );
 }
 
 #[test]
