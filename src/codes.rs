@@ -166,6 +166,9 @@ codes! {
     Io = "io", Error,
         "a path that cannot be read or written",
         "check that the path exists and that its permissions allow it";
+    IsbnNotFound = "isbn-not-found", Warning,
+        "an entry's ISBN that Open Library's catalogue does not hold (--online); the catalogue is large but not complete",
+        "check the ISBN on the book's copyright page or at its publisher, or drop it; never invent one";
     LanguageMismatch = "language-mismatch", Warning,
         "a reference tagged [ZH] with no CJK text in its title or container, or tagged [EN] with a CJK title",
         "tag the entry with the language its text is written in";
@@ -251,7 +254,7 @@ codes! {
         "a `qbank-ignore` comment that suppressed nothing",
         "remove the comment, or name the gate or code the finding carries";
     UnverifiedCitation = "unverified-citation", Warning,
-        "an entry's DOI could not be checked against its registry (network, rate limit, no metadata)",
+        "an entry's DOI or ISBN could not be checked against its registry or Open Library (network, rate limit, no metadata)",
         "run the online check again later; the entry is neither confirmed nor refuted";
     UnverifiedLink = "unverified-link", Warning,
         "a link that could not be verified (rate-limited, offline, refused)",

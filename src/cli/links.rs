@@ -66,6 +66,9 @@ pub(crate) struct LinkArgs {
     /// QBANK_CROSSREF_API; for tests, docs/verify.md).
     #[arg(long, value_name = "URL", hide = true)]
     pub crossref_api: Option<String>,
+    /// Open Library, asked about books' ISBNs (also QBANK_OPENLIBRARY_API; for tests).
+    #[arg(long, value_name = "URL", hide = true)]
+    pub openlibrary_api: Option<String>,
     /// GitHub's REST API, for tools' latest releases (also QBANK_GITHUB_API; for tests).
     #[arg(long, value_name = "URL", hide = true)]
     pub github_api: Option<String>,
@@ -155,6 +158,11 @@ impl LinkArgs {
                     registry::NPM_REGISTRY,
                 ),
                 crates_api: base(&self.crates_api, "QBANK_CRATES_API", registry::CRATES_API),
+                openlibrary_api: base(
+                    &self.openlibrary_api,
+                    "QBANK_OPENLIBRARY_API",
+                    registry::OPENLIBRARY_API,
+                ),
             },
         }
     }
@@ -296,6 +304,7 @@ pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
                         Some(
                             Code::CitationMismatch
                                 | Code::DoiNotFound
+                                | Code::IsbnNotFound
                                 | Code::UnverifiedCitation
                                 | Code::StaleVersion
                                 | Code::StaleTool
@@ -376,12 +385,16 @@ fn full_summary_line(t: &Tally, elapsed: Duration) -> String {
         String::new()
     } else {
         format!(
-            "; {} {} with a DOI: {} as registered, {} mismatched, {} not found, {} not verified",
+            "; {} {} looked up: {} as registered, {} mismatched, {} not found, {} not verified",
             t.citations,
-            plural(t.citations, "entry", "entries"),
-            t.citations - t.citation_mismatches - t.dois_not_found - t.citations_unverified,
+            plural(t.citations, "DOI or ISBN", "DOIs and ISBNs"),
+            t.citations
+                - t.citation_mismatches
+                - t.dois_not_found
+                - t.isbns_not_found
+                - t.citations_unverified,
             t.citation_mismatches,
-            t.dois_not_found,
+            t.dois_not_found + t.isbns_not_found,
             t.citations_unverified
         )
     };
@@ -452,8 +465,11 @@ fn markdown(rows: &[Row], t: &Tally, problems: &[Diagnostic]) -> String {
     ));
     if t.citations > 0 {
         s.push_str(&format!(
-            "\n{} entries with a DOI: {} mismatched, {} not found, {} not verified.\n",
-            t.citations, t.citation_mismatches, t.dois_not_found, t.citations_unverified
+            "\n{} DOIs and ISBNs looked up: {} mismatched, {} not found, {} not verified.\n",
+            t.citations,
+            t.citation_mismatches,
+            t.dois_not_found + t.isbns_not_found,
+            t.citations_unverified
         ));
     }
     if t.network_unavailable {

@@ -2,7 +2,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Ctx, Level, Measurement, Repeats, finding, question_texts};
+use super::{Ctx, Level, LinkCheck, LinkStatus, Measurement, Repeats, finding, question_texts};
 use crate::diagnostic::Location;
 use crate::model::{FileId, Sp};
 use crate::text::archive::{Snapshot, snapshot};
@@ -19,7 +19,11 @@ declare_gate! {
     /// "archived, unverified" (WARN) until a live check has followed it to the snapshot
     /// it resolves to; `qbank links --pin-archives` then writes that snapshot URL back.
     /// Offline, links that are neither live nor persistent are WARN, never PASS. With
-    /// `--online`, a dead link with no DOI or pinned archive fails.
+    /// `--online`, a dead link with no DOI or pinned archive fails, a host that gives no
+    /// answer leaves its link unverified (never dead), and the evidence says how many
+    /// links got an answer, on which days (this run's, or the cached checks'), and why
+    /// the others did not: `12 of 30 links checked live on 2026-12-08 (cache: 10 answers
+    /// from 2026-12-06), 18 not checked: 18 no answer from the host`.
     ///
     /// ## Why it matters
     /// Links rot; a bank that cites dead pages cannot be checked by its readers.
@@ -87,6 +91,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     let (mut links, mut dois, mut archived, mut live, mut unverified, mut bad, mut dead) =
         (0, 0, 0, 0, 0, 0, 0);
     let mut partial = 0;
+    let mut asked = Asked::default();
     let hosts = &ctx.rubric.archive_hosts;
     // Whether an archive URL names a snapshot, itself or through where a live check
     // followed it.
@@ -137,6 +142,9 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         let status = e
             .url
             .and_then(|u| ctx.links.and_then(|l| l.is_live(&u.value)));
+        if let (Some(u), Some(l)) = (e.url.filter(|u| well_formed_url(&u.value)), ctx.links) {
+            asked.note(l, &u.value);
+        }
         if doi_ok {
             dois += 1;
         } else if status == Some(true) {
@@ -246,6 +254,9 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                         );
                     }
                 } else {
+                    if let Some(l) = ctx.links {
+                        asked.note(l, u);
+                    }
                     match ctx.links.and_then(|l| l.is_live(u)) {
                         Some(true) => live += 1,
                         Some(false) => {
@@ -270,12 +281,8 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     }
     diags.extend(repeated.into_findings());
     let mode = match ctx.links {
-        None => "live check not run",
-        // Asked for, but no link got an answer: nothing was checked live.
-        Some(_) if live + dead == 0 && links > 0 => {
-            "live check run, but no link was verified (no answer from the network)"
-        }
-        Some(_) => "checked live",
+        None => "live check not run".to_owned(),
+        Some(_) => asked.describe(),
     };
     let mut evidence = format!("{links} links: {dois} DOI, {archived} archived");
     if partial > 0 {
@@ -294,4 +301,172 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     m.prefer(unverified == 0 && partial == 0);
     m.diagnostics = diags;
     m
+}
+
+/// What the live check answered about the links gate 17 asked it about: how many, on
+/// which days, and why the others got no answer.
+#[derive(Default)]
+struct Asked {
+    total: usize,
+    /// Answered in this run, and the day.
+    fresh: usize,
+    fresh_on: Option<jiff::civil::Date>,
+    /// Answered from the link cache, and the first and last days of those answers.
+    cached: usize,
+    cached_on: Option<(jiff::civil::Date, jiff::civil::Date)>,
+    /// Answered, day unknown.
+    undated: usize,
+    /// Not answered, by reason, in the order first seen.
+    not_checked: Vec<(&'static str, usize)>,
+}
+
+impl Asked {
+    fn note(&mut self, l: &dyn LinkStatus, url: &str) {
+        self.total += 1;
+        match l.checked(url) {
+            Some(LinkCheck::Answered {
+                on: Some(d),
+                cached: false,
+            }) => {
+                self.fresh += 1;
+                self.fresh_on = Some(self.fresh_on.map_or(d, |f| f.max(d)));
+            }
+            Some(LinkCheck::Answered {
+                on: Some(d),
+                cached: true,
+            }) => {
+                self.cached += 1;
+                self.cached_on = Some(self.cached_on.map_or((d, d), |(a, b)| (a.min(d), b.max(d))));
+            }
+            Some(LinkCheck::Answered { on: None, .. }) => self.undated += 1,
+            Some(LinkCheck::NotChecked(why)) => self.not_answered(why),
+            None => self.not_answered("not checked"),
+        }
+    }
+
+    fn not_answered(&mut self, why: &'static str) {
+        match self.not_checked.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, n)) => *n += 1,
+            None => self.not_checked.push((why, 1)),
+        }
+    }
+
+    /// `12 of 30 links checked live on 2026-12-08 (cache: 10 answers from 2026-12-06), 18
+    /// not checked: 18 no answer from the host`; never "checked live" when nothing was.
+    fn describe(&self) -> String {
+        if self.total == 0 {
+            return "live check run; no link needed it".to_owned();
+        }
+        let answered = self.fresh + self.cached + self.undated;
+        let mut out = if answered == 0 {
+            format!(
+                "live check run, but no link was verified: none of the {} {} asked got an answer",
+                self.total,
+                crate::report::human::plural(self.total, "link", "links")
+            )
+        } else {
+            let mut s = format!("{answered} of {} links checked live", self.total);
+            if let Some(d) = self.fresh_on {
+                s.push_str(&format!(" on {d}"));
+            }
+            if let Some((a, b)) = self.cached_on {
+                let days = if a == b {
+                    a.to_string()
+                } else {
+                    format!("{a} to {b}")
+                };
+                let what = crate::report::human::plural(self.cached, "answer", "answers");
+                if self.fresh + self.undated == 0 {
+                    s.push_str(&format!(
+                        " (all from the cache: {} {what} from {days})",
+                        self.cached
+                    ));
+                } else {
+                    s.push_str(&format!(" (cache: {} {what} from {days})", self.cached));
+                }
+            }
+            s
+        };
+        let missing: usize = self.not_checked.iter().map(|(_, n)| n).sum();
+        if missing > 0 && answered > 0 {
+            let why: Vec<String> = self
+                .not_checked
+                .iter()
+                .map(|(w, n)| format!("{n} {w}"))
+                .collect();
+            out.push_str(&format!(", {missing} not checked: {}", why.join(", ")));
+        } else if missing > 0 {
+            let why: Vec<&str> = self.not_checked.iter().map(|(w, _)| *w).collect();
+            out.push_str(&format!(" ({})", why.join(", ")));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    /// Answers by the URL's last letter: `f` this run, `c`/`o` from the cache (on
+    /// 2026-12-06/-01), `u` no answer from the host, `x` offline.
+    struct Fake;
+
+    impl LinkStatus for Fake {
+        fn is_live(&self, _: &str) -> Option<bool> {
+            None
+        }
+
+        fn checked(&self, url: &str) -> Option<LinkCheck> {
+            Some(match url.chars().last()? {
+                'f' => LinkCheck::Answered {
+                    on: Some(date(2026, 12, 8)),
+                    cached: false,
+                },
+                'c' => LinkCheck::Answered {
+                    on: Some(date(2026, 12, 6)),
+                    cached: true,
+                },
+                'o' => LinkCheck::Answered {
+                    on: Some(date(2026, 12, 1)),
+                    cached: true,
+                },
+                'u' => LinkCheck::NotChecked("no answer from the host"),
+                'x' => LinkCheck::NotChecked("offline, not in the cache"),
+                _ => return None,
+            })
+        }
+    }
+
+    fn describe(urls: &[&str]) -> String {
+        let mut a = Asked::default();
+        for u in urls {
+            a.note(&Fake, u);
+        }
+        a.describe()
+    }
+
+    #[test]
+    fn the_evidence_says_what_was_checked_when_and_what_was_not() {
+        assert_eq!(
+            describe(&["/f", "/f", "/c", "/u", "/u", "/x"]),
+            "3 of 6 links checked live on 2026-12-08 (cache: 1 answer from 2026-12-06), 3 not checked: 2 no answer from the host, 1 offline, not in the cache"
+        );
+        assert_eq!(
+            describe(&["/c", "/o"]),
+            "2 of 2 links checked live (all from the cache: 2 answers from 2026-12-01 to 2026-12-06)"
+        );
+        assert_eq!(describe(&["/f"]), "1 of 1 links checked live on 2026-12-08");
+        assert_eq!(describe(&[]), "live check run; no link needed it");
+    }
+
+    #[test]
+    fn nothing_answered_is_never_called_checked_live() {
+        let e = describe(&["/u", "/u", "/?"]);
+        assert_eq!(
+            e,
+            "live check run, but no link was verified: none of the 3 links asked got an answer (no answer from the host, not checked)"
+        );
+        assert!(!e.contains("checked live"));
+    }
 }

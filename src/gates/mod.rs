@@ -223,6 +223,19 @@ pub struct GateResult {
     pub waived: Option<String>,
 }
 
+/// What a live check knows of one link, for gate 17's evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkCheck {
+    /// The host answered (live or dead): on which day (UTC), and whether the answer came
+    /// from the link cache rather than this run.
+    Answered {
+        on: Option<jiff::civil::Date>,
+        cached: bool,
+    },
+    /// No answer: why (`no answer from the host`, `offline, not in the cache`, ...).
+    NotChecked(&'static str),
+}
+
 /// Live link results handed to gate 17 by `check --online`.
 pub trait LinkStatus: Sync {
     /// `Some(true)` live, `Some(false)` dead, `None` not checked.
@@ -230,6 +243,10 @@ pub trait LinkStatus: Sync {
     /// Where a live link's redirects ended, when they moved it: for a partial archive URL
     /// (`/web/2025/...`), the snapshot the archive resolved it to.
     fn resolved(&self, _url: &str) -> Option<String> {
+        None
+    }
+    /// Whether and when `url` got an answer; `None`: the check knows nothing of it.
+    fn checked(&self, _url: &str) -> Option<LinkCheck> {
         None
     }
     /// What the registry holds for a DOI (bare, lower-case), when it was looked up.

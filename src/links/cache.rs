@@ -26,7 +26,8 @@ pub(crate) struct Cache {
     pub version: u32,
     /// Keyed by the URL requested (DOIs as resolver URLs), sorted.
     pub entries: BTreeMap<String, Entry>,
-    /// What registries hold, keyed by `doi:<bare DOI>` (docs/verify.md), sorted. Only
+    /// What registries hold, keyed by `doi:<bare DOI>` or `isbn:<ISBN-13>` (Open
+    /// Library; docs/verify.md), sorted. Only
     /// records found are kept.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub registry: BTreeMap<String, RecordEntry>,
@@ -80,6 +81,11 @@ impl Cache {
         let age = now.duration_since(checked);
         let max = jiff::SignedDuration::try_from(max_age).ok()?;
         (!age.is_negative() && age < max).then_some(&e.outcome)
+    }
+
+    /// When the cached check of `url` was made.
+    pub fn checked_at(&self, url: &str) -> Option<Timestamp> {
+        self.entries.get(url)?.checked.parse().ok()
     }
 
     /// Records an outcome checked at `now` (only those worth remembering).

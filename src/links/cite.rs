@@ -1,6 +1,7 @@
-//! Checking a reference entry against what its DOI's registry holds: reading the
-//! registered metadata (CSL JSON from the DOI resolver, or Crossref's REST answer) and
-//! comparing title, first author, year and container with the entry. No network here;
+//! Checking a reference entry against what its DOI's registry holds (CSL JSON from the
+//! DOI resolver, or Crossref's REST answer) and what Open Library holds for its ISBN:
+//! reading the record and comparing title, first author, year and container with the
+//! entry. No network here;
 //! `registry` fetches. Rules: docs/verify.md.
 
 use std::collections::HashSet;
@@ -12,7 +13,8 @@ use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::{Bank, Source, SourceType, VerifyRules};
 
-/// What a registry holds for a DOI, as far as the comparison needs it.
+/// What a registry holds for a DOI (or Open Library for an ISBN), as far as the
+/// comparison needs it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Registered {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -83,6 +85,22 @@ fn first_year(v: &serde_json::Value) -> Option<i32> {
         .and_then(|y| i32::try_from(y).ok())
 }
 
+/// The first plausible year (1450 to 2999) written in a free-text date ("March 2017",
+/// "2017-03-16", "c1998").
+fn publish_year(d: &str) -> Option<i32> {
+    let b = d.as_bytes();
+    (0..b.len().saturating_sub(3)).find_map(|i| {
+        let w = &b[i..i + 4];
+        let bounded = (i == 0 || !b[i - 1].is_ascii_digit())
+            && b.get(i + 4).is_none_or(|c| !c.is_ascii_digit());
+        if !bounded || !w.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let y: i32 = std::str::from_utf8(w).ok()?.parse().ok()?;
+        (1450..3000).contains(&y).then_some(y)
+    })
+}
+
 impl Registered {
     /// Reads CSL JSON, or a Crossref REST answer (`{"message": {...}}`, the same field
     /// names). `None` when the value holds neither a title nor an author.
@@ -123,6 +141,52 @@ impl Registered {
                 .and_then(text),
         };
         (r.title.is_some() || !r.authors.is_empty()).then_some(r)
+    }
+
+    /// Reads Open Library's Books API answer (`api/books?bibkeys=ISBN:...&jscmd=data`):
+    /// an object keyed by the bibkey asked, empty when the ISBN is unknown (not found);
+    /// a record holding neither a title nor an author is not verified. Authors are full names (`Martin Kleppmann`); the year is the
+    /// first four-digit year of the free-text `publish_date`.
+    pub fn from_openlibrary(v: &serde_json::Value) -> Lookup {
+        let Some(obj) = v.as_object() else {
+            return Lookup::Failed {
+                reason: "Open Library's answer is not a JSON object".to_owned(),
+            };
+        };
+        let Some(rec) = obj.values().next() else {
+            return Lookup::NotFound;
+        };
+        let authors: Vec<String> = rec
+            .get("authors")
+            .and_then(|a| a.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|p| p.get("name").and_then(text))
+                    .take(20)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let years: Vec<i32> = rec
+            .get("publish_date")
+            .and_then(|d| d.as_str())
+            .and_then(publish_year)
+            .into_iter()
+            .collect();
+        let r = Registered {
+            title: rec.get("title").and_then(text),
+            subtitle: rec.get("subtitle").and_then(text),
+            authors,
+            years,
+            container: None,
+            container_short: None,
+        };
+        if r.title.is_some() || !r.authors.is_empty() {
+            Lookup::Found { record: r }
+        } else {
+            Lookup::Failed {
+                reason: "Open Library's answer holds no title or author".to_owned(),
+            }
+        }
     }
 
     /// What the registry holds, as the finding quotes it.
@@ -344,6 +408,18 @@ pub(crate) fn doi_of(s: &Source) -> Option<(String, crate::model::Pos)> {
     })
 }
 
+/// The key of an ISBN (ISBN-13 digits) in the answers and the cache: `isbn:978...`.
+pub(crate) fn isbn_key(isbn: &str) -> String {
+    format!("isbn:{isbn}")
+}
+
+/// The first ISBN written in an entry's fields, as ISBN-13 digits.
+pub(crate) fn isbn_of(s: &Source) -> Option<String> {
+    crate::model::EntryTexts::texts(s)
+        .into_iter()
+        .find_map(|(_, t)| crate::gates::sources::isbns(t).into_iter().next())
+}
+
 /// Every DOI of a bank's literature and citations, bare and lower-case, sorted.
 pub(crate) fn dois(bank: &Bank) -> Vec<String> {
     let mut out: Vec<String> = bank
@@ -357,57 +433,112 @@ pub(crate) fn dois(bank: &Bank) -> Vec<String> {
     out
 }
 
-/// The findings about a bank's DOIs, given what `lookup` says about each (`None`: not
-/// looked up, nothing said).
+/// The key ([`isbn_key`]) of every ISBN looked up for a bank's literature and
+/// citations (each entry's first), sorted.
+pub(crate) fn isbns(bank: &Bank) -> Vec<String> {
+    let mut out: Vec<String> = bank
+        .literature
+        .iter()
+        .chain(&bank.citations)
+        .filter_map(|s| isbn_of(s).map(|i| isbn_key(&i)))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The identifiers of an entry that are looked up: its DOI and its first ISBN, each as
+/// (kind, as written in findings, key of the answer, where).
+fn identifiers(s: &Source) -> Vec<(&'static str, String, String, crate::model::Pos)> {
+    let mut out = Vec::new();
+    if let Some((doi, pos)) = doi_of(s) {
+        out.push(("DOI", doi.clone(), doi, pos));
+    }
+    if let Some(isbn) = isbn_of(s) {
+        out.push(("ISBN", isbn.clone(), isbn_key(&isbn), s.id.pos));
+    }
+    out
+}
+
+/// The number of identifiers (DOIs and ISBNs) of a bank's entries that are looked up.
+pub(crate) fn identifier_count(bank: &Bank) -> usize {
+    bank.literature
+        .iter()
+        .chain(&bank.citations)
+        .map(|s| identifiers(s).len())
+        .sum()
+}
+
+/// The findings about a bank's DOIs and ISBNs, given what `lookup` says about each (by
+/// bare DOI or [`isbn_key`]; `None`: not looked up, nothing said).
 pub(crate) fn diagnostics(bank: &Bank, lookup: &dyn Fn(&str) -> Option<Lookup>) -> Vec<Diagnostic> {
     let rules = &bank.rubric.verify;
     let mut out = Vec::new();
     for s in bank.literature.iter().chain(&bank.citations) {
-        let Some((doi, pos)) = doi_of(s) else {
-            continue;
-        };
-        let Some(answer) = lookup(&doi) else {
-            continue;
-        };
-        let at = Location::of(&bank.sources, s.file, pos);
-        let id = &s.id.value;
-        match answer {
-            Lookup::Found { record } => {
-                let diffs = compare(s, &record, rules);
-                if diffs.is_empty() {
-                    continue;
+        for (kind, ident, key, pos) in identifiers(s) {
+            let Some(answer) = lookup(&key) else {
+                continue;
+            };
+            let at = Location::of(&bank.sources, s.file, pos);
+            let id = &s.id.value;
+            let doi = kind == "DOI";
+            match answer {
+                Lookup::Found { record } => {
+                    let diffs = compare(s, &record, rules);
+                    if diffs.is_empty() {
+                        continue;
+                    }
+                    let list: Vec<String> = diffs.iter().map(ToString::to_string).collect();
+                    let holds = if doi {
+                        format!("DOI {ident} is registered to")
+                    } else {
+                        format!("ISBN {ident} is, at Open Library,")
+                    };
+                    out.push(
+                        Diagnostic::error(
+                            Code::CitationMismatch,
+                            format!(
+                                "{id}: {holds} {}; the entry differs in {}",
+                                record.describe(),
+                                list.join(", ")
+                            ),
+                        )
+                        .at(at)
+                        .help(if doi {
+                            "correct the entry to the registered work, or drop the DOI or the entry; never put in a DOI that was not looked up"
+                        } else {
+                            "correct the entry to the book of that ISBN, or drop the ISBN or the entry; never put in an ISBN that was not looked up"
+                        }),
+                    );
                 }
-                let list: Vec<String> = diffs.iter().map(ToString::to_string).collect();
-                out.push(
+                Lookup::NotFound if doi => out.push(
                     Diagnostic::error(
-                        Code::CitationMismatch,
-                        format!(
-                            "{id}: DOI {doi} is registered to {}; the entry differs in {}",
-                            record.describe(),
-                            list.join(", ")
-                        ),
+                        Code::DoiNotFound,
+                        format!("{id}: DOI {ident} is not registered (the DOI resolver answered 404)"),
                     )
                     .at(at)
-                    .help("correct the entry to the registered work, or drop the DOI or the entry; never put in a DOI that was not looked up"),
-                );
-            }
-            Lookup::NotFound => out.push(
-                Diagnostic::error(
-                    Code::DoiNotFound,
-                    format!("{id}: DOI {doi} is not registered (the DOI resolver answered 404)"),
-                )
-                .at(at)
-                .help(
-                    "find the work's real DOI at its publisher, or drop the DOI; never invent one",
+                    .help(
+                        "find the work's real DOI at its publisher, or drop the DOI; never invent one",
+                    ),
                 ),
-            ),
-            Lookup::Failed { reason } => out.push(
-                Diagnostic::warning(
-                    Code::UnverifiedCitation,
-                    format!("{id}: DOI {doi} not verified: {reason}"),
-                )
-                .at(at),
-            ),
+                Lookup::NotFound => out.push(
+                    Diagnostic::warning(
+                        Code::IsbnNotFound,
+                        format!("{id}: ISBN {ident} is not in Open Library's catalogue"),
+                    )
+                    .at(at)
+                    .help(
+                        "check the ISBN on the book's copyright page or at its publisher, or drop it; never invent one",
+                    ),
+                ),
+                Lookup::Failed { reason } => out.push(
+                    Diagnostic::warning(
+                        Code::UnverifiedCitation,
+                        format!("{id}: {kind} {ident} not verified: {reason}"),
+                    )
+                    .at(at),
+                ),
+            }
         }
     }
     out
@@ -550,5 +681,43 @@ mod tests {
         };
         let s = source("The tail at scale", "Nobody, N.", 1990, "Nowhere");
         assert_eq!(compare(&s, &r, &rules()), vec![]);
+    }
+
+    #[test]
+    fn reads_open_library_books_answers() {
+        let v = json!({"ISBN:9781449373320": {
+            "title": "Designing Data-Intensive Applications",
+            "subtitle": "The Big Ideas Behind Reliable, Scalable, and Maintainable Systems",
+            "authors": [{"name": "Martin Kleppmann"}],
+            "publishers": [{"name": "O'Reilly Media"}],
+            "publish_date": "March 2017"
+        }});
+        let Lookup::Found { record: r } = Registered::from_openlibrary(&v) else {
+            panic!("a record")
+        };
+        assert_eq!(r.authors, ["Martin Kleppmann"]);
+        assert_eq!(r.years, [2017]);
+        assert!(r.container.is_none());
+        // A full name is one person with the entry's family name.
+        assert!(same_family("Kleppmann", "Martin Kleppmann"));
+        // An empty answer: Open Library does not hold the ISBN.
+        assert_eq!(Registered::from_openlibrary(&json!({})), Lookup::NotFound);
+        assert!(matches!(
+            Registered::from_openlibrary(&json!({"ISBN:1": {"publish_date": "2017"}})),
+            Lookup::Failed { .. }
+        ));
+        assert_eq!(publish_year("Mar 16, 2017"), Some(2017));
+        assert_eq!(publish_year("c1998."), Some(1998));
+        assert_eq!(publish_year("20170316"), None);
+        assert_eq!(publish_year("n.d."), None);
+    }
+
+    #[test]
+    fn an_entrys_isbn_is_its_first_written_as_isbn_13() {
+        let yaml = "id: B1\ntype: book\nauthors: [\"Kleppmann, M.\"]\nyear: 2017\ntitle: \"Designing data-intensive applications\"\npublisher: \"O'Reilly Media, ISBN-10 1449373321\"\n";
+        let s = crate::load::parse_str::<Source>(std::path::Path::new("t.yaml"), yaml, "source")
+            .expect("a valid source");
+        assert_eq!(isbn_of(&s).as_deref(), Some("9781449373320"));
+        assert!(isbn_of(&source("t", "A, B.", 2000, "c")).is_none());
     }
 }

@@ -36,6 +36,9 @@ pub(crate) struct Checked {
     /// The URLs requested in this run (not answered from the cache), sorted.
     pub requested: Vec<String>,
     pub elapsed: Duration,
+    /// When each URL answered (from the cache: when the cached check was made), and
+    /// whether the cache answered.
+    pub answered_at: HashMap<String, (jiff::Timestamp, bool)>,
     /// URLs left unanswered because the run was interrupted (Ctrl-C); 0 when it was not.
     pub unfinished: usize,
     /// What the registries hold for each DOI of the banks' reference entries (bare).
@@ -77,6 +80,9 @@ pub(crate) fn check_targets(
     unique.dedup();
     for t in unique {
         if let Some(o) = cache.fresh(t, now, max_age) {
+            if let Some(at) = cache.checked_at(t) {
+                checked.answered_at.insert(t.clone(), (at, true));
+            }
             checked.outcomes.insert(t.clone(), o.clone());
             checked.from_cache += 1;
             tick();
@@ -115,6 +121,7 @@ pub(crate) fn check_targets(
         let now = jiff::Timestamp::now();
         for (url, outcome) in found {
             cache.insert(&url, &outcome, now);
+            checked.answered_at.insert(url.clone(), (now, false));
             checked.requested.push(url.clone());
             checked.outcomes.insert(url, outcome);
         }

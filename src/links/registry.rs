@@ -1,6 +1,6 @@
 //! Asking registries what they hold (network): a DOI's metadata by content negotiation
 //! at the DOI resolver (CSL JSON, served for Crossref, DataCite and mEDRA DOIs), with
-//! Crossref's REST API as the fallback. Requests go through [`HttpChecker`], so they
+//! Crossref's REST API as the fallback; a book's ISBN at Open Library's Books API. Requests go through [`HttpChecker`], so they
 //! keep its per-host limits, retries, `Retry-After` and address guard. What is sent and
 //! why: docs/verify.md.
 
@@ -43,6 +43,9 @@ pub(crate) const NPM_REGISTRY: &str = "https://registry.npmjs.org/";
 /// crates.io's API.
 pub(crate) const CRATES_API: &str = "https://crates.io/";
 
+/// Open Library, for books by ISBN.
+pub(crate) const OPENLIBRARY_API: &str = "https://openlibrary.org/";
+
 /// Where registries are asked; the real services by default, a local server in tests.
 #[derive(Debug, Clone)]
 pub(crate) struct Registries {
@@ -52,6 +55,7 @@ pub(crate) struct Registries {
     pub pypi_api: String,
     pub npm_registry: String,
     pub crates_api: String,
+    pub openlibrary_api: String,
 }
 
 /// The cache key of a DOI's record.
@@ -109,6 +113,32 @@ async fn lookup_doi(c: &HttpChecker, r: &Registries, doi: &str) -> Lookup {
             reason: "the DOI resolves, but neither its registry nor Crossref serves its metadata"
                 .to_owned(),
         },
+        Ok(f) => Lookup::Failed {
+            reason: Outcome::Dead { code: f.code }.describe(),
+        },
+        Err(o) => failed(&o),
+    }
+}
+
+#[cfg(feature = "net")]
+/// What Open Library holds for the ISBN of `key` (`isbn:` and ISBN-13 digits), from its
+/// Books API: an empty answer is an ISBN it does not know.
+async fn lookup_isbn(c: &HttpChecker, r: &Registries, key: &str) -> Lookup {
+    let isbn = key.trim_start_matches("isbn:");
+    let url = join(
+        &r.openlibrary_api,
+        &format!("api/books?bibkeys=ISBN:{isbn}&format=json&jscmd=data"),
+    );
+    match c.fetch(&url, "application/json", None, LIMIT).await {
+        Ok(f) if (200..300).contains(&f.code) && !f.truncated => {
+            match serde_json::from_slice::<serde_json::Value>(&f.body) {
+                Ok(v) => Registered::from_openlibrary(&v),
+                Err(_) => Lookup::Failed {
+                    reason: "Open Library's answer is not JSON".to_owned(),
+                },
+            }
+        }
+        Ok(f) if f.code == 404 => Lookup::NotFound,
         Ok(f) => Lookup::Failed {
             reason: Outcome::Dead { code: f.code }.describe(),
         },
@@ -290,6 +320,44 @@ pub(crate) fn lookup_dois(
                 |c, r, d| async move {
                     let l = lookup_doi(&c, &r, &d).await;
                     (d, l)
+                },
+                tick,
+            );
+            #[cfg(not(feature = "net"))]
+            without_net(todo, (opts, registries))
+        },
+    )
+}
+
+/// [`lookup_dois`] for books at Open Library, by [`crate::links::cite::isbn_key`]
+/// (which is also their key in the cache).
+pub(crate) fn lookup_isbns(
+    keys: &[String],
+    opts: &Options,
+    registries: &Registries,
+    cache: &mut Cache,
+    max_age: Duration,
+    offline_only: bool,
+    tick: &(dyn Fn() + Sync),
+) -> Result<(HashMap<String, Lookup>, usize), String> {
+    lookup_all(
+        keys,
+        Cached {
+            cache,
+            offline_only,
+        },
+        tick,
+        |c, k, now| c.fresh_record(k, now, max_age),
+        |c, k, l, now| c.insert_record(k, l, now),
+        |todo| {
+            #[cfg(feature = "net")]
+            return ask_all(
+                todo,
+                opts,
+                registries,
+                |c, r, k| async move {
+                    let l = lookup_isbn(&c, &r, &k).await;
+                    (k, l)
                 },
                 tick,
             );

@@ -34,8 +34,9 @@ pub(crate) trait Progress: Sync {
     fn finish(&self) {}
 }
 
-/// Checks `targets`, and asks the registries about `dois` and the latest releases of
-/// `tools` (registry keys), with the cache in front.
+/// Checks `targets`, and asks the registries about `dois` (bare DOIs, and ISBNs as
+/// [`cite::isbn_key`]s, asked of Open Library) and the latest releases of `tools`
+/// (registry keys), with the cache in front.
 /// Warnings about the cache are added to `warnings`.
 pub(crate) fn check(
     targets: &[String],
@@ -66,8 +67,11 @@ pub(crate) fn check(
     );
     let checked = checked.and_then(|mut checked| {
         if checked.unfinished == 0 {
+            // ISBNs come as `isbn:` keys among the DOIs; Open Library is asked about them.
+            let (isbns, dois): (Vec<String>, Vec<String>) =
+                dois.iter().cloned().partition(|k| k.starts_with("isbn:"));
             let (citations, requests) = registry::lookup_dois(
-                dois,
+                &dois,
                 &opts.check,
                 &opts.registries,
                 &mut c,
@@ -76,6 +80,17 @@ pub(crate) fn check(
                 &|| progress.tick(),
             )?;
             checked.citations = citations;
+            checked.requests += requests;
+            let (books, requests) = registry::lookup_isbns(
+                &isbns,
+                &opts.check,
+                &opts.registries,
+                &mut c,
+                opts.max_cache_age,
+                opts.offline,
+                &|| progress.tick(),
+            )?;
+            checked.citations.extend(books);
             checked.requests += requests;
             let (releases, requests) = registry::lookup_releases(
                 tools,
@@ -146,6 +161,7 @@ pub(crate) fn live_results(
     live.results.citations.clone_from(&checked.citations);
     live.results.releases.clone_from(&checked.releases);
     if checked.network_unavailable() {
+        live.results.network_down = true;
         // Nothing was verified: gate 17 keeps its offline rule.
         live.warnings.push(format!(
             "{}; gate 17 uses its offline rule",
@@ -157,14 +173,38 @@ pub(crate) fn live_results(
         let o = opts.filter.outcome_of(l, &checked);
         if let Ok(t) = &l.target {
             live.results.insert(t, o.clone());
+            if let Some((at, cached)) = checked.answered_at.get(t) {
+                live.results.insert_answered(t, *at, *cached);
+                live.results.insert_answered(&l.written, *at, *cached);
+            }
         }
         live.results.insert(&l.written, o);
     }
+    let isbns = checked
+        .citations
+        .keys()
+        .filter(|k| k.starts_with("isbn:"))
+        .count();
+    let dois = checked.citations.len() - isbns;
+    let books = if isbns == 0 {
+        String::new()
+    } else {
+        format!(
+            ", {isbns} {}",
+            crate::report::human::plural(isbns, "ISBN", "ISBNs")
+        )
+    };
+    // Checked live: the URLs that got an HTTP answer, not every URL asked.
+    let answered = checked
+        .outcomes
+        .values()
+        .filter(|o| !o.is_unreachable() && o.is_live().is_some())
+        .count();
     live.summary = Some(format!(
-        "links: {} checked live, {} {} and {} {} looked up ({} from the cache, {} {} in {:.2}s)",
+        "links: {answered} of {} checked live, {} {}{books} and {} {} looked up ({} from the cache, {} {} in {:.2}s)",
         checked.outcomes.len(),
-        checked.citations.len(),
-        crate::report::human::plural(checked.citations.len(), "DOI", "DOIs"),
+        dois,
+        crate::report::human::plural(dois, "DOI", "DOIs"),
         checked.releases.len(),
         crate::report::human::plural(checked.releases.len(), "tool", "tools"),
         checked.from_cache,
@@ -175,9 +215,14 @@ pub(crate) fn live_results(
     live
 }
 
-/// Every DOI of the banks' literature and citations, once.
+/// Every DOI of the banks' literature and citations, and the [`cite::isbn_key`] of
+/// every ISBN, once.
 fn dois_of(found: &Found) -> Vec<String> {
-    let mut dois: Vec<String> = found.banks.iter().flat_map(cite::dois).collect();
+    let mut dois: Vec<String> = found
+        .banks
+        .iter()
+        .flat_map(|b| cite::dois(b).into_iter().chain(cite::isbns(b)))
+        .collect();
     dois.sort();
     dois.dedup();
     dois
@@ -233,12 +278,7 @@ pub(crate) fn run(
     diags.extend(link_diags);
     if checked.unfinished == 0 {
         for bank in &found.banks {
-            tally.citations += bank
-                .literature
-                .iter()
-                .chain(&bank.citations)
-                .filter(|s| cite::doi_of(s).is_some())
-                .count();
+            tally.citations += cite::identifier_count(bank);
             let cited = cite::diagnostics(bank, &|d| checked.citations.get(d).cloned());
             tally.count_citations(&cited);
             diags.extend(cited);

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::gates::LinkStatus;
+use crate::gates::{LinkCheck, LinkStatus};
 
 /// The result of checking one URL. This is also what the cache stores (docs/links.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,6 +177,10 @@ pub(crate) fn status_text(code: u16) -> String {
 #[derive(Debug, Default, Clone)]
 pub(crate) struct LiveResults {
     by_url: HashMap<String, Outcome>,
+    /// When each URL (as written and as requested) answered, and whether from the cache.
+    answered: HashMap<String, (jiff::Timestamp, bool)>,
+    /// True when no request got an answer: every link is "not checked" for that reason.
+    pub network_down: bool,
     /// What the registries hold, by bare lower-case DOI.
     pub citations: HashMap<String, crate::links::cite::Lookup>,
     /// Tools' latest releases, by registry key.
@@ -186,6 +190,11 @@ pub(crate) struct LiveResults {
 impl LiveResults {
     pub fn insert(&mut self, url: &str, outcome: Outcome) {
         self.by_url.insert(url.trim().to_owned(), outcome);
+    }
+
+    /// Records when `url` answered (`cached`: from the link cache).
+    pub fn insert_answered(&mut self, url: &str, at: jiff::Timestamp, cached: bool) {
+        self.answered.insert(url.trim().to_owned(), (at, cached));
     }
 
     pub fn get(&self, url: &str) -> Option<&Outcome> {
@@ -201,6 +210,28 @@ impl LinkStatus for LiveResults {
         self.get(url)
             .filter(|o| !o.is_unreachable())
             .and_then(Outcome::is_live)
+    }
+
+    fn checked(&self, url: &str) -> Option<LinkCheck> {
+        let Some(o) = self.get(url) else {
+            return self
+                .network_down
+                .then_some(LinkCheck::NotChecked("no answer from the network"));
+        };
+        if self.is_live(url).is_some() {
+            let at = self.answered.get(url.trim());
+            return Some(LinkCheck::Answered {
+                on: at.map(|(t, _)| t.to_zoned(jiff::tz::TimeZone::UTC).date()),
+                cached: at.is_some_and(|(_, c)| *c),
+            });
+        }
+        Some(LinkCheck::NotChecked(match o {
+            Outcome::Timeout | Outcome::Unreachable { .. } => "no answer from the host",
+            Outcome::RateLimited { .. } => "rate limited",
+            Outcome::Refused { .. } => "refused (a private address or another scheme)",
+            Outcome::Unchecked => "offline, not in the cache",
+            _ => "no verdict",
+        }))
     }
 
     fn resolved(&self, url: &str) -> Option<String> {

@@ -74,11 +74,15 @@ pub(crate) struct Tally {
     /// Links whose URL got no answer because the run was interrupted (Ctrl-C).
     #[serde(skip_serializing_if = "is_zero")]
     pub not_checked: usize,
-    /// Entries with a DOI compared with their registry: their number, and how many the
-    /// registry contradicts, does not know, or could not be asked about.
+    /// Entries' DOIs and ISBNs compared with their registry or Open Library: their
+    /// number, and how many the registry contradicts, does not know, or could not be
+    /// asked about.
     pub citations: usize,
     pub citation_mismatches: usize,
     pub dois_not_found: usize,
+    /// ISBNs Open Library does not hold (a warning: its catalogue is not complete).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub isbns_not_found: usize,
     pub citations_unverified: usize,
     /// Tools whose registry lists a later release, or whose latest release is old.
     pub stale_versions: usize,
@@ -93,6 +97,7 @@ impl Tally {
             match d.registered() {
                 Some(Code::CitationMismatch) => self.citation_mismatches += 1,
                 Some(Code::DoiNotFound) => self.dois_not_found += 1,
+                Some(Code::IsbnNotFound) => self.isbns_not_found += 1,
                 Some(Code::UnverifiedCitation) => self.citations_unverified += 1,
                 Some(Code::StaleVersion) => self.stale_versions += 1,
                 Some(Code::StaleTool) => self.stale_tools += 1,

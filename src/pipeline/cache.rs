@@ -91,6 +91,10 @@ pub struct Seen {
     /// For `release:<registry key>`: the tool's latest release.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     release: Option<crate::links::cite::Lookup<crate::links::release::Release>>,
+    /// Whether and when the URL answered (gate 17's evidence says it), as written by
+    /// this build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    checked: Option<String>,
 }
 
 impl ResultCache {
@@ -261,6 +265,7 @@ fn answer(links: &dyn LinkStatus, url: &str) -> Seen {
             resolved: None,
             citation: links.citation(doi),
             release: None,
+            checked: None,
         };
     }
     if let Some(key) = url.strip_prefix("release:") {
@@ -270,6 +275,7 @@ fn answer(links: &dyn LinkStatus, url: &str) -> Seen {
             resolved: None,
             citation: None,
             release: links.release(key),
+            checked: None,
         };
     }
     Seen {
@@ -278,6 +284,7 @@ fn answer(links: &dyn LinkStatus, url: &str) -> Seen {
         resolved: links.resolved(url),
         citation: None,
         release: None,
+        checked: links.checked(url).map(|c| format!("{c:?}")),
     }
 }
 
@@ -328,6 +335,11 @@ impl LinkStatus for Recorder<'_> {
 
     fn resolved(&self, url: &str) -> Option<String> {
         self.note(url)?.resolved
+    }
+
+    fn checked(&self, url: &str) -> Option<crate::gates::LinkCheck> {
+        self.note(url)?;
+        self.inner?.checked(url)
     }
 
     fn citation(&self, doi: &str) -> Option<crate::links::cite::Lookup> {

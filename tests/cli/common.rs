@@ -14,6 +14,7 @@ pub fn qbank() -> Command {
         .env("QBANK_PYPI_API", "http://127.0.0.1:9/")
         .env("QBANK_NPM_REGISTRY", "http://127.0.0.1:9/")
         .env("QBANK_CRATES_API", "http://127.0.0.1:9/")
+        .env("QBANK_OPENLIBRARY_API", "http://127.0.0.1:9/")
         .env_remove("QBANK_DOI_RESOLVER")
         .env_remove("QBANK_CONTACT")
         .env_remove("GITHUB_TOKEN");

@@ -1000,7 +1000,7 @@ fn a_doi_whose_registry_agrees_is_confirmed_then_answered_from_the_cache() {
     let (code, out) = verify(&s, &d, &[]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("1 entry with a DOI: 1 as registered, 0 mismatched"),
+        out.contains("1 DOI or ISBN looked up: 1 as registered, 0 mismatched"),
         "{out}"
     );
     assert_eq!(lookups(&s), 1);
@@ -1363,7 +1363,53 @@ fn check_online_calls_a_link_without_an_answer_unverified_not_dead() {
     assert_ne!(g["status"], "FAIL", "{g}");
     let evidence = g["evidence"].as_str().unwrap();
     assert!(evidence.contains("0 dead"), "{g}");
-    assert!(evidence.contains("checked live"), "{g}");
+    assert!(evidence.contains("links checked live on "), "{g}");
+    // What was not checked, and why, is said.
+    assert!(
+        evidence.contains("not checked: 1 no answer from the host"),
+        "{g}"
+    );
+}
+
+/// Today in UTC, as the link cache dates its answers.
+fn today_utc() -> String {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string()
+}
+
+#[test]
+fn gate_17_evidence_says_when_links_were_checked_and_what_came_from_the_cache() {
+    let s = Server::start(|m, p, n| match p {
+        "/k6" => ok(),
+        _ => standard(m, p, n),
+    });
+    let d = bank(&s, None);
+    let args = ["--online", "--allow-private"];
+    let today = today_utc();
+    let g = check_gate_17(d.path(), &s, &args, 30);
+    let e = g["evidence"].as_str().unwrap();
+    let (n, rest) = e
+        .split_once("; ")
+        .and_then(|(_, r)| r.split_once(" of "))
+        .expect("`K of N links checked live`");
+    assert!(
+        rest.starts_with(&format!("{n} links checked live on {today}")),
+        "every link answered in this run: {e}"
+    );
+    assert!(!e.contains("cache") && !e.contains("not checked"), "{e}");
+    // Again: the link cache answers, and the evidence says so with the answers' date.
+    let g = check_gate_17(d.path(), &s, &args, 30);
+    let e = g["evidence"].as_str().unwrap();
+    assert!(
+        e.contains(&format!(
+            "{n} of {n} links checked live (all from the cache: {n} answers from {today})"
+        )) || e.contains(&format!(
+            "{n} of {n} links checked live (all from the cache: {n} answer from {today})"
+        )),
+        "{e}"
+    );
 }
 
 #[test]
@@ -1457,4 +1503,137 @@ fn offline_answers_records_from_the_cache_only_and_no_cache_keeps_none() {
     let (_, out) = verify(&s, &d, &["--offline"]);
     assert_eq!(s.hits().len(), before);
     assert!(out.contains("1 as registered"), "{out}");
+}
+
+/// [`cited_bank`] with its citation a book (Kleppmann 2017) given by ISBN only, changed
+/// by `f`.
+fn book_bank(server: &Server, f: impl FnOnce(&mut crate::bank::Map)) -> Written {
+    cited_bank(server, |c| {
+        c.remove("doi");
+        c.set("type", "book");
+        c.set("title", "Designing data-intensive applications");
+        c.set("authors", &["Kleppmann, M."][..]);
+        c.set("year", 2017i64);
+        c.set("publisher", "O'Reilly Media, ISBN 978-1-4493-7332-0");
+        f(c);
+    })
+}
+
+/// The routes of [`registry_routes`] with Open Library at `/ol/` answering `answer` for
+/// the book.
+fn openlibrary_routes(answer: &'static str) -> impl Fn(&str, &str, usize) -> Reply {
+    move |m, p, n| {
+        if p == "/ol/api/books?bibkeys=ISBN:9781449373320&format=json&jscmd=data" {
+            match answer {
+                "book" => Reply::Json(200, fixture("openlibrary-kleppmann-2017")),
+                // What Open Library answers for an ISBN it does not hold.
+                _ => Reply::Json(200, "{}".to_owned()),
+            }
+        } else {
+            registry_routes(m, p, n)
+        }
+    }
+}
+
+/// `qbank links bank` with Open Library at `server`.
+fn verify_books(server: &Server, d: &Written, extra: &[&str]) -> (i32, String) {
+    let ol = format!("--openlibrary-api={}", server.url("/ol/"));
+    verify(server, d, &[&[&ol[..]][..], extra].concat())
+}
+
+fn book_lookups(s: &Server) -> usize {
+    s.hits()
+        .iter()
+        .filter(|h| h.path.starts_with("/ol/api/books"))
+        .count()
+}
+
+#[test]
+fn an_isbn_open_library_agrees_with_is_confirmed_then_answered_from_the_cache() {
+    let s = Server::start(openlibrary_routes("book"));
+    let d = book_bank(&s, |_| {});
+    let (code, out) = verify_books(&s, &d, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("1 DOI or ISBN looked up: 1 as registered, 0 mismatched"),
+        "{out}"
+    );
+    assert_eq!(book_lookups(&s), 1);
+    let (code, _) = verify_books(&s, &d, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(book_lookups(&s), 1, "the cache answered");
+    let cache = std::fs::read_to_string(d.path().join(".qbank/cache.json")).unwrap();
+    assert!(cache.contains("\"isbn:9781449373320\""), "{cache}");
+}
+
+#[test]
+fn an_isbn_of_another_book_is_a_citation_mismatch_quoting_open_library() {
+    let s = Server::start(openlibrary_routes("book"));
+    let d = book_bank(&s, |c| {
+        c.set("title", "Site reliability engineering");
+        c.set("authors", &["Beyer, B."][..]);
+        c.set("year", 2014i64);
+    });
+    let (code, out) = verify_books(&s, &d, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("citation-mismatch"), "{out}");
+    assert!(
+        out.contains(r#"ISBN 9781449373320 is, at Open Library, title "Designing Data-Intensive Applications: The Big Ideas Behind Reliable, Scalable, and Maintainable Systems", first author Martin Kleppmann, year 2017"#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"the entry differs in title ("Site reliability engineering"), first author ("Beyer"), year ("2014")"#),
+        "{out}"
+    );
+    // `check --online` says the same, before gating.
+    let ol = format!("--openlibrary-api={}", s.url("/ol/"));
+    let out = qbank()
+        .current_dir(d.path())
+        .args(["check", "bank", "--online", "--allow-private", &ol])
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("ISBN 9781449373320 is, at Open Library, title"),
+        "{stdout}"
+    );
+    // One year off is another printing: no finding.
+    let d = book_bank(&s, |c| {
+        c.set("year", 2018i64);
+    });
+    let (code, out) = verify_books(&s, &d, &[]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn an_isbn_open_library_does_not_hold_is_a_warning() {
+    let s = Server::start(openlibrary_routes("none"));
+    let d = book_bank(&s, |_| {});
+    let (code, out) = verify_books(&s, &d, &[]);
+    assert_eq!(code, 0, "Open Library's catalogue is not complete:\n{out}");
+    assert!(out.contains("isbn-not-found"), "{out}");
+    assert!(
+        out.contains("ISBN 9781449373320 is not in Open Library's catalogue"),
+        "{out}"
+    );
+    assert!(out.contains("1 not found"), "{out}");
+    // Not cached: asked again.
+    verify_books(&s, &d, &[]);
+    assert_eq!(book_lookups(&s), 2);
+}
+
+#[test]
+fn an_isbn_without_an_answer_is_not_verified() {
+    let s = Server::start(registry_routes);
+    let d = book_bank(&s, |c| {
+        c.set("title", "Another title altogether");
+    });
+    let ol = format!("--openlibrary-api={}", closed_url("/"));
+    let (code, out) = verify(&s, &d, &[&ol]);
+    assert_eq!(code, 0, "a lookup that failed is no error:\n{out}");
+    assert!(out.contains("unverified-citation"), "{out}");
+    assert!(out.contains("ISBN 9781449373320 not verified"), "{out}");
+    assert!(!out.contains("citation-mismatch"), "{out}");
+    assert!(!out.contains("isbn-not-found"), "{out}");
 }
