@@ -894,7 +894,9 @@ mod tests {
     #[test]
     fn a_prompt_sends_no_model_to_qbank_explain_and_speaks_markdown_for_methods() {
         assert_eq!(
-            without_explain("measured: 3/5; correct the claims table or fix the content (`qbank explain recency`)"),
+            without_explain(
+                "measured: 3/5; correct the claims table or fix the content (`qbank explain recency`)"
+            ),
             "measured: 3/5; correct the claims table or fix the content"
         );
         assert_eq!(without_explain("add a year"), "add a year");
