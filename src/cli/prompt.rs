@@ -26,9 +26,9 @@ pub(crate) fn rubric_spec(
         return Some(r.clone());
     }
     if let Some(b) = bank
-        && let Some(rel) = b.meta.rubric.as_ref().map(|r| r.value.trim().to_owned())
+        && b.meta.rubric.is_some()
     {
-        return (rel != "default").then(|| b.root.join(rel));
+        return crate::pipeline::rubric_file(b);
     }
     settings.config.rubric()
 }

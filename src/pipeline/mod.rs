@@ -450,7 +450,7 @@ pub(crate) fn check(input: &Input, opts: &Options<'_>, keep_bank: bool, sketch: 
 }
 
 /// The rubric file a bank names in `rubric:` (its results depend on its text).
-fn rubric_file(bank: &Bank) -> Option<PathBuf> {
+pub(crate) fn rubric_file(bank: &Bank) -> Option<PathBuf> {
     let spec = bank.meta.rubric.as_ref()?.value.trim().to_owned();
     if spec == "default" {
         return None;

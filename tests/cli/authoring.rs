@@ -7,7 +7,7 @@ use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::common::{check_json, diagnostics, qbank, root};
+use crate::common::{check_json, copy_dir, diagnostics, qbank, root};
 
 fn shipped() -> PathBuf {
     root().join("content/performance-engineering")
@@ -208,25 +208,12 @@ fn new_question_has_every_field_and_the_bank_still_loads() {
     assert_eq!(o.status.code(), Some(2), "an id already used is refused");
 }
 
-/// Copies a folder tree.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_tree(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn new_question_in_a_copy_of_the_shipped_bank() {
     let tmp = tempfile::tempdir().unwrap();
     let bank = tmp.path().join("content/performance-engineering");
-    copy_tree(&shipped(), &bank);
-    copy_tree(&root().join("schemas"), &tmp.path().join("schemas"));
+    copy_dir(&shipped(), &bank);
+    copy_dir(&root().join("schemas"), &tmp.path().join("schemas"));
     let o = qbank()
         .args(["new", "question", "--cluster", "load-testing", "--bank"])
         .arg(&bank)

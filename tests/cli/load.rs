@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::common::{check_json, diagnostics, fixtures, matches, qbank, root};
+use crate::common::{check_json, copy_dir, diagnostics, fixtures, matches, qbank, root};
 
 /// Runs every case in tests/fixtures/invalid/: each holds a bank and an `expect.txt`
 /// with one expected diagnostic per line: `code path[:line[:col]] [text it contains]`.
@@ -233,19 +233,6 @@ fn rubric_default_prints_the_builtin_yaml() {
 fn usage_errors_exit_2() {
     qbank().args(["check", "--format", "yaml"]).assert().code(2);
     qbank().arg("frobnicate").assert().code(2);
-}
-
-pub fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn tree(dir: &Path) -> Vec<String> {

@@ -4,20 +4,7 @@
 
 use std::path::Path;
 
-use crate::common::{diagnostics, qbank, root};
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.expect("walks");
-        let rel = e.path().strip_prefix(from).expect("below");
-        let dest = to.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).expect("mkdir");
-        } else {
-            std::fs::copy(e.path(), &dest).expect("copies");
-        }
-    }
-}
+use crate::common::{copy_dir, diagnostics, qbank, root};
 
 /// `a/` (the shipped bank) and `b/` (a copy under another slug, one question rewritten
 /// around another scenario).

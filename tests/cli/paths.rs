@@ -5,8 +5,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::common::copy_dir;
 use crate::common::{fixtures, qbank, root};
-use crate::load::copy_dir;
 
 /// Runs qbank in `dir` with `args` and returns (exit code, stdout then stderr).
 fn run(dir: &Path, args: &[&str]) -> (i32, String) {

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{check_json, qbank, root};
+use crate::common::{check_json, copy_dir, qbank, root};
 
 /// A content repository: `banks/perf` (the shipped bank with one question's trade-offs
 /// replaced by a placeholder, so gate 8 FAILs with one finding) and `drafts/broken` (a
@@ -46,19 +46,6 @@ fn repo() -> (tempfile::TempDir, PathBuf) {
 
 fn tradeoffs_question(base: &Path) -> PathBuf {
     base.join("banks/perf/questions/01-latency/01-percentile-gap-measurement.yaml")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.expect("walks");
-        let rel = e.path().strip_prefix(from).expect("below");
-        let dest = to.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).expect("mkdir");
-        } else {
-            std::fs::copy(e.path(), &dest).expect("copies");
-        }
-    }
 }
 
 fn toml(base: &Path, text: &str) {
