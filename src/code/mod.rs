@@ -189,8 +189,11 @@ pub(crate) fn verify_lang(lang: Lang, code: &str) -> Verdict {
 /// Why a block in fence language `fence` is not verified, for the note gate 5 writes:
 /// qbank has no parser for the language, or this build was made without the grammar
 /// that parses it (the `grammars` feature).
-pub(crate) fn not_verified_reason(fence: &str) -> String {
+pub(crate) fn not_verified_reason(fence: &str, code: &str) -> String {
     match Lang::from_fence(fence) {
+        Some(Lang::Sql) if is_cql(code) => {
+            "it is CQL (Cassandra's query language), which qbank has no parser for".to_owned()
+        }
         Some(lang) if lang.needs_grammar() && !cfg!(feature = "grammars") => format!(
             "this qbank was built without the `grammars` feature, which parses {}",
             lang.name()
@@ -351,18 +354,74 @@ fn toml_doc(code: &str) -> Verdict {
     }
 }
 
+/// SQL is read as PostgreSQL first; a script PostgreSQL's grammar refuses is read again
+/// in the other dialects sqlparser knows (MySQL, SQL Server, SQLite, ...), since a `sql`
+/// fence does not say which one the writer meant. It fails only when no dialect reads
+/// it, with PostgreSQL's message. A script in CQL (Cassandra), which shares SQL's
+/// shape but not its grammar, is not verified.
 fn sql(code: &str) -> Verdict {
-    use sqlparser::dialect::PostgreSqlDialect;
+    use sqlparser::dialect::{
+        BigQueryDialect, ClickHouseDialect, Dialect, DuckDbDialect, GenericDialect, HiveDialect,
+        MsSqlDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect, SnowflakeDialect,
+    };
     use sqlparser::parser::{Parser, ParserError};
-    let script = psql::to_sql(code);
-    match Parser::parse_sql(&PostgreSqlDialect {}, &script) {
-        Ok(_) => Verdict::Parsed,
+    let script = postgres_gaps(&psql::to_sql(code));
+    let first = match Parser::parse_sql(&PostgreSqlDialect {}, &script) {
+        Ok(_) => return Verdict::Parsed,
         Err(ParserError::ParserError(m) | ParserError::TokenizerError(m)) => {
             let (message, line, col) = sql_location(&m);
             Verdict::failed(line, col, message)
         }
         Err(e) => Verdict::failed(1, None, e.to_string()),
+    };
+    let others: [&dyn Dialect; 9] = [
+        &MySqlDialect {},
+        &MsSqlDialect {},
+        &SQLiteDialect {},
+        &GenericDialect {},
+        &DuckDbDialect {},
+        &SnowflakeDialect {},
+        &BigQueryDialect {},
+        &ClickHouseDialect {},
+        &HiveDialect {},
+    ];
+    if others
+        .iter()
+        .any(|d| Parser::parse_sql(*d, &script).is_ok())
+    {
+        return Verdict::Parsed;
     }
+    if is_cql(code) {
+        return Verdict::NotVerified;
+    }
+    first
+}
+
+/// PostgreSQL forms sqlparser's grammar lacks, made into ones it reads, position for
+/// position: `DROP INDEX CONCURRENTLY` (PostgreSQL 9.2+) is `DROP INDEX` to the parser.
+fn postgres_gaps(script: &str) -> String {
+    use std::sync::LazyLock;
+    static DROP_CONCURRENTLY: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(DROP\s+INDEX\s+)(CONCURRENTLY)\b").expect("a valid pattern")
+    });
+    DROP_CONCURRENTLY
+        .replace_all(script, |c: &regex::Captures<'_>| {
+            format!("{}{}", &c[1], " ".repeat(c[2].len()))
+        })
+        .into_owned()
+}
+
+/// CQL's own statements and clauses, which no SQL dialect has: a keyspace, clustering
+/// order, `ALLOW FILTERING`, `USING TTL`/`TIMESTAMP` on writes.
+fn is_cql(code: &str) -> bool {
+    use std::sync::LazyLock;
+    static CQL: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\b(?:CREATE\s+KEYSPACE|WITH\s+CLUSTERING\s+ORDER\s+BY|ALLOW\s+FILTERING|USING\s+(?:TTL|TIMESTAMP)\s+\d)\b",
+        )
+        .expect("a valid pattern")
+    });
+    CQL.is_match(code)
 }
 
 /// sqlparser ends its messages with ` at Line: L, Column: C`.
@@ -555,6 +614,27 @@ mod tests {
         assert_eq!(line, 3, "{msg}");
         assert!(col.is_some());
         assert!(!msg.contains("Line:"), "{msg}");
+        // PostgreSQL's own form sqlparser lacks, and another dialect's syntax, parse.
+        parses(
+            "sql",
+            "DROP INDEX CONCURRENTLY IF EXISTS idx_orders_customer_id;\n",
+        );
+        parses(
+            "sql",
+            "CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB;\n",
+        );
+        // Broken in every dialect: still a failure, at PostgreSQL's position.
+        let (line, _, _) = fails("sql", "DROP INDEX CONCURRENTLY idx;\nSELECT FROM WHERE;\n");
+        assert_eq!(line, 2);
+        // CQL in a `sql` fence is not verified, and says why; a broken CQL-like script
+        // without CQL's own clauses is still a failure.
+        let cql = "CREATE TABLE m (c bigint, t bigint, PRIMARY KEY ((c), t))\n  WITH CLUSTERING ORDER BY (t DESC);\n";
+        assert_eq!(verify("sql", cql), Verdict::NotVerified);
+        assert!(not_verified_reason("sql", cql).contains("CQL"));
+        fails(
+            "sql",
+            "CREATE TABLE m (c bigint, PRIMARY KEY ((c), t)) WITH ORDER BY (t DESC);\n",
+        );
     }
 
     #[test]

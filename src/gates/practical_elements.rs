@@ -168,7 +168,7 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                             format!(
                                 "{}: a `{lang}` block is not verified: {}",
                                 ctx.q_name(q),
-                                crate::code::not_verified_reason(lang)
+                                crate::code::not_verified_reason(lang, &p.code.value)
                             ),
                         )
                         .at(ctx.loc(q.file, p.lang.pos)),
