@@ -1,16 +1,24 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::{Ctx, Level, Measurement, Repeats, finding};
+use crate::diagnostic::Location;
+use crate::model::{Pos, Sp};
 use crate::text;
 
 declare_gate! {
     /// ## What it checks
-    /// Every acronym in question text (two or more capitals, digits allowed, an optional
-    /// plural `s`; code, URLs and reference brackets excluded) is defined: it appears in a
-    /// glossary term or alias, or in the rubric's `common_acronyms` allow-list, or it is
-    /// spelled out where the document uses it or in its glossary, in either form writers
-    /// use: `WAL (write-ahead log)` or `write-ahead log (WAL)`. A word that the
-    /// document's own code blocks use (`INSERT`, `MOVED`, `INFO`) is a keyword written in
+    /// Every acronym a reader meets in the document's prose is defined. The prose is the
+    /// questions' text and practical-block captions, what each tool does, works with and
+    /// cannot do, and what each source covers; names, titles, publishers and prices are
+    /// the entries' own words and are left alone. An acronym is two or more capitals
+    /// (`WAL`, `SLOs`) or one small letter before three (`eBPF`); code, URLs, reference
+    /// brackets, names with a digit (`LZ4`, `S3`) and Roman numerals are not acronyms.
+    /// It is defined when a glossary term or alias holds it, when the rubric's
+    /// `common_acronyms` allow-list does, or when the document spells it out anywhere,
+    /// in either form writers use: `WAL (write-ahead log)` or `write-ahead log (WAL)`,
+    /// pairs too (`MTTD/MTTR (mean time to detect/restore)`), with letters from inside
+    /// words (`OTLP (OpenTelemetry Protocol)`). A word that the document's code blocks
+    /// use outside their comments (`INSERT`, `MOVED`, `INFO`) is a keyword written in
     /// prose, not an acronym.
     ///
     /// ## Why it matters
@@ -65,39 +73,76 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
         }
         for p in &q.practical {
             defined.extend(code_words(&p.code.value));
+            defined.extend(p.caption.as_deref().map(expanded).unwrap_or_default());
         }
+    }
+    for t in tool_texts(ctx).chain(source_texts(ctx)) {
+        defined.extend(expanded(t));
     }
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut undefined: Repeats<String> = Repeats::new();
+    let mut consider = |a: String, at: &dyn Fn() -> Location| {
+        // `TODO` and its kin are placeholders (reported as such), not acronyms; a word in
+        // capitals is emphasis; a name with a digit (`LZ4`, `S3`) is a product's or a
+        // model's name, which no glossary spells out; `Part II` is a numeral.
+        if ctx.rubric.placeholders.words.contains(&a)
+            || is_capitalised_word(&a)
+            || EMPHASIS.binary_search(&a.as_str()).is_ok()
+            || a.bytes().any(|b| b.is_ascii_digit())
+            || a.bytes().all(|b| matches!(b, b'I' | b'V' | b'X'))
+        {
+            return;
+        }
+        *seen.entry(a.clone()).or_default() += 1;
+        if defined.contains(&a) || defined.contains(text::acronym_stem(&a)) {
+            return;
+        }
+        undefined.add(a.clone(), || {
+            finding(
+                Level::Required,
+                format!(
+                    "acronym `{a}` is not defined: looked for it in the glossary's terms and aliases, for a spelling-out (`{a} (...)` or `... ({a})`) and in the common acronyms, found none"
+                ),
+            )
+            .at(at())
+            .help(format!(
+                "add `{a}` to a glossary entry's aliases, spell it out, or put code in backticks"
+            ))
+        });
+    };
     for (q, segments) in ctx.bank.questions.iter().zip(&ctx.segments) {
         for seg in segments {
             let t = seg.value;
             for (a, range) in text::acronyms_outside(&seg.masked, &seg.refs) {
-                // `TODO` and its kin are placeholders (reported as such), not acronyms.
-                if ctx.rubric.placeholders.words.contains(&a) {
-                    continue;
-                }
-                if is_capitalised_word(&a) {
-                    continue;
-                }
-                *seen.entry(a.clone()).or_default() += 1;
-                if defined.contains(&a) || defined.contains(text::acronym_stem(&a)) {
-                    continue;
-                }
-                undefined.add(a.clone(), || {
-                    finding(
-                        Level::Required,
-                        format!(
-                            "acronym `{a}` is not defined: looked for it in the glossary's terms and aliases, for a spelling-out (`{a} (...)` or `... ({a})`) and in the common acronyms, found none"
-                        ),
-                    )
-                        .at(ctx.loc_in(q.file, t, range))
-                        .help(format!(
-                            "add `{a}` to a glossary entry's aliases, spell it out, or put code in backticks"
-                        ))
-                });
+                consider(a, &|| ctx.loc_in(q.file, t, range.clone()));
             }
         }
+    }
+    // The rest of the document's prose a reader meets: what a practical block shows,
+    // what a tool does, works with and cannot do, and what a source covers. Names
+    // (a tool's, a title, a publisher) and prices are the entry's own words, not the
+    // writer's, and are left alone.
+    let mut prose = |file, anchor: &Sp<String>, texts: &mut dyn Iterator<Item = &str>| {
+        for t in texts {
+            let masked = text::mask_code(t);
+            let value = Sp::new(t.to_owned(), start_of(ctx, file, anchor.pos, t));
+            for (a, range) in text::acronyms_outside(&masked, &[]) {
+                consider(a, &|| ctx.loc_in(file, &value, range.clone()));
+            }
+        }
+    };
+    for q in &ctx.bank.questions {
+        prose(
+            q.file,
+            &q.title,
+            &mut q.practical.iter().filter_map(|p| p.caption.as_deref()),
+        );
+    }
+    for t in &ctx.bank.tools {
+        prose(t.file, &t.id, &mut tool_prose(t));
+    }
+    for s in ctx.bank.literature.iter().chain(&ctx.bank.citations) {
+        prose(s.file, &s.id, &mut source_prose(s));
     }
     let mut m = Measurement::new(format!(
         "{} acronyms, {} undefined",
@@ -111,6 +156,56 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     m
 }
 
+/// Where a field's text `t` begins in its file, searched from its entry's `anchor` (the
+/// text's first words, then its first word), so a finding points into the field and not
+/// at an earlier field that happens to hold the same acronym.
+fn start_of(ctx: &Ctx<'_>, file: crate::model::FileId, anchor: Pos, t: &str) -> Pos {
+    let Some(src) = ctx.bank.sources.get(file) else {
+        return anchor;
+    };
+    let from = (anchor.offset as usize).min(src.text.len());
+    let words: Vec<&str> = t.split_whitespace().take(3).collect();
+    let rest = src.text.get(from..).unwrap_or_default();
+    let found = rest
+        .find(&words.join(" "))
+        .or_else(|| words.first().and_then(|w| rest.find(w)));
+    match found {
+        Some(i) if !words.is_empty() => {
+            let at = from + i;
+            let (line, col) = text::line_col(&src.text, at);
+            Pos::new(line, col, u32::try_from(at).unwrap_or(u32::MAX))
+        }
+        _ => anchor,
+    }
+}
+
+/// What a tool does, works with and cannot do: the tool entry's prose.
+fn tool_prose(t: &crate::model::Tool) -> impl Iterator<Item = &str> {
+    [&t.purpose, &t.use_cases, &t.limitations]
+        .into_iter()
+        .filter_map(|f| f.as_deref())
+        .chain(t.integrations.iter().map(String::as_str))
+}
+
+/// What a source covers: a literature entry's or a citation's prose.
+fn source_prose(s: &crate::model::Source) -> impl Iterator<Item = &str> {
+    [&s.coverage, &s.key_sections]
+        .into_iter()
+        .filter_map(|f| f.as_deref())
+}
+
+fn tool_texts<'a>(ctx: &'a Ctx<'_>) -> impl Iterator<Item = &'a str> {
+    ctx.bank.tools.iter().flat_map(tool_prose)
+}
+
+fn source_texts<'a>(ctx: &'a Ctx<'_>) -> impl Iterator<Item = &'a str> {
+    ctx.bank
+        .literature
+        .iter()
+        .chain(&ctx.bank.citations)
+        .flat_map(source_prose)
+}
+
 /// Acronyms `text` spells out: `WAL (write-ahead log)` or `write-ahead log (WAL)`,
 /// where the initials of the words hold the acronym's letters in order (`JIT
 /// (Just-In-Time compiler)`, `LSN (PostgreSQL log sequence number)`), with their
@@ -118,7 +213,9 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
 fn expanded(text: &str) -> Vec<String> {
     use std::sync::LazyLock;
     static AFTER: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r"(?-u:\b)([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?)\s*\(\s*([A-Za-z][^()]*)\)")
+        regex::Regex::new(
+            r"(?-u:\b)((?:[a-z]?[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?/)*[a-z]?[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?)\s*\(\s*([A-Za-z][^()]*)\)",
+        )
             .expect("a valid pattern")
     });
     static BEFORE: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -133,33 +230,103 @@ fn expanded(text: &str) -> Vec<String> {
         out.push(text::acronym_stem(a).to_owned());
     };
     for c in AFTER.captures_iter(text) {
-        if spells(&c[1], &c[2]) {
-            add(&c[1]);
+        // `MTTD/MTTR (mean time to detect/restore)`: each acronym of the pair.
+        for a in c[1].split('/') {
+            if spells(a, &c[2]) {
+                add(a);
+            }
         }
     }
     for c in BEFORE.captures_iter(text) {
-        if spells(&c[2], &c[1]) {
+        // The spelling is the last words before the parenthesis: as many as the acronym
+        // has letters, and up to two more it skips.
+        let letters = c[2].bytes().filter(u8::is_ascii_uppercase).count();
+        if spells(&c[2], last_words(&c[1], letters + 2)) {
             add(&c[2]);
         }
     }
     out
 }
 
+/// The end of `text` that holds its last `k` words (split at spaces, hyphens and
+/// slashes, as [`spells`] counts them).
+fn last_words(text: &str, k: usize) -> &str {
+    let t = text.trim_end();
+    let mut seen = 0;
+    let mut in_word = false;
+    for (i, ch) in t.char_indices().rev() {
+        let sep = ch.is_whitespace() || ch == '-' || ch == '/';
+        if !sep && !in_word {
+            seen += 1;
+        }
+        if sep && in_word && seen == k {
+            return &t[i + ch.len_utf8()..];
+        }
+        in_word = !sep;
+    }
+    t
+}
+
 /// Whether the initials of `words` (split at spaces, hyphens and slashes) hold the
 /// letters of `acronym` in order.
+/// A word that is itself an acronym gives all its letters (`eBPF (extended BPF)`).
 fn spells(acronym: &str, words: &str) -> bool {
+    // The whole parenthesis (`RED (rate, errors, duration)`), or the spelling before an
+    // aside (`CFS (Linux Completely Fair Scheduler, whose quota ...)`, `ROI (return on
+    // investment = gain ÷ cost)`).
+    spelled_by(acronym, words)
+        || words
+            .split_once([',', ';', ':', '='])
+            .is_some_and(|(head, _)| spelled_by(acronym, head))
+}
+
+fn spelled_by(acronym: &str, words: &str) -> bool {
     let initials: Vec<char> = words
         .split(|c: char| c.is_whitespace() || c == '-' || c == '/')
-        .filter_map(|w| w.chars().next())
+        .flat_map(|w| {
+            let caps = w.len() >= 2
+                && w.bytes().all(|b| b.is_ascii_uppercase())
+                && text::acronym_stem(w) != text::acronym_stem(acronym);
+            w.chars().take(if caps { w.len() } else { 1 })
+        })
         .filter(char::is_ascii_alphabetic)
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    let mut it = initials.iter();
-    text::acronym_stem(acronym)
+    let letters: Vec<char> = text::acronym_stem(acronym)
         .chars()
         .filter(char::is_ascii_alphabetic)
-        .all(|a| it.any(|i| *i == a))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    // Words the acronym skips are few (`LSN (PostgreSQL log sequence number)`): a
+    // sentence (`SLA (see the last line of the table above)`) spells nothing.
+    let count = words
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '/')
+        .filter(|w| !w.is_empty())
+        .count();
+    if count > letters.len() + 2 {
+        return false;
+    }
+    let mut it = initials.iter();
+    if letters.iter().all(|a| it.any(|i| i == a)) {
+        return true;
+    }
+    // Letters taken from inside words (`OTLP (OpenTelemetry Protocol)`, `TSDB
+    // (time-series database)`): the first is the first word's initial, the rest follow
+    // in order, and the spelling has no more words than the acronym has letters, so a
+    // long aside does not spell one by chance.
+    if words.split_whitespace().count() > letters.len() || initials.first() != letters.first() {
+        return false;
+    }
+    let mut rest = words.chars().map(|c| c.to_ascii_uppercase());
+    letters.iter().all(|a| rest.any(|c| c == *a))
 }
+
+/// English function words written in capitals for emphasis or as operators (`MUST
+/// NOT`, `A AND B`), not acronyms. Sorted, for a binary search.
+const EMPHASIS: &[&str] = &[
+    "ALL", "AND", "ANY", "ARE", "BE", "BUT", "BY", "DO", "IF", "IN", "IS", "MUST", "NO", "NOR",
+    "NOT", "OF", "ON", "ONLY", "OR", "THE", "TO", "VS",
+];
 
 /// A word written in capitals (`INVALID`, `MOVED`, `INSERT`), not an acronym: five
 /// letters or more, a third of them vowels at least.
@@ -172,7 +339,24 @@ fn is_capitalised_word(a: &str) -> bool {
 /// The all-capital words of a code block (`INSERT`, `MOVED`): keywords, when prose
 /// names them, not acronyms.
 fn code_words(code: &str) -> Vec<String> {
-    text::acronyms_outside(code, &[])
+    // A comment is prose: `# JDK 17+ unified logging` does not make `JDK` a keyword.
+    let code: String = code
+        .lines()
+        .map(|l| {
+            let cut = ["#", "//", "--"]
+                .iter()
+                .filter_map(|m| {
+                    l.match_indices(m)
+                        .find(|(i, _)| *i == 0 || l.as_bytes()[i - 1].is_ascii_whitespace())
+                        .map(|(i, _)| i)
+                })
+                .min()
+                .unwrap_or(l.len());
+            &l[..cut]
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    text::acronyms_outside(&code, &[])
         .into_iter()
         .flat_map(|(a, _)| [text::acronym_stem(&a).to_owned(), a])
         .collect()
@@ -190,6 +374,38 @@ mod tests {
         assert!(expanded("the API (v2)").is_empty());
         assert!(expanded("its scale and SLO (e.g. an API at 2K rps misses its SLO)").is_empty());
         assert!(expanded("JIT (Just-In-Time compiler)").contains(&"JIT".to_owned()));
+        let e = expanded("LFU/LRU (least frequently/recently used); eBPF (extended BPF)");
+        for a in ["LFU", "LRU", "eBPF"] {
+            assert!(e.contains(&a.to_owned()), "{a} in {e:?}");
+        }
+        assert!(!expanded("LFU/SLO (least frequently used)").contains(&"SLO".to_owned()));
+        assert!(expanded("OTLP (OpenTelemetry Protocol)").contains(&"OTLP".to_owned()));
+        assert!(expanded("TSDB (time-series database)").contains(&"TSDB".to_owned()));
+        assert!(expanded("SLA (see the last line of the table above)").is_empty());
+        let e = expanded("Replacing a synchronized least-recently-used (LRU) map");
+        assert!(e.contains(&"LRU".to_owned()));
+        assert_eq!(last_words("a b-c d", 2), "c d");
+        assert_eq!(last_words("a b", 5), "a b");
+        for (a, t) in [
+            ("RED", "RED (rate, errors, duration)"),
+            (
+                "CFS",
+                "CFS (Linux Completely Fair Scheduler, whose quota enforces CPU limits)",
+            ),
+            ("ROI", "ROI (return on investment = gain ÷ cost)"),
+        ] {
+            assert!(expanded(t).contains(&a.to_owned()), "{t}");
+        }
+    }
+
+    #[test]
+    fn emphasis_is_sorted_capitals() {
+        assert!(EMPHASIS.windows(2).all(|w| w[0] < w[1]));
+        assert!(
+            EMPHASIS
+                .iter()
+                .all(|w| w.bytes().all(|b| b.is_ascii_uppercase()))
+        );
     }
 
     #[test]
@@ -201,7 +417,14 @@ mod tests {
 
     #[test]
     fn code_keywords() {
-        let w = code_words("INSERT INTO t VALUES (1);");
-        assert!(w.contains(&"INSERT".to_owned()));
+        let w =
+            code_words("INSERT INTO t VALUES (1);\n-- see the WAL\n# JDK 17+\nSET x = 1; // TODO");
+        assert!(w.contains(&"INSERT".to_owned()) && w.contains(&"SET".to_owned()));
+        for comment in ["WAL", "JDK", "TODO"] {
+            assert!(
+                !w.contains(&comment.to_owned()),
+                "{comment} is in a comment"
+            );
+        }
     }
 }

@@ -129,22 +129,8 @@ impl<'t> Reader<'t> {
                         file: self.file,
                     });
                 } else {
-                    self.tools.push(Tool {
-                        id,
-                        name,
-                        category: None,
-                        purpose: text,
-                        pricing: None,
-                        last_update: None,
-                        integrations: Vec::new(),
-                        use_cases: None,
-                        limitations: None,
-                        url: None,
-                        archived: None,
-                        registry: None,
-                        version: None,
-                        file: self.file,
-                    });
+                    let tool = self.tool_row(id, name, &cells, header, text);
+                    self.tools.push(tool);
                 }
             }
             _ => {
@@ -163,6 +149,92 @@ impl<'t> Reader<'t> {
                 }
             }
         }
+    }
+
+    /// A tool written as a table row: each cell goes to the field its column's heading
+    /// names (`Pricing`, `Last update`, `Integrations`, `Use cases / Limitations`,
+    /// `URL`); cells under other headings, or all of them when no heading names a
+    /// field, are the purpose.
+    fn tool_row(
+        &self,
+        id: Sp<String>,
+        name: Sp<String>,
+        cells: &[Range<usize>],
+        header: &[String],
+        text: Option<String>,
+    ) -> Tool {
+        let mut tool = Tool {
+            id,
+            name,
+            category: None,
+            purpose: None,
+            pricing: None,
+            last_update: None,
+            integrations: Vec::new(),
+            use_cases: None,
+            limitations: None,
+            url: None,
+            archived: None,
+            registry: None,
+            version: None,
+            file: self.file,
+        };
+        let mut purpose: Vec<String> = Vec::new();
+        let mut by_header = false;
+        for (i, c) in cells.iter().enumerate().skip(2) {
+            let cell = RE_LANG_TAG
+                .replace_all(&unescape_cell(self.slice(c)), "")
+                .trim()
+                .to_owned();
+            if cell.chars().all(|c| matches!(c, '—' | '–' | '-' | ' ')) {
+                continue;
+            }
+            let Some(column) = header.get(i).and_then(|h| ToolColumn::of(h)) else {
+                purpose.push(cell);
+                continue;
+            };
+            by_header = true;
+            match column {
+                ToolColumn::Purpose => purpose.push(cell),
+                ToolColumn::Category => tool.category = Some(cell),
+                ToolColumn::Pricing => tool.pricing = Some(cell),
+                ToolColumn::Update => {
+                    if let Some(v) = year_month(&cell) {
+                        tool.last_update = Some(Sp::new(v, self.pos(c.start)));
+                    }
+                }
+                ToolColumn::Integrations => tool.integrations = split_list(&cell),
+                ToolColumn::UseCases => {
+                    // `Q6, Q19. Limit: JVM only`: the limitation after its label.
+                    let fields =
+                        split_labelled(&cell, &["Limitations", "Limitation", "Limits", "Limit"]);
+                    for (label, v) in fields {
+                        if label.is_empty() {
+                            tool.use_cases = Some(v);
+                        } else {
+                            tool.limitations = Some(v);
+                        }
+                    }
+                }
+                ToolColumn::Limitations => tool.limitations = Some(cell),
+                ToolColumn::Url => {
+                    static RE_HTTP: LazyLock<Regex> =
+                        LazyLock::new(|| Regex::new(r"https?://[^\s<>|]+").expect("valid regex"));
+                    if let Some(m) = RE_HTTP.find(self.slice(c)) {
+                        tool.url = Some(Sp::new(
+                            m.as_str().trim_end_matches(['.', ',', ')']).to_owned(),
+                            self.pos(c.start + m.start()),
+                        ));
+                    }
+                }
+            }
+        }
+        tool.purpose = if by_header {
+            (!purpose.is_empty()).then(|| purpose.join(" "))
+        } else {
+            text
+        };
+        tool
     }
 
     pub(super) fn ref_entry(&mut self, r: Range<usize>, list: Option<char>, _b: &Block) {
@@ -415,24 +487,65 @@ impl<'t> Reader<'t> {
             }
         }
         let scan = update_text.clone().unwrap_or_else(|| rest.clone());
-        let ym = RE_YEAR_MONTH
-            .captures(&scan)
-            .map(|c| format!("{}-{}", &c[1], &c[2]))
-            .or_else(|| {
-                RE_QUARTER.captures(&scan).and_then(|c| {
-                    let q: u32 = c[1].parse().ok()?;
-                    Some(format!("{}-{:02}", &c[2], q * 3))
-                })
-            });
-        if let Some(ym) = ym
-            && let Ok(v) = YearMonth::parse(&ym)
-        {
+        if let Some(v) = year_month(&scan) {
             let p = update_text
                 .as_ref()
                 .map_or(tool.id.pos, |u| pos_of(self, u));
             tool.last_update = Some(Sp::new(v, p));
         }
         self.tools.push(tool);
+    }
+}
+
+/// The first `YYYY-MM` (or `Q3 2025`, as the quarter's last month) of a text.
+fn year_month(text: &str) -> Option<YearMonth> {
+    let ym = RE_YEAR_MONTH
+        .captures(text)
+        .map(|c| format!("{}-{}", &c[1], &c[2]))
+        .or_else(|| {
+            RE_QUARTER.captures(text).and_then(|c| {
+                let q: u32 = c[1].parse().ok()?;
+                Some(format!("{}-{:02}", &c[2], q * 3))
+            })
+        })?;
+    YearMonth::parse(&ym).ok()
+}
+
+/// The field a tool table's column holds, by its heading (lower-cased).
+#[derive(Clone, Copy)]
+enum ToolColumn {
+    Purpose,
+    Category,
+    Pricing,
+    Update,
+    Integrations,
+    UseCases,
+    Limitations,
+    Url,
+}
+
+impl ToolColumn {
+    fn of(heading: &str) -> Option<ToolColumn> {
+        let h = heading;
+        Some(if h.contains("use case") || h.starts_with("use") {
+            ToolColumn::UseCases
+        } else if h.contains("limit") {
+            ToolColumn::Limitations
+        } else if h.contains("purpose") || h.contains("description") {
+            ToolColumn::Purpose
+        } else if h.contains("categor") || h == "type" || h == "kind" {
+            ToolColumn::Category
+        } else if h.contains("pric") || h.contains("licen") || h.contains("cost") {
+            ToolColumn::Pricing
+        } else if h.contains("update") || h.contains("release") || h.contains("version") {
+            ToolColumn::Update
+        } else if h.contains("integration") {
+            ToolColumn::Integrations
+        } else if h.contains("url") || h.contains("link") || h.contains("website") {
+            ToolColumn::Url
+        } else {
+            return None;
+        })
     }
 }
 

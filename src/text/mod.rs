@@ -167,7 +167,10 @@ pub(crate) fn mask_code(text: &str) -> String {
 static ACRONYM: LazyLock<Regex> =
     // ASCII word boundaries keep the regex on its fast path; acronyms are ASCII anyway.
     LazyLock::new(|| {
-        Regex::new(r"(?-u:\b)[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?(?-u:\b)").expect("valid regex")
+        // Two capitals or more (`WAL`, `SLOs`), or one small letter before three capitals
+        // or more (`eBPF`, `vCPU`); `iOS` and `macOS` are names, not acronyms.
+        Regex::new(r"(?-u:\b)(?:[a-z][A-Z]{3}|[A-Z][A-Z0-9]*[A-Z])[A-Z0-9]*s?(?-u:\b)")
+            .expect("valid regex")
     });
 
 /// Acronyms in an already-masked text, skipping matches inside `skip` (reference brackets).
@@ -451,6 +454,10 @@ mod tests {
         let t = "The SLO and SLOs hold; `EXPLAIN ANALYZE` is code, https://EXAMPLE.COM/ABC too, [Ref: A12] [G: USL] is a ref; HikariCP is a name; P2P counts.";
         assert_eq!(acronyms(t), ["SLO", "SLOs", "P2P"]);
         assert_eq!(acronym_stem("SLOs"), "SLO");
+        assert_eq!(
+            acronyms("eBPF and vCPUs are acronyms; iOS and macOS are names"),
+            ["eBPF", "vCPUs"]
+        );
     }
 
     #[test]

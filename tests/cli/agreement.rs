@@ -190,6 +190,11 @@ fn agreement() -> Agreement {
                     }
                 }
             };
+            // An acronym is compared by its singular (`CRDs` is `CRD`), as gate 19 does.
+            let key = match key.strip_suffix('s') {
+                Some(stem) if crit == "undefined_acronyms" && stem.len() >= 2 => stem.to_owned(),
+                _ => key,
+            };
             flags.entry(crit).or_default().insert(key);
         }
     }
@@ -236,8 +241,8 @@ fn qbank_agrees_with_the_labels_of_the_small_document() {
         }
     }
     assert!(wrong.is_empty(), "disagreements:\n{}", wrong.join("\n"));
-    // The labels mark six defects; a check that flags nothing cannot pass.
-    assert_eq!(agreed, 6, "{a:?}");
+    // The labels mark seven defects; a check that flags nothing cannot pass.
+    assert_eq!(agreed, 7, "{a:?}");
 }
 
 #[test]

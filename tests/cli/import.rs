@@ -400,6 +400,36 @@ fn reordered_sections_tables_of_references_and_other_names_are_read() {
     assert_eq!(q.title.pos.line, 19);
 }
 
+#[test]
+fn a_tools_table_is_read_by_its_headings() {
+    let doc = "# Bank\n\n## References\n\n### Tools\n\n| ID | Tool | Purpose | Pricing | Last update | Integrations | Use cases / Limitations | URL |\n|---|---|---|---|---|---|---|---|\n| **T1** | Grafana k6 | Scriptable load testing | OSS (AGPL-3.0) | v1.0 GA, 2025-05 | Prometheus, Grafana | Q6, Q19. Limit: one generator tops out | https://k6.io |\n| **T2** | perf | CPU sampling | Free | — | bpftrace | Q25 | https://perf.wiki.kernel.org/ · https://github.com/brendangregg/FlameGraph |\n\n### Other tools\n\n| ID | Tool | Notes |\n|---|---|---|\n| T3 | Locust | Python load tests, free, 2025-01 |\n";
+    let bank = import::import_str(Path::new("t.md"), doc, None)
+        .bank
+        .unwrap();
+    let t = &bank.tools[0];
+    assert_eq!(t.purpose.as_deref(), Some("Scriptable load testing"));
+    assert_eq!(t.pricing.as_deref(), Some("OSS (AGPL-3.0)"));
+    assert_eq!(t.last_update.as_ref().unwrap().value.to_string(), "2025-05");
+    assert_eq!(t.integrations, ["Prometheus", "Grafana"]);
+    assert_eq!(t.use_cases.as_deref(), Some("Q6, Q19."));
+    assert_eq!(t.limitations.as_deref(), Some("one generator tops out"));
+    assert_eq!(t.url.as_ref().unwrap().value, "https://k6.io");
+    // A dash is no date; the first of two links is the tool's.
+    let t = &bank.tools[1];
+    assert!(t.last_update.is_none() && t.limitations.is_none());
+    assert_eq!(
+        t.url.as_ref().unwrap().value,
+        "https://perf.wiki.kernel.org/"
+    );
+    // Without headings that name fields, the cells are the purpose, as written.
+    let t = &bank.tools[2];
+    assert_eq!(
+        t.purpose.as_deref(),
+        Some("Python load tests, free, 2025-01")
+    );
+    assert!(t.pricing.is_none());
+}
+
 /// The twenty statuses of a document, imported and checked.
 fn statuses_of(doc: &str) -> Vec<(u8, &'static str)> {
     let imported = import::import_str(Path::new("doc.md"), doc, None);

@@ -971,7 +971,7 @@ pub(crate) const FILLER: &[(&str, [&str; 4])] = &[
         [
             "I agree the objective with the product owner before touching anything, so every later number is judged against it.",
             "The target comes from the funnel data, where each extra 100 ms at p99 costs about 1% of conversions.",
-            "Product and SRE sign the target off together, and the error budget decides how much risk a change may take.",
+            "Product and site reliability engineering (SRE) sign the target off together, and the error budget decides how much risk a change may take.",
             "I write the objective into the runbook first, because a fix without a target cannot be declared done.",
         ],
     ),
