@@ -91,10 +91,7 @@ impl<'t> Reader<'t> {
                     let mut fields: [Vec<String>; 5] = Default::default();
                     let mut by_header = false;
                     for (i, c) in cells.iter().enumerate().skip(2) {
-                        let cell = RE_LANG_TAG
-                            .replace_all(&unescape_cell(self.slice(c)), "")
-                            .trim()
-                            .to_owned();
+                        let cell = self.cell_text(c);
                         let head = header.get(i).map_or("", String::as_str);
                         let slot = if head.starts_with("formula") {
                             1
@@ -108,9 +105,7 @@ impl<'t> Reader<'t> {
                             0
                         };
                         by_header |= slot > 0;
-                        // A dash under a heading says "none": the field is left out.
-                        let none = cell.chars().all(|c| matches!(c, '—' | '–' | '-' | ' '));
-                        if !none {
+                        if !says_none(&cell) {
                             fields[slot].push(cell);
                         }
                     }
@@ -151,6 +146,14 @@ impl<'t> Reader<'t> {
         }
     }
 
+    /// A table cell's text, unescaped, without a language tag.
+    fn cell_text(&self, c: &Range<usize>) -> String {
+        RE_LANG_TAG
+            .replace_all(&unescape_cell(self.slice(c)), "")
+            .trim()
+            .to_owned()
+    }
+
     /// A tool written as a table row: each cell goes to the field its column's heading
     /// names (`Pricing`, `Last update`, `Integrations`, `Use cases / Limitations`,
     /// `URL`); cells under other headings, or all of them when no heading names a
@@ -163,30 +166,12 @@ impl<'t> Reader<'t> {
         header: &[String],
         text: Option<String>,
     ) -> Tool {
-        let mut tool = Tool {
-            id,
-            name,
-            category: None,
-            purpose: None,
-            pricing: None,
-            last_update: None,
-            integrations: Vec::new(),
-            use_cases: None,
-            limitations: None,
-            url: None,
-            archived: None,
-            registry: None,
-            version: None,
-            file: self.file,
-        };
+        let mut tool = Tool::named(id, name, self.file);
         let mut purpose: Vec<String> = Vec::new();
         let mut by_header = false;
         for (i, c) in cells.iter().enumerate().skip(2) {
-            let cell = RE_LANG_TAG
-                .replace_all(&unescape_cell(self.slice(c)), "")
-                .trim()
-                .to_owned();
-            if cell.chars().all(|c| matches!(c, '—' | '–' | '-' | ' ')) {
+            let cell = self.cell_text(c);
+            if says_none(&cell) {
                 continue;
             }
             let Some(column) = header.get(i).and_then(|h| ToolColumn::of(h)) else {
@@ -460,20 +445,10 @@ impl<'t> Reader<'t> {
         ];
         let fields = split_labelled(&rest, &labels);
         let mut tool = Tool {
-            id,
-            name,
             category,
-            purpose: None,
-            pricing: None,
-            last_update: None,
-            integrations: Vec::new(),
-            use_cases: None,
-            limitations: None,
             url,
             archived,
-            registry: None,
-            version: None,
-            file: self.file,
+            ..Tool::named(id, name, self.file)
         };
         let mut update_text = None;
         for (label, v) in fields {
@@ -495,6 +470,11 @@ impl<'t> Reader<'t> {
         }
         self.tools.push(tool);
     }
+}
+
+/// A dash (or nothing) under a heading says "none": the field is left out.
+fn says_none(cell: &str) -> bool {
+    cell.chars().all(|c| matches!(c, '—' | '–' | '-' | ' '))
 }
 
 /// The first `YYYY-MM` (or `Q3 2025`, as the quarter's last month) of a text.

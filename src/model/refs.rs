@@ -91,6 +91,28 @@ pub enum SourceType {
     Video,
 }
 
+impl Tool {
+    /// A tool entry with its id and name and no other field yet.
+    pub fn named(id: Sp<String>, name: Sp<String>, file: FileId) -> Tool {
+        Tool {
+            id,
+            name,
+            category: None,
+            purpose: None,
+            pricing: None,
+            last_update: None,
+            integrations: Vec::new(),
+            use_cases: None,
+            limitations: None,
+            url: None,
+            archived: None,
+            registry: None,
+            version: None,
+            file,
+        }
+    }
+}
+
 impl SourceType {
     pub fn as_str(self) -> &'static str {
         match self {
