@@ -347,7 +347,18 @@ pub(crate) fn parse(text: &str) -> Parsed {
             Some(e) => (&r[..e], &r[e + 1..]),
             None => (r, ""),
         };
-        p.container = Some(container.trim().trim_end_matches([',', '.']).to_owned());
+        let mut container = container.trim().trim_end_matches([',', '.']);
+        // APA 7th sets the volume in italics with the journal: `*Journal, 56*(2), 74–80`.
+        let mut tail = tail.to_owned();
+        if let Some((name, v)) = container.rsplit_once(',')
+            && !v.trim().is_empty()
+            && v.trim().bytes().all(|b| b.is_ascii_digit())
+            && !name.trim().is_empty()
+        {
+            tail = format!("*{}*{tail}", v.trim());
+            container = name.trim();
+        }
+        p.container = Some(container.to_owned());
         let tail = tail.trim().trim_start_matches(',').trim();
         if let Some(c) = RE_VOL.captures(tail) {
             p.volume = c.get(1).or_else(|| c.get(3)).map(|m| m.as_str().to_owned());
@@ -436,6 +447,22 @@ mod tests {
         assert_eq!(p.doi.as_deref(), Some("10.1287/opre.1110.0940"));
         assert_eq!(p.lang.as_deref(), Some("EN"));
         assert_eq!(p.kind, Some(SourceType::Journal));
+        // APA 7th's own form: the volume in italics with the journal's name.
+        let p = parse(
+            "Dean, J., & Barroso, L. A. (2013). The tail at scale. *Communications of the ACM, 56*(2), 74–80. https://doi.org/10.1145/2408776.2408794",
+        );
+        assert_eq!(p.container.as_deref(), Some("Communications of the ACM"));
+        assert_eq!(
+            (p.volume.as_deref(), p.issue.as_deref(), p.pages.as_deref()),
+            (Some("56"), Some("2"), Some("74-80"))
+        );
+        assert_eq!(p.kind, Some(SourceType::Journal));
+        // A comma and a word in a name is no volume.
+        let p = parse("Author, A. (2020). Title. *Proceedings of the VLDB Endowment, Vol*, 1–2.");
+        assert_eq!(
+            p.container.as_deref(),
+            Some("Proceedings of the VLDB Endowment, Vol")
+        );
     }
 
     #[test]

@@ -129,14 +129,32 @@ impl<'t> Reader<'t> {
                 }
             }
             _ => {
+                // The reference is the citation cell and any cell under a heading that
+                // names no field of its own (a language tag); `Coverage` and `Key
+                // sections` are those fields, and a `Type` column is the table's own
+                // legend, not part of the reference.
                 let mut text = unescape_cell(self.slice(&cells[1]));
-                for r in &rest {
-                    text.push(' ');
-                    text.push_str(r);
+                let (mut coverage, mut key_sections) = (None, None);
+                for (i, c) in cells.iter().enumerate().skip(2) {
+                    let cell = unescape_cell(self.slice(c));
+                    if says_none(&cell) {
+                        continue;
+                    }
+                    let head = header.get(i).map_or("", String::as_str);
+                    if head.starts_with("coverage") {
+                        coverage = Some(cell);
+                    } else if head.starts_with("key section") {
+                        key_sections = Some(cell);
+                    } else if head != "type" && head != "kind" {
+                        text.push(' ');
+                        text.push_str(&cell);
+                    }
                 }
                 let p = apa::parse(&text);
                 let pos = self.pos(cells[1].start);
-                let src = source_from(id, p, pos, self.file);
+                let mut src = source_from(id, p, pos, self.file);
+                src.coverage = coverage.or(src.coverage);
+                src.key_sections = key_sections.or(src.key_sections);
                 if kind == 'L' {
                     self.literature.push(src);
                 } else {

@@ -430,6 +430,29 @@ fn a_tools_table_is_read_by_its_headings() {
     assert!(t.pricing.is_none());
 }
 
+#[test]
+fn a_sources_table_keeps_coverage_and_key_sections_out_of_the_reference() {
+    let doc = "# Bank\n\n## References\n\n### Literature\n\n| ID | Full citation (APA 7th) | Lang | Coverage | Key sections |\n|---|---|---|---|---|\n| **L1** | Gregg, B. (2020). *Systems performance: Enterprise and the cloud* (2nd ed.). Addison-Wesley. | [EN] | Methodology (USE), CPU, memory | Ch. 2 Methodologies; Ch. 6 CPUs |\n\n### Citations\n\n| ID | Citation (APA 7th) | Lang | Type |\n|---|---|---|---|\n| **A1** | Dean, J., & Barroso, L. A. (2013). The tail at scale. *Communications of the ACM, 56*(2), 74–80. https://doi.org/10.1145/2408776.2408794 | [EN] | P |\n";
+    let bank = import::import_str(Path::new("t.md"), doc, None)
+        .bank
+        .unwrap();
+    let l = &bank.literature[0];
+    assert_eq!(l.publisher.as_deref(), Some("Addison-Wesley"));
+    assert_eq!(
+        l.coverage.as_deref(),
+        Some("Methodology (USE), CPU, memory")
+    );
+    assert_eq!(
+        l.key_sections.as_deref(),
+        Some("Ch. 2 Methodologies; Ch. 6 CPUs")
+    );
+    assert_eq!(l.lang.as_ref().unwrap().value, "EN");
+    let a = &bank.citations[0];
+    assert_eq!(a.container.as_deref(), Some("Communications of the ACM"));
+    assert_eq!(a.pages.as_ref().map(|p| p.0.as_str()), Some("74-80"));
+    assert_eq!(a.kind.value, qbank::model::SourceType::Journal);
+}
+
 /// The twenty statuses of a document, imported and checked.
 fn statuses_of(doc: &str) -> Vec<(u8, &'static str)> {
     let imported = import::import_str(Path::new("doc.md"), doc, None);
