@@ -597,6 +597,10 @@ impl Ctx<'_> {
         texts.iter().find_map(|(field, t)| {
             let found = if matches!(*field, "url" | "doi") {
                 self.placeholders.find_word(t)
+            } else if *field == "integrations" {
+                // An item of a list is read like a table cell: a name written as code
+                // (`` `net/http/pprof` ``) is an integration, not an empty item.
+                self.placeholders.find_in_cell(t)
             } else {
                 self.placeholders.find(t)
             };
@@ -984,6 +988,22 @@ mod tests {
                 ("finding a (3 uses)".to_owned(), 1),
                 ("finding b".to_owned(), 2)
             ]
+        );
+    }
+
+    #[test]
+    fn an_integration_written_as_code_is_content_and_an_empty_one_is_not() {
+        let mut bank = bank_with_placeholders();
+        bank.tools[0].integrations = vec!["`net/http/pprof`".to_owned()];
+        let ctx = Ctx::new(&bank, Date::constant(2026, 11, 25), None);
+        let texts = crate::model::EntryTexts::texts(&bank.tools[0]);
+        assert_eq!(ctx.entry_placeholder(&texts).map(|(f, _)| f), None);
+        bank.tools[0].integrations = vec!["TBD".to_owned()];
+        let ctx = Ctx::new(&bank, Date::constant(2026, 11, 25), None);
+        let texts = crate::model::EntryTexts::texts(&bank.tools[0]);
+        assert_eq!(
+            ctx.entry_placeholder(&texts).map(|(f, _)| f),
+            Some("integrations")
         );
     }
 }

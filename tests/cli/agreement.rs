@@ -240,6 +240,26 @@ fn qbank_agrees_with_the_labels_of_the_small_document() {
             wrong.push(format!("{crit}: labels only {expert:?}"));
         }
     }
+    // Unresolved references are a count per document: gate 7's evidence `N unresolved`.
+    let (_, report, _) = check_json(&doc(), &[]);
+    let evidence = report["banks"][0]["gates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|g| g["number"] == 7)
+        .and_then(|g| g["evidence"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let ours = Regex::new(r"(\d+) unresolved")
+        .expect("valid")
+        .captures(&evidence)
+        .and_then(|c| c[1].parse::<u64>().ok());
+    let theirs = labels()["document"]["references_unresolved"].as_u64();
+    if ours != theirs {
+        wrong.push(format!(
+            "references_unresolved: qbank {ours:?}, labels {theirs:?}"
+        ));
+    }
     assert!(wrong.is_empty(), "disagreements:\n{}", wrong.join("\n"));
     // The labels mark seven defects; a check that flags nothing cannot pass.
     assert_eq!(agreed, 7, "{a:?}");
