@@ -890,6 +890,24 @@ impl<'t> Reader<'t> {
                 || n.contains("note")
                 || n.contains("source")
         });
+        // Value columns named for the scenario (`Single primary | Citus, 8 workers`, `Today
+        // | Right-sized`): the first two columns after the metric that no heading claims
+        // are the before and the after.
+        let claimed = [
+            Some(metric),
+            formula,
+            baseline,
+            optimized,
+            improvement,
+            rationale,
+        ];
+        let mut free = (metric + 1..names.len()).filter(|i| !claimed.contains(&Some(*i)));
+        let (baseline, optimized) = match (baseline, optimized) {
+            (None, None) => (free.next(), free.next()),
+            (None, Some(o)) => (free.find(|i| *i < o), Some(o)),
+            (Some(b), None) => (Some(b), free.find(|i| *i > b)),
+            named => named,
+        };
         for row in b.rows.iter().skip(1) {
             let get = |i: Option<usize>| -> Sp<String> {
                 match i.and_then(|i| row.get(i)) {

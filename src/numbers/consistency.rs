@@ -26,8 +26,23 @@ pub enum Place {
     Impact,
 }
 
+/// The unit a cell holds when it is nothing but a unit (`seconds`, `ms`, `rps`): a
+/// figure of one in it, to give bare values that unit.
+pub(crate) fn bare_unit(cell: &str) -> Option<Quantity> {
+    let t = cell.trim();
+    if t.is_empty() || t.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let probe = format!("1 {t}");
+    let qs = super::quantity::scan(&probe);
+    match qs.as_slice() {
+        [q] if q.span == (0..probe.len()) && q.has_unit() && q.dim != Dim::Count => Some(q.clone()),
+        _ => None,
+    }
+}
+
 /// `a` read in the unit of `b` when `a` is a bare number (`300 → 213 pods`).
-fn adopt(a: &Quantity, b: &Quantity) -> Quantity {
+pub(crate) fn adopt(a: &Quantity, b: &Quantity) -> Quantity {
     let mut a = a.clone();
     if a.dim == Dim::Count && a.unit.is_empty() && b.has_unit() && b.dim != Dim::Money {
         a.dim = b.dim;
@@ -251,6 +266,26 @@ mod tests {
             metric,
             baseline: cell_value(b).map(|q| (q, b)),
             optimized: cell_value(a).map(|q| (q, a)),
+        }
+    }
+
+    #[test]
+    fn a_formula_cell_that_is_a_unit_gives_bare_values_their_unit() {
+        let u = bare_unit("seconds").expect("a unit");
+        let q = adopt(&cell_value("360").expect("a value"), &u);
+        assert_eq!(q.value, 360.0);
+        let rows = [Row {
+            metric: "Recovery after drop",
+            baseline: Some((q, "360")),
+            optimized: Some((adopt(&cell_value("25").expect("a value"), &u), "25")),
+        }];
+        assert!(run("recovery 6 min → 25s", Place::Impact, &rows, "").is_empty());
+        // Without it, `360` reads in the claim's unit and disagrees.
+        let bare = [row("Recovery after drop", "360", "25")];
+        assert!(!run("recovery 6 min → 25s", Place::Impact, &bare, "").is_empty());
+        // Not a unit: a formula, a count, nothing.
+        for cell in ["hits / (hits + misses)", "count", "", "5 s"] {
+            assert!(bare_unit(cell).is_none(), "{cell}");
         }
     }
 

@@ -202,15 +202,20 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<(u8, Diagnostic)> {
                     }
                 }
             }
+            // A unit written in the formula column (`Recovery | seconds | 360 | 25`) is
+            // the unit of the row's bare values.
+            let unit = consistency::bare_unit(&m.formula.value);
             fn value<'t>(
                 (text, qs): (&'t str, &[quantity::Quantity]),
+                unit: Option<&quantity::Quantity>,
             ) -> Option<(quantity::Quantity, &'t str)> {
-                checks::cell_value_in(text, qs).map(|q| (q, text))
+                checks::cell_value_in(text, qs)
+                    .map(|q| (unit.map_or(q.clone(), |u| consistency::adopt(&q, u)), text))
             }
             table.push(consistency::Row {
                 metric: &m.metric.value,
-                baseline: value(b),
-                optimized: value(opt),
+                baseline: value(b, unit.as_ref()),
+                optimized: value(opt, unit.as_ref()),
             });
         }
         if table.is_empty() {

@@ -177,6 +177,11 @@ impl Detector {
         if self.values.contains(&t) {
             return None;
         }
+        // A cell that is only references (`[G6]` under `Formula [G: ID]`, `[A4]` under
+        // `Rationale [Ref]`) points to its content, as the table's heading asks.
+        if !t.is_empty() && t.contains('[') && mask_marks(text).trim().is_empty() {
+            return None;
+        }
         let unquoted = text.replace('`', " ");
         self.find(&unquoted)
     }
@@ -322,6 +327,9 @@ mod tests {
         assert!(d().find_in_cell("350 ms").is_none());
         assert!(d().find_in_cell("`_sum / _count`").is_none());
         assert!(d().find_in_cell("`TODO`").is_some());
+        assert!(d().find_in_cell("[G6]").is_none());
+        assert!(d().find_in_cell("[Ref: A4, L2]").is_none());
+        assert!(d().find_in_cell("[TODO]").is_some());
     }
 
     #[test]

@@ -453,6 +453,25 @@ fn a_sources_table_keeps_coverage_and_key_sections_out_of_the_reference() {
     assert_eq!(a.kind.value, qbank::model::SourceType::Journal);
 }
 
+#[test]
+fn metrics_columns_named_for_the_scenario_are_before_and_after() {
+    let doc = "# Bank\n\n## Questions\n\n### Cluster 1: Scaling\n\n#### Q1: How do you shard a 9 TB primary?\n\n**Difficulty**: Advanced | **Dimension**: Scalability | **Phase**: Optimize\n\n**Answer**: Shard by tenant.\n\n**Metrics Table**:\n\n| Metric | Formula [G: ID] | Single primary | Citus, 8 workers | Change | Rationale [Ref: ID] |\n|---|---|---|---|---|---|\n| Monthly cost | infrastructure | $14K | $31K | +121% | Cost [Ref: L6] |\n\n| Metric | Today | Target | Owner |\n|---|---|---|---|\n| p99 | 300 ms | 120 ms | SRE |\n";
+    let bank = import::import_str(Path::new("t.md"), doc, None)
+        .bank
+        .unwrap();
+    let m = &bank.questions[0].metrics;
+    assert_eq!(
+        (m[0].baseline.value.as_str(), m[0].optimized.value.as_str()),
+        ("$14K", "$31K")
+    );
+    assert_eq!(m[0].improvement.value, "+121%");
+    // A named `Target` column is the after; the free column before it, the before.
+    assert_eq!(
+        (m[1].baseline.value.as_str(), m[1].optimized.value.as_str()),
+        ("300 ms", "120 ms")
+    );
+}
+
 /// The twenty statuses of a document, imported and checked.
 fn statuses_of(doc: &str) -> Vec<(u8, &'static str)> {
     let imported = import::import_str(Path::new("doc.md"), doc, None);
