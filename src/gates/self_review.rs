@@ -9,7 +9,10 @@ declare_gate! {
     ///    150-300; code excluded, each CJK character counts as a word);
     /// 2. every key insight is one sentence;
     /// 3. numeric, not vague: no word from the rubric's `vague_terms` ("fast", "low
-    ///    latency", ...) in a sentence without a number;
+    ///    latency", ...) claimed of the system in a sentence without a number: as a
+    ///    predicate (`is fast.`, `fast and scalable`), not as an adjective before its
+    ///    noun or joined to it (`the slow requests`, `fast burn`, `slow-query log`), which
+    ///    names a kind of thing, nor as a verb (`slow down`);
     /// 4. no two questions have near-identical titles (similarity at or above
     ///    `duplicate_title_similarity`), nor near-identical content: the TF-IDF cosine of
     ///    their title and answer (code masked; words of three letters or more, numbers and
@@ -124,7 +127,10 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
                 if text::has_number(sentence) {
                     continue;
                 }
-                if let Some(found) = vague.find(sentence) {
+                if let Some(found) = vague
+                    .find_iter(sentence)
+                    .find(|r| is_claim(sentence, r.clone()))
+                {
                     let term = sentence[found.clone()].to_lowercase();
                     let at = s.start + found.start;
                     fail(
@@ -374,6 +380,42 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     m
 }
 
+/// Words that continue a clause after a predicate (`fast and`, `slower than`,
+/// `fast now`), not a noun the word describes. Sorted, for a binary search.
+const GO_ON: &[&str] = &[
+    "across", "after", "again", "already", "and", "as", "at", "because", "before", "but", "by",
+    "during", "enough", "for", "here", "if", "in", "now", "on", "or", "overall", "since", "so",
+    "than", "then", "there", "today", "too", "under", "when", "while", "with", "without", "yet",
+];
+
+/// Whether the vague word at `at` in `sentence` claims something of the system (`the API
+/// is fast`, `fast and scalable`, `much slower now`), rather than naming a kind of thing
+/// (`the slow requests`, `a slow dependency`, `fast burn`, `slow-query log`) or an action
+/// (`releases slow down`): an adjective before a noun or joined to one describes, and is
+/// left alone, as a rule cannot tell a claim there from a category.
+fn is_claim(sentence: &str, at: std::ops::Range<usize>) -> bool {
+    let rest = &sentence[at.end..];
+    // Joined to the next word (`slow-query`, `fast-path`): one compound noun.
+    if rest.starts_with('-') {
+        return false;
+    }
+    let next: String = rest
+        .trim_start_matches([' ', '\t'])
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '\'')
+        .collect::<String>()
+        .to_lowercase();
+    if next.is_empty() || !rest.starts_with([' ', '\t']) {
+        // The clause ends (`is fast.`, `fast, capped`, `fast;`): a predicate.
+        return true;
+    }
+    // `slow down`, `speed up`: a verb, not a claim of speed.
+    if next == "down" || next == "up" {
+        return false;
+    }
+    GO_ON.binary_search(&next.as_str()).is_ok()
+}
+
 /// Words no question is told apart by.
 /// At least the longest stop word's length: a longer word is none, without a search.
 const STOP_MAX: usize = 8;
@@ -549,6 +591,27 @@ pub(crate) fn near_duplicates(texts: &[String], threshold: f64) -> Vec<(usize, u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_vague_word_is_a_claim_as_a_predicate_not_as_a_name() {
+        let claim = |s: &str, w: &str| {
+            let at = s.find(w).expect("the word is there");
+            is_claim(s, at..at + w.len())
+        };
+        // Claims: a predicate, a list of qualities, a comparison without its figure.
+        assert!(claim("After the change the API is fast.", "fast"));
+        assert!(claim("The new design is fast and scalable", "fast"));
+        assert!(claim("Vertical scale: fast, capped", "fast"));
+        assert!(claim("queries run faster than before", "faster"));
+        // Names and actions: an adjective before its noun or joined to it, a verb.
+        assert!(!claim("Slicing the slow requests by route", "slow"));
+        assert!(!claim("rather than a slow dependency", "slow"));
+        assert!(!claim("An empty slow-query log is no evidence", "slow"));
+        assert!(!claim("page on a fast burn", "fast"));
+        assert!(!claim("feature releases slow down", "slow"));
+        assert!(!claim("raise confidence but slow delivery", "slow"));
+        assert!(GO_ON.windows(2).all(|w| w[0] < w[1]));
+    }
 
     #[test]
     fn no_stop_word_is_longer_than_the_bound() {

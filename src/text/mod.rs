@@ -577,13 +577,15 @@ impl Lexicon {
         Lexicon { re }
     }
 
-    /// The first match: its byte range in `text`.
-    pub fn find(&self, text: &str) -> Option<Range<usize>> {
-        self.re.as_ref()?.find(text).map(|m| m.range())
-    }
-
     pub fn is_match(&self, text: &str) -> bool {
         self.re.as_ref().is_some_and(|re| re.is_match(text))
+    }
+
+    /// Every match, in order: byte ranges in `text`.
+    pub fn find_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Range<usize>> + 't {
+        self.re
+            .iter()
+            .flat_map(move |re| re.find_iter(text).map(|m| m.range()))
     }
 }
 
@@ -612,6 +614,6 @@ mod lexicon_tests {
         let words = Lexicon::get(&["fast".to_owned(), "low latency".to_owned()], true);
         assert!(words.is_match("it is fast."));
         assert!(!words.is_match("it is faster"));
-        assert_eq!(words.find("needs Low Latency now"), Some(6..17));
+        assert_eq!(words.find_iter("needs Low Latency now").next(), Some(6..17));
     }
 }
