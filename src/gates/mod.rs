@@ -315,6 +315,8 @@ pub struct Ctx<'a> {
     /// and length of each text: the texts borrow the bank, so an address names one text
     /// for as long as the context lives). Several gates ask about the same entries.
     entry_placeholders: Mutex<rustc_hash::FxHashMap<Vec<EntryField>, Option<EntryPlaceholder>>>,
+    /// Words of each answer's prose ([`Ctx::answer_words`]), counted when first asked.
+    answer_words: Vec<std::sync::OnceLock<usize>>,
 }
 
 /// A reference entry's field as [`Ctx::entry_placeholder`] is given it: the field's
@@ -401,7 +403,7 @@ impl<'b> Ctx<'b> {
                     .map(|(field, value)| {
                         let masked = crate::text::mask_code(&value.value);
                         let placeholder = if field == "metrics" {
-                            placeholders.find_in_cell(&value.value)
+                            placeholders.find_in_cell_masked(&value.value, Some(&masked))
                         } else {
                             placeholders.find_masked(&value.value, &masked)
                         };
@@ -445,7 +447,19 @@ impl<'b> Ctx<'b> {
             by_value,
             broken_diagrams: std::collections::HashSet::new(),
             entry_placeholders: Mutex::default(),
+            answer_words: bank
+                .questions
+                .iter()
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
         }
+    }
+
+    /// Words in the answer of question `i` (document order), code masked
+    /// ([`crate::text::word_count`]); counted once however many gates ask.
+    pub(crate) fn answer_words(&self, i: usize) -> usize {
+        *self.answer_words[i]
+            .get_or_init(|| crate::text::word_count(masked_answer(&self.segments[i])))
     }
 
     /// A question's diagram, unless mermaid's parser rejects it.

@@ -1,4 +1,4 @@
-use super::{Ctx, Level, Measurement, finding, masked_answer};
+use super::{Ctx, Level, Measurement, finding};
 use crate::diagnostic::Diagnostic;
 use crate::text;
 
@@ -70,9 +70,9 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     };
 
     let vague = text::Lexicon::get(&r.vague_terms, true);
-    for (q, segments) in bank.questions.iter().zip(&ctx.segments) {
+    for (i, (q, segments)) in bank.questions.iter().zip(&ctx.segments).enumerate() {
         // 1. Answer length.
-        let words = text::word_count(masked_answer(segments));
+        let words = ctx.answer_words(i);
         if words < r.answer_words.min as usize || words > r.answer_words.max as usize {
             fail(
                 0,

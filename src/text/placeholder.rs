@@ -173,6 +173,16 @@ impl Detector {
     /// [`Detector::find`] for a metrics cell, where `N/A` and `—` are values and a
     /// formula written as code (`` `_sum / _count` ``) is content.
     pub fn find_in_cell(&self, text: &str) -> Option<Found> {
+        self.find_in_cell_masked(text, None)
+    }
+
+    /// [`Detector::find_in_cell`] given the cell with code blanked
+    /// ([`super::mask_code`]), when the caller has it already.
+    pub(crate) fn find_in_cell_masked(
+        &self,
+        text: &str,
+        code_masked: Option<&str>,
+    ) -> Option<Found> {
         let t = text.trim().to_lowercase();
         if self.values.contains(&t) {
             return None;
@@ -180,7 +190,10 @@ impl Detector {
         if text.contains('`') {
             self.find(&text.replace('`', " "))
         } else {
-            self.find(text)
+            match code_masked {
+                Some(m) => self.find_masked(text, m),
+                None => self.find(text),
+            }
         }
     }
 }
