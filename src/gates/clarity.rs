@@ -225,6 +225,10 @@ fn expanded(text: &str) -> Vec<String> {
         .expect("a valid pattern")
     });
     let mut out = Vec::new();
+    // Both forms hold a parenthesis; most fields (a metrics cell) have none.
+    if !text.contains('(') {
+        return out;
+    }
     let mut add = |a: &str| {
         out.push(a.to_owned());
         out.push(text::acronym_stem(a).to_owned());

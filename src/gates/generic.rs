@@ -637,7 +637,7 @@ fn word_count(min: u32, max: u32, min_share: f64, ctx: &Ctx<'_>) -> Measurement 
     let mut m = Measurement::default();
     let mut ok = 0;
     for (i, q) in qs.iter().enumerate() {
-        let words = crate::text::word_count(super::masked_answer(&ctx.segments[i]));
+        let words = ctx.answer_words(i);
         if (min as usize..=max as usize).contains(&words) {
             ok += 1;
         } else {

@@ -307,11 +307,22 @@ pub struct Ctx<'a> {
     pub works: sources::Works,
     /// Where each question text's segment is (question, index), by the text's address:
     /// the segments borrow the bank's values, so the address names one value exactly.
-    by_value: HashMap<usize, (usize, usize)>,
+    by_value: rustc_hash::FxHashMap<usize, (usize, usize)>,
     /// The diagrams mermaid's parser rejects, by the address of their value (see
     /// [`diagrams::check`]); they count as no diagram.
     pub broken_diagrams: std::collections::HashSet<usize>,
+    /// [`Ctx::entry_placeholder`]'s answers, by the fields it was given (name, address
+    /// and length of each text: the texts borrow the bank, so an address names one text
+    /// for as long as the context lives). Several gates ask about the same entries.
+    entry_placeholders: Mutex<rustc_hash::FxHashMap<Vec<EntryField>, Option<EntryPlaceholder>>>,
+    /// Words of each answer's prose ([`Ctx::answer_words`]), counted when first asked.
+    answer_words: Vec<std::sync::OnceLock<usize>>,
 }
+
+/// A reference entry's field as [`Ctx::entry_placeholder`] is given it: the field's
+/// name, and its text's address and length.
+type EntryField = (&'static str, usize, usize);
+type EntryPlaceholder = (&'static str, crate::text::placeholder::Found);
 
 /// Compiled case-insensitive patterns, shared by every bank that uses the same list.
 pub(crate) fn compiled(patterns: &[String]) -> Arc<Vec<Regex>> {
@@ -379,7 +390,7 @@ pub(crate) fn question_texts(q: &Question) -> Vec<(&'static str, &Sp<String>)> {
     out
 }
 
-impl Ctx<'_> {
+impl<'b> Ctx<'b> {
     pub fn new<'a>(bank: &'a Bank, as_of: Date, links: Option<&'a dyn LinkStatus>) -> Ctx<'a> {
         let rubric: &Rubric = &bank.rubric;
         let placeholders = crate::text::placeholder::Detector::get(&rubric.placeholders);
@@ -392,7 +403,7 @@ impl Ctx<'_> {
                     .map(|(field, value)| {
                         let masked = crate::text::mask_code(&value.value);
                         let placeholder = if field == "metrics" {
-                            placeholders.find_in_cell(&value.value)
+                            placeholders.find_in_cell_masked(&value.value, Some(&masked))
                         } else {
                             placeholders.find_masked(&value.value, &masked)
                         };
@@ -435,7 +446,20 @@ impl Ctx<'_> {
             works: sources::Works::new(bank),
             by_value,
             broken_diagrams: std::collections::HashSet::new(),
+            entry_placeholders: Mutex::default(),
+            answer_words: bank
+                .questions
+                .iter()
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
         }
+    }
+
+    /// Words in the answer of question `i` (document order), code masked
+    /// ([`crate::text::word_count`]); counted once however many gates ask.
+    pub(crate) fn answer_words(&self, i: usize) -> usize {
+        *self.answer_words[i]
+            .get_or_init(|| crate::text::word_count(masked_answer(&self.segments[i])))
     }
 
     /// A question's diagram, unless mermaid's parser rejects it.
@@ -590,22 +614,37 @@ impl Ctx<'_> {
 
     /// The first field of a reference entry (`texts`: field name and text) that is a
     /// placeholder, and what it holds; a URL or DOI is searched for placeholder words only.
+    ///
+    /// Each entry is analysed once per context, however many gates ask.
     pub(crate) fn entry_placeholder(
         &self,
-        texts: &[(&'static str, &str)],
-    ) -> Option<(&'static str, crate::text::placeholder::Found)> {
-        texts.iter().find_map(|(field, t)| {
-            let found = if matches!(*field, "url" | "doi") {
-                self.placeholders.find_word(t)
-            } else if *field == "integrations" {
-                // An item of a list is read like a table cell: a name written as code
-                // (`` `net/http/pprof` ``) is an integration, not an empty item.
-                self.placeholders.find_in_cell(t)
-            } else {
-                self.placeholders.find(t)
-            };
-            found.map(|p| (*field, p))
-        })
+        texts: &[(&'static str, &'b str)],
+    ) -> Option<EntryPlaceholder> {
+        let key: Vec<EntryField> = texts
+            .iter()
+            .map(|(field, t)| (*field, t.as_ptr() as usize, t.len()))
+            .collect();
+        let mut memo = self
+            .entry_placeholders
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        memo.entry(key)
+            .or_insert_with(|| {
+                texts.iter().find_map(|(field, t)| {
+                    let found = if matches!(*field, "url" | "doi") {
+                        self.placeholders.find_word(t)
+                    } else if *field == "integrations" {
+                        // An item of a list is read like a table cell: a name written
+                        // as code (`` `net/http/pprof` ``) is an integration, not an
+                        // empty item.
+                        self.placeholders.find_in_cell(t)
+                    } else {
+                        self.placeholders.find(t)
+                    };
+                    found.map(|p| (*field, p))
+                })
+            })
+            .clone()
     }
 
     /// Literature and citations a reader can look up: placeholder entries left out (gates

@@ -210,11 +210,13 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
             };
             let body_raw = raw.get(at.text.clone()).unwrap_or_default();
             let body = masked.get(at.text.clone()).unwrap_or_default();
-            let words = text::placeholder::prose_words(body_raw);
+            // The step's own text with code blanked, for its words and its placeholder.
+            let body_masked = text::mask_code(body_raw);
+            let words = text::placeholder::prose_words_masked(&body_masked);
             let mut lacking: Vec<String> = Vec::new();
             if words == 0 {
                 lacking.push("has no prose: a label alone is not a step".to_owned());
-            } else if let Some(p) = ctx.placeholders.find(body_raw) {
+            } else if let Some(p) = ctx.placeholders.find_masked(body_raw, &body_masked) {
                 lacking.push(format!("is a placeholder ({})", p.what));
             } else {
                 if words < min_words {

@@ -1,4 +1,4 @@
-use super::{Ctx, Level, Measurement, finding, masked_answer};
+use super::{Ctx, Level, Measurement, finding};
 use crate::diagnostic::Diagnostic;
 use crate::text;
 
@@ -73,9 +73,9 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     };
 
     let vague = text::Lexicon::get(&r.vague_terms, true);
-    for (q, segments) in bank.questions.iter().zip(&ctx.segments) {
+    for (i, (q, segments)) in bank.questions.iter().zip(&ctx.segments).enumerate() {
         // 1. Answer length.
-        let words = text::word_count(masked_answer(segments));
+        let words = ctx.answer_words(i);
         if words < r.answer_words.min as usize || words > r.answer_words.max as usize {
             fail(
                 0,
@@ -444,15 +444,15 @@ fn content_terms(text: &str) -> Vec<String> {
 /// figures, not in kind), stop words dropped, a plural or `-ing`/`-ed` ending cut; CJK
 /// text as character pairs.
 pub(crate) fn for_each_content_term(text: &str, mut f: impl FnMut(&str)) {
-    static SORTED_STOPWORDS: std::sync::LazyLock<Vec<&'static str>> =
-        std::sync::LazyLock::new(|| {
-            let mut v = STOPWORDS.to_vec();
-            v.sort_unstable();
-            v
-        });
-    fn flush(word: &mut String, stop: &[&str], f: &mut impl FnMut(&str)) {
+    type Stop = rustc_hash::FxHashSet<&'static str>;
+    static STOP: std::sync::LazyLock<Stop> =
+        std::sync::LazyLock::new(|| STOPWORDS.iter().copied().collect());
+    fn flush(word: &mut String, stop: &Stop, f: &mut impl FnMut(&str)) {
+        if word.is_empty() {
+            return;
+        }
         let long_enough = word.len() >= 12 || word.chars().count() >= 3;
-        if long_enough && (word.len() > STOP_MAX || stop.binary_search(&word.as_str()).is_err()) {
+        if long_enough && (word.len() > STOP_MAX || !stop.contains(word.as_str())) {
             if word == "average" || word == "avg" || word == "averages" {
                 f("mean");
             } else {
@@ -468,11 +468,29 @@ pub(crate) fn for_each_content_term(text: &str, mut f: impl FnMut(&str)) {
         }
         word.clear();
     }
-    let stop: &[&str] = &SORTED_STOPWORDS;
+    let stop: &Stop = &STOP;
     let mut word = String::new();
     let mut pair = String::new();
     let mut prev_cjk: Option<char> = None;
-    for ch in text.chars() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII (most of the text) byte by byte: never CJK, and lower-cased in place.
+        let b = bytes[i];
+        if b.is_ascii() {
+            i += 1;
+            prev_cjk = None;
+            if b.is_ascii_alphabetic() {
+                word.push(char::from(b.to_ascii_lowercase()));
+            } else if (b == b'-' || b == b'\'') && !word.is_empty() {
+                word.push(char::from(b));
+            } else {
+                flush(&mut word, stop, &mut f);
+            }
+            continue;
+        }
+        let ch = text[i..].chars().next().expect("a char at a char boundary");
+        i += ch.len_utf8();
         if super::sources::is_cjk(ch) {
             flush(&mut word, stop, &mut f);
             if let Some(p) = prev_cjk {
@@ -485,11 +503,7 @@ pub(crate) fn for_each_content_term(text: &str, mut f: impl FnMut(&str)) {
             continue;
         }
         prev_cjk = None;
-        if ch.is_ascii_alphabetic() {
-            word.push(ch.to_ascii_lowercase());
-        } else if ch.is_ascii() && !((ch == '-' || ch == '\'') && !word.is_empty()) {
-            flush(&mut word, stop, &mut f);
-        } else if ch.is_alphabetic() || ((ch == '-' || ch == '\'') && !word.is_empty()) {
+        if ch.is_alphabetic() {
             word.extend(ch.to_lowercase());
         } else {
             flush(&mut word, stop, &mut f);
@@ -502,14 +516,13 @@ pub(crate) fn for_each_content_term(text: &str, mut f: impl FnMut(&str)) {
 /// Weights are `(1 + ln tf) * ln(n / df)`; time is linear in the text, then one sparse
 /// dot product per pair of questions.
 pub(crate) fn near_duplicates(texts: &[String], threshold: f64) -> Vec<(usize, usize, f64)> {
-    use std::collections::HashMap;
     let n = texts.len();
     if n < 2 || threshold > 1.0 {
         return Vec::new();
     }
     // Terms as small integers: one string per distinct term of the bank, and integer
     // comparisons in the dot products.
-    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut ids: rustc_hash::FxHashMap<String, u32> = rustc_hash::FxHashMap::default();
     let terms: Vec<Vec<(u32, u32)>> = texts
         .iter()
         .map(|t| {

@@ -699,21 +699,21 @@ fn changes(text: &str, qs: &[Quantity], o: &Opts, out: &mut Vec<Found>) {
     }
 }
 
-/// Whether `text` contains the ASCII `needle` (lower case), ASCII case folded, without a
-/// copy of the text.
-fn contains_ci(text: &str, needle: &str) -> bool {
-    let (h, n) = (text.as_bytes(), needle.as_bytes());
-    let Some(&first) = n.first() else {
-        return true;
-    };
-    let upper = first.to_ascii_uppercase();
+/// Whether `text` holds `p50`, `p9` or `median` (ASCII case folded), in one pass over
+/// the text and without a copy of it.
+fn names_a_percentile(text: &str) -> bool {
+    let h = text.as_bytes();
     let mut from = 0;
-    while let Some(i) = h[from..].iter().position(|&b| b == first || b == upper) {
-        let at = from + i;
-        if h.len() - at >= n.len() && h[at..at + n.len()].eq_ignore_ascii_case(n) {
+    while let Some(i) = h[from..]
+        .iter()
+        .position(|&b| matches!(b, b'p' | b'P' | b'm' | b'M'))
+    {
+        let rest = &h[from + i..];
+        let at = |n: &[u8]| rest.len() >= n.len() && rest[..n.len()].eq_ignore_ascii_case(n);
+        if at(b"p50") || at(b"p9") || at(b"median") {
             return true;
         }
-        from = at + 1;
+        from += i + 1;
     }
     false
 }
@@ -721,7 +721,7 @@ fn contains_ci(text: &str, needle: &str) -> bool {
 /// Percentiles of one measurement listed together (`p50 80 ms, p95 210 ms, p99 190 ms`)
 /// must not fall as the percentile rises.
 fn percentiles(text: &str, qs: &[Quantity], out: &mut Vec<Found>) {
-    if !(contains_ci(text, "p50") || contains_ci(text, "p9") || contains_ci(text, "median")) {
+    if !names_a_percentile(text) {
         return;
     }
     // A list needs two labelled figures: count them before splitting the text.
@@ -850,6 +850,16 @@ fn percentiles(text: &str, qs: &[Quantity], out: &mut Vec<Found>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_percentile_is_named_in_any_case() {
+        for t in ["p50 80 ms", "at P99", "the Median", "p9", "x MEDIAN"] {
+            assert!(names_a_percentile(t), "{t}");
+        }
+        for t in ["", "peak 50 ms", "p5 0", "media", "mp", "p", "pm50"] {
+            assert!(!names_a_percentile(t), "{t}");
+        }
+    }
 
     fn opts() -> Opts {
         Opts::from_rubric(&crate::model::Arithmetic::default())

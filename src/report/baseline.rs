@@ -120,6 +120,21 @@ impl FileIndex {
 /// The question id a YAML line opens (`id: x`, `- id: x`), or the section a markdown
 /// heading opens, numbers blanked (renumbering questions does not move findings).
 fn context_of(line: &str, markdown: bool) -> Option<String> {
+    // Most lines start with another character: they open nothing, decided without
+    // trimming (a line starting with a non-ASCII character takes the whole path).
+    let first = line.bytes().find(|b| !matches!(b, b' ' | b'\t'));
+    if let Some(b) = first
+        && b.is_ascii()
+        && !b.is_ascii_whitespace()
+        && b != 0x0B
+        && !(if markdown {
+            b == b'#'
+        } else {
+            b == b'-' || b == b'i'
+        })
+    {
+        return None;
+    }
     let t = line.trim();
     if markdown {
         let rest = t.strip_prefix('#')?.trim_start_matches('#');
@@ -166,13 +181,16 @@ fn blank_numbers(s: &str) -> String {
 }
 
 fn hash(parts: &[&str]) -> String {
-    let mut h = blake3::Hasher::new();
-    h.update(b"qbank-fingerprint-v1");
+    // One buffer, hashed in one call (the digest of a stream does not depend on how it
+    // is fed in).
+    const TAG: &[u8] = b"qbank-fingerprint-v1";
+    let mut buf = Vec::with_capacity(TAG.len() + parts.iter().map(|p| 8 + p.len()).sum::<usize>());
+    buf.extend_from_slice(TAG);
     for p in parts {
-        h.update(&(p.len() as u64).to_le_bytes());
-        h.update(p.as_bytes());
+        buf.extend_from_slice(&(p.len() as u64).to_le_bytes());
+        buf.extend_from_slice(p.as_bytes());
     }
-    h.finalize().to_hex()[..16].to_owned()
+    blake3::hash(&buf).to_hex()[..16].to_owned()
 }
 
 fn shown(snippet: &str) -> String {

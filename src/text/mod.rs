@@ -44,22 +44,36 @@ static REF_BRACKET: LazyLock<Regex> = LazyLock::new(|| {
 /// `Id` (so they fail to resolve and get reported).
 pub(crate) fn refs(text: &str) -> Vec<RefUse> {
     let mut out = Vec::new();
-    for cap in REF_BRACKET.captures_iter(text) {
-        let whole = cap.get(0).expect("match");
-        if let Some(list) = cap.get(1).or_else(|| cap.get(3)) {
-            for item in list.as_str().split([',', ';']) {
-                let item = item.trim();
-                if item.is_empty() {
-                    continue;
-                }
+    // Every form opens with `[`: most fields (a metrics cell) hold none.
+    if !text.contains('[') {
+        return out;
+    }
+    // The match alone says which form it is, without the slower search for its groups:
+    // `[Ref...: list]` (the only `:` is the one after `Ref`), `[G: term]` (a `:`, which
+    // no bare id list holds), or `[G1, T2]`. The text after the `:` keeps the spaces the
+    // pattern skips; every item and term is trimmed.
+    for whole in REF_BRACKET.find_iter(text) {
+        let s = whole.as_str();
+        let inner = &s[1..s.len() - 1];
+        let colon = inner.find(':');
+        let list = match (inner.as_bytes()[0], colon) {
+            (b'R' | b'r', Some(c)) => &inner[c + 1..],
+            (_, Some(c)) => {
                 out.push(RefUse {
-                    target: RefTarget::Id(item.to_owned()),
+                    target: RefTarget::Term(inner[c + 1..].trim().to_owned()),
                     span: whole.range(),
                 });
+                continue;
             }
-        } else if let Some(term) = cap.get(2) {
+            (_, None) => inner,
+        };
+        for item in list.split([',', ';']) {
+            let item = item.trim();
+            if item.is_empty() {
+                continue;
+            }
             out.push(RefUse {
-                target: RefTarget::Term(term.as_str().trim().to_owned()),
+                target: RefTarget::Id(item.to_owned()),
                 span: whole.range(),
             });
         }
@@ -205,29 +219,35 @@ pub(crate) fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let next = iter.peek().map(|(_, n)| *n);
-        let end_here = match c {
-            '。' | '！' | '？' => true,
-            '.' | '!' | '?' => {
+    // Only these characters can end a sentence; the text between them is skipped byte by
+    // byte (each is ASCII, or a CJK mark whose first byte starts a character).
+    let mut i = 0;
+    while i < bytes.len() {
+        let (len, end_here) = match bytes[i] {
+            b'.' | b'!' | b'?' => {
+                let next = text[i + 1..].chars().next();
                 let followed_by_space = next.is_none_or(char::is_whitespace);
-                let abbrev = c == '.' && ABBREV.iter().any(|a| text[..=i].ends_with(a));
-                followed_by_space && !abbrev
+                let abbrev = bytes[i] == b'.' && ABBREV.iter().any(|a| text[..=i].ends_with(a));
+                (1, followed_by_space && !abbrev)
             }
-            '\n' => {
+            b'\n' => {
                 // A blank line or the start of a list item ends a sentence.
                 let rest = &text[i + 1..];
                 let t = rest.trim_start_matches([' ', '\t']);
-                rest.starts_with('\n')
+                let ends = rest.starts_with('\n')
                     || t.starts_with("- ")
                     || t.starts_with("* ")
-                    || t.starts_with('|')
+                    || t.starts_with('|');
+                (1, ends)
             }
-            _ => false,
+            0xE3 | 0xEF if ["。", "！", "？"].iter().any(|m| text[i..].starts_with(m)) => {
+                (3, true)
+            }
+            _ => (1, false),
         };
+        i += len;
         if end_here {
-            let end = i + c.len_utf8();
+            let end = i;
             if text[start..end].trim().chars().any(char::is_alphanumeric) {
                 out.push(start..end);
             }
@@ -402,6 +422,43 @@ mod tests {
         assert_eq!(&t[r[3].span.clone()], "[G: p99]");
     }
 
+    /// `refs` as the pattern's groups define it, to compare the fast reading with.
+    fn refs_by_groups(text: &str) -> Vec<RefUse> {
+        let mut out = Vec::new();
+        for cap in REF_BRACKET.captures_iter(text) {
+            let whole = cap.get(0).expect("match");
+            if let Some(list) = cap.get(1).or_else(|| cap.get(3)) {
+                for item in list.as_str().split([',', ';']) {
+                    let item = item.trim();
+                    if !item.is_empty() {
+                        out.push(RefUse {
+                            target: RefTarget::Id(item.to_owned()),
+                            span: whole.range(),
+                        });
+                    }
+                }
+            } else if let Some(term) = cap.get(2) {
+                out.push(RefUse {
+                    target: RefTarget::Term(term.as_str().trim().to_owned()),
+                    span: whole.range(),
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn refs_read_as_the_pattern_groups_say() {
+        for t in [
+            "[Ref: A1, L2] and [Refs:T3;G4] [ref:] [REF :  x y ] [Ref:\n A1]",
+            "[G: p99] [G:  ] [G :tail latency] [G1] [G1, T2 ,L3] [A12,A3]",
+            "[Refs: [G1]] [G: a]b] [T9] [X1] [Ref A1] [G:] [G: é, ü]",
+            "缓存 [Ref: A1，L2] [G: 命中率] end",
+        ] {
+            assert_eq!(refs(t), refs_by_groups(t), "{t}");
+        }
+    }
+
     #[test]
     fn markdown_links_are_not_refs() {
         assert!(refs("see [the docs](https://x) and [Q1](#q1)").is_empty());
@@ -478,6 +535,24 @@ mod tests {
                 "Then we validated it!",
                 "缓存命中率提升。",
                 "下一步"
+            ]
+        );
+    }
+
+    #[test]
+    fn sentences_end_at_full_width_marks_lines_and_any_space() {
+        let t = "Is it fast？是的！ok.\u{3000}Next.é stays\n\nAfter a gap\n- item one\n| a |";
+        let s: Vec<&str> = sentences(t).into_iter().map(|r| t[r].trim()).collect();
+        assert_eq!(
+            s,
+            [
+                "Is it fast？",
+                "是的！",
+                "ok.",
+                "Next.é stays",
+                "After a gap",
+                "- item one",
+                "| a |"
             ]
         );
     }

@@ -173,6 +173,16 @@ impl Detector {
     /// [`Detector::find`] for a metrics cell, where `N/A` and `—` are values and a
     /// formula written as code (`` `_sum / _count` ``) is content.
     pub fn find_in_cell(&self, text: &str) -> Option<Found> {
+        self.find_in_cell_masked(text, None)
+    }
+
+    /// [`Detector::find_in_cell`] given the cell with code blanked
+    /// ([`super::mask_code`]), when the caller has it already.
+    pub(crate) fn find_in_cell_masked(
+        &self,
+        text: &str,
+        code_masked: Option<&str>,
+    ) -> Option<Found> {
         let t = text.trim().to_lowercase();
         if self.values.contains(&t) {
             return None;
@@ -182,15 +192,21 @@ impl Detector {
         if !t.is_empty() && t.contains('[') && mask_marks(text).trim().is_empty() {
             return None;
         }
-        let unquoted = text.replace('`', " ");
-        self.find(&unquoted)
+        if text.contains('`') {
+            self.find(&text.replace('`', " "))
+        } else {
+            match code_masked {
+                Some(m) => self.find_masked(text, m),
+                None => self.find(text),
+            }
+        }
     }
 }
 
 /// `text` with reference marks and links replaced by spaces (offsets kept).
-pub(crate) fn mask_marks(text: &str) -> String {
+pub(crate) fn mask_marks(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains('[') {
-        return text.to_owned();
+        return std::borrow::Cow::Borrowed(text);
     }
     let mut bytes = text.as_bytes().to_vec();
     for m in MARKS.find_iter(text) {
@@ -202,7 +218,10 @@ pub(crate) fn mask_marks(text: &str) -> String {
     }
     // Only whole matches (which start and end at ASCII brackets) were blanked byte by
     // byte, so a multi-byte character inside one became spaces entirely.
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    std::borrow::Cow::Owned(
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
 }
 
 /// `text` after `prefix` (lower-case), comparing `text` lower-cased: the rest of `text`
@@ -231,7 +250,9 @@ fn truncate(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
 }
 
-/// Words of prose in `text`: code, links and reference marks do not count.
+/// Words of prose in `text`: code, links and reference marks do not count. (The checks
+/// call [`prose_words_masked`] with the masked text they hold; the tests compare both.)
+#[cfg(test)]
 pub(crate) fn prose_words(text: &str) -> usize {
     prose_words_masked(&super::mask_code(text))
 }
