@@ -239,14 +239,11 @@ pub(crate) fn run(_: &Args, _: &super::Cli) -> u8 {
 #[cfg(feature = "net")]
 pub(crate) fn run(args: &Args, cli: &super::Cli) -> u8 {
     let paths: Vec<PathBuf> = args.bank.iter().cloned().collect();
-    let settings = match args.settings.resolve(&paths) {
-        Ok(s) => s,
+    let settings = match args.settings.resolve_or_show(&paths, &[]) {
+        Ok(Some(s)) => s,
+        Ok(None) => return 0,
         Err(code) => return code,
     };
-    if args.settings.show_settings {
-        super::print_out(&settings.show(&[]));
-        return 0;
-    }
     let bank = match &args.bank {
         None => None,
         Some(dir) => match crate::load::load_bank(dir).bank {

@@ -125,14 +125,11 @@ pub fn run(args: &Args, cli: &super::Cli) -> u8 {
             Some("pass --rubric to each shard's `qbank check`"),
         );
     }
-    let settings = match args.settings.resolve(&[]) {
-        Ok(s) => s,
+    let settings = match args.settings.resolve_or_show(&[], &[]) {
+        Ok(Some(s)) => s,
+        Ok(None) => return 0,
         Err(code) => return code,
     };
-    if args.settings.show_settings {
-        super::print_out(&settings.show(&[]));
-        return 0;
-    }
     let mut banks = Vec::new();
     let mut general = Vec::new();
     for path in &args.reports {

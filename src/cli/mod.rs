@@ -337,6 +337,21 @@ impl SettingsArgs {
         }
         Ok(settings)
     }
+
+    /// [`resolve`](SettingsArgs::resolve), or with `--show-settings` print the settings
+    /// (with a command's `extra` rows) instead: `Ok(None)` then, the command's work done.
+    pub(crate) fn resolve_or_show(
+        &self,
+        paths: &[PathBuf],
+        extra: &[(&str, String, &str)],
+    ) -> Result<Option<crate::settings::Settings>, u8> {
+        let settings = self.resolve(paths)?;
+        if self.show_settings {
+            print_out(&settings.show(extra));
+            return Ok(None);
+        }
+        Ok(Some(settings))
+    }
 }
 
 /// The paths to work on (`content/` by default, or the bank that holds the working
@@ -348,10 +363,5 @@ pub(crate) fn resolve_settings(
     extra: &[(&str, String, &str)],
 ) -> Result<Option<(Vec<PathBuf>, crate::settings::Settings)>, u8> {
     let paths = paths_or_default(paths);
-    let settings = args.resolve(&paths)?;
-    if args.show_settings {
-        print_out(&settings.show(extra));
-        return Ok(None);
-    }
-    Ok(Some((paths, settings)))
+    Ok(args.resolve_or_show(&paths, extra)?.map(|s| (paths, s)))
 }

@@ -65,14 +65,11 @@ fn print_diagnostic(d: &crate::diagnostic::Diagnostic) -> u8 {
 
 pub(crate) fn run(args: &Args) -> u8 {
     let paths: Vec<PathBuf> = args.bank.iter().cloned().collect();
-    let settings = match args.settings.resolve(&paths) {
-        Ok(s) => s,
+    let settings = match args.settings.resolve_or_show(&paths, &[]) {
+        Ok(Some(s)) => s,
+        Ok(None) => return 0,
         Err(code) => return code,
     };
-    if args.settings.show_settings {
-        super::print_out(&settings.show(&[]));
-        return 0;
-    }
     let bank = match &args.bank {
         None => None,
         Some(dir) => {
