@@ -365,7 +365,7 @@ fn sql(code: &str) -> Verdict {
         MsSqlDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect, SnowflakeDialect,
     };
     use sqlparser::parser::{Parser, ParserError};
-    let script = postgres_gaps(&psql::to_sql(code));
+    let script = postgres_gaps(psql::to_sql(code));
     let first = match Parser::parse_sql(&PostgreSqlDialect {}, &script) {
         Ok(_) => return Verdict::Parsed,
         Err(ParserError::ParserError(m) | ParserError::TokenizerError(m)) => {
@@ -399,16 +399,20 @@ fn sql(code: &str) -> Verdict {
 
 /// PostgreSQL forms sqlparser's grammar lacks, made into ones it reads, position for
 /// position: `DROP INDEX CONCURRENTLY` (PostgreSQL 9.2+) is `DROP INDEX` to the parser.
-fn postgres_gaps(script: &str) -> String {
+fn postgres_gaps(script: String) -> String {
+    use std::borrow::Cow;
     use std::sync::LazyLock;
     static DROP_CONCURRENTLY: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(r"(?i)\b(DROP\s+INDEX\s+)(CONCURRENTLY)\b").expect("a valid pattern")
     });
-    DROP_CONCURRENTLY
-        .replace_all(script, |c: &regex::Captures<'_>| {
-            format!("{}{}", &c[1], " ".repeat(c[2].len()))
-        })
-        .into_owned()
+    // Most scripts have no such form: they are returned as they are, not copied.
+    let rewritten = match DROP_CONCURRENTLY.replace_all(&script, |c: &regex::Captures<'_>| {
+        format!("{}{}", &c[1], " ".repeat(c[2].len()))
+    }) {
+        Cow::Borrowed(_) => None,
+        Cow::Owned(s) => Some(s),
+    };
+    rewritten.unwrap_or(script)
 }
 
 /// CQL's own statements and clauses, which no SQL dialect has: a keyspace, clustering

@@ -125,9 +125,12 @@ fn check(ctx: &Ctx<'_>) -> Measurement {
     let mut prose = |file, anchor: &Sp<String>, texts: &mut dyn Iterator<Item = &str>| {
         for t in texts {
             let masked = text::mask_code(t);
-            let value = Sp::new(t.to_owned(), start_of(ctx, file, anchor.pos, t));
             for (a, range) in text::acronyms_outside(&masked, &[]) {
-                consider(a, &|| ctx.loc_in(file, &value, range.clone()));
+                // Located only when reported: finding the field in its file is a search.
+                consider(a, &|| {
+                    let value = Sp::new(t.to_owned(), start_of(ctx, file, anchor.pos, t));
+                    ctx.loc_in(file, &value, range.clone())
+                });
             }
         }
     };
@@ -344,9 +347,8 @@ fn is_capitalised_word(a: &str) -> bool {
 /// names them, not acronyms.
 fn code_words(code: &str) -> Vec<String> {
     // A comment is prose: `# JDK 17+ unified logging` does not make `JDK` a keyword.
-    let code: String = code
-        .lines()
-        .map(|l| {
+    code.lines()
+        .flat_map(|l| {
             let cut = ["#", "//", "--"]
                 .iter()
                 .filter_map(|m| {
@@ -356,12 +358,8 @@ fn code_words(code: &str) -> Vec<String> {
                 })
                 .min()
                 .unwrap_or(l.len());
-            &l[..cut]
+            text::acronyms_outside(&l[..cut], &[])
         })
-        .collect::<Vec<_>>()
-        .join("\n");
-    text::acronyms_outside(&code, &[])
-        .into_iter()
         .flat_map(|(a, _)| [text::acronym_stem(&a).to_owned(), a])
         .collect()
 }

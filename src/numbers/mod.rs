@@ -202,20 +202,28 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<(u8, Diagnostic)> {
                     }
                 }
             }
-            // A unit written in the formula column (`Recovery | seconds | 360 | 25`) is
-            // the unit of the row's bare values.
-            let unit = consistency::bare_unit(&m.formula.value);
             fn value<'t>(
                 (text, qs): (&'t str, &[quantity::Quantity]),
-                unit: Option<&quantity::Quantity>,
             ) -> Option<(quantity::Quantity, &'t str)> {
-                checks::cell_value_in(text, qs)
-                    .map(|q| (unit.map_or(q.clone(), |u| consistency::adopt(&q, u)), text))
+                checks::cell_value_in(text, qs).map(|q| (q, text))
+            }
+            let (mut baseline, mut optimized) = (value(b), value(opt));
+            // A unit written in the formula column (`Recovery | seconds | 360 | 25`) is
+            // the unit of the row's bare values; the column is read only for such a row.
+            let bare = |v: &Option<(quantity::Quantity, &str)>| {
+                v.as_ref().is_some_and(|(q, _)| !q.has_unit())
+            };
+            if (bare(&baseline) || bare(&optimized))
+                && let Some(u) = consistency::bare_unit(&m.formula.value)
+            {
+                for (q, _) in [&mut baseline, &mut optimized].into_iter().flatten() {
+                    *q = consistency::adopt(q, &u);
+                }
             }
             table.push(consistency::Row {
                 metric: &m.metric.value,
-                baseline: value(b, unit.as_ref()),
-                optimized: value(opt, unit.as_ref()),
+                baseline,
+                optimized,
             });
         }
         if table.is_empty() {
